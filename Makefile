@@ -1,0 +1,53 @@
+# Trackii: `make run` to try it, `make test` to test it. Python 3.11 is required.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate seed test lint fmt lock clean
+
+help:
+	@echo "make run    create .venv, install, migrate, load the demo and serve http://127.0.0.1:8000"
+	@echo "make test   lint and run the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
+	@echo "make lint   ruff check and format check;  make fmt  format the code"
+	@echo "make lock   refresh constraints.txt from the installed environment"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Trackii needs Python 3.11, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_demo
+
+run: seed
+	@echo "Serving Trackii on http://127.0.0.1:8000 (SQLite, Celery in-process). Ctrl-C stops it."
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	mkdir -p var test-artifacts
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
