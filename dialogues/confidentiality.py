@@ -1,0 +1,233 @@
+"""Who may see what: the one module that decides it.
+
+Every page, feed, export and PDF asks this module, and nothing else, whether a viewer may see a
+dialogue, a session or an agenda item. The rules, written against a *viewer* (a member with an
+account, or an official recipient of a briefing pack who has a clearance and no account):
+
+1. Nobody sees anything of a dialogue they are not an active (accepted) member of; an official
+   sees only the dialogue their pack is drawn from.
+2. An object is visible only if every container on its path is visible too (an agenda item needs
+   its session): so its *effective* level is the strictest of its own and its containers', and a
+   child can narrow access but never widen it.
+3. At each node, by the audience of the node's level:
+   - ``outside`` and ``programme``: clearance rank >= the level's rank;
+   - ``attendees``: clearance as above, and the viewer attends the node's session, unless they
+     are of the convening team (convenor, facilitator); for a node outside any session (later:
+     dialogue-wide papers) the clearance alone decides;
+   - ``convening_team``: clearance as above, and the viewer is a convenor or facilitator;
+   - ``named``: the viewer is named on that node (its creator is named automatically),
+     whatever their role or clearance.
+   An official's clearance stands for attendance and for the convening team (the pack was
+   addressed to them at that clearance); no official is ever named.
+
+The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
+checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from participants.selectors import active_memberships_of
+
+from .models import AgendaItem, ConfidentialityLevel, Dialogue, Session, SessionAttendance
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+Audience = ConfidentialityLevel.Audience
+_NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a viewer holds in one dialogue."""
+
+    dialogue_id: int
+    clearance_rank: int
+    convening: bool = False
+    person_id: int | None = None
+    attended_session_ids: frozenset[int] = frozenset()
+    official: bool = False
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Someone who looks: the grants they hold, by dialogue id."""
+
+    grants: Mapping[int, Grant] = field(default_factory=dict)
+
+    def grant(self, dialogue_id: int) -> Grant | None:
+        return self.grants.get(dialogue_id)
+
+    def is_convening(self, dialogue_id: int) -> bool:
+        grant = self.grants.get(dialogue_id)
+        return grant is not None and grant.convening
+
+
+NOBODY = Viewer()
+
+
+def viewer_for_user(user) -> Viewer:
+    """The viewer an account is: its accepted memberships and the sessions it attends."""
+    if user is None or not user.is_authenticated:
+        return NOBODY
+    memberships = list(active_memberships_of(user))
+    if not memberships:
+        return NOBODY
+    attended: dict[int, set[int]] = {m.id: set() for m in memberships}
+    for membership_id, session_id in SessionAttendance.objects.filter(
+        membership_id__in=attended.keys()
+    ).values_list("membership_id", "session_id"):
+        attended[membership_id].add(session_id)
+    return Viewer(
+        grants={
+            m.dialogue_id: Grant(
+                dialogue_id=m.dialogue_id,
+                clearance_rank=m.clearance_rank,
+                convening=m.convening,
+                person_id=m.person_id,
+                attended_session_ids=frozenset(attended[m.id]),
+            )
+            for m in memberships
+        }
+    )
+
+
+def viewer_for_official(*, dialogue_id: int, clearance: ConfidentialityLevel) -> Viewer:
+    """An official recipient of a briefing pack: a clearance in one dialogue, and no account."""
+    return Viewer(
+        grants={
+            dialogue_id: Grant(
+                dialogue_id=dialogue_id, clearance_rank=clearance.rank, official=True
+            )
+        }
+    )
+
+
+def viewer_of(request: HttpRequest) -> Viewer:
+    """The viewer behind a request, computed once per request."""
+    viewer = getattr(request, "_trackii_viewer", None)
+    if viewer is None:
+        viewer = viewer_for_user(request.user)
+        request._trackii_viewer = viewer
+    return viewer
+
+
+# -- the rule at one node ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    """Where, from the model being filtered, one node of the path sits."""
+
+    level: str  # lookup prefix of the node's level, e.g. "level" or "session__level"
+    session_id: str | None  # lookup of the node's session id, None outside any session
+    readers_through: type[models.Model]
+    readers_owner: str  # the through model's field naming the node
+    node_ref: str  # lookup of the node's pk from the model being filtered
+
+
+def _node_q(grant: Grant, node: _Node) -> Q:
+    within_clearance = Q(**{f"{node.level}__rank__lte": grant.clearance_rank})
+    allowed = Q(**{f"{node.level}__audience__in": [Audience.OUTSIDE, Audience.PROGRAMME]})
+
+    attendees = Q(**{f"{node.level}__audience": Audience.ATTENDEES})
+    if not (grant.convening or grant.official) and node.session_id is not None:
+        attendees &= Q(**{f"{node.session_id}__in": grant.attended_session_ids})
+    allowed |= attendees
+
+    if grant.convening or grant.official:
+        allowed |= Q(**{f"{node.level}__audience": Audience.CONVENING_TEAM})
+    allowed &= within_clearance
+
+    if grant.person_id is not None and not grant.official:
+        named = node.readers_through.objects.filter(
+            **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
+        )
+        allowed |= Q(**{f"{node.level}__audience": Audience.NAMED}) & Q(Exists(named))
+    return allowed
+
+
+_SESSION_AS_ITSELF = _Node(
+    level="level",
+    session_id="pk",
+    readers_through=Session.readers.through,
+    readers_owner="session_id",
+    node_ref="pk",
+)
+_SESSION_OF_ITEM = _Node(
+    level="session__level",
+    session_id="session_id",
+    readers_through=Session.readers.through,
+    readers_owner="session_id",
+    node_ref="session_id",
+)
+_ITEM_AS_ITSELF = _Node(
+    level="level",
+    session_id="session_id",
+    readers_through=AgendaItem.readers.through,
+    readers_owner="agendaitem_id",
+    node_ref="pk",
+)
+
+
+def _any_grant(viewer: Viewer, per_grant) -> Q:
+    q = _NOTHING
+    for grant in viewer.grants.values():
+        q |= per_grant(grant)
+    return q
+
+
+def dialogues_q(viewer: Viewer) -> Q:
+    return Q(pk__in=list(viewer.grants)) if viewer.grants else _NOTHING
+
+
+def sessions_q(viewer: Viewer) -> Q:
+    return _any_grant(
+        viewer, lambda g: Q(dialogue_id=g.dialogue_id) & _node_q(g, _SESSION_AS_ITSELF)
+    )
+
+
+def agenda_items_q(viewer: Viewer) -> Q:
+    return _any_grant(
+        viewer,
+        lambda g: (
+            Q(session__dialogue_id=g.dialogue_id)
+            & _node_q(g, _SESSION_OF_ITEM)
+            & _node_q(g, _ITEM_AS_ITSELF)
+        ),
+    )
+
+
+_RULES = {Dialogue: dialogues_q, Session: sessions_q, AgendaItem: agenda_items_q}
+
+
+def visible(viewer: Viewer, queryset: models.QuerySet | type[models.Model]) -> models.QuerySet:
+    """The rows of ``queryset`` (or of a model) that ``viewer`` may see."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    rule = _RULES[queryset.model]
+    if not viewer.grants:
+        return queryset.none()
+    return queryset.filter(rule(viewer))
+
+
+def can_view(viewer: Viewer, obj: models.Model) -> bool:
+    """The object check for single-object views: the queryset filter, asked about one row."""
+    return visible(viewer, type(obj)).filter(pk=obj.pk).exists()
+
+
+def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
+    """Who is in a dialogue is itself the secret: only its convening team sees the roster."""
+    return viewer.is_convening(dialogue.pk)
+
+
+def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityLevel]:
+    """The levels a child of ``level`` may take: the same or stricter (narrow-only)."""
+    return ConfidentialityLevel.objects.filter(rank__gte=level.rank)

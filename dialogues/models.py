@@ -1,0 +1,224 @@
+"""Dialogue content. Thin models: fields, constraints and cheap properties. Every write goes
+through ``dialogues.services``; every permission-filtered read through ``dialogues.selectors``,
+which ask ``dialogues.confidentiality``."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Geneva).")
+
+
+class ConfidentialityLevel(models.Model):
+    """One step of the organisation's ordered scale. ``rank`` orders the scale (higher is
+    stricter); ``audience`` says who, besides a sufficient clearance, may see material at it."""
+
+    class Audience(models.TextChoices):
+        OUTSIDE = "outside", "May be shared outside the programme"
+        PROGRAMME = "programme", "All members of the programme"
+        ATTENDEES = "attendees", "Those taking part in the session"
+        CONVENING_TEAM = "convening_team", "The convening team"
+        NAMED = "named", "Only the people named on it"
+
+    name = models.CharField(max_length=50, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dialogue(models.Model):
+    """A programme: a long-running dialogue on one conflict. Its existence is known to its
+    members only."""
+
+    class Track(models.TextChoices):
+        TRACK_1 = "1", "Track 1"
+        TRACK_1_5 = "1.5", "Track 1.5"
+        TRACK_2 = "2", "Track 2"
+        TRACK_3 = "3", "Track 3"
+
+    class Aim(models.TextChoices):
+        MANAGE = "manage", "Manage the conflict"
+        TRANSFORM = "transform", "Transform the conflict"
+
+    class Status(models.TextChoices):
+        EXPLORATORY = "exploratory", "Exploratory"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        CONCLUDED = "concluded", "Concluded"
+
+    title = models.CharField(max_length=200)
+    context = models.TextField("conflict and context", blank=True)
+    convening_organisation = models.CharField(max_length=200, blank=True)
+    track = models.CharField(max_length=3, choices=Track.choices, default=Track.TRACK_2)
+    aim = models.CharField(max_length=20, choices=Aim.choices, default=Aim.MANAGE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.EXPLORATORY)
+    default_level = models.ForeignKey(
+        ConfidentialityLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Suggested level for new material; a default, not a floor.",
+    )
+    ground_rules = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Side(models.Model):
+    """A party to the conflict, or the third party that facilitates."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="sides")
+    name = models.CharField(max_length=100)
+    is_third_party = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dialogue_id", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["dialogue", "name"], name="side_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """A round, workshop or consultation. ``level`` is the level of the fact that it happens at
+    all; its venue and agenda inherit it (a child can narrow, never widen)."""
+
+    class Kind(models.TextChoices):
+        ROUND = "round", "Dialogue round"
+        WORKSHOP = "workshop", "Problem-solving workshop"
+        PRE_CONSULTATION = "pre_consultation", "Pre-consultation with one side"
+        DEBRIEF = "debrief", "Debrief"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUND)
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="The venue's time zone; times are entered and shown in it.",
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    readers = models.ManyToManyField(
+        "participants.Person",
+        blank=True,
+        related_name="+",
+        help_text="Named readers, who alone may see it when its level is for named people.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class SessionAttendance(models.Model):
+    """Who takes part in which session. ``Participants``-level material of a session is for its
+    attendees (and the convening team), so a pre-consultation with one side stays with it."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    membership = models.ForeignKey(
+        "participants.Membership", on_delete=models.CASCADE, related_name="attendances"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "membership"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"membership {self.membership_id} at session {self.session_id}"
+
+
+class AgendaItem(models.Model):
+    """One slot of a session's agenda, with its own level (effectively never below the
+    session's)."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "Plenary"
+        BREAKOUT = "breakout", "Breakout"
+        INFORMAL = "informal", "Informal"
+        SIDE_CONSULTATION = "side_consultation", "Side consultation"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveIntegerField()
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    room = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PLENARY)
+    moderator = models.ForeignKey(
+        "participants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "order"], name="agenda_item_order_unique"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="agenda_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,84 @@
+"""Writes of people and memberships. Keyword-only, validated, atomic."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Membership, Person, User
+
+
+@transaction.atomic
+def account_create(*, email: str, password: str | None, display_name: str = "", is_staff=False):
+    user = User(email=email.lower(), display_name=display_name, is_staff=is_staff)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def person_create(*, full_name: str, **fields) -> Person:
+    person = Person(full_name=full_name, **fields)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def membership_nominate(
+    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None
+) -> Membership:
+    """Add a person to a dialogue's roster. Everyone starts as nominated; vetting and
+    invitations (later issues) move the state on."""
+    if side is not None and side.dialogue_id != dialogue.pk:
+        raise ValidationError({"side": "The side must belong to the same dialogue."})
+    membership = Membership(
+        person=person,
+        dialogue=dialogue,
+        side=side,
+        role=role,
+        clearance=clearance,
+        nominated_by=nominated_by,
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+# The one place the membership state moves. Vetting (cleared/rejected) and invitations
+# (invited/accepted/declined) call this; nothing else writes ``Membership.state``.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Membership.State.NOMINATED: frozenset({Membership.State.CLEARED, Membership.State.REJECTED}),
+    Membership.State.CLEARED: frozenset({Membership.State.INVITED, Membership.State.REJECTED}),
+    Membership.State.INVITED: frozenset({Membership.State.ACCEPTED, Membership.State.DECLINED}),
+    Membership.State.REJECTED: frozenset(),
+    Membership.State.ACCEPTED: frozenset({Membership.State.DECLINED}),
+    Membership.State.DECLINED: frozenset({Membership.State.INVITED}),
+}
+
+
+@transaction.atomic
+def membership_transition(*, membership: Membership, to: str) -> Membership:
+    if to not in TRANSITIONS[membership.state]:
+        raise ValidationError(
+            f"A membership cannot go from {membership.get_state_display().lower()} to {to}."
+        )
+    membership.state = to
+    membership.save(update_fields=["state", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_start_as_convenor(*, membership: Membership) -> Membership:
+    """The convenor who opens a dialogue is in it from the start: nobody else could vet or
+    invite them into their own programme."""
+    if (
+        membership.role != Membership.Role.CONVENOR
+        or membership.state != Membership.State.NOMINATED
+    ):
+        raise ValidationError("Only a newly added convenor starts as an accepted member.")
+    membership.state = Membership.State.ACCEPTED
+    membership.save(update_fields=["state", "updated_at"])
+    return membership
