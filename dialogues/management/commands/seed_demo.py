@@ -1,0 +1,649 @@
+"""Create the demo organisation: an invented conflict, invented places and people, and the five
+demo accounts. Idempotent: what exists already is left as it is, so a rerun changes nothing."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dialogues import services
+from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session, Side
+from participants.models import Membership, Person, User
+from participants.services import (
+    account_create,
+    membership_nominate,
+    membership_transition,
+    person_create,
+)
+
+DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
+DEMO_ACCOUNTS = [
+    ("admin@demo.trackii.org", "the organisation's admin (staff, vetting)"),
+    ("facilitator@demo.trackii.org", "convenor of the Salt River Dialogue, sees everything in it"),
+    ("participant@demo.trackii.org", "participant, clearance Participants"),
+    ("observer@demo.trackii.org", "observer, clearance Programme"),
+    ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
+]
+
+R = Membership.Role
+S = Membership.State
+
+SALT_RIVER = {
+    "title": "Salt River Dialogue",
+    "context": (
+        "The Salt River rises in the Marovian highlands and feeds the Osterlan plain. Since the "
+        "Teodor Dam was completed, flows in the dry season have fallen by a third, and the "
+        "armistice line of 1998 runs along the river for ninety kilometres. Officials of both "
+        "governments have not met on the question since the collapse of the Perast talks.\n\n"
+        "This invented programme brings together former officials, retired officers, "
+        "water engineers and civil-society leaders from both sides to explore water-sharing "
+        "and de-escalation ideas that official channels cannot yet voice."
+    ),
+    "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
+    "track": Dialogue.Track.TRACK_2,
+    "aim": Dialogue.Aim.TRANSFORM,
+    "status": Dialogue.Status.ACTIVE,
+    "ground_rules": (
+        "Participants take part in a personal capacity.\n"
+        "Meetings are held under the Chatham House Rule: participants are free to use the "
+        "information received, but neither the identity nor the affiliation of the speaker, nor "
+        "that of any other participant, may be revealed.\n"
+        "The participant list and the venue are not to be shared outside the programme."
+    ),
+}
+
+# (full name, original script, family name, side, role, level of clearance, state, account,
+#  gender, proximity, nationality, affiliation, position)
+SALT_RIVER_PEOPLE = [
+    (
+        "Hannah Okafor",
+        "",
+        "Okafor",
+        "Third party / facilitation",
+        R.CONVENOR,
+        "Restricted",
+        S.ACCEPTED,
+        "facilitator@demo.trackii.org",
+        "woman",
+        "academic",
+        "GB",
+        "Centre for Quiet Diplomacy",
+        "Programme director",
+    ),
+    (
+        "Tomas Berger",
+        "",
+        "Berger",
+        "Third party / facilitation",
+        R.RAPPORTEUR,
+        "Facilitators",
+        S.ACCEPTED,
+        None,
+        "man",
+        "academic",
+        "AT",
+        "Centre for Quiet Diplomacy",
+        "Rapporteur",
+    ),
+    (
+        "Leila Nasrawi",
+        "ليلى النصراوي",
+        "Nasrawi",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        "participant@demo.trackii.org",
+        "woman",
+        "civil_society",
+        "XO",
+        "Plain Farmers' Union",
+        "Chair",
+    ),
+    (
+        "Samir Haddani",
+        "سمير حداني",
+        "Haddani",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "man",
+        "military",
+        "XO",
+        "",
+        "Retired major general",
+    ),
+    (
+        "Dragan Velikov",
+        "Драган Великов",
+        "Velikov",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "man",
+        "former_official",
+        "XM",
+        "",
+        "Former deputy foreign minister",
+    ),
+    (
+        "Ilona Marek",
+        "Илона Марек",
+        "Marek",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "woman",
+        "academic",
+        "XM",
+        "Highland Institute of Hydrology",
+        "Senior hydrologist",
+    ),
+    (
+        "Jonas Lindqvist",
+        "",
+        "Lindqvist",
+        "Third party / facilitation",
+        R.OBSERVER,
+        "Programme",
+        S.ACCEPTED,
+        "observer@demo.trackii.org",
+        "man",
+        "serving_official",
+        "SE",
+        "A funding foreign ministry",
+        "Desk officer (personal capacity)",
+    ),
+    (
+        "Yusuf Karimov",
+        "Юсуф Каримов",
+        "Karimov",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.NOMINATED,
+        None,
+        "man",
+        "legislator",
+        "XM",
+        "",
+        "Member of parliament",
+    ),
+    (
+        "Nadia Farouk",
+        "نادية فاروق",
+        "Farouk",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.CLEARED,
+        None,
+        "woman",
+        "journalist",
+        "XO",
+        "Plain Herald",
+        "Editor",
+    ),
+]
+
+ROUND_1 = "Round 1: Framing the river"
+PRE_CONSULTATION = "Pre-consultation with the Osterlan side"
+ROUND_2 = "Round 2: Water-sharing options"
+
+# title: (kind, venue, city, time zone, start, end, status, level, attendee names)
+SALT_RIVER_SESSIONS = {
+    ROUND_1: (
+        Session.Kind.ROUND,
+        "Villa Ombrosa",
+        "Valdera",
+        "Europe/Rome",
+        (2026, 10, 12, 9),
+        (2026, 10, 14, 17),
+        Session.Status.HELD,
+        "Public",
+        [
+            "Leila Nasrawi",
+            "Samir Haddani",
+            "Dragan Velikov",
+            "Ilona Marek",
+            "Jonas Lindqvist",
+            "Tomas Berger",
+            "Hannah Okafor",
+        ],
+    ),
+    PRE_CONSULTATION: (
+        Session.Kind.PRE_CONSULTATION,
+        "Guest house of the Plain Farmers' Union",
+        "Qasr Amin",
+        "Asia/Amman",
+        (2027, 1, 20, 10),
+        (2027, 1, 20, 16),
+        Session.Status.PUBLISHED,
+        "Participants",
+        ["Leila Nasrawi", "Samir Haddani", "Hannah Okafor", "Tomas Berger"],
+    ),
+    ROUND_2: (
+        Session.Kind.ROUND,
+        "Hotel Belvedere",
+        "Valdera",
+        "Europe/Rome",
+        (2027, 3, 15, 9),
+        (2027, 3, 17, 13),
+        Session.Status.PUBLISHED,
+        "Programme",
+        [
+            "Leila Nasrawi",
+            "Samir Haddani",
+            "Dragan Velikov",
+            "Ilona Marek",
+            "Tomas Berger",
+            "Hannah Okafor",
+        ],
+    ),
+}
+
+# session: [(start, end, room, title, description, kind, level, extra named readers)]
+SALT_RIVER_AGENDA = {
+    ROUND_1: [
+        (
+            (12, 9, 0),
+            (12, 9, 45),
+            "Sala Grande",
+            "Opening and welcome",
+            "Welcome by the convenors; purpose of the round.",
+            "plenary",
+            "Public",
+            [],
+        ),
+        (
+            (12, 10, 0),
+            (12, 11, 0),
+            "Sala Grande",
+            "Ground rules and the Chatham House undertaking",
+            "What the rule means in practice; what may be reported home.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (12, 11, 30),
+            (12, 13, 0),
+            "Sala Grande",
+            "Mapping the basin: each side's account",
+            "Each side describes the river as it lives it: flows, wells, the armistice line.",
+            "plenary",
+            "Participants",
+            [],
+        ),
+        (
+            (12, 18, 0),
+            (12, 19, 0),
+            "Library",
+            "Facilitators' huddle: reading the room",
+            "Convening team only: tensions to watch, adjustments for day two.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (13, 8, 0),
+            (13, 8, 45),
+            "Garden room",
+            "Private breakfast with the Marovian head",
+            "Sounding out the former deputy minister on a joint monitoring commission.",
+            "side_consultation",
+            "Restricted",
+            [],
+        ),
+    ],
+    PRE_CONSULTATION: [
+        (
+            (20, 10, 0),
+            (20, 11, 30),
+            "Majlis",
+            "What the Osterlan side needs from Round 2",
+            "Priorities for the dry season and red lines on the dam.",
+            "side_consultation",
+            "Participants",
+            [],
+        ),
+        (
+            (20, 12, 0),
+            (20, 12, 30),
+            "Majlis",
+            "Convenors' notes on Osterlan red lines",
+            "For the convening team: how far the delegation can move.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (20, 14, 0),
+            (20, 15, 0),
+            "Office",
+            "One-to-one with the retired general",
+            "Security guarantees along the armistice line.",
+            "side_consultation",
+            "Restricted",
+            [],
+        ),
+    ],
+    ROUND_2: [
+        (
+            (15, 9, 0),
+            (15, 9, 30),
+            "Sala Grande",
+            "Opening of the second round",
+            "Recap of the first round; the agenda for these three days.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (15, 9, 30),
+            (15, 11, 0),
+            "Sala Grande",
+            "Three options for dry-season sharing",
+            "A non-paper from the rapporteur sets out three options for discussion.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (15, 11, 30),
+            (15, 13, 0),
+            "Sala Piccola",
+            "Breakout: joint flow monitoring",
+            "Engineers from both sides on a shared gauge network.",
+            "breakout",
+            "Participants",
+            [],
+        ),
+        (
+            (15, 18, 0),
+            (15, 19, 0),
+            "Library",
+            "Facilitators' review of day one",
+            "Convening team only.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (16, 8, 0),
+            (16, 8, 45),
+            "Garden room",
+            "Bilateral: Osterlan water engineers",
+            "Named participants only: the farmers' union on well permits.",
+            "side_consultation",
+            "Restricted",
+            ["Leila Nasrawi"],
+        ),
+    ],
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation and accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
+            accounts = self._accounts()
+            self._salt_river(accounts)
+            self._coastal_fisheries(accounts)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo accounts:"))
+        for email, what in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {email:<32} {what}")
+        self.stdout.write(f"  password for all: {DEMO_PASSWORD}")
+
+    def _accounts(self) -> dict[str, User]:
+        accounts = {}
+        for email, _ in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = account_create(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    is_staff=email.startswith("admin@"),
+                )
+                if email.startswith("admin@"):
+                    user.is_superuser = True
+                    user.save(update_fields=["is_superuser"])
+            accounts[email] = user
+        return accounts
+
+    def _person(self, full_name: str, account: User | None = None, **fields) -> Person:
+        person = Person.objects.filter(full_name=full_name).first()
+        if person is None:
+            person = person_create(full_name=full_name, user=account, **fields)
+        return person
+
+    def _member(self, *, person, dialogue, side, role, clearance, state, nominated_by):
+        membership = Membership.objects.filter(person=person, dialogue=dialogue).first()
+        if membership is not None:
+            return membership
+        membership = membership_nominate(
+            person=person,
+            dialogue=dialogue,
+            side=side,
+            role=role,
+            clearance=self.levels[clearance],
+            nominated_by=nominated_by,
+        )
+        path = {
+            S.NOMINATED: [],
+            S.CLEARED: [S.CLEARED],
+            S.INVITED: [S.CLEARED, S.INVITED],
+            S.ACCEPTED: [S.CLEARED, S.INVITED, S.ACCEPTED],
+        }[state]
+        for step in path:
+            membership_transition(membership=membership, to=step)
+        return membership
+
+    def _dialogue(self, *, spec: dict, convenor: Person, created_by: User) -> Dialogue:
+        dialogue = Dialogue.objects.filter(title=spec["title"]).first()
+        if dialogue is None:
+            dialogue = services.dialogue_create(
+                created_by=created_by,
+                convenor=convenor,
+                clearance=self.levels["Restricted"],
+                default_level=self.levels["Programme"],
+                **spec,
+            )
+        return dialogue
+
+    def _sides(self, dialogue: Dialogue, names: list[str]) -> dict[str, Side]:
+        sides = {}
+        for position, name in enumerate(names):
+            side = Side.objects.filter(dialogue=dialogue, name=name).first()
+            if side is None:
+                side = services.side_create(
+                    dialogue=dialogue,
+                    name=name,
+                    is_third_party=name.startswith("Third party"),
+                    position=position,
+                )
+            sides[name] = side
+        return sides
+
+    def _salt_river(self, accounts: dict[str, User]) -> None:
+        facilitator = accounts["facilitator@demo.trackii.org"]
+        people = {}
+        for (
+            name,
+            script,
+            family,
+            _side,
+            _role,
+            _clr,
+            _state,
+            email,
+            gender,
+            proximity,
+            nationality,
+            affiliation,
+            position,
+        ) in SALT_RIVER_PEOPLE:
+            people[name] = self._person(
+                name,
+                account=accounts.get(email) if email else None,
+                name_original_script=script,
+                family_name=family,
+                gender=gender,
+                proximity=proximity,
+                nationality=nationality,
+                affiliation=affiliation,
+                position=position,
+                email=email or "",
+            )
+        dialogue = self._dialogue(
+            spec=SALT_RIVER, convenor=people["Hannah Okafor"], created_by=facilitator
+        )
+        sides = self._sides(dialogue, ["Marovian", "Osterlan", "Third party / facilitation"])
+        memberships = {}
+        for name, _script, _family, side, role, clearance, state, *_ in SALT_RIVER_PEOPLE:
+            membership = self._member(
+                person=people[name],
+                dialogue=dialogue,
+                side=sides[side],
+                role=role,
+                clearance=clearance,
+                state=state,
+                nominated_by=facilitator,
+            )
+            if membership.side_id is None:  # the convenor was added before the sides existed
+                Membership.objects.filter(pk=membership.pk).update(side=sides[side])
+            memberships[name] = membership
+
+        for title, (
+            kind,
+            venue,
+            city,
+            tz,
+            start,
+            end,
+            status,
+            level,
+            attendees,
+        ) in SALT_RIVER_SESSIONS.items():
+            zone = ZoneInfo(tz)
+            session = Session.objects.filter(dialogue=dialogue, title=title).first()
+            if session is None:
+                session = services.session_create(
+                    dialogue=dialogue,
+                    created_by=facilitator,
+                    title=title,
+                    kind=kind,
+                    venue=venue,
+                    city=city,
+                    time_zone=tz,
+                    start=datetime(*start, tzinfo=zone),
+                    end=datetime(*end, tzinfo=zone),
+                    status=status,
+                    level=self.levels[level],
+                )
+            for name in attendees:
+                services.session_attendance_add(session=session, membership=memberships[name])
+            year, month = start[0], start[1]
+            for (s_day, s_h, s_m), (
+                e_day,
+                e_h,
+                e_m,
+            ), room, item_title, description, item_kind, item_level, named in SALT_RIVER_AGENDA[
+                title
+            ]:
+                if AgendaItem.objects.filter(session=session, title=item_title).exists():
+                    continue
+                services.agenda_item_create(
+                    session=session,
+                    created_by=facilitator,
+                    readers=[people[n] for n in named],
+                    start=datetime(year, month, s_day, s_h, s_m, tzinfo=zone),
+                    end=datetime(year, month, e_day, e_h, e_m, tzinfo=zone),
+                    room=room,
+                    title=item_title,
+                    description=description,
+                    kind=item_kind,
+                    level=self.levels[item_level],
+                    moderator=memberships["Hannah Okafor"] if item_kind == "plenary" else None,
+                )
+
+    def _coastal_fisheries(self, accounts: dict[str, User]) -> None:
+        convenor = self._person(
+            "Kwame Asante",
+            family_name="Asante",
+            gender="man",
+            proximity="academic",
+            nationality="GH",
+            affiliation="Centre for Quiet Diplomacy",
+            position="Senior adviser",
+        )
+        outsider = self._person(
+            "Priya Raman",
+            account=accounts["outsider@demo.trackii.org"],
+            family_name="Raman",
+            gender="woman",
+            proximity="civil_society",
+            nationality="XQ",
+            affiliation="Kestrel Coast Fishers' Network",
+            position="Coordinator",
+            email="outsider@demo.trackii.org",
+        )
+        dialogue = self._dialogue(
+            spec={
+                "title": "Coastal Fisheries Dialogue",
+                "context": "An invented Track 3 process between fishing communities of the "
+                "Kestrel coast and the Alder islands.",
+                "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
+                "track": Dialogue.Track.TRACK_3,
+                "aim": Dialogue.Aim.MANAGE,
+                "status": Dialogue.Status.EXPLORATORY,
+                "ground_rules": "Chatham House Rule applies to every meeting.",
+            },
+            convenor=convenor,
+            created_by=None,
+        )
+        sides = self._sides(dialogue, ["Kestrel coast", "Alder islands"])
+        membership = self._member(
+            person=outsider,
+            dialogue=dialogue,
+            side=sides["Kestrel coast"],
+            role=R.PARTICIPANT,
+            clearance="Participants",
+            state=S.ACCEPTED,
+            nominated_by=None,
+        )
+        title = "Harbour meeting on seasonal quotas"
+        session = Session.objects.filter(dialogue=dialogue, title=title).first()
+        if session is None:
+            zone = ZoneInfo("Atlantic/Azores")
+            session = services.session_create(
+                dialogue=dialogue,
+                title=title,
+                kind=Session.Kind.WORKSHOP,
+                venue="Harbour master's hall",
+                city="Porto Alder",
+                time_zone="Atlantic/Azores",
+                start=datetime(2027, 2, 2, 9, tzinfo=zone),
+                end=datetime(2027, 2, 3, 17, tzinfo=zone),
+                status=Session.Status.PUBLISHED,
+                level=self.levels["Programme"],
+            )
+            services.agenda_item_create(
+                session=session,
+                title="Quota calendar for the spring season",
+                kind="plenary",
+                level=self.levels["Programme"],
+                start=datetime(2027, 2, 2, 9, 30, tzinfo=zone),
+                end=datetime(2027, 2, 2, 11, tzinfo=zone),
+                room="Main hall",
+            )
+        services.session_attendance_add(session=session, membership=membership)

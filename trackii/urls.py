@@ -1,0 +1,16 @@
+"""Top-level URLs. Dialogue content lives under /dialogues/; accounts are allauth's."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from dialogues import views as dialogue_views
+
+admin.site.site_header = "Trackii administration"
+admin.site.site_title = "Trackii"
+
+urlpatterns = [
+    path("", dialogue_views.home, name="home"),
+    path("dialogues/", include("dialogues.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
