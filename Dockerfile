@@ -1,0 +1,74 @@
+# Trackii application image: gunicorn (default CMD), Celery worker and beat, migrate job.
+# Docker is not run in our CI; this file is kept correct by review (see docs/deploy.md).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=trackii.settings.production \
+    STATIC_ROOT=/app/var/staticfiles \
+    PRIVATE_STORAGE_ROOT=/app/var/private \
+    XDG_CACHE_HOME=/tmp/.cache
+
+# Runtime libraries for WeasyPrint (Pango, HarfBuzz incl. subsetting, images, cffi), fonts for
+# Latin, CJK and other scripts in agendas and briefing packs, and the PostgreSQL client for
+# backups. fontconfig is listed explicitly (it is only a recommendation of the libraries) so that
+# fc-cache builds the system font cache now instead of every process scanning the fonts at start.
+# Note: bookworm's postgresql-client is version 15; pg_dump 15 refuses to dump a 16 server, so
+# back up with the server's own tools (docker compose exec postgres pg_dump ...) until a 16 client
+# is installed here.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz0b \
+        libharfbuzz-subset0 \
+        libjpeg62-turbo \
+        libopenjp2-7 \
+        libffi8 \
+        shared-mime-info \
+        fontconfig \
+        fonts-noto-core \
+        fonts-noto-cjk \
+        fonts-dejavu-core \
+        postgresql-client \
+ && fc-cache -f \
+ && rm -rf /var/lib/apt/lists/*
+
+# Unprivileged user with a fixed uid/gid: the nginx image adds its worker user to group 10001
+# so that it can read the private volume (mode 0750) for X-Accel-Redirect downloads.
+RUN groupadd --gid 10001 trackii \
+ && useradd --uid 10001 --gid trackii --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin trackii
+
+WORKDIR /app
+
+# Dependencies first, in their own layer, so that code changes do not reinstall them: the ranges
+# from pyproject.toml, pinned by constraints.txt.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+ && pip install --no-cache-dir -c constraints.txt -r /tmp/requirements.txt \
+ && rm /tmp/requirements.txt
+
+# The source stays owned by root (the app cannot rewrite its own code); the editable install
+# only registers the packages, the dependencies above are already satisfied.
+COPY . .
+RUN pip install --no-cache-dir -c constraints.txt -e . \
+ && mkdir -p /app/var/staticfiles /app/var/private \
+ && chown trackii:trackii /app/var/staticfiles /app/var/private \
+ && chmod 0750 /app/var/private
+
+USER trackii
+
+# Static files are collected at build time with throwaway values that exist only in this RUN
+# (production settings refuse to import without them; nothing here touches a database).
+# The compose "migrate" job collects again into the shared volume that nginx serves.
+RUN SECRET_KEY=build-time-collectstatic-only-not-a-secret-0123456789abcdefg \
+    DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    REDIS_URL=redis://localhost:6379/0 \
+    ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput
+
+EXPOSE 8000
+
+CMD ["gunicorn", "trackii.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips=*"]
