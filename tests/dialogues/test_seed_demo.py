@@ -1,0 +1,119 @@
+"""The demo organisation: idempotent, complete, and as confidential as the real thing."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import escape
+
+from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session
+from participants.models import Membership, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAILS = {
+    "admin@demo.trackii.org",
+    "facilitator@demo.trackii.org",
+    "participant@demo.trackii.org",
+    "observer@demo.trackii.org",
+    "outsider@demo.trackii.org",
+}
+
+
+def snapshot():
+    models = [m for m in apps.get_models() if m._meta.app_label in {"dialogues", "participants"}]
+    return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def demo_urls(dialogue):
+    yield reverse("dialogues:dialogue_detail", args=[dialogue.pk])
+    for session in dialogue.sessions.all():
+        yield reverse("dialogues:session_detail", args=[dialogue.pk, session.pk])
+
+
+def test_seed_demo_is_idempotent(demo):
+    before = snapshot()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_seed_demo_creates_the_accounts_with_the_demo_password(demo):
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+    for user in User.objects.all():
+        assert user.check_password("trackii-demo")
+    assert User.objects.get(email="admin@demo.trackii.org").is_staff
+
+
+def test_seed_demo_has_three_sessions_and_items_at_every_level(demo):
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    assert dialogue.sessions.count() == 3
+    levels_used = set(
+        AgendaItem.objects.filter(session__dialogue=dialogue).values_list("level__name", flat=True)
+    )
+    assert levels_used == set(ConfidentialityLevel.objects.values_list("name", flat=True))
+    participant = Membership.objects.get(person__user__email="participant@demo.trackii.org")
+    assert participant.attendances.count() == 3
+    assert participant.clearance.name == "Participants"
+    observer = Membership.objects.get(person__user__email="observer@demo.trackii.org")
+    assert observer.clearance.name == "Programme"
+    assert observer.role == Membership.Role.OBSERVER
+
+
+def test_the_seed_prints_the_demo_logins(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for email in DEMO_EMAILS:
+        assert email in out
+    assert "trackii-demo" in out
+
+
+def test_observer_sees_no_agenda_item_above_programme_on_any_page(demo, client):
+    client.force_login(User.objects.get(email="observer@demo.trackii.org"))
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    above = AgendaItem.objects.filter(session__dialogue=dialogue, level__rank__gt=20)
+    within = AgendaItem.objects.filter(
+        session__dialogue=dialogue, level__rank__lte=20, session__level__rank__lte=20
+    )
+    assert above.count() > 0
+    seen = b""
+    statuses = []
+    for url in [reverse("home"), *demo_urls(dialogue)]:
+        response = client.get(url)
+        statuses.append(response.status_code)
+        seen += response.content
+    assert statuses == [200, 200, 200, 404, 200]  # the pre-consultation is not theirs
+    for item in above:
+        assert escape(item.title).encode() not in seen
+    for item in within:
+        assert escape(item.title).encode() in seen
+
+
+def test_outsider_gets_404_for_every_url_of_the_demo_dialogue(demo, client):
+    client.force_login(User.objects.get(email="outsider@demo.trackii.org"))
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    urls = list(demo_urls(dialogue))
+    assert len(urls) == 4
+    assert [client.get(url).status_code for url in urls] == [404] * 4
+    home = client.get(reverse("home"))
+    assert b"Salt River" not in home.content
+    assert [d.title for d in home.context["dialogues"]] == ["Coastal Fisheries Dialogue"]
+
+
+def test_demo_facilitator_sees_everything_in_the_demo_dialogue(demo, client):
+    from tests.conftest import enable_mfa
+
+    user = User.objects.get(email="facilitator@demo.trackii.org")
+    enable_mfa(user)
+    client.force_login(user)
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    seen = b"".join(client.get(url).content for url in demo_urls(dialogue))
+    for item in AgendaItem.objects.filter(session__dialogue=dialogue):
+        assert escape(item.title).encode() in seen
+    assert Session.objects.filter(dialogue=dialogue).count() == 3

@@ -1,0 +1,190 @@
+"""The pages of dialogue content: what each role gets, the 404s, the audit entries and the query
+counts of the list pages at two data sizes."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from dialogues.models import Dialogue, Session
+from participants.models import Membership
+from tests.factories import (
+    AgendaItemFactory,
+    DialogueFactory,
+    SessionFactory,
+    level,
+    member_with_account,
+)
+from trackii.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def dialogue_url(dialogue):
+    return reverse("dialogues:dialogue_detail", args=[dialogue.pk])
+
+
+def session_url(session):
+    return reverse("dialogues:session_detail", args=[session.dialogue_id, session.pk])
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for url in (reverse("home"), dialogue_url(world["dialogue"]), session_url(world["round_1"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+def test_outsider_gets_404_for_every_page_of_the_dialogue(login, world):
+    client = login(world["outsider"])
+    for url in (
+        dialogue_url(world["dialogue"]),
+        session_url(world["round_1"]),
+        session_url(world["pre"]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_session_of_another_dialogue_is_404_even_for_its_own_members(login, world):
+    # The URL names the outsider's session under a dialogue they are not in.
+    client = login(world["outsider"])
+    harbour = Session.objects.get(title="Harbour")
+    url = reverse("dialogues:session_detail", args=[world["dialogue"].pk, harbour.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(session_url(harbour)).status_code == 200
+
+
+def test_non_attendee_gets_404_for_a_pre_consultation(login, world):
+    client = login(world["other_side"])
+    assert client.get(session_url(world["pre"])).status_code == 404
+
+
+def test_home_lists_own_dialogues_only(login, world):
+    response = login(world["participant"]).get(reverse("home"))
+    assert response.status_code == 200
+    assert [d.title for d in response.context["dialogues"]] == ["Salt River"]
+    assert b"Coastal Fisheries" not in response.content
+    assert [s.title for s in response.context["dialogues"][0].visible_sessions] == [
+        "Round 1",
+        "Pre-consultation A",
+    ]
+
+
+def test_session_page_shows_only_items_within_clearance(login, world):
+    response = login(world["observer"]).get(session_url(world["round_1"]))
+    assert response.status_code == 200
+    assert [i.title for i in response.context["agenda_items"]] == [
+        "R1 Public item",
+        "R1 Programme item",
+    ]
+    for hidden in ("R1 Participants item", "R1 Facilitators item", "R1 Restricted item"):
+        assert hidden.encode() not in response.content
+
+
+def test_dialogue_page_shows_roster_to_convening_team_only(login, world):
+    participant_page = login(world["participant"]).get(dialogue_url(world["dialogue"]))
+    assert participant_page.context["roster"] is None
+    assert world["other_side"].person.full_name.encode() not in participant_page.content
+    convenor_page = login(world["convenor"]).get(dialogue_url(world["dialogue"]))
+    assert {m.person.full_name for m in convenor_page.context["roster"]} == {
+        m.person.full_name
+        for m in Membership.objects.filter(dialogue=world["dialogue"]).select_related("person")
+    }
+
+
+def test_pages_record_views_in_the_audit_trail(login, world):
+    client = login(world["participant"])
+    client.get(dialogue_url(world["dialogue"]))
+    client.get(session_url(world["round_1"]))
+    client.get(session_url(world["elsewhere"].sessions.get()))  # 404: nothing recorded
+    user = world["participant"].person.user
+    entries = list(
+        AuditEntry.objects.filter(actor=user).values_list("action", "content_type", "object_id")
+    )
+    assert entries == [
+        ("viewed", ContentType.objects.get_for_model(Session).pk, str(world["round_1"].pk)),
+        ("viewed", ContentType.objects.get_for_model(Dialogue).pk, str(world["dialogue"].pk)),
+    ]
+
+
+def test_times_are_shown_in_the_venue_time_zone(login, world):
+    session = world["round_1"]  # starts 2027-03-15 08:00 UTC, venue in Europe/Rome (UTC+1)
+    AgendaItemFactory(
+        session=session,
+        title="Timed",
+        level=level("Public"),
+        start=session.start,
+        end=session.start.replace(hour=9),
+    )
+    content = login(world["participant"]).get(session_url(session)).content.decode()
+    assert "Mon 15 Mar, 09:00" in content
+    assert "(Europe/Rome)" in content
+
+
+# -- query counts: the same literal at two data sizes ---------------------------------------------
+
+
+def build_dialogue(size: int, member):
+    dialogue = member.dialogue
+    for n in range(size):
+        session = SessionFactory(dialogue=dialogue, level=level("Programme"))
+        session.attendances.create(membership=member)
+        for name in ("Programme", "Participants", "Restricted"):
+            AgendaItemFactory(session=session, level=level(name), title=f"S{n} {name}")
+    return dialogue
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_home_query_count_does_not_grow(login, django_assert_num_queries, size):
+    member = member_with_account(dialogue=DialogueFactory())
+    for _ in range(size):
+        other = member_with_account(dialogue=DialogueFactory())
+        Membership.objects.filter(pk=other.pk).update(person=member.person)
+    build_dialogue(size, member)
+    client = login(member)
+    client.get(reverse("home"))  # warm caches (content types, session)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("home"))
+    assert len(response.context["dialogues"]) == size + 1
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_dialogue_page_query_count_does_not_grow(login, django_assert_num_queries, size):
+    member = member_with_account(dialogue=DialogueFactory())
+    dialogue = build_dialogue(size, member)
+    client = login(member)
+    client.get(dialogue_url(dialogue))
+    with django_assert_num_queries(9):
+        response = client.get(dialogue_url(dialogue))
+    assert len(response.context["sessions"]) == size
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_convenor_dialogue_page_with_roster_query_count_does_not_grow(
+    login, django_assert_num_queries, size
+):
+    convenor = member_with_account(
+        dialogue=DialogueFactory(), role=Membership.Role.CONVENOR, clearance="Restricted"
+    )
+    dialogue = build_dialogue(size, convenor)
+    for _ in range(size):
+        member_with_account(dialogue=dialogue)
+    client = login(convenor)
+    client.get(dialogue_url(dialogue))
+    with django_assert_num_queries(11):
+        response = client.get(dialogue_url(dialogue))
+    assert len(response.context["roster"]) == size + 1
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_session_page_query_count_does_not_grow(login, django_assert_num_queries, size):
+    member = member_with_account(dialogue=DialogueFactory())
+    session = SessionFactory(dialogue=member.dialogue, level=level("Programme"))
+    session.attendances.create(membership=member)
+    for n in range(size):
+        AgendaItemFactory(session=session, level=level("Participants"), title=f"Item {n}")
+        AgendaItemFactory(session=session, level=level("Restricted"), title=f"Hidden {n}")
+    client = login(member)
+    client.get(session_url(session))
+    with django_assert_num_queries(8):
+        response = client.get(session_url(session))
+    assert len(response.context["agenda_items"]) == size
