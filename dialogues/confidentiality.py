@@ -1,8 +1,9 @@
 """Who may see what: the one module that decides it.
 
 Every page, feed, export and PDF asks this module, and nothing else, whether a viewer may see a
-dialogue, a session or an agenda item. The rules, written against a *viewer* (a member with an
-account, or an official recipient of a briefing pack who has a clearance and no account):
+dialogue, a session, an agenda item or a paper. The rules, written against a *viewer* (a member
+with an account, or an official recipient of a briefing pack who has a clearance and no
+account):
 
 1. Nobody sees anything of a dialogue they are not an active (accepted) member of; an official
    sees only the dialogue their pack is drawn from.
@@ -12,13 +13,19 @@ account, or an official recipient of a briefing pack who has a clearance and no 
 3. At each node, by the audience of the node's level:
    - ``outside`` and ``programme``: clearance rank >= the level's rank;
    - ``attendees``: clearance as above, and the viewer attends the node's session, unless they
-     are of the convening team (convenor, facilitator); for a node outside any session (later:
-     dialogue-wide papers) the clearance alone decides;
+     are of the convening team (convenor, facilitator); for a node outside any session (a
+     dialogue-wide paper) the clearance alone decides;
    - ``convening_team``: clearance as above, and the viewer is a convenor or facilitator;
    - ``named``: the viewer is named on that node (its creator is named automatically),
      whatever their role or clearance.
    An official's clearance stands for attendance and for the convening team (the pack was
    addressed to them at that clearance); no official is ever named.
+4. A session in draft is known to the convening team only.
+5. The working agenda (``AgendaItem``) is the convening team's; everyone else reads the agenda as
+   last published (``PublishedAgendaItem`` of the session's current version), item by item under
+   the rules above. Earlier published versions are for the convening team, to compare.
+6. A paper (``Document``) sits in its dialogue, or in a session, or in an agenda item of a
+   session; it needs the rule of each container on that path and its own.
 
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
@@ -30,12 +37,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from participants.selectors import active_memberships_of
 
-from .models import AgendaItem, ConfidentialityLevel, Dialogue, Session, SessionAttendance
+from .models import (
+    AgendaItem,
+    ConfidentialityLevel,
+    Dialogue,
+    Document,
+    PublishedAgendaItem,
+    Session,
+    SessionAttendance,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -126,19 +142,20 @@ def viewer_of(request: HttpRequest) -> Viewer:
 class _Node:
     """Where, from the model being filtered, one node of the path sits."""
 
-    level: str  # lookup prefix of the node's level, e.g. "level" or "session__level"
+    level: str  # lookup of the node's level, e.g. "level" or "session__level"
     session_id: str | None  # lookup of the node's session id, None outside any session
     readers_through: type[models.Model]
     readers_owner: str  # the through model's field naming the node
     node_ref: str  # lookup of the node's pk from the model being filtered
+    draft_status: str | None = None  # lookup of a session's status, for sessions only
 
 
-def _node_q(grant: Grant, node: _Node) -> Q:
+def _node_q(grant: Grant, node: _Node, *, session_known: bool = True) -> Q:
     within_clearance = Q(**{f"{node.level}__rank__lte": grant.clearance_rank})
     allowed = Q(**{f"{node.level}__audience__in": [Audience.OUTSIDE, Audience.PROGRAMME]})
 
     attendees = Q(**{f"{node.level}__audience": Audience.ATTENDEES})
-    if not (grant.convening or grant.official) and node.session_id is not None:
+    if not (grant.convening or grant.official) and session_known and node.session_id:
         attendees &= Q(**{f"{node.session_id}__in": grant.attended_session_ids})
     allowed |= attendees
 
@@ -151,28 +168,48 @@ def _node_q(grant: Grant, node: _Node) -> Q:
             **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
         )
         allowed |= Q(**{f"{node.level}__audience": Audience.NAMED}) & Q(Exists(named))
+
+    # A session in draft is the convening team's working copy: nobody else learns of it yet.
+    if node.draft_status and not grant.convening:
+        allowed &= ~Q(**{node.draft_status: Session.Status.DRAFT})
     return allowed
 
 
-_SESSION_AS_ITSELF = _Node(
+def _session_node(prefix: str) -> _Node:
+    """The session at ``prefix`` ("" for a session itself, "session__" from its children)."""
+    return _Node(
+        level=f"{prefix}level",
+        session_id=f"{prefix}id" if prefix else "pk",
+        readers_through=Session.readers.through,
+        readers_owner="session_id",
+        node_ref=f"{prefix}id" if prefix else "pk",
+        draft_status=f"{prefix}status",
+    )
+
+
+def _item_node(prefix: str) -> _Node:
+    """The agenda item at ``prefix`` ("" for an item itself, "agenda_item__" from a paper)."""
+    return _Node(
+        level=f"{prefix}level",
+        session_id=f"{prefix}session_id",
+        readers_through=AgendaItem.readers.through,
+        readers_owner="agendaitem_id",
+        node_ref=f"{prefix}id" if prefix else "pk",
+    )
+
+
+_PUBLISHED_ITEM = _Node(
     level="level",
-    session_id="pk",
-    readers_through=Session.readers.through,
-    readers_owner="session_id",
+    session_id="session_id",
+    readers_through=PublishedAgendaItem.readers.through,
+    readers_owner="publishedagendaitem_id",
     node_ref="pk",
 )
-_SESSION_OF_ITEM = _Node(
-    level="session__level",
-    session_id="session_id",
-    readers_through=Session.readers.through,
-    readers_owner="session_id",
-    node_ref="session_id",
-)
-_ITEM_AS_ITSELF = _Node(
+_DOCUMENT = _Node(
     level="level",
     session_id="session_id",
-    readers_through=AgendaItem.readers.through,
-    readers_owner="agendaitem_id",
+    readers_through=Document.readers.through,
+    readers_owner="document_id",
     node_ref="pk",
 )
 
@@ -190,22 +227,66 @@ def dialogues_q(viewer: Viewer) -> Q:
 
 def sessions_q(viewer: Viewer) -> Q:
     return _any_grant(
-        viewer, lambda g: Q(dialogue_id=g.dialogue_id) & _node_q(g, _SESSION_AS_ITSELF)
+        viewer, lambda g: Q(dialogue_id=g.dialogue_id) & _node_q(g, _session_node(""))
     )
 
 
 def agenda_items_q(viewer: Viewer) -> Q:
-    return _any_grant(
-        viewer,
-        lambda g: (
+    """The working agenda: the convening team's to edit. Others read published versions."""
+
+    def rule(g: Grant) -> Q:
+        if not g.convening:
+            return _NOTHING
+        return (
             Q(session__dialogue_id=g.dialogue_id)
-            & _node_q(g, _SESSION_OF_ITEM)
-            & _node_q(g, _ITEM_AS_ITSELF)
-        ),
-    )
+            & _node_q(g, _session_node("session__"))
+            & _node_q(g, _item_node(""))
+        )
+
+    return _any_grant(viewer, rule)
 
 
-_RULES = {Dialogue: dialogues_q, Session: sessions_q, AgendaItem: agenda_items_q}
+def published_agenda_items_q(viewer: Viewer) -> Q:
+    """Published agendas: the current version for everyone who may see each item; earlier
+    versions for the convening team only (to compare)."""
+
+    def rule(g: Grant) -> Q:
+        q = (
+            Q(session__dialogue_id=g.dialogue_id)
+            & _node_q(g, _session_node("session__"))
+            & _node_q(g, _PUBLISHED_ITEM)
+        )
+        if not g.convening:
+            q &= Q(version__number=F("session__published_version"))
+        return q
+
+    return _any_grant(viewer, rule)
+
+
+def documents_q(viewer: Viewer) -> Q:
+    """A paper needs its own rule and its containers': session, and agenda item if any. A
+    dialogue-wide paper at an attendees level goes by clearance alone (no session to attend)."""
+
+    def rule(g: Grant) -> Q:
+        dialogue_wide = Q(session__isnull=True) & _node_q(g, _DOCUMENT, session_known=False)
+        in_session = (
+            Q(session__isnull=False)
+            & _node_q(g, _session_node("session__"))
+            & _node_q(g, _DOCUMENT)
+            & (Q(agenda_item__isnull=True) | _node_q(g, _item_node("agenda_item__")))
+        )
+        return Q(dialogue_id=g.dialogue_id) & (dialogue_wide | in_session)
+
+    return _any_grant(viewer, rule)
+
+
+_RULES = {
+    Dialogue: dialogues_q,
+    Session: sessions_q,
+    AgendaItem: agenda_items_q,
+    PublishedAgendaItem: published_agenda_items_q,
+    Document: documents_q,
+}
 
 
 def visible(viewer: Viewer, queryset: models.QuerySet | type[models.Model]) -> models.QuerySet:
@@ -228,6 +309,30 @@ def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
     return viewer.is_convening(dialogue.pk)
 
 
+def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
+    """Planning (sessions, agendas, papers, roster) is for the dialogue's convening team."""
+    return viewer.is_convening(dialogue_id)
+
+
+def check_narrow_only(
+    *, level: ConfidentialityLevel, container_level: ConfidentialityLevel
+) -> None:
+    """A child is never below its container: material can be narrowed, never widened."""
+    if level.rank < container_level.rank:
+        raise ValidationError(
+            {
+                "level": f"“{level}” is below its container's level “{container_level}”: "
+                "material can be narrowed, never widened."
+            }
+        )
+
+
 def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityLevel]:
     """The levels a child of ``level`` may take: the same or stricter (narrow-only)."""
     return ConfidentialityLevel.objects.filter(rank__gte=level.rank)
+
+
+def floor_level(*containers) -> ConfidentialityLevel | None:
+    """The strictest level among a new child's containers: the lowest level it may take."""
+    levels = [c.level for c in containers if c is not None]
+    return max(levels, key=lambda level: level.rank) if levels else None

@@ -2,12 +2,15 @@
 through ``dialogues.services``; every permission-filtered read through ``dialogues.selectors``,
 which ask ``dialogues.confidentiality``."""
 
+import uuid
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+
+from .storage import private_storage
 
 
 def validate_time_zone(value: str) -> None:
@@ -71,6 +74,10 @@ class Dialogue(models.Model):
         help_text="Suggested level for new material; a default, not a floor.",
     )
     ground_rules = models.TextField(blank=True)
+    edit_revision = models.PositiveIntegerField(
+        default=1,
+        help_text="Raised by every saved edit; a form saved against an older one is refused.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +147,10 @@ class Session(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    edit_revision = models.PositiveIntegerField(default=1)
+    published_version = models.PositiveIntegerField(
+        default=0, help_text="Number of the agenda version participants see; 0 before publishing."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +218,7 @@ class AgendaItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    edit_revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -217,6 +229,109 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=F("start")),
                 name="agenda_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaVersion(models.Model):
+    """A published, frozen version of a session's agenda. Participants read the latest one; the
+    convening team edits the working agenda (``AgendaItem``) in between."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_versions")
+    number = models.PositiveIntegerField()
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["session_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="agenda_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of session {self.session_id}"
+
+
+class PublishedAgendaItem(models.Model):
+    """An agenda item as it stood when a version was published. Never edited."""
+
+    version = models.ForeignKey(AgendaVersion, on_delete=models.CASCADE, related_name="items")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    order = models.PositiveIntegerField()
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    room = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=AgendaItem.Kind.choices)
+    moderator = models.ForeignKey(
+        "participants.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["version_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _document_path(instance, filename: str) -> str:
+    # Stored names say nothing: no title, no original file name.
+    return f"documents/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A paper attached to a dialogue, a session or an agenda item, stored privately and
+    downloaded only through a view that asks the confidentiality module."""
+
+    class Kind(models.TextChoices):
+        CONCEPT_NOTE = "concept_note", "Concept note"
+        NON_PAPER = "non_paper", "Non-paper"
+        BACKGROUND_PAPER = "background_paper", "Background paper"
+        OUTCOME_DOCUMENT = "outcome_document", "Outcome document"
+        OTHER = "other", "Other"
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="documents")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(max_length=200)
+    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
+    file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agenda_item__isnull=True) | Q(session__isnull=False),
+                name="document_item_within_its_session",
             ),
         ]
 

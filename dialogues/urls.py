@@ -1,4 +1,6 @@
-from django.urls import path
+"""Dialogue URLs. Each planning area keeps its own patterns module, included here."""
+
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +13,7 @@ urlpatterns = [
         views.session_detail,
         name="session_detail",
     ),
+    path("", include("dialogues.urls_planner")),
+    path("", include("dialogues.urls_workspace")),
+    path("", include("dialogues.urls_documents")),
 ]

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from .models import Membership
+from django.db.models import Q
+
+from .models import Membership, Person
 
 # Only a member who has come all the way in sees anything of a dialogue.
 ACTIVE_STATES = (Membership.State.ACCEPTED,)
@@ -34,10 +36,16 @@ def active_memberships_of(user) -> list[ActiveMembership]:
 
 
 def is_facilitator_anywhere(user) -> bool:
-    """Whether the account convenes or facilitates any dialogue (for the MFA requirement)."""
-    return Membership.objects.filter(
-        person__user=user, role__in=Membership.CONVENING_ROLES
-    ).exists()
+    """Whether the account convenes or facilitates any dialogue it is an accepted member of (for
+    the MFA requirement and for starting a new dialogue). Asked once per request: the answer is
+    kept on the user object, which lives as long as the request."""
+    cached = getattr(user, "_trackii_is_facilitator", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            person__user=user, role__in=Membership.CONVENING_ROLES, state__in=ACTIVE_STATES
+        ).exists()
+        user._trackii_is_facilitator = cached
+    return cached
 
 
 def roster_of(*, dialogue_id: int):
@@ -46,3 +54,22 @@ def roster_of(*, dialogue_id: int):
         .select_related("person", "side", "clearance")
         .order_by("side__position", "role", "person__family_name", "person__full_name")
     )
+
+
+def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
+    """The people on the rosters of the given dialogues (whatever their state), each once.
+    Callers decide which dialogues a viewer may draw people from; this never widens to the
+    whole Person table."""
+    persons = Person.objects.filter(
+        pk__in=Membership.objects.filter(dialogue_id__in=list(dialogue_ids)).values("person_id")
+    )
+    search = search.strip()
+    if search:
+        persons = persons.filter(
+            Q(full_name__icontains=search)
+            | Q(family_name__icontains=search)
+            | Q(name_original_script__icontains=search)
+            | Q(other_names__icontains=search)
+            | Q(affiliation__icontains=search)
+        )
+    return persons.order_by("family_name", "full_name", "id")

@@ -218,3 +218,17 @@ LOGGING = {
 # The header that carries the client's address when a trusted proxy (our nginx) sets it. Off by
 # default: without a proxy in front, a client could write it themselves.
 TRACKII_CLIENT_IP_META = env("TRACKII_CLIENT_IP_META", default="")
+
+# Papers (dialogues.services.documents): the largest file accepted, checked on every upload.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# An upload above this is spooled to a temporary file instead of held in a worker's memory, so a
+# few large papers at once cannot exhaust it.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+# Caps the rest of a request (form fields, non-file bodies), not the file itself: a paper's size
+# is bounded by DOCUMENT_MAX_UPLOAD_BYTES here and by nginx's client_max_body_size before it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+# Uploads being received are spooled here, not in the machine-wide /tmp (unset: the system's).
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+
+# Flash messages may name what was just changed: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,5 +1,7 @@
 """Pages of dialogue content. Thin: a selector reads through the confidentiality module, the
-view records the read in the audit trail and renders. Anything not visible answers 404."""
+view records the read in the audit trail and renders. Anything not visible answers 404.
+Planning pages live beside this module: ``planner`` (sessions, agenda), ``workspace`` (dialogue,
+sides, roster), ``documents`` (papers)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from trackii.audit.services import Action, audit_record
 
-from . import selectors
-from .confidentiality import viewer_of
+from .. import selectors
+from ..confidentiality import can_plan, viewer_of
 
 
 @require_GET
@@ -25,11 +27,14 @@ def dialogue_detail(request, dialogue_id: int):
     viewer = viewer_of(request)
     dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
     audit_record(action=Action.VIEWED, obj=dialogue, request=request, dialogue_id=dialogue.pk)
+    roster = selectors.roster_visible_to(viewer=viewer, dialogue=dialogue)
     context = {
         "dialogue": dialogue,
+        "can_plan": can_plan(viewer, dialogue.pk),
         "sessions": selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
         "sides": dialogue.sides.all(),
-        "roster": selectors.roster_visible_to(viewer=viewer, dialogue=dialogue),
+        "roster": list(roster) if roster is not None else None,
+        "documents": selectors.documents_visible_to(viewer=viewer, dialogue_id=dialogue.pk),
     }
     return render(request, "dialogues/dialogue_detail.html", context)
 
@@ -43,6 +48,10 @@ def session_detail(request, dialogue_id: int, session_id: int):
     context = {
         "dialogue": session.dialogue,
         "session": session,
-        "agenda_items": selectors.agenda_items_visible_to(viewer=viewer, session=session),
+        "can_plan": can_plan(viewer, dialogue_id),
+        "published_items": selectors.published_agenda_visible_to(viewer=viewer, session=session),
+        "documents": selectors.documents_visible_to(
+            viewer=viewer, dialogue_id=dialogue_id, session=session
+        ),
     }
     return render(request, "dialogues/session_detail.html", context)

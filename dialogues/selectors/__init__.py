@@ -7,8 +7,8 @@ from django.http import Http404
 
 from participants.selectors import roster_of
 
-from .confidentiality import Viewer, can_see_roster, visible
-from .models import AgendaItem, Dialogue, Session
+from ..confidentiality import Viewer, can_plan, can_see_roster, visible
+from ..models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
 
 
 def dialogues_visible_to(*, viewer: Viewer) -> QuerySet[Dialogue]:
@@ -26,6 +26,14 @@ def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
         raise Http404 from None
 
 
+def planned_dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
+    """The dialogue, for its convening team only: 404 for everyone else, members included."""
+    dialogue = dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+    if not can_plan(viewer, dialogue.pk):
+        raise Http404
+    return dialogue
+
+
 def sessions_visible_to(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Session]:
     return visible(viewer, Session.objects.filter(dialogue=dialogue).select_related("level"))
 
@@ -41,10 +49,40 @@ def session_for(*, viewer: Viewer, dialogue_id: int, session_id: int) -> Session
 
 
 def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:
+    """The working agenda (the convening team's)."""
     return visible(
         viewer,
         AgendaItem.objects.filter(session=session).select_related("level", "moderator__person"),
     ).order_by("order", "id")
+
+
+def published_agenda_visible_to(
+    *, viewer: Viewer, session: Session, version: int | None = None
+) -> QuerySet[PublishedAgendaItem]:
+    """The agenda as published (the current version unless another is asked for), item by item
+    as far as the viewer may see it."""
+    number = session.published_version if version is None else version
+    return visible(
+        viewer,
+        PublishedAgendaItem.objects.filter(session=session, version__number=number).select_related(
+            "level", "moderator__person"
+        ),
+    ).order_by("order", "id")
+
+
+def documents_visible_to(
+    *, viewer: Viewer, dialogue_id: int, session: Session | None = None
+) -> QuerySet[Document]:
+    """Papers the viewer may download: the dialogue-wide ones (``session`` None), or those of
+    one session and its agenda items."""
+    documents = Document.objects.filter(dialogue_id=dialogue_id)
+    if session is None:
+        documents = documents.filter(session__isnull=True)
+    else:
+        documents = documents.filter(session=session)
+    return visible(viewer, documents.select_related("level", "agenda_item")).order_by(
+        "kind", "title", "id"
+    )
 
 
 def roster_visible_to(*, viewer: Viewer, dialogue: Dialogue):

@@ -1,5 +1,7 @@
 """Writes of dialogue content. Keyword-only, validated with ``full_clean``, atomic. The
-narrow-only rule (a child never below its container's level) is enforced here, on the server."""
+narrow-only rule (a child never below its container's level) is enforced here, on the server.
+The agenda's writes are in ``services.agenda``, papers in ``services.documents``, the
+workspace (dialogue, sides, roster) in ``services.workspace``."""
 
 from datetime import datetime
 
@@ -10,21 +12,8 @@ from django.utils import timezone
 from participants.models import Membership, Person
 from participants.services import membership_nominate, membership_start_as_convenor
 
-from .models import AgendaItem, ConfidentialityLevel, Dialogue, Session, SessionAttendance, Side
-
-
-def _person_of(user) -> Person | None:
-    return getattr(user, "person", None) if user is not None else None
-
-
-def _check_narrow_only(*, level: ConfidentialityLevel, container_level: ConfidentialityLevel):
-    if level.rank < container_level.rank:
-        raise ValidationError(
-            {
-                "level": f"“{level}” is below its container's level “{container_level}”: "
-                "material can be narrowed, never widened."
-            }
-        )
+from ..models import ConfidentialityLevel, Dialogue, Session, SessionAttendance, Side
+from .common import check_narrow_only, name_readers
 
 
 @transaction.atomic
@@ -59,11 +48,7 @@ def session_create(*, dialogue: Dialogue, created_by=None, readers=(), **fields)
     session = Session(dialogue=dialogue, created_by=created_by, **fields)
     session.full_clean()
     session.save()
-    named = {p.pk for p in readers}
-    creator = _person_of(created_by)
-    if creator is not None:
-        named.add(creator.pk)
-    session.readers.set(named)
+    name_readers(session, readers=readers, created_by=created_by)
     return session
 
 
@@ -75,27 +60,22 @@ def session_attendance_add(*, session: Session, membership: Membership) -> Sessi
     return attendance
 
 
-@transaction.atomic
-def agenda_item_create(*, session: Session, created_by=None, readers=(), **fields) -> AgendaItem:
-    level = fields["level"]
-    _check_narrow_only(level=level, container_level=session.level)
-    if "order" not in fields:
-        last = session.agenda_items.order_by("-order").values_list("order", flat=True).first()
-        fields["order"] = (last or 0) + 1
-    item = AgendaItem(session=session, created_by=created_by, **fields)
-    item.full_clean()
-    item.save()
-    named = {p.pk for p in readers}
-    creator = _person_of(created_by)
-    if creator is not None:
-        named.add(creator.pk)
-    item.readers.set(named)
-    return item
-
-
 def sessions_mark_held(*, now: datetime | None = None) -> int:
     """Published sessions whose end has passed are held. Returns how many changed."""
     now = now or timezone.now()
     return Session.objects.filter(status=Session.Status.PUBLISHED, end__lt=now).update(
         status=Session.Status.HELD, updated_at=now
     )
+
+
+from .agenda import agenda_item_create  # noqa: E402  (kept importable from here)
+
+__all__ = [
+    "agenda_item_create",
+    "check_narrow_only",
+    "dialogue_create",
+    "session_attendance_add",
+    "session_create",
+    "sessions_mark_held",
+    "side_create",
+]
