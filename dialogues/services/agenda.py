@@ -1,0 +1,155 @@
+"""Writes of a session's agenda: items (create, update, delete, reorder) and publishing. The
+working agenda is the convening team's; ``agenda_publish`` freezes it into a numbered version,
+which is what everyone else reads."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from trackii.audit.services import Action, audit_record
+
+from ..models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
+from .common import check_narrow_only, name_readers
+from .concurrency import save_with_revision
+
+ITEM_FIELDS = ("start", "end", "room", "title", "description", "kind", "moderator", "level")
+
+
+def _check_moderator(*, session: Session, moderator) -> None:
+    if moderator is not None and moderator.dialogue_id != session.dialogue_id:
+        raise ValidationError({"moderator": "The moderator must be on this dialogue's roster."})
+
+
+def _check_times(*, session: Session, start, end) -> None:
+    errors = {}
+    if start and end and end <= start:
+        errors["end"] = "The item must end after it starts."
+    for name, value in (("start", start), ("end", end)):
+        if value and not (session.start <= value <= session.end):
+            errors[name] = "Agenda times must fall within the session."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agenda_item_create(*, session: Session, created_by=None, readers=(), **fields) -> AgendaItem:
+    check_narrow_only(level=fields["level"], container_level=session.level)
+    _check_moderator(session=session, moderator=fields.get("moderator"))
+    _check_times(session=session, start=fields.get("start"), end=fields.get("end"))
+    if "order" not in fields:
+        last = session.agenda_items.aggregate(last=Max("order"))["last"]
+        fields["order"] = (last or 0) + 1
+    item = AgendaItem(session=session, created_by=created_by, **fields)
+    item.full_clean()
+    item.save()
+    name_readers(item, readers=readers, created_by=created_by)
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(
+    *, item: AgendaItem, expected_revision: int, values: dict[str, Any], readers=(), by=None
+) -> AgendaItem:
+    """Save an edit, refused with what changed if someone saved the item meanwhile."""
+    session = item.session
+    check_narrow_only(level=values["level"], container_level=session.level)
+    _check_moderator(session=session, moderator=values.get("moderator"))
+    _check_times(session=session, start=values.get("start"), end=values.get("end"))
+    item = save_with_revision(instance=item, expected_revision=expected_revision, values=values)
+    name_readers(item, readers=readers, created_by=item.created_by)
+    audit_record(
+        action=Action.CHANGED,
+        obj=item,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"edit_revision": item.edit_revision},
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by=None) -> None:
+    session = item.session
+    audit_record(action=Action.DELETED, obj=item, actor=by, dialogue_id=session.dialogue_id)
+    item.delete()
+    _renumber(session=session, ordered_ids=list(session.agenda_items.values_list("pk", flat=True)))
+
+
+def _renumber(*, session: Session, ordered_ids: list[int]) -> None:
+    # Positions are unique per session: park everything out of the way first, then renumber.
+    items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(session=session)}
+    offset = max((i.order for i in items.values()), default=0) + len(items) + 1
+    for n, pk in enumerate(ordered_ids):
+        AgendaItem.objects.filter(pk=pk).update(order=offset + n)
+    for n, pk in enumerate(ordered_ids, start=1):
+        AgendaItem.objects.filter(pk=pk).update(order=n)
+
+
+@transaction.atomic
+def agenda_reorder(*, session: Session, ordered_ids: list[int], by=None) -> None:
+    """Put the session's items in the given order (every item named exactly once)."""
+    current = set(AgendaItem.objects.filter(session=session).values_list("pk", flat=True))
+    if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != current:
+        raise ValidationError("The new order must name every item of this agenda exactly once.")
+    _renumber(session=session, ordered_ids=ordered_ids)
+    audit_record(
+        action=Action.CHANGED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"reordered": len(ordered_ids)},
+    )
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str, by=None) -> None:
+    """Move an item one place up or down."""
+    ids = list(item.session.agenda_items.order_by("order", "id").values_list("pk", flat=True))
+    at = ids.index(item.pk)
+    to = at - 1 if direction == "up" else at + 1
+    if direction not in ("up", "down") or not 0 <= to < len(ids):
+        return
+    ids[at], ids[to] = ids[to], ids[at]
+    agenda_reorder(session=item.session, ordered_ids=ids, by=by)
+
+
+@transaction.atomic
+def agenda_publish(*, session: Session, by=None) -> AgendaVersion:
+    """Freeze the working agenda as the next numbered version; participants read it from now."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError("A cancelled session's agenda cannot be published.")
+    version = AgendaVersion.objects.create(
+        session=session, number=session.published_version + 1, published_by=by
+    )
+    items = list(session.agenda_items.prefetch_related("readers").order_by("order", "id"))
+    published = PublishedAgendaItem.objects.bulk_create(
+        PublishedAgendaItem(
+            version=version,
+            session=session,
+            source=item,
+            order=item.order,
+            **{name: getattr(item, name) for name in ITEM_FIELDS},
+        )
+        for item in items
+    )
+    Through = PublishedAgendaItem.readers.through
+    Through.objects.bulk_create(
+        Through(publishedagendaitem_id=copy.pk, person_id=reader.pk)
+        for copy, item in zip(published, items, strict=True)
+        for reader in item.readers.all()
+    )
+    session.published_version = version.number
+    if session.status == Session.Status.DRAFT:
+        session.status = Session.Status.PUBLISHED
+    session.save(update_fields=["published_version", "status", "updated_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"published_version": version.number, "items": len(items)},
+    )
+    return version
