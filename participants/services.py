@@ -82,3 +82,17 @@ def membership_start_as_convenor(*, membership: Membership) -> Membership:
     membership.state = Membership.State.ACCEPTED
     membership.save(update_fields=["state", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, side=None, role: str, clearance) -> Membership:
+    """Change a member's side, role and clearance. The state is not touched here: it moves only
+    through ``membership_transition``."""
+    if side is not None and side.dialogue_id != membership.dialogue_id:
+        raise ValidationError({"side": "The side must belong to the same dialogue."})
+    membership.side = side
+    membership.role = role
+    membership.clearance = clearance
+    membership.full_clean()
+    membership.save(update_fields=["side", "role", "clearance", "updated_at"])
+    return membership

@@ -1,0 +1,293 @@
+"""Writes of the workspace: opening a dialogue, editing it (never losing an edit), its sides and
+its roster. Each write is audited, with ids and codes only; who may call these is decided by the
+views through ``dialogues.confidentiality``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from participants.models import Membership, Person
+from participants.services import membership_nominate, membership_update, person_create
+from trackii.audit.services import Action, audit_record
+
+from ..models import ConfidentialityLevel, Dialogue, Side
+from . import dialogue_create, side_create
+from .common import person_of
+from .concurrency import EditConflict, save_with_revision
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+DIALOGUE_FIELDS = (
+    "title",
+    "context",
+    "convening_organisation",
+    "track",
+    "aim",
+    "status",
+    "default_level",
+    "ground_rules",
+)
+PERSON_FIELDS = (
+    "full_name",
+    "family_name",
+    "name_original_script",
+    "affiliation",
+    "position",
+    "proximity",
+    "nationality",
+    "gender",
+    "languages",
+    "email",
+)
+
+
+def _changed(instance, values: dict[str, Any]) -> list[str]:
+    return sorted(name for name, value in values.items() if getattr(instance, name) != value)
+
+
+# -- the dialogue ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dialogue_start(*, user, request: HttpRequest | None = None, **fields) -> Dialogue:
+    """Open a dialogue; its creator becomes its convenor, an accepted member at the strictest
+    clearance of the scale (``Restricted`` by default). A creator without a Person gets one,
+    from their account."""
+    unknown = set(fields) - set(DIALOGUE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
+    person = person_of(user)
+    if person is None:
+        person = person_create(
+            full_name=user.display_name or user.email, user=user, email=user.email
+        )
+        audit_record(action=Action.CREATED, obj=person, actor=user, request=request)
+    strictest = ConfidentialityLevel.objects.order_by("-rank").first()
+    dialogue = dialogue_create(created_by=user, convenor=person, clearance=strictest, **fields)
+    audit_record(
+        action=Action.CREATED,
+        obj=dialogue,
+        actor=user,
+        request=request,
+        dialogue_id=dialogue.pk,
+        detail={"convenor_person_id": person.pk, "clearance_id": strictest.pk},
+    )
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_update(
+    *,
+    dialogue: Dialogue,
+    expected_revision: int,
+    values: dict[str, Any],
+    by,
+    request: HttpRequest | None = None,
+) -> Dialogue:
+    """Save an edit made from ``expected_revision``. If someone saved meanwhile, raises
+    ``EditConflict`` with what differs, and writes nothing; if what they saved is exactly what
+    this editor wants, there is nothing to lose and the record is returned as it stands."""
+    unknown = set(values) - set(DIALOGUE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
+    changed = _changed(dialogue, values)
+    try:
+        updated = save_with_revision(
+            instance=dialogue, expected_revision=expected_revision, values=values
+        )
+    except EditConflict as conflict:
+        if conflict.changes:
+            raise
+        return conflict.current
+    audit_record(
+        action=Action.CHANGED,
+        obj=updated,
+        actor=by,
+        request=request,
+        dialogue_id=updated.pk,
+        detail={"fields": changed, "revision": updated.edit_revision},
+    )
+    return updated
+
+
+# -- sides ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def side_add(
+    *,
+    dialogue: Dialogue,
+    name: str,
+    is_third_party: bool = False,
+    position: int = 0,
+    by,
+    request: HttpRequest | None = None,
+) -> Side:
+    side = side_create(
+        dialogue=dialogue, name=name, is_third_party=is_third_party, position=position
+    )
+    audit_record(
+        action=Action.CREATED, obj=side, actor=by, request=request, dialogue_id=dialogue.pk
+    )
+    return side
+
+
+@transaction.atomic
+def side_update(
+    *,
+    side: Side,
+    name: str,
+    is_third_party: bool,
+    position: int,
+    by,
+    request: HttpRequest | None = None,
+) -> Side:
+    values = {"name": name, "is_third_party": is_third_party, "position": position}
+    changed = _changed(side, values)
+    for field, value in values.items():
+        setattr(side, field, value)
+    side.full_clean()
+    side.save()
+    audit_record(
+        action=Action.CHANGED,
+        obj=side,
+        actor=by,
+        request=request,
+        dialogue_id=side.dialogue_id,
+        detail={"fields": changed},
+    )
+    return side
+
+
+@transaction.atomic
+def side_delete(*, side: Side, by, request: HttpRequest | None = None) -> None:
+    """Delete a side nobody is on. A side with members is refused: they would lose their side
+    without anyone deciding where they belong."""
+    members = side.memberships.count()
+    if members:
+        raise ValidationError(
+            f"“{side.name}” still has {members} {'member' if members == 1 else 'members'} on "
+            "the roster. Move them to another side first, then delete it."
+        )
+    audit_record(
+        action=Action.DELETED, obj=side, actor=by, request=request, dialogue_id=side.dialogue_id
+    )
+    try:
+        with transaction.atomic():
+            side.delete()
+    except ProtectedError:  # someone put a member on it meanwhile
+        raise ValidationError(
+            f"“{side.name}” has members on the roster now. Move them to another side first."
+        ) from None
+
+
+# -- the roster -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roster_add_person(
+    *,
+    dialogue: Dialogue,
+    side: Side | None,
+    role: str,
+    clearance: ConfidentialityLevel,
+    by,
+    person: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Put a person on the roster, an existing one (the caller has checked the convening team
+    knows them) or a new one made from ``new_person``. They start as nominated; vetting and
+    invitations move them on."""
+    if (person is None) == (new_person is None):
+        raise TypeError("Give either an existing person or the fields of a new one.")
+    if person is None:
+        unknown = set(new_person) - set(PERSON_FIELDS)
+        if unknown:
+            raise TypeError(f"Not fields of a new person: {sorted(unknown)}")
+        person = person_create(**new_person)
+        audit_record(
+            action=Action.CREATED, obj=person, actor=by, request=request, dialogue_id=dialogue.pk
+        )
+    elif Membership.objects.filter(person=person, dialogue=dialogue).exists():
+        raise ValidationError({"person": "This person is already on the roster."})
+    membership = membership_nominate(
+        person=person,
+        dialogue=dialogue,
+        side=side,
+        role=role,
+        clearance=clearance,
+        nominated_by=by,
+    )
+    audit_record(
+        action=Action.CREATED,
+        obj=membership,
+        actor=by,
+        request=request,
+        dialogue_id=dialogue.pk,
+        detail={
+            "person_id": person.pk,
+            "side_id": side.pk if side else None,
+            "role": role,
+            "clearance_id": clearance.pk,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def roster_update_membership(
+    *,
+    membership: Membership,
+    side: Side | None,
+    role: str,
+    clearance: ConfidentialityLevel,
+    by,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Change a member's side, role and clearance (never their state). A dialogue keeps at least
+    one accepted convenor or facilitator: without one, nobody could plan it any more."""
+    leaves_convening_team = (
+        membership.state == Membership.State.ACCEPTED
+        and membership.is_convening
+        and role not in Membership.CONVENING_ROLES
+    )
+    if leaves_convening_team:
+        team = (
+            Membership.objects.select_for_update()
+            .filter(
+                dialogue_id=membership.dialogue_id,
+                role__in=Membership.CONVENING_ROLES,
+                state=Membership.State.ACCEPTED,
+            )
+            .exclude(pk=membership.pk)
+        )
+        if not list(team):
+            raise ValidationError(
+                {
+                    "role": "This is the dialogue's last accepted convenor or facilitator: "
+                    "nobody could plan the dialogue any more. Bring someone else onto the "
+                    "convening team first."
+                }
+            )
+    changed = _changed(membership, {"side": side, "role": role, "clearance": clearance})
+    membership_update(membership=membership, side=side, role=role, clearance=clearance)
+    audit_record(
+        action=Action.CHANGED,
+        obj=membership,
+        actor=by,
+        request=request,
+        dialogue_id=membership.dialogue_id,
+        detail={
+            "fields": changed,
+            "side_id": membership.side_id,
+            "role": role,
+            "clearance_id": clearance.pk,
+        },
+    )
+    return membership
