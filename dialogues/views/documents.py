@@ -1,0 +1,151 @@
+"""Papers: upload and delete (the convening team), download (whoever may see the paper). Every
+lookup goes through the confidentiality module; anything else answers 404, so neither a paper
+nor the place it sits in is confirmed to anyone not cleared for it."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
+
+from trackii.audit.services import Action, audit_record
+
+from .. import selectors
+from ..confidentiality import floor_level, viewer_of, visible
+from ..forms import add_service_error
+from ..forms.documents import DocumentForm, DocumentPlaceForm
+from ..models import Document
+from ..services import documents as services
+
+
+def _page_of(*, dialogue_id: int, session_id: int | None) -> str:
+    if session_id is not None:
+        return reverse("dialogues:session_detail", args=[dialogue_id, session_id])
+    return reverse("dialogues:dialogue_detail", args=[dialogue_id])
+
+
+def _planned_dialogue(request, dialogue_id: int):
+    viewer = viewer_of(request)
+    return viewer, selectors.planned_dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+
+
+def _place(request, viewer, dialogue):
+    """The session and agenda item named in the query, each looked up as the viewer sees it."""
+    place = DocumentPlaceForm(request.GET)
+    if not place.is_valid():
+        raise Http404
+    session_id, item_id = place.cleaned_data["session"], place.cleaned_data["item"]
+    if item_id is not None and session_id is None:
+        raise Http404
+    session = item = None
+    if session_id is not None:
+        session = selectors.session_for(
+            viewer=viewer, dialogue_id=dialogue.pk, session_id=session_id
+        )
+    if item_id is not None:
+        items = selectors.agenda_items_visible_to(viewer=viewer, session=session)
+        item = items.filter(pk=item_id).first()
+        if item is None:
+            raise Http404
+    return session, item
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def document_upload(request, dialogue_id: int):
+    viewer, dialogue = _planned_dialogue(request, dialogue_id)
+    session, item = _place(request, viewer, dialogue)
+    back = _page_of(dialogue_id=dialogue.pk, session_id=session.pk if session else None)
+    posted = request.method == "POST"
+    form = DocumentForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        dialogue=dialogue,
+        floor=floor_level(session, item),
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_upload(
+                dialogue=dialogue,
+                session=session,
+                agenda_item=item,
+                uploaded_by=request.user,
+                title=data["title"],
+                kind=data["kind"],
+                level=data["level"],
+                readers=data["readers"],
+                upload=data["file"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            # No title in the message: messages may travel in a cookie.
+            messages.success(request, "The paper was uploaded.")
+            return redirect(back)
+    context = {
+        "dialogue": dialogue,
+        "session": session,
+        "item": item,
+        "form": form,
+        "back": back,
+    }
+    return render(request, "dialogues/document_upload.html", context)
+
+
+@require_http_methods(["GET"])
+@login_required
+def document_download(request, dialogue_id: int, document_id: int):
+    viewer = viewer_of(request)
+    documents = Document.objects.filter(dialogue_id=dialogue_id).select_related(
+        "level", "session__level", "agenda_item__level"
+    )
+    try:
+        document = visible(viewer, documents).get(pk=document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+
+    prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
+    if prefix:
+        # nginx streams the file from an internal location, after the checks above.
+        response = HttpResponse(content_type=document.content_type)
+        response["X-Accel-Redirect"] = f"{prefix}{quote(document.file.name)}"
+        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    else:
+        try:
+            stream = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            stream,
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if services.document_download_is_audited(document):
+        audit_record(
+            action=Action.DOWNLOADED, obj=document, request=request, dialogue_id=dialogue_id
+        )
+    return response
+
+
+@require_http_methods(["POST"])
+@login_required
+def document_delete(request, dialogue_id: int, document_id: int):
+    viewer, dialogue = _planned_dialogue(request, dialogue_id)
+    try:
+        document = visible(viewer, Document.objects.filter(dialogue=dialogue)).get(pk=document_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
+    back = _page_of(dialogue_id=dialogue.pk, session_id=document.session_id)
+    services.document_delete(document=document, by=request.user)
+    messages.success(request, "The paper was deleted.")
+    return redirect(back)
