@@ -43,3 +43,19 @@ def login(client):
         return client
 
     return _login
+
+
+def restore_reference_data() -> None:
+    """Put back what the data migrations seed (the confidentiality scale): a transactional test
+    empties every table when it ends, and the tests after it still need the scale."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dialogues.migrations.0003_default_confidentiality_levels")
+    migration.create_levels(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    restore_reference_data()

@@ -61,7 +61,7 @@ def worker_on_redis(redis_url):
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_on_redis_runs_the_task(worker_on_redis):
+def test_a_real_worker_on_redis_runs_the_task(reference_data, worker_on_redis):
     session = finished_session()
     sessions_mark_held.apply_async(producer=worker_on_redis)
     deadline = time.monotonic() + 30

@@ -1,5 +1,7 @@
 import pytest
 
+from dialogues.models import PublishedAgendaItem
+from dialogues.services.agenda import agenda_publish
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,
@@ -16,7 +18,8 @@ LEVELS = ["Public", "Programme", "Participants", "Facilitators", "Restricted"]
 @pytest.fixture
 def world(db):
     """One dialogue with a session at Public and a pre-consultation at Participants, items at
-    every level in the first, and a second dialogue with its own member; each person in a role."""
+    every level in the first (agendas published once), and a second dialogue with its own
+    member; each person in a role."""
     dialogue = DialogueFactory(title="Salt River")
     side_a = SideFactory(dialogue=dialogue, name="Side A")
     side_b = SideFactory(dialogue=dialogue, name="Side B")
@@ -45,11 +48,18 @@ def world(db):
     }
     items["Restricted"].readers.set([convenor.person])
     pre_item = AgendaItemFactory(session=pre, title="Pre item", level=level("Participants"))
+    agenda_publish(session=round_1)
+    agenda_publish(session=pre)
+    round_1.refresh_from_db()
+    pre.refresh_from_db()
+    published = {p.title: p for p in PublishedAgendaItem.objects.filter(session__in=[round_1, pre])}
 
     elsewhere = DialogueFactory(title="Coastal Fisheries")
     outsider = member_with_account(dialogue=elsewhere, clearance="Restricted")
     elsewhere_session = SessionFactory(dialogue=elsewhere, title="Harbour", level=level("Public"))
     AgendaItemFactory(session=elsewhere_session, title="Harbour item", level=level("Public"))
+    agenda_publish(session=elsewhere_session)
+    elsewhere_session.refresh_from_db()
     return {
         "dialogue": dialogue,
         "convenor": convenor,
@@ -63,5 +73,6 @@ def world(db):
         "pre": pre,
         "items": items,
         "pre_item": pre_item,
+        "published": published,
         "elsewhere": elsewhere,
     }

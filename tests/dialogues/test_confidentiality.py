@@ -1,23 +1,39 @@
-"""Each rule of ``dialogues.confidentiality`` with data present that could leak."""
+"""Each rule of ``dialogues.confidentiality`` with data present that could leak. Non-convening
+viewers read published agendas (``PublishedAgendaItem``); the working agenda is the convening
+team's."""
 
 import pytest
 
 from dialogues.confidentiality import (
     NOBODY,
+    can_plan,
     can_see_roster,
     can_view,
     viewer_for_official,
     viewer_for_user,
     visible,
 )
-from dialogues.models import AgendaItem, Dialogue, Session
+from dialogues.models import AgendaItem, Dialogue, PublishedAgendaItem, Session
+from dialogues.services.agenda import agenda_item_update, agenda_publish
 from tests.factories import AgendaItemFactory, SessionFactory, level
 
 pytestmark = pytest.mark.django_db
 
+ALL_R1 = {
+    "R1 Public item",
+    "R1 Programme item",
+    "R1 Participants item",
+    "R1 Facilitators item",
+    "R1 Restricted item",
+}
+
 
 def titles(viewer, model):
     return set(visible(viewer, model).values_list("title", flat=True))
+
+
+def agenda(viewer):
+    return titles(viewer, PublishedAgendaItem)
 
 
 def viewer_of_member(membership):
@@ -28,22 +44,23 @@ def test_outsider_sees_nothing_of_another_dialogue(world):
     viewer = viewer_of_member(world["outsider"])
     assert titles(viewer, Dialogue) == {"Coastal Fisheries"}
     assert titles(viewer, Session) == {"Harbour"}
-    assert titles(viewer, AgendaItem) == {"Harbour item"}
+    assert agenda(viewer) == {"Harbour item"}
     assert not can_view(viewer, world["dialogue"])
     assert not can_view(viewer, world["round_1"])
-    assert not can_view(viewer, world["items"]["Public"])
+    assert not can_view(viewer, world["published"]["R1 Public item"])
 
 
 def test_nominee_with_high_clearance_sees_nothing_until_accepted(world):
     viewer = viewer_of_member(world["nominee"])
     assert viewer.grants == {}
     assert titles(viewer, Dialogue) == set()
-    assert titles(viewer, AgendaItem) == set()
+    assert agenda(viewer) == set()
 
 
 def test_anonymous_and_nobody_see_nothing(world):
     assert titles(NOBODY, Dialogue) == set()
     assert titles(NOBODY, Session) == set()
+    assert agenda(NOBODY) == set()
     assert titles(NOBODY, AgendaItem) == set()
     assert not can_view(NOBODY, world["round_1"])
 
@@ -51,14 +68,14 @@ def test_anonymous_and_nobody_see_nothing(world):
 def test_observer_sees_up_to_programme_only(world):
     viewer = viewer_of_member(world["observer"])
     assert titles(viewer, Session) == {"Round 1"}
-    assert titles(viewer, AgendaItem) == {"R1 Public item", "R1 Programme item"}
-    assert not can_view(viewer, world["items"]["Participants"])
+    assert agenda(viewer) == {"R1 Public item", "R1 Programme item"}
+    assert not can_view(viewer, world["published"]["R1 Participants item"])
 
 
 def test_participant_sees_participants_material_of_sessions_they_attend(world):
     viewer = viewer_of_member(world["participant"])
     assert titles(viewer, Session) == {"Round 1", "Pre-consultation A"}
-    assert titles(viewer, AgendaItem) == {
+    assert agenda(viewer) == {
         "R1 Public item",
         "R1 Programme item",
         "R1 Participants item",
@@ -69,71 +86,113 @@ def test_participant_sees_participants_material_of_sessions_they_attend(world):
 def test_pre_consultation_stays_with_its_side(world):
     viewer = viewer_of_member(world["other_side"])
     assert titles(viewer, Session) == {"Round 1"}
-    assert "Pre item" not in titles(viewer, AgendaItem)
+    assert "Pre item" not in agenda(viewer)
     assert not can_view(viewer, world["pre"])
-    assert not can_view(viewer, world["pre_item"])
+    assert not can_view(viewer, world["published"]["Pre item"])
 
 
 def test_participants_material_needs_attendance_even_with_high_clearance(world):
     # The rapporteur is cleared to Facilitators but attends no session and is not convening.
     viewer = viewer_of_member(world["rapporteur"])
     assert titles(viewer, Session) == {"Round 1"}
-    assert titles(viewer, AgendaItem) == {"R1 Public item", "R1 Programme item"}
+    assert agenda(viewer) == {"R1 Public item", "R1 Programme item"}
 
 
 def test_facilitators_material_is_for_the_convening_team(world):
-    convenor = viewer_of_member(world["convenor"])
-    assert can_view(convenor, world["items"]["Facilitators"])
+    item = world["published"]["R1 Facilitators item"]
+    assert can_view(viewer_of_member(world["convenor"]), item)
     for name in ("participant", "observer", "rapporteur"):
-        assert not can_view(viewer_of_member(world[name]), world["items"]["Facilitators"])
+        assert not can_view(viewer_of_member(world[name]), item)
 
 
 def test_convening_team_sees_participants_material_without_attending(world):
     viewer = viewer_of_member(world["convenor"])
     assert titles(viewer, Session) == {"Round 1", "Pre-consultation A"}
-    assert titles(viewer, AgendaItem) == {
-        "R1 Public item",
-        "R1 Programme item",
-        "R1 Participants item",
-        "R1 Facilitators item",
-        "R1 Restricted item",
-        "Pre item",
+    assert agenda(viewer) == ALL_R1 | {"Pre item"}
+
+
+def test_the_working_agenda_is_the_convening_teams_only(world):
+    assert titles(viewer_of_member(world["convenor"]), AgendaItem) == ALL_R1 | {"Pre item"}
+    for name in ("participant", "other_side", "observer", "rapporteur", "outsider"):
+        assert titles(viewer_of_member(world[name]), AgendaItem) == set()
+        assert not can_view(viewer_of_member(world[name]), world["items"]["Public"])
+
+
+def test_edits_stay_unseen_until_published_and_old_versions_stay_with_the_team(world):
+    item = world["items"]["Programme"]
+    values = {
+        "title": "R1 Programme item, revised",
+        "start": None,
+        "end": None,
+        "room": "",
+        "description": "",
+        "kind": item.kind,
+        "moderator": None,
+        "level": item.level,
     }
+    agenda_item_update(item=item, expected_revision=item.edit_revision, values=values)
+    participant = viewer_of_member(world["participant"])
+    assert "R1 Programme item" in agenda(participant)
+    assert "R1 Programme item, revised" not in agenda(participant)
+    agenda_publish(session=world["round_1"])
+    assert "R1 Programme item, revised" in agenda(participant)
+    assert "R1 Programme item" not in agenda(participant)
+    # Version 1 is history: the convening team may compare, participants do not see it.
+    convenor = viewer_of_member(world["convenor"])
+    assert {"R1 Programme item", "R1 Programme item, revised"} <= agenda(convenor)
 
 
 def test_restricted_is_for_named_people_whatever_their_role(world):
     restricted = world["items"]["Restricted"]
     participant = world["participant"]
-    assert not can_view(viewer_of_member(participant), restricted)
-    restricted.readers.add(participant.person)
-    assert can_view(viewer_of_member(participant), restricted)
-    # A convenor who is not named does not see it.
-    restricted.readers.remove(world["convenor"].person)
-    assert not can_view(viewer_of_member(world["convenor"]), restricted)
+    assert "R1 Restricted item" not in agenda(viewer_of_member(participant))
+    restricted.readers.set([participant.person])  # the convenor is no longer named
+    agenda_publish(session=world["round_1"])
+    assert "R1 Restricted item" in agenda(viewer_of_member(participant))
+    current = PublishedAgendaItem.objects.get(title="R1 Restricted item", version__number=2)
+    assert can_view(viewer_of_member(participant), current)
+    assert not can_view(viewer_of_member(world["convenor"]), current)
 
 
 def test_a_child_cannot_widen_its_session(world):
     # An item marked Public inside the Participants-level pre-consultation stays with attendees.
     AgendaItemFactory(session=world["pre"], title="Wrongly public", level=level("Public"))
-    assert "Wrongly public" not in titles(viewer_of_member(world["other_side"]), AgendaItem)
-    assert "Wrongly public" in titles(viewer_of_member(world["participant"]), AgendaItem)
+    agenda_publish(session=world["pre"])
+    assert "Wrongly public" not in agenda(viewer_of_member(world["other_side"]))
+    assert "Wrongly public" in agenda(viewer_of_member(world["participant"]))
 
 
 def test_restricted_session_hides_its_items_from_those_not_named_on_the_session(world):
     secret = SessionFactory(dialogue=world["dialogue"], title="Secret", level=level("Restricted"))
     secret.readers.set([world["participant"].person])
     AgendaItemFactory(session=secret, title="Secret programme item", level=level("Programme"))
-    assert titles(viewer_of_member(world["participant"]), AgendaItem) >= {"Secret programme item"}
-    assert "Secret programme item" not in titles(viewer_of_member(world["convenor"]), AgendaItem)
+    agenda_publish(session=secret)
+    assert "Secret programme item" in agenda(viewer_of_member(world["participant"]))
+    assert "Secret programme item" not in agenda(viewer_of_member(world["convenor"]))
     assert not can_view(viewer_of_member(world["convenor"]), secret)
+
+
+def test_draft_sessions_are_known_to_the_convening_team_only(world):
+    draft = SessionFactory(
+        dialogue=world["dialogue"], title="Draft round", level=level("Public"), status="draft"
+    )
+    draft.attendances.create(membership=world["participant"])
+    assert can_view(viewer_of_member(world["convenor"]), draft)
+    for name in ("participant", "observer", "rapporteur"):
+        assert not can_view(viewer_of_member(world[name]), draft)
+    official = viewer_for_official(dialogue_id=world["dialogue"].pk, clearance=level("Restricted"))
+    assert not can_view(official, draft)
 
 
 def test_visible_has_no_duplicates_when_several_people_are_named(world):
     restricted = world["items"]["Restricted"]
     restricted.readers.add(world["participant"].person, world["observer"].person)
+    agenda_publish(session=world["round_1"])
     viewer = viewer_of_member(world["convenor"])
     pks = list(visible(viewer, AgendaItem).values_list("pk", flat=True))
     assert len(pks) == len(set(pks)) == 6
+    published = list(visible(viewer, PublishedAgendaItem).values_list("pk", flat=True))
+    assert len(published) == len(set(published)) == 5 + 1 + 5  # round 1 twice, pre once
 
 
 def test_official_sees_by_clearance_only_and_never_restricted(world):
@@ -141,20 +200,17 @@ def test_official_sees_by_clearance_only_and_never_restricted(world):
         dialogue_id=world["dialogue"].pk, clearance=level("Facilitators")
     )
     assert titles(official, Dialogue) == {"Salt River"}
-    assert titles(official, AgendaItem) == {
-        "R1 Public item",
-        "R1 Programme item",
-        "R1 Participants item",
-        "R1 Facilitators item",
-        "Pre item",
-    }
+    assert titles(official, AgendaItem) == set()
+    assert agenda(official) == ALL_R1 - {"R1 Restricted item"} | {"Pre item"}
     low = viewer_for_official(dialogue_id=world["dialogue"].pk, clearance=level("Programme"))
     assert titles(low, Session) == {"Round 1"}
-    assert titles(low, AgendaItem) == {"R1 Public item", "R1 Programme item"}
+    assert agenda(low) == {"R1 Public item", "R1 Programme item"}
 
 
-def test_roster_is_for_the_convening_team_only(world):
+def test_roster_and_planning_are_for_the_convening_team_only(world):
     dialogue = world["dialogue"]
     assert can_see_roster(viewer_of_member(world["convenor"]), dialogue)
+    assert can_plan(viewer_of_member(world["convenor"]), dialogue.pk)
     for name in ("participant", "observer", "rapporteur", "outsider"):
         assert not can_see_roster(viewer_of_member(world[name]), dialogue)
+        assert not can_plan(viewer_of_member(world[name]), dialogue.pk)

@@ -1,12 +1,19 @@
 """Property-based tests of ``dialogues.confidentiality`` against an independent statement of its
 rules.
 
-Hypothesis builds small random worlds (dialogues, sessions, agenda items, named readers, persons
-with accounts, memberships in every state and role, session attendance) in the database. For
-every account and for official viewers, both ``visible(viewer, Model)`` and
-``can_view(viewer, obj)`` must agree with ``expected_visibility`` below: a plain-Python oracle
-written from the rules, which reads only the world's description (never the module's functions,
-its Q objects, nor the database).
+Hypothesis builds small random worlds in the database: dialogues; sessions in every status (draft
+often), each with an agenda that is published 0 to 2 times through ``agenda_publish`` and edited
+in between (levels and named readers changed, items added and removed), so versions differ from
+each other and from the working agenda; papers in a dialogue, in a session and in an agenda item;
+named readers; persons with accounts; memberships in every state and role; session attendance.
+For every account and for official viewers, both ``visible(viewer, Model)`` and
+``can_view(viewer, obj)`` must agree, for dialogues, sessions, working agenda items, published
+agenda items and papers, with ``expected_visibility`` below: a plain-Python oracle written from
+the rules, which reads only the world's description (never the module's functions, its Q
+objects, nor the database).
+
+A session's final status is set after its agenda is published (publishing moves a draft to
+published), so a draft may also hold published versions: the draft rule must hide those too.
 
 Besides the property: fixed worlds with exact expectations (for the oracle, and for the module
 in the database), and a check that the generated worlds are not trivial (every part of the rules
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +39,16 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dialogues.confidentiality import can_view, viewer_for_official, viewer_for_user, visible
-from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session, SessionAttendance
+from dialogues.models import (
+    AgendaItem,
+    ConfidentialityLevel,
+    Dialogue,
+    Document,
+    PublishedAgendaItem,
+    Session,
+    SessionAttendance,
+)
+from dialogues.services.agenda import agenda_publish
 from participants.models import Membership, Person, User
 
 # -- settings profiles (private names, chosen by HYPOTHESIS_PROFILE) ------------------------------
@@ -88,12 +105,14 @@ ROLES = ("convenor", "facilitator", "rapporteur", "participant", "observer", "of
 CONVENING = frozenset({"convenor", "facilitator"})
 STATES = ("nominated", "cleared", "rejected", "invited", "accepted", "declined")
 ACCEPTED = "accepted"
+STATUSES = DRAFT, PUBLISHED, HELD, CANCELLED = ("draft", "published", "held", "cancelled")
 
 
 @dataclass(frozen=True)
 class ItemSpec:
+    key: int  # the item's identity across versions: its session's key-th item (order key + 1)
     level: int  # index into LEVELS
-    readers: frozenset[int]  # person indices
+    readers: frozenset[int] = frozenset()  # person indices
 
 
 @dataclass(frozen=True)
@@ -101,7 +120,40 @@ class SessionSpec:
     dialogue: int
     level: int
     readers: frozenset[int]
-    items: tuple[ItemSpec, ...]
+    status: str
+    # The agenda as it stood before each publication, then as it stands now: ``agendas[n - 1]``
+    # is published version n, and ``agendas[-1]`` is the working agenda.
+    agendas: tuple[tuple[ItemSpec, ...], ...] = ((),)
+
+    @property
+    def items(self) -> tuple[ItemSpec, ...]:
+        return self.agendas[-1]
+
+    @property
+    def published_version(self) -> int:
+        return len(self.agendas) - 1
+
+    def versions(self) -> Iterator[tuple[int, tuple[ItemSpec, ...]]]:
+        return enumerate(self.agendas[:-1], start=1)
+
+    def item(self, key: int) -> ItemSpec:
+        (item,) = (i for i in self.items if i.key == key)
+        return item
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    dialogue: int
+    session: int | None  # None: a dialogue-wide paper
+    item: int | None  # key of an item of the session's working agenda, or None
+    level: int
+    readers: frozenset[int] = frozenset()
+
+    @property
+    def placement(self) -> str:
+        if self.session is None:
+            return "dialogue"
+        return "session" if self.item is None else "item"
 
 
 @dataclass(frozen=True)
@@ -122,11 +174,18 @@ class World:
     sessions: tuple[SessionSpec, ...]
     memberships: tuple[MembershipSpec, ...]
     officials: tuple[tuple[int, int], ...]  # (dialogue, clearance level index)
+    documents: tuple[DocumentSpec, ...] = ()
 
-    def item_keys(self):
+    def item_keys(self) -> Iterator[tuple[int, int]]:
         for s, session in enumerate(self.sessions):
-            for i in range(len(session.items)):
-                yield (s, i)
+            for item in session.items:
+                yield (s, item.key)
+
+    def published_keys(self) -> Iterator[tuple[int, int, int]]:
+        for s, session in enumerate(self.sessions):
+            for v, agenda in session.versions():
+                for item in agenda:
+                    yield (s, v, item.key)
 
 
 @dataclass(frozen=True)
@@ -166,12 +225,18 @@ def official_grants(dialogue: int, clearance: int) -> dict[int, OracleGrant]:
     }
 
 
-def node_allows(grant: OracleGrant, level: int, readers: frozenset[int], session: int) -> bool:
+def node_allows(
+    grant: OracleGrant, level: int, readers: frozenset[int], session: int | None
+) -> bool:
+    """The rule at one node; ``session`` is the session whose attendance counts (None for a
+    node outside any session: then nobody has a session to attend, and clearance decides)."""
     lv = LEVELS[level]
     cleared = grant.clearance_rank >= lv.rank
     if lv.audience in (OUTSIDE, PROGRAMME):
         return cleared
     if lv.audience == ATTENDEES:
+        if session is None:
+            return cleared
         return cleared and (grant.convening or grant.official or session in grant.attends)
     if lv.audience == CONVENING_TEAM:
         return cleared and (grant.convening or grant.official)
@@ -180,61 +245,146 @@ def node_allows(grant: OracleGrant, level: int, readers: frozenset[int], session
     raise AssertionError(f"unknown audience {lv.audience!r}")
 
 
+def session_allows(grant: OracleGrant, s: int, session: SessionSpec) -> bool:
+    """A session as a node of any path: a draft is the convening team's alone."""
+    if session.status == DRAFT and not grant.convening:
+        return False
+    return node_allows(grant, session.level, session.readers, s)
+
+
+def document_allows(world: World, grant: OracleGrant, doc: DocumentSpec) -> bool:
+    if doc.session is None:
+        return node_allows(grant, doc.level, doc.readers, None)
+    s, session = doc.session, world.sessions[doc.session]
+    if not (session_allows(grant, s, session) and node_allows(grant, doc.level, doc.readers, s)):
+        return False
+    if doc.item is None:
+        return True
+    # The item as a container of the paper: its level and readers, not the working-agenda rule.
+    item = session.item(doc.item)
+    return node_allows(grant, item.level, item.readers, s)
+
+
 @dataclass(frozen=True)
 class Expected:
-    dialogues: frozenset[int]
-    sessions: frozenset[int]
-    items: frozenset[tuple[int, int]]
+    dialogues: frozenset[int] = frozenset()
+    sessions: frozenset[int] = frozenset()
+    items: frozenset[tuple[int, int]] = frozenset()  # (session, key): working agenda items
+    published: frozenset[tuple[int, int, int]] = frozenset()  # (session, version, key)
+    documents: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:  # hand-written expectations may give plain sets
+        for name in ("dialogues", "sessions", "items", "published", "documents"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
 
 
 def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expected:
     dialogues = frozenset(d for d in range(world.n_dialogues) if d in grants)
-    sessions = set()
-    items = set()
+    sessions, items, published = set(), set(), set()
     for s, session in enumerate(world.sessions):
-        if session.dialogue not in dialogues:
-            continue
-        grant = grants[session.dialogue]
-        if not node_allows(grant, session.level, session.readers, s):
+        grant = grants.get(session.dialogue)
+        if grant is None or not session_allows(grant, s, session):
             continue
         sessions.add(s)
-        for i, item in enumerate(session.items):
-            if node_allows(grant, item.level, item.readers, s):
-                items.add((s, i))
-    return Expected(dialogues, frozenset(sessions), frozenset(items))
+        if grant.convening:  # the working agenda is the convening team's
+            items.update(
+                (s, i.key) for i in session.items if node_allows(grant, i.level, i.readers, s)
+            )
+        for v, agenda in session.versions():
+            # Others read the current version; the convening team every version.
+            if grant.convening or v == session.published_version:
+                published.update(
+                    (s, v, i.key) for i in agenda if node_allows(grant, i.level, i.readers, s)
+                )
+    documents = frozenset(
+        j
+        for j, doc in enumerate(world.documents)
+        if doc.dialogue in grants and document_allows(world, grants[doc.dialogue], doc)
+    )
+    return Expected(
+        dialogues, frozenset(sessions), frozenset(items), frozenset(published), documents
+    )
 
 
 # -- random worlds ---------------------------------------------------------------------------------
 
 level_indices = st.integers(0, len(LEVELS) - 1)
 # Weighted so that the cases the rules tell apart come up often: most memberships are accepted
-# (the only active state), most roles are outside the convening team, attendance is a coin toss.
-has_membership = st.integers(0, 3).map(bool)
-states = st.sampled_from((ACCEPTED,) * 10 + STATES)
-roles = st.sampled_from(("participant",) * 3 + ("facilitator",) + ROLES)
+# (the only active state), most roles are outside the convening team (a third are in it),
+# clearances lean to the middle of the scale, attendance is a coin toss, a quarter of sessions
+# are drafts, most agendas are published (often twice) and most edits between publications
+# change an item's level or readers, so versions differ from each other and from the working
+# agenda.
+has_membership = st.integers(0, 4).map(bool)
+clearances = st.sampled_from((*range(len(LEVELS)), PARTICIPANTS, FACILITATORS))
+states = st.sampled_from((ACCEPTED,) * 14 + STATES)
+roles = st.sampled_from(("participant",) * 3 + ("facilitator", "convenor") + ROLES)
+statuses = st.sampled_from((PUBLISHED, DRAFT, HELD, PUBLISHED, CANCELLED, DRAFT, HELD, PUBLISHED))
+publications = st.sampled_from((0, 1, 2, 2))
+has_paper = st.integers(0, 2).map(bool)
+edits = st.sampled_from(("keep", "level", "readers", "level", "delete", "level"))
+# Papers lean to Participants (attendance: none for a dialogue-wide paper, the session's
+# otherwise) and to Programme (so that their containers, not their own level, often decide).
+document_levels = st.sampled_from((*range(len(LEVELS)), PARTICIPANTS, PROGRAMME_L))
+
+
+@st.composite
+def agendas(draw, readers) -> tuple[tuple[ItemSpec, ...], ...]:
+    """A first agenda, then for each publication (0 to 2) the agenda edited after it."""
+    first = tuple(
+        ItemSpec(k, draw(level_indices), draw(readers)) for k in range(draw(st.integers(0, 3)))
+    )
+    stages = [first]
+    next_key = len(first)
+    for _ in range(draw(publications)):
+        edited = []
+        for item in stages[-1]:
+            edit = draw(edits)
+            if edit == "level":  # always a different level
+                shift = draw(st.integers(1, len(LEVELS) - 1))
+                edited.append(replace(item, level=(item.level + shift) % len(LEVELS)))
+            elif edit == "readers":
+                edited.append(replace(item, readers=draw(readers)))
+            elif edit == "keep":
+                edited.append(item)
+        if draw(st.booleans()):
+            edited.append(ItemSpec(next_key, draw(level_indices), draw(readers)))
+            next_key += 1
+        stages.append(tuple(edited))
+    return tuple(stages)
 
 
 @st.composite
 def worlds(draw) -> World:
-    n_dialogues = draw(st.integers(1, 3))
-    with_account = draw(st.integers(2, 5))
+    n_dialogues = draw(st.integers(1, 2))
+    with_account = draw(st.integers(3, 5))
     n_persons = with_account + draw(st.integers(0, 1))
     readers = st.frozensets(st.integers(0, n_persons - 1), max_size=3)
 
     sessions = []
     for d in range(n_dialogues):
         for _ in range(draw(st.integers(1, 3))):
-            items = draw(
-                st.lists(st.builds(ItemSpec, level=level_indices, readers=readers), max_size=3)
-            )
             sessions.append(
                 SessionSpec(
                     dialogue=d,
                     level=draw(level_indices),
                     readers=draw(readers),
-                    items=tuple(items),
+                    status=draw(statuses),
+                    agendas=draw(agendas(readers)),
                 )
             )
+
+    documents = []
+    for d in range(n_dialogues):
+        for _ in range(3):
+            if draw(st.booleans()):
+                documents.append(DocumentSpec(d, None, None, draw(document_levels), draw(readers)))
+    for s, session in enumerate(sessions):
+        for item in [None] + [i.key for i in session.items]:
+            if draw(has_paper):
+                documents.append(
+                    DocumentSpec(session.dialogue, s, item, draw(document_levels), draw(readers))
+                )
 
     memberships = []
     for p in range(n_persons):
@@ -247,7 +397,7 @@ def worlds(draw) -> World:
                     person=p,
                     dialogue=d,
                     role=draw(roles),
-                    clearance=draw(level_indices),
+                    clearance=draw(clearances),
                     state=draw(states),
                     attends=frozenset(s for s in of_dialogue if draw(st.booleans())),
                 )
@@ -268,6 +418,7 @@ def worlds(draw) -> World:
         sessions=tuple(sessions),
         memberships=tuple(memberships),
         officials=tuple(officials),
+        documents=tuple(documents),
     )
 
 
@@ -278,18 +429,69 @@ START = datetime(2027, 3, 15, 8, tzinfo=UTC)
 
 @dataclass
 class Built:
+    """The world's rows, each named by a label that carries its index in the world:
+    ``Item 2.1`` is session 2's item of key 1, ``Item 2.1 v2`` its copy in version 2."""
+
     levels: list[ConfidentialityLevel]
     users: list[User]
     dialogues: list[Dialogue]
     sessions: list[Session]
     items: dict[tuple[int, int], AgendaItem]
+    published: dict[tuple[int, int, int], PublishedAgendaItem]
+    documents: list[Document]
 
-    def pks(self, expected: Expected) -> tuple[set[int], set[int], set[int]]:
-        return (
-            {self.dialogues[d].pk for d in expected.dialogues},
-            {self.sessions[s].pk for s in expected.sessions},
-            {self.items[k].pk for k in expected.items},
+    def kinds(self, expected: Expected):
+        """For each model: its rows by label, and the rows the rules let the viewer see."""
+        yield (
+            Dialogue,
+            {f"Dialogue {d}": obj for d, obj in enumerate(self.dialogues)},
+            {self.dialogues[d] for d in expected.dialogues},
         )
+        yield (
+            Session,
+            {f"Session {s}": obj for s, obj in enumerate(self.sessions)},
+            {self.sessions[s] for s in expected.sessions},
+        )
+        yield (
+            AgendaItem,
+            {f"Item {s}.{k}": obj for (s, k), obj in self.items.items()},
+            {self.items[key] for key in expected.items},
+        )
+        yield (
+            PublishedAgendaItem,
+            {f"Item {s}.{k} v{v}": obj for (s, v, k), obj in self.published.items()},
+            {self.published[key] for key in expected.published},
+        )
+        yield (
+            Document,
+            {f"Paper {j}": obj for j, obj in enumerate(self.documents)},
+            {self.documents[j] for j in expected.documents},
+        )
+
+
+def _set_agenda(session: Session, rows: dict[int, AgendaItem], agenda, levels, persons) -> None:
+    """Make the session's working agenda ``agenda``: edit, add and remove rows. ``rows`` holds
+    them by key and is kept up to date; each row's ``spec`` is what it was last set to."""
+    wanted = {item.key: item for item in agenda}
+    for key in [k for k in rows if k not in wanted]:
+        rows.pop(key).delete()
+    for key, spec in wanted.items():
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = AgendaItem.objects.create(
+                session=session,
+                order=key + 1,
+                title=f"Item {session.title.removeprefix('Session ')}.{key}",
+                level=levels[spec.level],
+            )
+            row.readers.set([persons[p] for p in spec.readers])
+        else:
+            if row.spec.level != spec.level:
+                row.level = levels[spec.level]
+                row.save(update_fields=["level"])
+            if row.spec.readers != spec.readers:
+                row.readers.set([persons[p] for p in spec.readers])
+        row.spec = spec
 
 
 def build(world: World) -> Built:
@@ -315,15 +517,42 @@ def build(world: World) -> Built:
             start=START + timedelta(days=7 * s),
             end=START + timedelta(days=7 * s + 2),
             level=levels[spec.level],
+            status=DRAFT,
         )
         session.readers.set([persons[p] for p in spec.readers])
+        rows: dict[int, AgendaItem] = {}
+        for n, agenda in enumerate(spec.agendas):
+            if n:
+                agenda_publish(session=session)
+            _set_agenda(session, rows, agenda, levels, persons)
+        # Publishing makes a draft published; the status the world asks for is set last.
+        Session.objects.filter(pk=session.pk).update(status=spec.status)
+        session.refresh_from_db()
+        assert session.published_version == spec.published_version
         sessions.append(session)
-        for i, item_spec in enumerate(spec.items):
-            item = AgendaItem.objects.create(
-                session=session, order=i + 1, title=f"Item {s}.{i}", level=levels[item_spec.level]
-            )
-            item.readers.set([persons[p] for p in item_spec.readers])
-            items[(s, i)] = item
+        items.update(((s, key), row) for key, row in rows.items())
+    published = {
+        (s, copy.version.number, copy.order - 1): copy
+        for s, session in enumerate(sessions)
+        for copy in PublishedAgendaItem.objects.filter(session=session).select_related("version")
+    }
+    assert set(published) == set(world.published_keys())
+    documents = []
+    for j, spec in enumerate(world.documents):
+        doc = Document.objects.create(
+            dialogue=dialogues[spec.dialogue],
+            session=None if spec.session is None else sessions[spec.session],
+            agenda_item=None if spec.item is None else items[spec.session, spec.item],
+            title=f"Paper {j}",
+            level=levels[spec.level],
+            file="documents/test",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
+        doc.readers.set([persons[p] for p in spec.readers])
+        documents.append(doc)
     for m in world.memberships:
         membership = Membership.objects.create(
             person=persons[m.person],
@@ -335,30 +564,44 @@ def build(world: World) -> Built:
         SessionAttendance.objects.bulk_create(
             SessionAttendance(session=sessions[s], membership=membership) for s in m.attends
         )
-    return Built(levels, users, dialogues, sessions, items)
+    return Built(levels, users, dialogues, sessions, items, published, documents)
 
 
 def assert_agrees(viewer, expected: Expected, built: Built, who: str) -> None:
-    """``visible`` and ``can_view`` both give exactly what the rules give. Objects are named by
-    their title, which carries their index in the world (``Item 2.0``: session 2, item 0)."""
-    for model, objs, want in zip(
-        (Dialogue, Session, AgendaItem),
-        (built.dialogues, built.sessions, list(built.items.values())),
-        built.pks(expected),
-        strict=True,
-    ):
-        title = {obj.pk: obj.title for obj in objs}
+    """``visible`` and ``can_view`` both give exactly what the rules give, for every kind."""
+    for model, by_label, wanted in built.kinds(expected):
+        label = {obj.pk: name for name, obj in by_label.items()}
+        want = {obj.pk for obj in wanted}
         got = set(visible(viewer, model).values_list("pk", flat=True))
         assert got == want, (
             f"{who}: visible({model.__name__}) gives "
-            f"{sorted(title.get(pk, pk) for pk in got)}, "
-            f"the rules give {sorted(title[pk] for pk in want)}"
+            f"{sorted(label.get(pk, pk) for pk in got)}, "
+            f"the rules give {sorted(label[pk] for pk in want)}"
         )
-        for obj in objs:
+        for name, obj in by_label.items():
             rules_say = obj.pk in want
             assert can_view(viewer, obj) == rules_say, (
-                f"{who}: can_view({obj.title}) is {not rules_say}, the rules say {rules_say}"
+                f"{who}: can_view({name}) is {not rules_say}, the rules say {rules_say}"
             )
+
+
+def assert_world_agrees(world: World, built: Built) -> None:
+    for p, user in enumerate(built.users):
+        assert_agrees(
+            viewer_for_user(user),
+            expected_visibility(world, user_grants(world, p)),
+            built,
+            f"user of person {p}",
+        )
+    for d, clearance in world.officials:
+        assert_agrees(
+            viewer_for_official(
+                dialogue_id=built.dialogues[d].pk, clearance=built.levels[clearance]
+            ),
+            expected_visibility(world, official_grants(d, clearance)),
+            built,
+            f"official in dialogue {d} at {LEVELS[clearance].name}",
+        )
 
 
 # -- the property ----------------------------------------------------------------------------------
@@ -368,45 +611,29 @@ class TestConfidentialityAgreesWithRules(HypothesisTestCase):
     @settings(PROFILE)
     @given(world=worlds())
     def test_visible_and_can_view_follow_the_rules(self, world: World) -> None:
-        built = build(world)
-        for p, user in enumerate(built.users):
-            assert_agrees(
-                viewer_for_user(user),
-                expected_visibility(world, user_grants(world, p)),
-                built,
-                f"user of person {p}",
-            )
-        for d, clearance in world.officials:
-            assert_agrees(
-                viewer_for_official(
-                    dialogue_id=built.dialogues[d].pk, clearance=built.levels[clearance]
-                ),
-                expected_visibility(world, official_grants(d, clearance)),
-                built,
-                f"official in dialogue {d} at {LEVELS[clearance].name}",
-            )
+        assert_world_agrees(world, build(world))
 
 
 # -- the oracle is not vacuous ---------------------------------------------------------------------
 
 
-def _one_session_world(item_levels, memberships, session_level=PROGRAMME_L, readers=()):
-    """One dialogue, one session, items at ``item_levels``; person indices 0..2 have accounts."""
+def _one_session_world(
+    item_levels, memberships, session_level=PROGRAMME_L, readers=(), status=PUBLISHED
+):
+    """One dialogue, one session whose agenda (items at ``item_levels``) was published once and
+    not edited since; person indices 0..2 have accounts."""
+    agenda = tuple(ItemSpec(k, lv, frozenset(readers)) for k, lv in enumerate(item_levels))
     return World(
         n_dialogues=1,
         persons_with_account=3,
         n_persons=3,
-        sessions=(
-            SessionSpec(
-                dialogue=0,
-                level=session_level,
-                readers=frozenset(),
-                items=tuple(ItemSpec(lv, frozenset(readers)) for lv in item_levels),
-            ),
-        ),
+        sessions=(SessionSpec(0, session_level, frozenset(), status, (agenda, agenda)),),
         memberships=tuple(memberships),
         officials=((0, FACILITATORS),),
     )
+
+
+ONLY_DIALOGUE = frozenset({0})
 
 
 def test_the_oracle_separates_attendees_from_other_participants():
@@ -423,11 +650,12 @@ def test_the_oracle_separates_attendees_from_other_participants():
     non_attendee = expected_visibility(world, user_grants(world, 1))
     named = expected_visibility(world, user_grants(world, 2))
     official = expected_visibility(world, official_grants(0, FACILITATORS))
-    assert attendee == Expected(frozenset({0}), frozenset({0}), frozenset({(0, 0), (0, 1)}))
-    assert non_attendee == Expected(frozenset({0}), frozenset({0}), frozenset({(0, 0)}))
+    # Nobody of them is of the convening team: they read the published agenda, not the working.
+    assert attendee == Expected(ONLY_DIALOGUE, {0}, published={(0, 1, 0), (0, 1, 1)})
+    assert non_attendee == Expected(ONLY_DIALOGUE, {0}, published={(0, 1, 0)})
     # Public clearance is below the Programme session: a named reader of its item sees nothing.
-    assert named == Expected(frozenset({0}), frozenset(), frozenset())
-    assert official == Expected(frozenset({0}), frozenset({0}), frozenset({(0, 0), (0, 1), (0, 2)}))
+    assert named == Expected(ONLY_DIALOGUE)
+    assert official == Expected(ONLY_DIALOGUE, {0}, published={(0, 1, 0), (0, 1, 1), (0, 1, 2)})
 
 
 def test_the_oracle_applies_state_role_and_the_strictest_level_on_the_path():
@@ -442,24 +670,110 @@ def test_the_oracle_applies_state_role_and_the_strictest_level_on_the_path():
         ],
     )
     # Clearance Public is below the Participants session, even for a facilitator.
-    assert expected_visibility(world, user_grants(world, 0)) == Expected(
-        frozenset({0}), frozenset(), frozenset()
-    )
+    assert expected_visibility(world, user_grants(world, 0)) == Expected(ONLY_DIALOGUE)
     # Not accepted: nothing at all, though named and cleared.
-    assert expected_visibility(world, user_grants(world, 1)) == Expected(
-        frozenset(), frozenset(), frozenset()
-    )
+    assert expected_visibility(world, user_grants(world, 1)) == Expected()
     # An attendee with the top clearance still is not named on the Restricted item.
     assert expected_visibility(world, user_grants(world, 2)) == Expected(
-        frozenset({0}), frozenset({0}), frozenset({(0, 0)})
+        ONLY_DIALOGUE, {0}, published={(0, 1, 0)}
     )
     # An official is never named, and a Public item inside a Participants session is Participants.
-    assert expected_visibility(world, official_grants(0, PUBLIC)) == Expected(
-        frozenset({0}), frozenset(), frozenset()
-    )
+    assert expected_visibility(world, official_grants(0, PUBLIC)) == Expected(ONLY_DIALOGUE)
     assert expected_visibility(world, official_grants(0, PARTICIPANTS)) == Expected(
-        frozenset({0}), frozenset({0}), frozenset({(0, 0)})
+        ONLY_DIALOGUE, {0}, published={(0, 1, 0)}
     )
+
+
+def _agenda_world(status: str) -> World:
+    """One Programme session with two published versions and a working agenda after them."""
+    v1 = (ItemSpec(0, PROGRAMME_L),)
+    v2 = (ItemSpec(0, PARTICIPANTS), ItemSpec(1, PROGRAMME_L))
+    working = (ItemSpec(0, PROGRAMME_L), ItemSpec(2, PUBLIC))
+    return World(
+        n_dialogues=1,
+        persons_with_account=3,
+        n_persons=3,
+        sessions=(SessionSpec(0, PROGRAMME_L, frozenset(), status, (v1, v2, working)),),
+        memberships=(
+            MembershipSpec(0, 0, "convenor", FACILITATORS, ACCEPTED, frozenset()),
+            MembershipSpec(1, 0, "participant", RESTRICTED, ACCEPTED, frozenset({0})),
+            MembershipSpec(2, 0, "participant", RESTRICTED, ACCEPTED, frozenset()),
+        ),
+        officials=((0, RESTRICTED),),
+    )
+
+
+def test_the_oracle_keeps_drafts_working_agendas_and_old_versions_with_the_convening_team():
+    everything = Expected(
+        ONLY_DIALOGUE,
+        {0},
+        items={(0, 0), (0, 2)},
+        published={(0, 1, 0), (0, 2, 0), (0, 2, 1)},
+    )
+    for status in (DRAFT, PUBLISHED, HELD, CANCELLED):
+        world = _agenda_world(status)
+        assert expected_visibility(world, user_grants(world, 0)) == everything
+    draft = _agenda_world(DRAFT)
+    for grants in (user_grants(draft, 1), user_grants(draft, 2), official_grants(0, RESTRICTED)):
+        assert expected_visibility(draft, grants) == Expected(ONLY_DIALOGUE)
+
+    held = _agenda_world(HELD)
+    # Version 2 is current: its item 0 is Participants now (for attendees), item 1 is new.
+    assert expected_visibility(held, user_grants(held, 1)) == Expected(
+        ONLY_DIALOGUE, {0}, published={(0, 2, 0), (0, 2, 1)}
+    )
+    assert expected_visibility(held, user_grants(held, 2)) == Expected(
+        ONLY_DIALOGUE, {0}, published={(0, 2, 1)}
+    )
+    assert expected_visibility(held, official_grants(0, RESTRICTED)) == Expected(
+        ONLY_DIALOGUE, {0}, published={(0, 2, 0), (0, 2, 1)}
+    )
+
+
+def _papers_world(session_status: str = PUBLISHED) -> World:
+    """A Participants session with a Programme item and a Facilitators item, and papers in the
+    dialogue, the session and each item."""
+    agenda = (ItemSpec(0, PROGRAMME_L), ItemSpec(1, FACILITATORS))
+    return World(
+        n_dialogues=1,
+        persons_with_account=3,
+        n_persons=3,
+        sessions=(SessionSpec(0, PARTICIPANTS, frozenset(), session_status, (agenda,)),),
+        memberships=(
+            MembershipSpec(0, 0, "facilitator", FACILITATORS, ACCEPTED, frozenset()),
+            MembershipSpec(1, 0, "participant", PARTICIPANTS, ACCEPTED, frozenset({0})),
+            MembershipSpec(2, 0, "participant", PARTICIPANTS, ACCEPTED, frozenset()),
+        ),
+        officials=((0, FACILITATORS),),
+        documents=(
+            DocumentSpec(0, None, None, PARTICIPANTS),  # 0: dialogue-wide
+            DocumentSpec(0, None, None, RESTRICTED, frozenset({2})),  # 1: dialogue-wide, named
+            DocumentSpec(0, 0, None, PUBLIC),  # 2: in the session
+            DocumentSpec(0, 0, 0, PUBLIC),  # 3: in the Programme item
+            DocumentSpec(0, 0, 1, PUBLIC),  # 4: in the Facilitators item
+            DocumentSpec(0, 0, 0, RESTRICTED, frozenset({1})),  # 5: named, in the Programme item
+        ),
+    )
+
+
+def test_the_oracle_follows_a_paper_through_its_containers():
+    world = _papers_world()
+    facilitator, attendee, non_attendee = (user_grants(world, p) for p in range(3))
+    # The facilitator is named on nothing.
+    assert expected_visibility(world, facilitator).documents == {0, 2, 3, 4}
+    # An attendee reads papers of items they cannot see on the working agenda (only the
+    # convening team can), as long as each item's level lets them.
+    assert expected_visibility(world, attendee).documents == {0, 2, 3, 5}
+    # A dialogue-wide Participants paper has no session to attend: clearance decides. The
+    # session's papers are for its attendees; the named reader is not cleared for the session.
+    assert expected_visibility(world, non_attendee).documents == {0, 1}
+    assert expected_visibility(world, official_grants(0, FACILITATORS)).documents == {0, 2, 3, 4}
+    assert expected_visibility(world, official_grants(0, PROGRAMME_L)).documents == set()
+
+    draft = _papers_world(DRAFT)
+    assert expected_visibility(draft, user_grants(draft, 0)).documents == {0, 2, 3, 4}
+    assert expected_visibility(draft, user_grants(draft, 1)).documents == {0}
+    assert expected_visibility(draft, official_grants(0, FACILITATORS)).documents == {0}
 
 
 def _all_viewers(world: World) -> list[dict[int, OracleGrant]]:
@@ -467,33 +781,41 @@ def _all_viewers(world: World) -> list[dict[int, OracleGrant]]:
     return viewers + [official_grants(d, c) for d, c in world.officials]
 
 
+def _name_everyone(world: World) -> World:
+    everyone = frozenset(range(world.n_persons))
+
+    def agenda(items):
+        return tuple(replace(i, readers=everyone) for i in items)
+
+    return replace(
+        world,
+        sessions=tuple(
+            replace(s, readers=everyone, agendas=tuple(agenda(a) for a in s.agendas))
+            for s in world.sessions
+        ),
+        documents=tuple(replace(doc, readers=everyone) for doc in world.documents),
+    )
+
+
 def _decisive_factors(world: World) -> set[str]:
     """The parts of the rules that change what some viewer of ``world`` sees: a module that
     ignored one of them would disagree with the oracle on this world."""
     factors = set()
-    everyone = frozenset(range(world.n_persons))
-    all_named = replace(
-        world,
-        sessions=tuple(
-            replace(
-                s,
-                readers=everyone,
-                items=tuple(replace(i, readers=everyone) for i in s.items),
-            )
-            for s in world.sessions
-        ),
-    )
+    all_named = _name_everyone(world)
     all_accepted = replace(
         world, memberships=tuple(replace(m, state=ACCEPTED) for m in world.memberships)
     )
+    none_draft = replace(
+        world,
+        sessions=tuple(
+            replace(s, status=PUBLISHED) if s.status == DRAFT else s for s in world.sessions
+        ),
+    )
     for p in range(world.persons_with_account):
-        if expected_visibility(world, user_grants(world, p)) != expected_visibility(
-            all_accepted, user_grants(all_accepted, p)
-        ):
+        actual = expected_visibility(world, user_grants(world, p))
+        if actual != expected_visibility(all_accepted, user_grants(all_accepted, p)):
             factors.add("membership state")
-        if expected_visibility(world, user_grants(world, p)) != expected_visibility(
-            all_named, user_grants(all_named, p)
-        ):
+        if actual != expected_visibility(all_named, user_grants(all_named, p)):
             factors.add("named readers")
     counterfactuals = {
         "clearance": lambda g: replace(g, clearance_rank=LEVELS[-1].rank),
@@ -512,15 +834,68 @@ def _decisive_factors(world: World) -> set[str]:
             everywhere = dict.fromkeys(range(world.n_dialogues), grant)
             if expected_visibility(world, everywhere) != actual:
                 factors.add("dialogue of the grant")
-        for s, i in world.item_keys():
-            session, item = world.sessions[s], world.sessions[s].items[i]
-            grant = grants.get(session.dialogue)
+        undrafted = expected_visibility(none_draft, grants)
+        if undrafted.sessions != actual.sessions:
+            factors.add("draft session")
+        if undrafted.published != actual.published or undrafted.documents != actual.documents:
+            factors.add("draft session on the path of published items and papers")
+        factors |= _decisive_on_paths(world, grants, actual)
+    return factors
+
+
+def _decisive_on_paths(world: World, grants, actual: Expected) -> set[str]:
+    """Parts of the rules that decide one object whose other nodes let the viewer see it."""
+    factors = set()
+    for s, session in enumerate(world.sessions):
+        grant = grants.get(session.dialogue)
+        if grant is None:
+            continue
+        shown = session_allows(grant, s, session)
+        working = {i.key: i for i in session.items}
+        for item in session.items:
+            if node_allows(grant, item.level, item.readers, s):
+                if not shown:
+                    factors.add("session on the item's path")
+                elif not grant.convening:
+                    factors.add("working agenda is the convening team's")
+        for v, agenda in session.versions():
+            for copy in agenda:
+                allows = node_allows(grant, copy.level, copy.readers, s)
+                if allows and shown and not grant.convening and v < session.published_version:
+                    factors.add("current version only")
+                source = working.get(copy.key)
+                if (
+                    shown
+                    and source is not None
+                    and allows != node_allows(grant, source.level, source.readers, s)
+                    and (grant.convening or v == session.published_version)
+                ):
+                    factors.add("published copy's own level and readers")
+    for j, doc in enumerate(world.documents):
+        grant = grants.get(doc.dialogue)
+        if grant is None:
+            continue
+        own = node_allows(grant, doc.level, doc.readers, doc.session)
+        if doc.session is None:
             if (
-                grant is not None
-                and s not in actual.sessions
-                and node_allows(grant, item.level, item.readers, s)
+                own
+                and LEVELS[doc.level].audience == ATTENDEES
+                and not (grant.convening or grant.official)
             ):
-                factors.add("session on the item's path")
+                factors.add("no session to attend for a dialogue-wide paper")
+            continue
+        session = world.sessions[doc.session]
+        shown = session_allows(grant, doc.session, session)
+        item = None if doc.item is None else session.item(doc.item)
+        item_allows = item is None or node_allows(grant, item.level, item.readers, doc.session)
+        if own and item_allows and not shown:
+            factors.add("session on the paper's path")
+        if own and shown and not item_allows:
+            factors.add("agenda item on the paper's path")
+        if shown and item_allows and not own:
+            factors.add("paper's own level and readers")
+        if item is not None and j in actual.documents and not grant.convening:
+            factors.add("a paper's item is a node, not a working agenda item")
     return factors
 
 
@@ -533,13 +908,24 @@ FACTORS = (
     "official stands for attendance and team",
     "dialogue of the grant",
     "session on the item's path",
+    "draft session",
+    "draft session on the path of published items and papers",
+    "working agenda is the convening team's",
+    "current version only",
+    "published copy's own level and readers",
+    "no session to attend for a dialogue-wide paper",
+    "session on the paper's path",
+    "agenda item on the paper's path",
+    "paper's own level and readers",
+    "a paper's item is a node, not a working agenda item",
 )
 
 
 def test_generated_worlds_are_not_trivial():
     """Under the property's settings, the generated worlds mix visible and invisible objects of
-    every kind at every audience, and every part of the rules is decisive in a good share of
-    them: a module that ignored any one part would disagree with the oracle somewhere."""
+    every kind at every audience (sessions in every status, papers in every placement), and
+    every part of the rules is decisive in a good share of them: a module that ignored any one
+    part would disagree with the oracle somewhere."""
     outcomes: Counter[tuple[str, str, bool]] = Counter()
     decisive: Counter[str] = Counter()
     examples = 0
@@ -555,70 +941,163 @@ def test_generated_worlds_are_not_trivial():
             for d in range(world.n_dialogues):
                 outcomes["dialogue", "-", d in expected.dialogues] += 1
             for s, session in enumerate(world.sessions):
-                aud = LEVELS[session.level].audience
-                outcomes["session", aud, s in expected.sessions] += 1
-            for s, i in world.item_keys():
-                aud = LEVELS[world.sessions[s].items[i].level].audience
-                outcomes["item", aud, (s, i) in expected.items] += 1
+                seen = s in expected.sessions
+                outcomes["session", LEVELS[session.level].audience, seen] += 1
+                outcomes["session status", session.status, seen] += 1
+            for s, key in world.item_keys():
+                aud = LEVELS[world.sessions[s].item(key).level].audience
+                outcomes["item", aud, (s, key) in expected.items] += 1
+            for s, v, key in world.published_keys():
+                (copy,) = (i for i in world.sessions[s].agendas[v - 1] if i.key == key)
+                aud = LEVELS[copy.level].audience
+                outcomes["published item", aud, (s, v, key) in expected.published] += 1
+            for j, doc in enumerate(world.documents):
+                seen = j in expected.documents
+                outcomes["paper", LEVELS[doc.level].audience, seen] += 1
+                outcomes["paper in", doc.placement, seen] += 1
 
     collect()
     kinds = [("dialogue", "-")]
-    kinds += [(k, lv.audience) for k in ("session", "item") for lv in LEVELS]
+    kinds += [
+        (k, lv.audience) for k in ("session", "item", "published item", "paper") for lv in LEVELS
+    ]
+    kinds += [("session status", status) for status in STATUSES]
+    kinds += [("paper in", placement) for placement in ("dialogue", "session", "item")]
     missing = [(k, a, seen) for k, a in kinds for seen in (True, False) if not outcomes[k, a, seen]]
     assert missing == []
     rare = {f: decisive[f] for f in FACTORS if decisive[f] < examples // 10}
     assert rare == {}, f"decisive in fewer than 1 in 10 of {examples} worlds"
 
 
+# -- fixed worlds in the database ------------------------------------------------------------------
+
+
 @pytest.mark.django_db
-def test_a_fixed_world_in_the_database_matches_the_oracle_exactly():
-    """A hand-written world, built and checked as the property does, with exact expectations."""
+def test_the_scale_and_statuses_are_those_the_oracle_states():
     assert [
         (lv.name, lv.rank, lv.audience) for lv in ConfidentialityLevel.objects.order_by("rank")
     ] == [(lv.name, lv.rank, lv.audience) for lv in LEVELS]
+    assert sorted(Session.Status.values) == sorted(STATUSES)
+    assert sorted(Membership.Role.values) == sorted(ROLES)
+    assert sorted(Membership.State.values) == sorted(STATES)
+    assert set(Membership.CONVENING_ROLES) == CONVENING
 
+
+@pytest.mark.django_db
+def test_a_fixed_world_in_the_database_matches_the_oracle_exactly():
+    """A hand-written world, built and checked as the property does, with exact expectations."""
     world = World(
         n_dialogues=2,
-        persons_with_account=3,
+        persons_with_account=4,
         n_persons=4,
         sessions=(
-            SessionSpec(0, PARTICIPANTS, frozenset(), (ItemSpec(PROGRAMME_L, frozenset()),)),
+            # 0: published twice; item 0 went from Programme to Participants, item 1 was added.
+            SessionSpec(
+                0,
+                PARTICIPANTS,
+                frozenset(),
+                HELD,
+                (
+                    (ItemSpec(0, PROGRAMME_L),),
+                    (ItemSpec(0, PARTICIPANTS), ItemSpec(1, PROGRAMME_L)),
+                    (ItemSpec(0, PARTICIPANTS), ItemSpec(1, PROGRAMME_L)),
+                ),
+            ),
+            # 1: published once, then item 1 made Restricted for person 1 and item 2 added.
             SessionSpec(
                 0,
                 PROGRAMME_L,
                 frozenset(),
-                (ItemSpec(PARTICIPANTS, frozenset()), ItemSpec(RESTRICTED, frozenset({1}))),
+                PUBLISHED,
+                (
+                    (ItemSpec(0, PARTICIPANTS), ItemSpec(1, PROGRAMME_L)),
+                    (
+                        ItemSpec(0, PARTICIPANTS),
+                        ItemSpec(1, RESTRICTED, frozenset({1})),
+                        ItemSpec(2, PUBLIC),
+                    ),
+                ),
             ),
-            SessionSpec(1, PUBLIC, frozenset(), (ItemSpec(FACILITATORS, frozenset()),)),
+            # 2: a draft (published once before it was taken back).
+            SessionSpec(
+                0,
+                PUBLIC,
+                frozenset(),
+                DRAFT,
+                ((ItemSpec(0, PUBLIC),), (ItemSpec(0, PUBLIC),)),
+            ),
+            # 3: never published.
+            SessionSpec(1, PUBLIC, frozenset(), CANCELLED, ((ItemSpec(0, FACILITATORS),),)),
         ),
         memberships=(
             MembershipSpec(0, 0, "participant", PARTICIPANTS, ACCEPTED, frozenset({0})),
             MembershipSpec(1, 0, "observer", PROGRAMME_L, ACCEPTED, frozenset()),
-            MembershipSpec(1, 1, "facilitator", FACILITATORS, "declined", frozenset({2})),
+            MembershipSpec(1, 1, "facilitator", FACILITATORS, "declined", frozenset({3})),
             MembershipSpec(2, 1, "convenor", FACILITATORS, ACCEPTED, frozenset()),
             MembershipSpec(3, 0, "convenor", RESTRICTED, ACCEPTED, frozenset()),
         ),
-        officials=((1, PUBLIC),),
+        officials=((1, PUBLIC), (0, PARTICIPANTS)),
+        documents=(
+            DocumentSpec(0, None, None, PARTICIPANTS),  # 0
+            DocumentSpec(0, 0, None, PARTICIPANTS),  # 1
+            DocumentSpec(0, 1, 1, PROGRAMME_L),  # 2: in the now Restricted item 1.1
+            DocumentSpec(0, 2, None, PUBLIC),  # 3: in the draft
+            DocumentSpec(1, 3, 0, FACILITATORS),  # 4
+            DocumentSpec(1, None, None, RESTRICTED, frozenset({2})),  # 5
+        ),
     )
     built = build(world)
     expectations = {
-        0: Expected(frozenset({0}), frozenset({0, 1}), frozenset({(0, 0)})),
-        1: Expected(frozenset({0}), frozenset({1}), frozenset({(1, 1)})),
-        2: Expected(frozenset({1}), frozenset({2}), frozenset({(2, 0)})),
+        # An attendee of session 0 only: item 0 of session 1 is Participants.
+        0: Expected(
+            ONLY_DIALOGUE,
+            {0, 1},
+            published={(0, 2, 0), (0, 2, 1), (1, 1, 1)},
+            documents={0, 1},
+        ),
+        # Named on the working item 1.1, so on paper 2, which is in it.
+        1: Expected(ONLY_DIALOGUE, {1}, published={(1, 1, 1)}, documents={2}),
+        2: Expected({1}, {3}, items={(3, 0)}, documents={4, 5}),
+        # The convening team: the draft, the working agenda and every version.
+        3: Expected(
+            ONLY_DIALOGUE,
+            {0, 1, 2},
+            items={(0, 0), (0, 1), (1, 0), (1, 2), (2, 0)},
+            published={(0, 1, 0), (0, 2, 0), (0, 2, 1), (1, 1, 0), (1, 1, 1), (2, 1, 0)},
+            documents={0, 1, 3},
+        ),
     }
     for p, want in expectations.items():
         assert expected_visibility(world, user_grants(world, p)) == want
         assert_agrees(viewer_for_user(built.users[p]), want, built, f"user of person {p}")
 
-    official = Expected(frozenset({1}), frozenset({2}), frozenset())
-    assert expected_visibility(world, official_grants(1, PUBLIC)) == official
-    viewer = viewer_for_official(dialogue_id=built.dialogues[1].pk, clearance=built.levels[PUBLIC])
-    assert_agrees(viewer, official, built, "official")
+    officials = {
+        (1, PUBLIC): Expected({1}, {3}),
+        (0, PARTICIPANTS): Expected(
+            ONLY_DIALOGUE,
+            {0, 1},
+            published={(0, 2, 0), (0, 2, 1), (1, 1, 0), (1, 1, 1)},
+            documents={0, 1},
+        ),
+    }
+    for (d, clearance), want in officials.items():
+        assert expected_visibility(world, official_grants(d, clearance)) == want
+        viewer = viewer_for_official(
+            dialogue_id=built.dialogues[d].pk, clearance=built.levels[clearance]
+        )
+        assert_agrees(viewer, want, built, f"official in dialogue {d}")
 
+    # The property's check of every viewer, over the same world.
+    assert_world_agrees(world, built)
     # Nobody signed in sees nothing.
-    assert_agrees(
-        viewer_for_user(AnonymousUser()),
-        Expected(frozenset(), frozenset(), frozenset()),
-        built,
-        "-",
-    )
+    assert_agrees(viewer_for_user(AnonymousUser()), Expected(), built, "-")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "world",
+    [_agenda_world(status) for status in STATUSES] + [_papers_world(), _papers_world(DRAFT)],
+    ids=[f"agenda-{status}" for status in STATUSES] + ["papers", "papers-draft"],
+)
+def test_the_small_worlds_in_the_database_match_the_oracle(world: World):
+    assert_world_agrees(world, build(world))

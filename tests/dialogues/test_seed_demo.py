@@ -8,7 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session
+from dialogues.models import (
+    AgendaItem,
+    ConfidentialityLevel,
+    Dialogue,
+    PublishedAgendaItem,
+    Session,
+)
 from participants.models import Membership, User
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +84,7 @@ def test_observer_sees_no_agenda_item_above_programme_on_any_page(demo, client):
     client.force_login(User.objects.get(email="observer@demo.trackii.org"))
     dialogue = Dialogue.objects.get(title="Salt River Dialogue")
     above = AgendaItem.objects.filter(session__dialogue=dialogue, level__rank__gt=20)
-    within = AgendaItem.objects.filter(
+    within = PublishedAgendaItem.objects.filter(
         session__dialogue=dialogue, level__rank__lte=20, session__level__rank__lte=20
     )
     assert above.count() > 0
@@ -114,6 +120,11 @@ def test_demo_facilitator_sees_everything_in_the_demo_dialogue(demo, client):
     client.force_login(user)
     dialogue = Dialogue.objects.get(title="Salt River Dialogue")
     seen = b"".join(client.get(url).content for url in demo_urls(dialogue))
+    agenda_urls = [
+        reverse("dialogues:agenda_edit", args=[dialogue.pk, session.pk])
+        for session in dialogue.sessions.all()
+    ]
+    seen += b"".join(client.get(url).content for url in agenda_urls)
     for item in AgendaItem.objects.filter(session__dialogue=dialogue):
         assert escape(item.title).encode() in seen
     assert Session.objects.filter(dialogue=dialogue).count() == 3

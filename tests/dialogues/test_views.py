@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from dialogues.models import Dialogue, Session
+from dialogues.services.agenda import agenda_publish
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,
@@ -72,7 +73,7 @@ def test_home_lists_own_dialogues_only(login, world):
 def test_session_page_shows_only_items_within_clearance(login, world):
     response = login(world["observer"]).get(session_url(world["round_1"]))
     assert response.status_code == 200
-    assert [i.title for i in response.context["agenda_items"]] == [
+    assert [i.title for i in response.context["published_items"]] == [
         "R1 Public item",
         "R1 Programme item",
     ]
@@ -110,11 +111,13 @@ def test_times_are_shown_in_the_venue_time_zone(login, world):
     session = world["round_1"]  # starts 2027-03-15 08:00 UTC, venue in Europe/Rome (UTC+1)
     AgendaItemFactory(
         session=session,
+        order=99,
         title="Timed",
         level=level("Public"),
         start=session.start,
         end=session.start.replace(hour=9),
     )
+    agenda_publish(session=session)
     content = login(world["participant"]).get(session_url(session)).content.decode()
     assert "Mon 15 Mar, 09:00" in content
     assert "(Europe/Rome)" in content
@@ -153,7 +156,7 @@ def test_dialogue_page_query_count_does_not_grow(login, django_assert_num_querie
     dialogue = build_dialogue(size, member)
     client = login(member)
     client.get(dialogue_url(dialogue))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(dialogue_url(dialogue))
     assert len(response.context["sessions"]) == size
 
@@ -170,7 +173,7 @@ def test_convenor_dialogue_page_with_roster_query_count_does_not_grow(
         member_with_account(dialogue=dialogue)
     client = login(convenor)
     client.get(dialogue_url(dialogue))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(dialogue_url(dialogue))
     assert len(response.context["roster"]) == size + 1
 
@@ -183,8 +186,9 @@ def test_session_page_query_count_does_not_grow(login, django_assert_num_queries
     for n in range(size):
         AgendaItemFactory(session=session, level=level("Participants"), title=f"Item {n}")
         AgendaItemFactory(session=session, level=level("Restricted"), title=f"Hidden {n}")
+    agenda_publish(session=session)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(session_url(session))
-    assert len(response.context["agenda_items"]) == size
+    assert len(response.context["published_items"]) == size

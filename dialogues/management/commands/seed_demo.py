@@ -4,11 +4,15 @@ demo accounts. Idempotent: what exists already is left as it is, so a rerun chan
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.text import slugify
 
 from dialogues import services
-from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session, Side
+from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Document, Session, Side
+from dialogues.services.agenda import agenda_publish
+from dialogues.services.documents import document_upload
 from participants.models import Membership, Person, User
 from participants.services import (
     account_create,
@@ -390,6 +394,90 @@ SALT_RIVER_AGENDA = {
 }
 
 
+# (title, kind, level, session or None, agenda item or None, named readers, text)
+SALT_RIVER_PAPERS = [
+    (
+        "Concept note: the Salt River Dialogue",
+        "concept_note",
+        "Programme",
+        None,
+        None,
+        [],
+        "Purpose, participants' profile and ground rules of the programme.",
+    ),
+    (
+        "Background paper: Salt River flows 1998-2026",
+        "background_paper",
+        "Participants",
+        ROUND_2,
+        None,
+        [],
+        "Dry-season flow records at four gauges on both sides of the line.",
+    ),
+    (
+        "Non-paper: three options for dry-season sharing",
+        "non_paper",
+        "Programme",
+        ROUND_2,
+        "Three options for dry-season sharing",
+        [],
+        "Option A: fixed shares. Option B: shares by inflow. Option C: a joint commission.",
+    ),
+    (
+        "Facilitators' reading of the red lines",
+        "other",
+        "Facilitators",
+        PRE_CONSULTATION,
+        None,
+        [],
+        "For the convening team: where each delegation can and cannot move.",
+    ),
+    (
+        "Farmers' union memo on well permits",
+        "other",
+        "Restricted",
+        ROUND_2,
+        "Bilateral: Osterlan water engineers",
+        ["Leila Nasrawi"],
+        "Named readers only: permits, quotas and the wells near the line.",
+    ),
+]
+
+
+def simple_pdf(title: str, body: str) -> bytes:
+    """A one-page PDF with a title and a line of text: enough for a demo paper."""
+
+    def text(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = (
+        f"BT /F1 16 Tf 72 760 Td ({text(title)}) Tj ET\n"
+        f"BT /F1 11 Tf 72 730 Td ({text(body)}) Tj ET\n"
+        "BT /F1 9 Tf 72 60 Td (Invented demo material - Trackii) Tj ET\n"
+    ).encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body_bytes in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body_bytes + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 class Command(BaseCommand):
     help = "Create the demo organisation and accounts (idempotent)."
 
@@ -575,6 +663,45 @@ class Command(BaseCommand):
                     level=self.levels[item_level],
                     moderator=memberships["Hannah Okafor"] if item_kind == "plenary" else None,
                 )
+            # Everything planned is published once, so participants see the agenda.
+            if not session.published_version:
+                agenda_publish(session=session, by=facilitator)
+                if title == ROUND_2:
+                    # An edit after publishing, so the editor shows what changed since then.
+                    services.agenda_item_create(
+                        session=session,
+                        created_by=facilitator,
+                        start=datetime(2027, 3, 17, 11, 30, tzinfo=zone),
+                        end=datetime(2027, 3, 17, 13, 0, tzinfo=zone),
+                        room="Sala Grande",
+                        title="Closing: what each side takes home",
+                        description="Drafted after version 1 was published.",
+                        kind="plenary",
+                        level=self.levels["Programme"],
+                        moderator=memberships["Hannah Okafor"],
+                    )
+        self._papers(dialogue=dialogue, people=people, by=facilitator)
+
+    def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
+        sessions = {s.title: s for s in dialogue.sessions.all()}
+        for title, kind, level, session_title, item_title, named, body in SALT_RIVER_PAPERS:
+            if Document.objects.filter(dialogue=dialogue, title=title).exists():
+                continue
+            session = sessions.get(session_title)
+            item = session.agenda_items.get(title=item_title) if item_title else None
+            document_upload(
+                dialogue=dialogue,
+                session=session,
+                agenda_item=item,
+                uploaded_by=by,
+                title=title,
+                kind=kind,
+                level=self.levels[level],
+                readers=[people[n] for n in named],
+                upload=SimpleUploadedFile(
+                    f"{slugify(title)}.pdf", simple_pdf(title, body), "application/pdf"
+                ),
+            )
 
     def _coastal_fisheries(self, accounts: dict[str, User]) -> None:
         convenor = self._person(
@@ -646,4 +773,5 @@ class Command(BaseCommand):
                 end=datetime(2027, 2, 2, 11, tzinfo=zone),
                 room="Main hall",
             )
+            agenda_publish(session=session)
         services.session_attendance_add(session=session, membership=membership)
