@@ -98,6 +98,9 @@ class Person(models.Model):
     nationality = models.CharField(
         max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 country code."
     )
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="For screening against designation lists."
+    )
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED)
     languages = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
@@ -181,3 +184,26 @@ class Membership(models.Model):
     @property
     def is_convening(self) -> bool:
         return self.role in self.CONVENING_ROLES
+
+
+from .designations import (  # noqa: E402
+    DesignationAlias,
+    DesignationEntry,
+    DesignationList,
+    DesignationListVersion,
+)
+from .vetting import MatchDismissal, PossibleMatch, VettingCase  # noqa: E402
+
+__all__ = [
+    "DesignationAlias",
+    "DesignationEntry",
+    "DesignationList",
+    "DesignationListVersion",
+    "MatchDismissal",
+    "Membership",
+    "Person",
+    "PossibleMatch",
+    "User",
+    "UserManager",
+    "VettingCase",
+]
