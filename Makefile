@@ -51,3 +51,7 @@ lock: install
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
+
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/screening.py
