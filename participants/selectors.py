@@ -51,7 +51,7 @@ def is_facilitator_anywhere(user) -> bool:
 def roster_of(*, dialogue_id: int):
     return (
         Membership.objects.filter(dialogue_id=dialogue_id)
-        .select_related("person", "side", "clearance")
+        .select_related("person", "side", "clearance", "vetting_case")
         .order_by("side__position", "role", "person__family_name", "person__full_name")
     )
 

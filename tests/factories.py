@@ -119,3 +119,51 @@ def member_with_account(
         side=side,
         state=state,
     )
+
+
+def designation_entry(
+    *,
+    list_name="Test list",
+    reference,
+    name,
+    aliases=(),
+    birth_years=(),
+    nationalities=(),
+    script="",
+    remarks="",
+):
+    """An entry in the current version of a list (created if needed), as an import leaves it."""
+    import hashlib
+    import json
+
+    from participants.models import (
+        DesignationAlias,
+        DesignationEntry,
+        DesignationList,
+        DesignationListVersion,
+    )
+
+    designation_list, _ = DesignationList.objects.get_or_create(
+        name=list_name, defaults={"format": DesignationList.Format.CSV}
+    )
+    version = designation_list.current_version
+    if version is None:
+        version = DesignationListVersion.objects.create(
+            designation_list=designation_list, number=1, source_names="test.csv", sha256="0" * 64
+        )
+        designation_list.current_version = version
+        designation_list.save(update_fields=["current_version"])
+    content = [name, script, list(aliases), list(birth_years), list(nationalities)]
+    entry = DesignationEntry.objects.create(
+        version=version,
+        reference=reference,
+        name=name,
+        name_original_script=script,
+        birth_dates=[{"year_from": y, "year_to": y, "date": ""} for y in birth_years],
+        nationalities=list(nationalities),
+        remarks=remarks,
+        fingerprint=hashlib.sha256(json.dumps(content).encode()).hexdigest(),
+    )
+    for alias in aliases:
+        DesignationAlias.objects.create(entry=entry, name=alias)
+    return entry

@@ -11,6 +11,7 @@ admin.site.site_title = "Trackii"
 urlpatterns = [
     path("", dialogue_views.home, name="home"),
     path("dialogues/", include("dialogues.urls")),
+    path("vetting/", include("participants.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,15 +1,5 @@
 """Forms of dialogue content, one module per area (planner, workspace, documents)."""
 
-from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from trackii.forms import add_service_error
 
-
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names if the form has one,
-    otherwise above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
+__all__ = ["add_service_error"]

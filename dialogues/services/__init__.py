@@ -28,6 +28,7 @@ def dialogue_create(*, created_by, convenor: Person, clearance: ConfidentialityL
         role=Membership.Role.CONVENOR,
         clearance=clearance,
         nominated_by=created_by,
+        vet=False,
     )
     membership_start_as_convenor(membership=membership)
     return dialogue

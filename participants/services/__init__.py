@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Membership, Person, User
+from ..models import Membership, Person, User
 
 
 @transaction.atomic
@@ -28,10 +28,11 @@ def person_create(*, full_name: str, **fields) -> Person:
 
 @transaction.atomic
 def membership_nominate(
-    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None
+    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None, vet=True
 ) -> Membership:
-    """Add a person to a dialogue's roster. Everyone starts as nominated; vetting and
-    invitations (later issues) move the state on."""
+    """Add a person to a dialogue's roster. Everyone starts as nominated, with a vetting case
+    screened once the nomination commits; vetting and invitations move the state on. Only the
+    convenor who opens a dialogue is not vetted here (``vet=False``)."""
     if side is not None and side.dialogue_id != dialogue.pk:
         raise ValidationError({"side": "The side must belong to the same dialogue."})
     membership = Membership(
@@ -44,6 +45,10 @@ def membership_nominate(
     )
     membership.full_clean()
     membership.save()
+    if vet:
+        from .vetting import vetting_case_open
+
+        vetting_case_open(membership=membership)
     return membership
 
 

@@ -308,31 +308,51 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 
 # -- random worlds ---------------------------------------------------------------------------------
 
+# Weighted so that the cases the rules tell apart come up often. Hypothesis completes its first
+# examples, and shrinks, towards each strategy's simplest value (the first of a ``sampled_from``,
+# the lowest integer), so those are chosen to be typical rather than empty: a membership that
+# exists and is accepted, a participant at Participants clearance, a published session with a
+# published agenda of two items, each with a paper. Besides: most roles are outside the convening
+# team (a third are in it), clearances lean to the middle of the scale, attendance is a coin toss,
+# a quarter of sessions are drafts, agendas are often published twice and most edits between
+# publications change an item's level or readers (versions differ from each other and from the
+# working agenda). Sessions lean to the open levels and what is in them to Participants, so that
+# attendance at the session decides it; papers in an item lean to the open levels, so that the
+# item decides.
+
+
+def likely(n: int) -> st.SearchStrategy[bool]:
+    """True but one time in ``n``; True is the simplest value."""
+    return st.integers(0, n - 1).map(lambda k: k < n - 1)
+
+
 level_indices = st.integers(0, len(LEVELS) - 1)
-# Weighted so that the cases the rules tell apart come up often: most memberships are accepted
-# (the only active state), most roles are outside the convening team (a third are in it),
-# clearances lean to the middle of the scale, attendance is a coin toss, a quarter of sessions
-# are drafts, most agendas are published (often twice) and most edits between publications
-# change an item's level or readers, so versions differ from each other and from the working
-# agenda.
-has_membership = st.integers(0, 4).map(bool)
-clearances = st.sampled_from((*range(len(LEVELS)), PARTICIPANTS, FACILITATORS))
+# A dialogue's first session leans open (what is in it is decided by attendance at it), the
+# others lean to Participants (the session itself is).
+session_levels = (
+    st.sampled_from((PUBLIC, *range(len(LEVELS)), PROGRAMME_L, PUBLIC)),
+    st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), PROGRAMME_L, PARTICIPANTS)),
+)
+sessions_per_dialogue = st.sampled_from((2, 1, 3))
+item_levels = st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), PARTICIPANTS))
+document_levels = st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), PARTICIPANTS))
+item_document_levels = st.sampled_from(
+    (PUBLIC, PROGRAMME_L) * 3 + (PARTICIPANTS, FACILITATORS, RESTRICTED)
+)
+clearances = st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), FACILITATORS, RESTRICTED))
 states = st.sampled_from((ACCEPTED,) * 14 + STATES)
-roles = st.sampled_from(("participant",) * 3 + ("facilitator", "convenor") + ROLES)
+roles = st.sampled_from(("participant",) * 4 + ("facilitator", "convenor") + ROLES)
 statuses = st.sampled_from((PUBLISHED, DRAFT, HELD, PUBLISHED, CANCELLED, DRAFT, HELD, PUBLISHED))
-publications = st.sampled_from((0, 1, 2, 2))
-has_paper = st.integers(0, 2).map(bool)
-edits = st.sampled_from(("keep", "level", "readers", "level", "delete", "level"))
-# Papers lean to Participants (attendance: none for a dialogue-wide paper, the session's
-# otherwise) and to Programme (so that their containers, not their own level, often decide).
-document_levels = st.sampled_from((*range(len(LEVELS)), PARTICIPANTS, PROGRAMME_L))
+agenda_lengths = st.sampled_from((2, 0, 1, 3))
+publications = st.sampled_from((1, 0, 2, 2))
+edits = st.sampled_from(("level", "keep", "readers", "level", "delete", "keep"))
 
 
 @st.composite
 def agendas(draw, readers) -> tuple[tuple[ItemSpec, ...], ...]:
     """A first agenda, then for each publication (0 to 2) the agenda edited after it."""
     first = tuple(
-        ItemSpec(k, draw(level_indices), draw(readers)) for k in range(draw(st.integers(0, 3)))
+        ItemSpec(k, draw(item_levels), draw(readers)) for k in range(draw(agenda_lengths))
     )
     stages = [first]
     next_key = len(first)
@@ -348,7 +368,7 @@ def agendas(draw, readers) -> tuple[tuple[ItemSpec, ...], ...]:
             elif edit == "keep":
                 edited.append(item)
         if draw(st.booleans()):
-            edited.append(ItemSpec(next_key, draw(level_indices), draw(readers)))
+            edited.append(ItemSpec(next_key, draw(item_levels), draw(readers)))
             next_key += 1
         stages.append(tuple(edited))
     return tuple(stages)
@@ -359,37 +379,27 @@ def worlds(draw) -> World:
     n_dialogues = draw(st.integers(1, 2))
     with_account = draw(st.integers(3, 5))
     n_persons = with_account + draw(st.integers(0, 1))
-    readers = st.frozensets(st.integers(0, n_persons - 1), max_size=3)
+    # Readers of the simplest material are person 0 rather than nobody (toggling person 0 maps
+    # the sets one to one), so that named material is often someone's to see.
+    readers = st.frozensets(st.integers(0, n_persons - 1), max_size=3).map(lambda r: r ^ {0})
 
     sessions = []
     for d in range(n_dialogues):
-        for _ in range(draw(st.integers(1, 3))):
+        for n in range(draw(sessions_per_dialogue)):
             sessions.append(
                 SessionSpec(
                     dialogue=d,
-                    level=draw(level_indices),
+                    level=draw(session_levels[min(n, 1)]),
                     readers=draw(readers),
                     status=draw(statuses),
                     agendas=draw(agendas(readers)),
                 )
             )
 
-    documents = []
-    for d in range(n_dialogues):
-        for _ in range(3):
-            if draw(st.booleans()):
-                documents.append(DocumentSpec(d, None, None, draw(document_levels), draw(readers)))
-    for s, session in enumerate(sessions):
-        for item in [None] + [i.key for i in session.items]:
-            if draw(has_paper):
-                documents.append(
-                    DocumentSpec(session.dialogue, s, item, draw(document_levels), draw(readers))
-                )
-
     memberships = []
     for p in range(n_persons):
         for d in range(n_dialogues):
-            if not draw(has_membership):
+            if not draw(likely(5)):
                 continue
             of_dialogue = [s for s, session in enumerate(sessions) if session.dialogue == d]
             memberships.append(
@@ -403,11 +413,22 @@ def worlds(draw) -> World:
                 )
             )
 
+    documents = []
+    for d in range(n_dialogues):
+        for _ in range(2):
+            if draw(likely(2)):
+                documents.append(DocumentSpec(d, None, None, draw(document_levels), draw(readers)))
+    for s, session in enumerate(sessions):
+        for item in [None] + [i.key for i in session.items]:
+            if draw(likely(3)):
+                level = draw(document_levels if item is None else item_document_levels)
+                documents.append(DocumentSpec(session.dialogue, s, item, level, draw(readers)))
+
     officials = draw(
         st.lists(
             st.tuples(st.integers(0, n_dialogues - 1), level_indices),
             min_size=1,
-            max_size=4,
+            max_size=2,
             unique=True,
         )
     )
@@ -844,13 +865,21 @@ def _decisive_factors(world: World) -> set[str]:
 
 
 def _decisive_on_paths(world: World, grants, actual: Expected) -> set[str]:
-    """Parts of the rules that decide one object whose other nodes let the viewer see it."""
+    """Parts of the rules that decide one object whose other nodes let the viewer see it.
+    Attendance is told apart by node: a module that forgot it at one kind of node only would
+    disagree on these worlds."""
     factors = set()
+
+    def attending(grant: OracleGrant, s: int) -> OracleGrant:
+        return replace(grant, attends=grant.attends | {s})
+
     for s, session in enumerate(world.sessions):
         grant = grants.get(session.dialogue)
         if grant is None:
             continue
         shown = session_allows(grant, s, session)
+        if not shown and session_allows(attending(grant, s), s, session):
+            factors.add("attendance at a session")
         working = {i.key: i for i in session.items}
         for item in session.items:
             if node_allows(grant, item.level, item.readers, s):
@@ -859,16 +888,24 @@ def _decisive_on_paths(world: World, grants, actual: Expected) -> set[str]:
                 elif not grant.convening:
                     factors.add("working agenda is the convening team's")
         for v, agenda in session.versions():
+            read = grant.convening or v == session.published_version
             for copy in agenda:
                 allows = node_allows(grant, copy.level, copy.readers, s)
-                if allows and shown and not grant.convening and v < session.published_version:
+                if allows and shown and not read:
                     factors.add("current version only")
+                if (
+                    shown
+                    and read
+                    and not allows
+                    and node_allows(attending(grant, s), copy.level, copy.readers, s)
+                ):
+                    factors.add("attendance at a published item")
                 source = working.get(copy.key)
                 if (
                     shown
+                    and read
                     and source is not None
                     and allows != node_allows(grant, source.level, source.readers, s)
-                    and (grant.convening or v == session.published_version)
                 ):
                     factors.add("published copy's own level and readers")
     for j, doc in enumerate(world.documents):
@@ -884,16 +921,20 @@ def _decisive_on_paths(world: World, grants, actual: Expected) -> set[str]:
             ):
                 factors.add("no session to attend for a dialogue-wide paper")
             continue
-        session = world.sessions[doc.session]
-        shown = session_allows(grant, doc.session, session)
+        s, session = doc.session, world.sessions[doc.session]
+        shown = session_allows(grant, s, session)
         item = None if doc.item is None else session.item(doc.item)
-        item_allows = item is None or node_allows(grant, item.level, item.readers, doc.session)
+        item_allows = item is None or node_allows(grant, item.level, item.readers, s)
         if own and item_allows and not shown:
             factors.add("session on the paper's path")
         if own and shown and not item_allows:
             factors.add("agenda item on the paper's path")
+            if node_allows(attending(grant, s), item.level, item.readers, s):
+                factors.add("attendance at a paper's item")
         if shown and item_allows and not own:
             factors.add("paper's own level and readers")
+            if node_allows(attending(grant, s), doc.level, doc.readers, s):
+                factors.add("attendance at a paper in a session")
         if item is not None and j in actual.documents and not grant.convening:
             factors.add("a paper's item is a node, not a working agenda item")
     return factors
@@ -904,6 +945,10 @@ FACTORS = (
     "named readers",
     "clearance",
     "attendance",
+    "attendance at a session",
+    "attendance at a published item",
+    "attendance at a paper in a session",
+    "attendance at a paper's item",
     "convening role",
     "official stands for attendance and team",
     "dialogue of the grant",

@@ -156,7 +156,7 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -232,3 +232,12 @@ FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
 
 # Flash messages may name what was just changed: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Screening (participants.screening): possible matches at or above this score go to a human.
+SCREENING_THRESHOLD = env.float("SCREENING_THRESHOLD", default=0.70)
+# Largest designation-list file accepted for import (the UN list is about 2 MB, OFAC's about 5).
+DESIGNATION_MAX_UPLOAD_BYTES = env.int("DESIGNATION_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["screening-nightly"] = {
+    "task": "participants.screen_all",
+    "schedule": 24 * 60 * 60,
+}

@@ -13,13 +13,15 @@ from dialogues import services
 from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Document, Session, Side
 from dialogues.services.agenda import agenda_publish
 from dialogues.services.documents import document_upload
-from participants.models import Membership, Person, User
+from participants.models import DesignationList, Membership, Person, User, VettingCase
+from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
     account_create,
     membership_nominate,
     membership_transition,
     person_create,
 )
+from participants.services.vetting import screen_cases, vetting_case_decide
 
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
 DEMO_ACCOUNTS = [
@@ -194,6 +196,21 @@ SALT_RIVER_PEOPLE = [
         "XO",
         "Plain Herald",
         "Editor",
+    ),
+    (
+        "Omar Haddad",
+        "عمر حداد",
+        "Haddad",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.NOMINATED,
+        None,
+        "man",
+        "former_official",
+        "XO",
+        "",
+        "Former governor of the plain province",
     ),
 ]
 
@@ -478,6 +495,16 @@ def simple_pdf(title: str, body: str) -> bytes:
     return bytes(out)
 
 
+DEMO_LIST = "Demo list (fictional)"
+# Invented names: nobody real. Two resemble pending nominees, so the vetting queue has work.
+DEMO_LIST_CSV = """name,aliases,date_of_birth,nationality,reference,note
+Yousef Karimov,Юсуф Каримов;Yusuf Qarimov,,,DEMO-001,Fictional: financier of the Highland Front
+Omar Khalil al-Haddad,Abu Khalil;عمر خليل الحداد,1962,,DEMO-002,Fictional: commander on the plain
+Viktor Belov,,1955,,DEMO-003,Fictional: arms broker
+Highland Front,,,,DEMO-004,Fictional armed group
+"""
+
+
 class Command(BaseCommand):
     help = "Create the demo organisation and accounts (idempotent)."
 
@@ -485,6 +512,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
             accounts = self._accounts()
+            self.admin = accounts["admin@demo.trackii.org"]
+            self._designations()
             self._salt_river(accounts)
             self._coastal_fisheries(accounts)
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo accounts:"))
@@ -526,15 +555,32 @@ class Command(BaseCommand):
             clearance=self.levels[clearance],
             nominated_by=nominated_by,
         )
-        path = {
-            S.NOMINATED: [],
-            S.CLEARED: [S.CLEARED],
-            S.INVITED: [S.CLEARED, S.INVITED],
-            S.ACCEPTED: [S.CLEARED, S.INVITED, S.ACCEPTED],
-        }[state]
-        for step in path:
+        if state != S.NOMINATED:
+            # Screened, then cleared by the admin (not the nominator: four eyes).
+            case = membership.vetting_case
+            screen_cases([case])
+            vetting_case_decide(
+                case=case,
+                decision=VettingCase.Status.CLEARED,
+                reason="Demo: references checked; no possible match on the lists in force.",
+                jurisdictions="CH, GB",
+                by=self.admin,
+            )
+            membership.refresh_from_db()
+        for step in {S.INVITED: [S.INVITED], S.ACCEPTED: [S.INVITED, S.ACCEPTED]}.get(state, []):
             membership_transition(membership=membership, to=step)
         return membership
+
+    def _designations(self) -> None:
+        """A fictional list of our own, so that screening has something to find."""
+        if DesignationList.objects.filter(name=DEMO_LIST).exists():
+            return
+        import_designations_into_new_list(
+            name=DEMO_LIST,
+            format=DesignationList.Format.CSV,
+            files=[("demo-own-list.csv", DEMO_LIST_CSV.encode())],
+            by=self.admin,
+        )
 
     def _dialogue(self, *, spec: dict, convenor: Person, created_by: User) -> Dialogue:
         dialogue = Dialogue.objects.filter(title=spec["title"]).first()

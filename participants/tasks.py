@@ -1,0 +1,31 @@
+"""Celery tasks of vetting: thin, named, ids only."""
+
+import logging
+
+from celery import shared_task
+
+from .models import VettingCase
+from .services import vetting
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="participants.screen_case")
+def screen_case(*, case_id: int) -> None:
+    case = VettingCase.objects.select_related("membership__person").filter(pk=case_id).first()
+    if case is None:
+        logger.info("vetting case %s vanished before screening", case_id)
+        return
+    open_count = vetting.screen_cases([case])[case.pk]
+    logger.info("vetting case %s screened: %d open possible matches", case_id, open_count)
+
+
+@shared_task(name="participants.screen_all")
+def screen_all() -> None:
+    cases = list(vetting.cases_to_screen())
+    results = vetting.screen_cases(cases)
+    logger.info(
+        "screened %d cases: %d with open possible matches",
+        len(results),
+        sum(1 for n in results.values() if n),
+    )

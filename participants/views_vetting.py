@@ -1,0 +1,171 @@
+"""The vetting pages, for the organisation's admins (staff) only: everyone else gets 404, as if
+vetting did not exist. Facilitators see only the resulting state on their roster."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trackii.audit.services import Action, audit_record
+from trackii.forms import add_service_error
+
+from .forms_vetting import CaseDecisionForm, MatchDecisionForm, NameCheckForm
+from .models import PossibleMatch, VettingCase
+from .screening.matching import NomineeFacts
+from .screening.runner import screen_facts
+from .services import vetting
+
+
+def admins_only(view):
+    """Vetting exists only for admins: anyone else is answered 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@admins_only
+@require_http_methods(["GET"])
+def queue(request):
+    status = request.GET.get("status") or "open"
+    cases = VettingCase.objects.select_related(
+        "membership__person", "membership__dialogue", "membership__nominated_by"
+    ).annotate(open_matches=Count("matches", filter=Q(matches__status=PossibleMatch.Status.OPEN)))
+    if status == "open":
+        cases = cases.filter(status__in=[VettingCase.Status.PENDING, VettingCase.Status.IN_REVIEW])
+    elif status in VettingCase.Status.values:
+        cases = cases.filter(status=status)
+    else:
+        status = "all"
+    counts = dict(VettingCase.objects.values_list("status").annotate(n=Count("id")))
+    return render(
+        request,
+        "participants/vetting_queue.html",
+        {
+            "cases": cases.order_by("-open_matches", "created_at"),
+            "status": status,
+            "counts": counts,
+            "statuses": VettingCase.Status.choices,
+        },
+    )
+
+
+def _case(case_id: int) -> VettingCase:
+    return get_object_or_404(
+        VettingCase.objects.select_related(
+            "membership__person",
+            "membership__dialogue",
+            "membership__side",
+            "membership__nominated_by",
+            "decided_by",
+        ),
+        pk=case_id,
+    )
+
+
+def _case_page(request, case: VettingCase, *, decision_form=None, match_forms=None, status=200):
+    matches = list(
+        case.matches.select_related("entry__version__designation_list", "decided_by")
+        .prefetch_related("entry__aliases")
+        .order_by("status", "-score")
+    )
+    match_forms = match_forms or {}
+    context = {
+        "case": case,
+        "person": case.membership.person,
+        "membership": case.membership,
+        "matches": [(m, match_forms.get(m.pk) or MatchDecisionForm()) for m in matches],
+        "decision_form": decision_form
+        or CaseDecisionForm(
+            initial={
+                "jurisdictions": case.jurisdictions,
+                "references": case.references,
+                "conflicts_of_interest": case.conflicts_of_interest,
+            }
+        ),
+        "four_eyes_blocked": case.membership.nominated_by_id == request.user.pk,
+    }
+    return render(request, "participants/vetting_case.html", context, status=status)
+
+
+@admins_only
+@require_http_methods(["GET"])
+def case_detail(request, case_id: int):
+    case = _case(case_id)
+    audit_record(
+        action=Action.VIEWED, obj=case, request=request, dialogue_id=case.membership.dialogue_id
+    )
+    return _case_page(request, case)
+
+
+@admins_only
+@require_POST
+def match_decide(request, case_id: int, match_id: int):
+    case = _case(case_id)
+    match = get_object_or_404(case.matches.select_related("entry__version"), pk=match_id)
+    form = MatchDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            vetting.possible_match_decide(
+                match=match,
+                same_person=form.cleaned_data["verdict"] == "same_person",
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Possible match decided.")
+            return redirect("vetting:case", case.pk)
+    return _case_page(request, case, match_forms={match.pk: form}, status=400)
+
+
+@admins_only
+@require_POST
+def case_decide(request, case_id: int):
+    case = _case(case_id)
+    form = CaseDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            vetting.vetting_case_decide(
+                case=case,
+                decision=data["decision"],
+                reason=data["reason"],
+                conditions=data["conditions"],
+                jurisdictions=data["jurisdictions"],
+                references=data["references"],
+                conflicts_of_interest=data["conflicts_of_interest"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Case decided.")
+            return redirect("vetting:case", case.pk)
+    return _case_page(request, case, decision_form=form, status=400)
+
+
+@admins_only
+@require_http_methods(["GET"])
+def name_check(request):
+    form = NameCheckForm(request.GET or None)
+    hits = None
+    if form.is_valid():
+        data = form.cleaned_data
+        hits = screen_facts(
+            NomineeFacts(
+                names=(data["name"],), birth_year=data["dob"], nationality=data["nationality"]
+            )
+        )
+    return render(request, "participants/vetting_check.html", {"form": form, "hits": hits})
