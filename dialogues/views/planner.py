@@ -5,6 +5,7 @@ forms; with htmx, the agenda editor updates in place."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,15 +64,16 @@ def session_create(request, dialogue_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            session = create_session(
-                dialogue=dialogue,
-                created_by=request.user,
-                readers=form.cleaned_data["readers"],
-                **form.session_values(),
-            )
-            session_attendance_set(
-                session=session, memberships=form.chosen_attendees(), by=request.user
-            )
+            with transaction.atomic():  # the session and who attends, or neither
+                session = create_session(
+                    dialogue=dialogue,
+                    created_by=request.user,
+                    readers=form.cleaned_data["readers"],
+                    **form.session_values(),
+                )
+                session_attendance_set(
+                    session=session, memberships=form.chosen_attendees(), by=request.user
+                )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -92,16 +94,17 @@ def session_edit(request, dialogue_id: int, session_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            session = session_update(
-                session=session,
-                expected_revision=form.cleaned_data["edit_revision"] or 0,
-                values=form.session_values(),
-                readers=form.cleaned_data["readers"],
-                by=request.user,
-            )
-            session_attendance_set(
-                session=session, memberships=form.chosen_attendees(), by=request.user
-            )
+            with transaction.atomic():  # the edit and who attends, or neither
+                session = session_update(
+                    session=session,
+                    expected_revision=form.cleaned_data["edit_revision"] or 0,
+                    values=form.session_values(),
+                    readers=form.cleaned_data["readers"],
+                    by=request.user,
+                )
+                session_attendance_set(
+                    session=session, memberships=form.chosen_attendees(), by=request.user
+                )
         except EditConflict as clash:
             conflict = clash
             data = request.POST.copy()

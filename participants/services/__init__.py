@@ -57,9 +57,12 @@ def membership_nominate(
 TRANSITIONS: dict[str, frozenset[str]] = {
     Membership.State.NOMINATED: frozenset({Membership.State.CLEARED, Membership.State.REJECTED}),
     Membership.State.CLEARED: frozenset({Membership.State.INVITED, Membership.State.REJECTED}),
-    Membership.State.INVITED: frozenset({Membership.State.ACCEPTED, Membership.State.DECLINED}),
+    # A member found on a list later is rejected wherever they are on the path.
+    Membership.State.INVITED: frozenset(
+        {Membership.State.ACCEPTED, Membership.State.DECLINED, Membership.State.REJECTED}
+    ),
     Membership.State.REJECTED: frozenset(),
-    Membership.State.ACCEPTED: frozenset({Membership.State.DECLINED}),
+    Membership.State.ACCEPTED: frozenset({Membership.State.DECLINED, Membership.State.REJECTED}),
     Membership.State.DECLINED: frozenset({Membership.State.INVITED}),
 }
 

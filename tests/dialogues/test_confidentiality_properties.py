@@ -311,14 +311,15 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 # Weighted so that the cases the rules tell apart come up often. Hypothesis completes its first
 # examples, and shrinks, towards each strategy's simplest value (the first of a ``sampled_from``,
 # the lowest integer), so those are chosen to be typical rather than empty: a membership that
-# exists and is accepted, a participant at Participants clearance, a published session with a
-# published agenda of two items, each with a paper. Besides: most roles are outside the convening
-# team (a third are in it), clearances lean to the middle of the scale, attendance is a coin toss,
-# a quarter of sessions are drafts, agendas are often published twice and most edits between
-# publications change an item's level or readers (versions differ from each other and from the
-# working agenda). Sessions lean to the open levels and what is in them to Participants, so that
-# attendance at the session decides it; papers in an item lean to the open levels, so that the
-# item decides.
+# exists and is accepted, a participant at Participants clearance, two published sessions per
+# dialogue with a published agenda of two items, a paper in each session and item, person 0
+# named. Besides: a third of roles are of the convening team, clearances lean to the upper middle
+# of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the agendas are
+# published twice and half the edits between publications change an item's level or readers
+# (so versions differ from each other and from the working agenda). A dialogue's first session
+# leans to the open levels (what is in it is then decided by attendance at it), its others to
+# Participants (the session itself is); items and papers in a dialogue or session lean to
+# Participants, papers in an item to the open levels (so that the item decides).
 
 
 def likely(n: int) -> st.SearchStrategy[bool]:
@@ -327,9 +328,7 @@ def likely(n: int) -> st.SearchStrategy[bool]:
 
 
 level_indices = st.integers(0, len(LEVELS) - 1)
-# A dialogue's first session leans open (what is in it is decided by attendance at it), the
-# others lean to Participants (the session itself is).
-session_levels = (
+session_levels = (  # a dialogue's first session, its others
     st.sampled_from((PUBLIC, *range(len(LEVELS)), PROGRAMME_L, PUBLIC)),
     st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), PROGRAMME_L, PARTICIPANTS)),
 )
@@ -969,8 +968,10 @@ FACTORS = (
 def test_generated_worlds_are_not_trivial():
     """Under the property's settings, the generated worlds mix visible and invisible objects of
     every kind at every audience (sessions in every status, papers in every placement), and
-    every part of the rules is decisive in a good share of them: a module that ignored any one
-    part would disagree with the oracle somewhere."""
+    every part of the rules is decisive in a good share of them (attendance at each kind of node
+    counted apart): a module that ignored any one part would disagree with the oracle somewhere.
+    Hypothesis seeds a derandomized run from the test function, so these are worlds drawn as the
+    property's are, not the very same ones."""
     outcomes: Counter[tuple[str, str, bool]] = Counter()
     decisive: Counter[str] = Counter()
     examples = 0

@@ -337,3 +337,71 @@ def test_case_page_query_count_does_not_grow(team, client, django_assert_num_que
     with django_assert_num_queries(7):
         response = client.get(reverse("vetting:case", args=[case.pk]))
     assert len(response.context["matches"]) == size
+
+
+def test_nominating_queues_screening_once_committed(team, django_capture_on_commit_callbacks):
+    designation_entry(reference="QDi.908", name="Omar Khalil al-Haddad", birth_years=[1962])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        case = nominate(team, "Omar Haddad", date_of_birth=datetime.date(1962, 2, 2))
+    assert len(callbacks) == 1
+    case.refresh_from_db()
+    assert case.status == S.IN_REVIEW
+    assert list(case.matches.values_list("entry__reference", flat=True)) == ["QDi.908"]
+
+
+def test_an_import_rescreens_everyone_active(team, django_capture_on_commit_callbacks, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    case = nominate(team, "Viktor Belov")
+    listed = tmp_path / "own.csv"
+    listed.write_text(
+        "name,aliases,date_of_birth,nationality,reference,note\n"
+        "Viktor Belov,,1955,,OWN-3,arms broker\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "import_designations",
+            "--format",
+            "csv",
+            "--list",
+            "Own",
+            str(listed),
+            stdout=io.StringIO(),
+        )
+    assert list(case.matches.values_list("entry__reference", flat=True)) == ["OWN-3"]
+
+
+def test_screening_runs_nightly():
+    from trackii.celery import app
+
+    assert app.conf.beat_schedule["screening-nightly"]["task"] == "participants.screen_all"
+
+
+def test_the_name_check_page_for_admins(team, client):
+    designation_entry(reference="QDi.909", name="Viktor Belov", birth_years=[1955])
+    admin = team["admin"]
+    enable_mfa(admin)
+    client.force_login(admin)
+    page = client.get(reverse("vetting:check"), {"name": "Belov Viktor", "dob": "1955"})
+    assert [hit.entry.reference for hit in page.context["hits"]] == ["QDi.909"]
+    bad = client.get(reverse("vetting:check"), {"name": "X", "dob": "55"})
+    assert bad.context["form"].errors["dob"] == ["Write the year (1970) or the date (1970-03-12)."]
+
+
+def test_a_member_found_on_a_list_later_can_be_rejected(team):
+    from participants.services import membership_transition
+
+    case = nominate(team, "Viktor Belov")
+    vetting_case_decide(case=case, decision=S.CLEARED, reason="Nothing found.", by=team["admin"])
+    membership = Membership.objects.get(pk=case.membership_id)
+    membership_transition(membership=membership, to=Membership.State.INVITED)
+    membership_transition(membership=membership, to=Membership.State.ACCEPTED)
+    designation_entry(reference="NEW-1", name="Viktor Belov")
+    assert screen(case) == 1
+    case.refresh_from_db()
+    assert case.status == S.IN_REVIEW  # back with the admins
+    vetting_case_decide(case=case, decision=S.REJECTED, reason="Listed since.", by=team["admin"])
+    membership.refresh_from_db()
+    assert membership.state == Membership.State.REJECTED
