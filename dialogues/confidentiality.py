@@ -327,6 +327,34 @@ def check_narrow_only(
         )
 
 
+# -- what may leave Trackii ---------------------------------------------------------------------
+# E-mail, calendar feeds, .ics files and file names leave our control. They carry nothing above
+# the dialogue's outbound level; the dialogue's own title never leaves (its cover name does).
+
+
+def outbound_rank(dialogue: Dialogue) -> int:
+    """The highest level rank that may leave Trackii for this dialogue (default: the lowest
+    level of the scale, Public)."""
+    if dialogue.outbound_level_id is not None:
+        return dialogue.outbound_level.rank
+    lowest = ConfidentialityLevel.objects.order_by("rank").values_list("rank", flat=True).first()
+    return lowest if lowest is not None else -1
+
+
+def may_leave(dialogue: Dialogue, *path: models.Model, rank: int | None = None) -> bool:
+    """Whether material on this path (session, agenda item...) may go out: its effective level
+    (the strictest on the path) is at or below the outbound level."""
+    limit = outbound_rank(dialogue) if rank is None else rank
+    return max(node.level.rank for node in path if node is not None) <= limit
+
+
+def outbound_title(dialogue: Dialogue, *path: models.Model, rank: int | None = None) -> str:
+    """The title of the last object on the path if it may leave, otherwise the cover name."""
+    if path and may_leave(dialogue, *path, rank=rank):
+        return path[-1].title
+    return dialogue.cover_name
+
+
 def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityLevel]:
     """The levels a child of ``level`` may take: the same or stricter (narrow-only)."""
     return ConfidentialityLevel.objects.filter(rank__gte=level.rank)

@@ -74,6 +74,21 @@ class Dialogue(models.Model):
         help_text="Suggested level for new material; a default, not a floor.",
     )
     ground_rules = models.TextField(blank=True)
+    cover_name = models.CharField(
+        max_length=100,
+        default="Meetings",
+        help_text="Stands in for any title above the outbound level in e-mail, calendars and "
+        "file names (e.g. “Lakeside meetings”).",
+    )
+    outbound_level = models.ForeignKey(
+        ConfidentialityLevel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The highest level that may leave Trackii (e-mail, calendars, file names). "
+        "Empty means the lowest level of the scale (Public).",
+    )
     edit_revision = models.PositiveIntegerField(
         default=1,
         help_text="Raised by every saved edit; a form saved against an older one is refused.",

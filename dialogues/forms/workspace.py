@@ -29,6 +29,12 @@ class DialogueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_level"].empty_label = None
+        self.fields["cover_name"].required = False
+        self.fields["outbound_level"].empty_label = "The lowest level (Public)"
+
+    def clean_cover_name(self) -> str:
+        # Something must stand in for titles that may not leave Trackii.
+        return self.cleaned_data["cover_name"].strip() or "Meetings"
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in DIALOGUE_FIELDS}

@@ -21,7 +21,9 @@ def dialogues_visible_to(*, viewer: Viewer) -> QuerySet[Dialogue]:
 def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
     """The dialogue, or 404 for anyone who may not know it exists."""
     try:
-        return visible(viewer, Dialogue.objects.select_related("default_level")).get(pk=dialogue_id)
+        return visible(
+            viewer, Dialogue.objects.select_related("default_level", "outbound_level")
+        ).get(pk=dialogue_id)
     except Dialogue.DoesNotExist:
         raise Http404 from None
 

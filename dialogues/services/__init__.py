@@ -18,7 +18,10 @@ from .common import check_narrow_only, name_readers
 
 @transaction.atomic
 def dialogue_create(*, created_by, convenor: Person, clearance: ConfidentialityLevel, **fields):
-    """Create a dialogue with its convenor, who is an accepted member from the start."""
+    """Create a dialogue with its convenor, who is an accepted member from the start. What
+    may leave Trackii defaults to the lowest level of the scale."""
+    if fields.get("outbound_level") is None:
+        fields["outbound_level"] = ConfidentialityLevel.objects.order_by("rank").first()
     dialogue = Dialogue(**fields)
     dialogue.full_clean()
     dialogue.save()

@@ -31,6 +31,8 @@ DIALOGUE_FIELDS = (
     "status",
     "default_level",
     "ground_rules",
+    "cover_name",
+    "outbound_level",
 )
 PERSON_FIELDS = (
     "full_name",

@@ -36,6 +36,19 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Your own time zone: agenda times are also shown in it when it differs from "
+        "the venue's.",
+    )
+    calendar_secret = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The secret in the personal calendar feed's address; regenerating it ends the "
+        "old address.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -9,6 +9,9 @@ from dialogues.confidentiality import (
     can_plan,
     can_see_roster,
     can_view,
+    may_leave,
+    outbound_rank,
+    outbound_title,
     viewer_for_official,
     viewer_for_user,
     visible,
@@ -214,3 +217,26 @@ def test_roster_and_planning_are_for_the_convening_team_only(world):
     for name in ("participant", "observer", "rapporteur", "outsider"):
         assert not can_see_roster(viewer_of_member(world[name]), dialogue)
         assert not can_plan(viewer_of_member(world[name]), dialogue.pk)
+
+
+def test_only_material_at_or_below_the_outbound_level_leaves(world):
+    dialogue = world["dialogue"]
+    dialogue.cover_name = "Lakeside meetings"
+    dialogue.outbound_level = level("Public")
+    dialogue.save()
+    round_1, items = world["round_1"], world["items"]
+    assert outbound_title(dialogue, round_1, items["Public"]) == "R1 Public item"
+    assert outbound_title(dialogue, round_1, items["Programme"]) == "Lakeside meetings"
+    assert outbound_title(dialogue, world["pre"]) == "Lakeside meetings"
+    assert outbound_title(dialogue) == "Lakeside meetings"  # the dialogue's title never leaves
+    dialogue.outbound_level = level("Participants")
+    dialogue.save()
+    assert outbound_title(dialogue, world["pre"]) == "Pre-consultation A"
+    assert not may_leave(dialogue, round_1, items["Facilitators"])
+
+
+def test_the_outbound_level_defaults_to_the_lowest_level(world):
+    dialogue = world["dialogue"]
+    dialogue.outbound_level = None
+    dialogue.save()
+    assert outbound_rank(dialogue) == level("Public").rank

@@ -47,6 +47,7 @@ SALT_RIVER = {
         "and de-escalation ideas that official channels cannot yet voice."
     ),
     "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
+    "cover_name": "Lakeside meetings",
     "track": Dialogue.Track.TRACK_2,
     "aim": Dialogue.Aim.TRANSFORM,
     "status": Dialogue.Status.ACTIVE,
@@ -773,6 +774,7 @@ class Command(BaseCommand):
         dialogue = self._dialogue(
             spec={
                 "title": "Coastal Fisheries Dialogue",
+                "cover_name": "Harbour talks",
                 "context": "An invented Track 3 process between fishing communities of the "
                 "Kestrel coast and the Alder islands.",
                 "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
