@@ -74,6 +74,9 @@ class Dialogue(models.Model):
         help_text="Suggested level for new material; a default, not a floor.",
     )
     ground_rules = models.TextField(blank=True)
+    ground_rules_version = models.PositiveIntegerField(
+        default=1, help_text="Raised whenever the text changes: everyone accepts it again."
+    )
     cover_name = models.CharField(
         max_length=100,
         default="Meetings",

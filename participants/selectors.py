@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Membership, Person
+from .models import GroundRulesAcceptance, Membership, Person, User
 
 # Only a member who has come all the way in sees anything of a dialogue.
 ACTIVE_STATES = (Membership.State.ACCEPTED,)
@@ -19,10 +19,21 @@ class ActiveMembership:
     convening: bool
 
 
-def active_memberships_of(user) -> list[ActiveMembership]:
-    rows = Membership.objects.filter(person__user=user, state__in=ACTIVE_STATES).values_list(
-        "id", "dialogue_id", "person_id", "clearance__rank", "role"
+def _with_ground_rules_state(memberships):
+    """Annotate whether each membership has accepted the current version of its dialogue's
+    ground rules (a dialogue without ground rules asks nothing)."""
+    accepted = GroundRulesAcceptance.objects.filter(
+        membership_id=OuterRef("pk"), version=OuterRef("dialogue__ground_rules_version")
     )
+    return memberships.annotate(rules_accepted=Exists(accepted) | Q(dialogue__ground_rules=""))
+
+
+def active_memberships_of(user) -> list[ActiveMembership]:
+    """Memberships that let the account see its dialogue: accepted, and (for all but the
+    convening team, who write them) the current ground rules accepted."""
+    rows = _with_ground_rules_state(
+        Membership.objects.filter(person__user=user, state__in=ACTIVE_STATES)
+    ).values_list("id", "dialogue_id", "person_id", "clearance__rank", "role", "rules_accepted")
     return [
         ActiveMembership(
             id=id_,
@@ -31,8 +42,33 @@ def active_memberships_of(user) -> list[ActiveMembership]:
             clearance_rank=rank,
             convening=role in Membership.CONVENING_ROLES,
         )
-        for id_, dialogue_id, person_id, rank, role in rows
+        for id_, dialogue_id, person_id, rank, role, accepted in rows
+        if accepted or role in Membership.CONVENING_ROLES
     ]
+
+
+def ground_rules_pending_for(user) -> list[Membership]:
+    """Memberships waiting for the account to accept their dialogue's current ground rules."""
+    return [
+        m
+        for m in _with_ground_rules_state(
+            Membership.objects.filter(person__user=user, state__in=ACTIVE_STATES)
+            .exclude(role__in=Membership.CONVENING_ROLES)
+            .select_related("dialogue")
+        )
+        if not m.rules_accepted
+    ]
+
+
+def membership_of(user, *, dialogue_id: int) -> Membership | None:
+    """The account's active membership in a dialogue, whatever its ground-rules state."""
+    return (
+        Membership.objects.filter(
+            person__user=user, dialogue_id=dialogue_id, state__in=ACTIVE_STATES
+        )
+        .select_related("dialogue")
+        .first()
+    )
 
 
 def is_facilitator_anywhere(user) -> bool:
@@ -73,3 +109,14 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
             | Q(affiliation__icontains=search)
         )
     return persons.order_by("family_name", "full_name", "id")
+
+
+# A feed address's secret is token_urlsafe(32): anything much shorter is not one of ours.
+MIN_CALENDAR_SECRET_LENGTH = 32
+
+
+def account_by_calendar_secret(secret: str):
+    """The active account whose calendar feed this secret opens, or None."""
+    if len(secret) < MIN_CALENDAR_SECRET_LENGTH:
+        return None
+    return User.objects.filter(calendar_secret=secret, is_active=True).first()

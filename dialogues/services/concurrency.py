@@ -32,11 +32,16 @@ def _display(instance: models.Model, field: models.Field, value: Any) -> Any:
 
 
 def save_with_revision(
-    *, instance: models.Model, expected_revision: int, values: dict[str, Any]
+    *,
+    instance: models.Model,
+    expected_revision: int,
+    values: dict[str, Any],
+    derived: dict[str, Any] | None = None,
 ) -> models.Model:
     """Apply ``values`` to ``instance`` if its stored revision is still ``expected_revision``.
-    Locks the row for the check-and-save, validates, raises the revision. Call inside
-    ``transaction.atomic``."""
+    Locks the row for the check-and-save, validates, raises the revision. ``derived`` values
+    (worked out by the service, not typed by the editor) are saved too but never reported as a
+    conflict. Call inside ``transaction.atomic``."""
     model = type(instance)
     with transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=instance.pk)
@@ -55,7 +60,7 @@ def save_with_revision(
                         )
                     )
             raise EditConflict(current=current, changes=changes)
-        for name, value in values.items():
+        for name, value in {**values, **(derived or {})}.items():
             setattr(current, name, value)
         current.edit_revision = expected_revision + 1
         current.full_clean()

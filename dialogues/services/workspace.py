@@ -98,9 +98,13 @@ def dialogue_update(
     if unknown:
         raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
     changed = _changed(dialogue, values)
+    derived = {}
+    if "ground_rules" in changed:
+        # New text: everyone accepts it again before seeing anything more.
+        derived["ground_rules_version"] = dialogue.ground_rules_version + 1
     try:
         updated = save_with_revision(
-            instance=dialogue, expected_revision=expected_revision, values=values
+            instance=dialogue, expected_revision=expected_revision, values=values, derived=derived
         )
     except EditConflict as conflict:
         if conflict.changes:

@@ -3,10 +3,15 @@ view records the read in the audit trail and renders. Anything not visible answe
 Planning pages live beside this module: ``planner`` (sessions, agenda), ``workspace`` (dialogue,
 sides, roster), ``documents`` (papers)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from participants.selectors import ground_rules_pending_for, membership_of
+from participants.services import ground_rules_accept
 from trackii.audit.services import Action, audit_record
 
 from .. import selectors
@@ -18,7 +23,33 @@ from ..confidentiality import can_plan, viewer_of
 def home(request):
     viewer = viewer_of(request)
     dialogues = selectors.dialogues_visible_to(viewer=viewer)
-    return render(request, "dialogues/home.html", {"dialogues": dialogues})
+    context = {"dialogues": dialogues, "pending_rules": ground_rules_pending_for(request.user)}
+    return render(request, "dialogues/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ground_rules(request, dialogue_id: int):
+    """A member reads and accepts the dialogue's ground rules; until then they see nothing
+    else of it. Anyone else: 404."""
+    membership = membership_of(request.user, dialogue_id=dialogue_id)
+    if membership is None:
+        raise Http404
+    dialogue = membership.dialogue
+    error = None
+    if request.method == "POST":
+        try:
+            ground_rules_accept(
+                membership=membership,
+                version=int(request.POST.get("version") or 0),
+                text=dialogue.ground_rules,
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Thank you: you accepted the ground rules.")
+            return redirect("dialogues:dialogue_detail", dialogue.pk)
+    return render(request, "dialogues/ground_rules.html", {"dialogue": dialogue, "error": error})
 
 
 @require_GET

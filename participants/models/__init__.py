@@ -199,6 +199,29 @@ class Membership(models.Model):
         return self.role in self.CONVENING_ROLES
 
 
+class GroundRulesAcceptance(models.Model):
+    """A member's acceptance of one version of a dialogue's ground rules (e.g. the Chatham House
+    undertaking), with the exact text's digest and the time."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="ground_rules_acceptances"
+    )
+    version = models.PositiveIntegerField()
+    text_sha256 = models.CharField(max_length=64)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["membership_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "version"], name="ground_rules_accepted_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"membership {self.membership_id} accepted version {self.version}"
+
+
 from .designations import (  # noqa: E402
     DesignationAlias,
     DesignationEntry,
@@ -212,6 +235,7 @@ __all__ = [
     "DesignationEntry",
     "DesignationList",
     "DesignationListVersion",
+    "GroundRulesAcceptance",
     "MatchDismissal",
     "Membership",
     "Person",

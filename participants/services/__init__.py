@@ -1,9 +1,13 @@
 """Writes of people and memberships. Keyword-only, validated, atomic."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Membership, Person, User
+from trackii.audit.services import Action, audit_record
+
+from ..models import GroundRulesAcceptance, Membership, Person, User
 
 
 @transaction.atomic
@@ -104,3 +108,25 @@ def membership_update(*, membership: Membership, side=None, role: str, clearance
     membership.full_clean()
     membership.save(update_fields=["side", "role", "clearance", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def ground_rules_accept(*, membership: Membership, version: int, text: str) -> None:
+    """Record that the member accepts this version of the ground rules, exactly as shown."""
+    if version != membership.dialogue.ground_rules_version:
+        raise ValidationError(
+            "The ground rules changed while you were reading them: read the new text and accept it."
+        )
+    acceptance, created = GroundRulesAcceptance.objects.get_or_create(
+        membership=membership,
+        version=version,
+        defaults={"text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+    )
+    if created:
+        audit_record(
+            action=Action.DECIDED,
+            obj=acceptance,
+            actor=membership.person.user,
+            dialogue_id=membership.dialogue_id,
+            detail={"ground_rules_version": version},
+        )

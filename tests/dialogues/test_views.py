@@ -145,7 +145,7 @@ def test_home_query_count_does_not_grow(login, django_assert_num_queries, size):
     build_dialogue(size, member)
     client = login(member)
     client.get(reverse("home"))  # warm caches (content types, session)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert len(response.context["dialogues"]) == size + 1
 

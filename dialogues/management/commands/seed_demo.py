@@ -17,6 +17,7 @@ from participants.models import DesignationList, Membership, Person, User, Vetti
 from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
     account_create,
+    ground_rules_accept,
     membership_nominate,
     membership_transition,
     person_create,
@@ -570,6 +571,12 @@ class Command(BaseCommand):
             membership.refresh_from_db()
         for step in {S.INVITED: [S.INVITED], S.ACCEPTED: [S.INVITED, S.ACCEPTED]}.get(state, []):
             membership_transition(membership=membership, to=step)
+        if state == S.ACCEPTED and dialogue.ground_rules:
+            ground_rules_accept(
+                membership=membership,
+                version=dialogue.ground_rules_version,
+                text=dialogue.ground_rules,
+            )
         return membership
 
     def _designations(self) -> None:
