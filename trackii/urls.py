@@ -4,14 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dialogues import views as dialogue_views
+from dialogues.views import calendar as calendar_views
 
 admin.site.site_header = "Trackii administration"
 admin.site.site_title = "Trackii"
 
 urlpatterns = [
     path("", dialogue_views.home, name="home"),
+    path("calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("dialogues/", include("dialogues.urls")),
     path("vetting/", include("participants.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("participants.urls_profile")),
     path("admin/", admin.site.urls),
 ]

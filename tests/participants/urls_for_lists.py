@@ -20,4 +20,5 @@ urlpatterns = [
     path("", dialogue_views.home, name="home"),
     path("vetting/", include((vetting_patterns, "vetting"))),
     path("accounts/", include("allauth.urls")),
+    path("", include("participants.urls_profile")),
 ]
