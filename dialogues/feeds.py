@@ -84,8 +84,9 @@ def _event(
     return event
 
 
-def calendar_for(*, user) -> bytes:
-    """The account's feed, as iCalendar bytes."""
+def calendar_for(*, user, session_id: int | None = None) -> bytes:
+    """The account's feed, as iCalendar bytes (one session's events only, with ``session_id``:
+    the attachment of an agenda notification)."""
     viewer = viewer_for_user(user)
     ranks = _OutboundRanks()
     stamp = timezone.now()
@@ -100,6 +101,8 @@ def calendar_for(*, user) -> bytes:
         viewer,
         Session.objects.select_related("level", "dialogue__outbound_level").order_by("start", "id"),
     )
+    if session_id is not None:
+        sessions = sessions.filter(pk=session_id)
     for session in sessions:
         dialogue = session.dialogue
         rank = ranks(dialogue)
@@ -131,6 +134,8 @@ def calendar_for(*, user) -> bytes:
         .select_related("level", "session__level", "session__dialogue__outbound_level")
         .order_by("start", "session_id", "order", "id"),
     )
+    if session_id is not None:
+        items = items.filter(session_id=session_id)
     for item in items:
         session = item.session
         dialogue = session.dialogue

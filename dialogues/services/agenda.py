@@ -152,4 +152,11 @@ def agenda_publish(*, session: Session, by=None) -> AgendaVersion:
         dialogue_id=session.dialogue_id,
         detail={"published_version": version.number, "items": len(items)},
     )
+    # Attendees hear of it once the new version is committed (ids only to the task).
+    from ..tasks import agenda_published_notify  # the task module imports this one
+
+    number = version.number
+    transaction.on_commit(
+        lambda: agenda_published_notify.delay(session_id=session.pk, version=number)
+    )
     return version

@@ -245,3 +245,6 @@ CELERY_BEAT_SCHEDULE["screening-nightly"] = {
     "task": "participants.screen_all",
     "schedule": 24 * 60 * 60,
 }
+
+# The address people use to reach Trackii, for links in e-mail (no trailing slash).
+TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://127.0.0.1:8000")

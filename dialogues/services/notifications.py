@@ -1,0 +1,87 @@
+"""Telling attendees that an agenda changed. E-mail leaves our control, so it carries only what
+may leave (the outbound rule of ``dialogues.confidentiality``): the subject names the cover name
+only, titles above the outbound level are counted, not named, and the attached ``.ics`` follows
+the same rule."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from participants.models import Membership
+
+from ..confidentiality import can_view, may_leave, outbound_rank, outbound_title, viewer_for_user
+from ..feeds import calendar_for
+from ..models import PublishedAgendaItem, Session
+from ..selectors import published_agenda_visible_to
+from ..selectors.agenda import COMPARED_FIELDS
+
+
+def _changed(item: PublishedAgendaItem, before: PublishedAgendaItem | None) -> tuple[str, ...]:
+    if before is None:
+        return ("new",)
+    return tuple(
+        label
+        for attr, label in COMPARED_FIELDS.items()
+        if getattr(item, attr) != getattr(before, attr)
+    )
+
+
+def agenda_published_notify(*, session_id: int, version: int) -> int:
+    """E-mail each attendee with an account what changed in version ``version``, as far as
+    they may see it and the outbound rule allows. Returns how many e-mails were sent."""
+    session = (
+        Session.objects.select_related("dialogue__outbound_level", "level")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None or session.published_version != version:
+        return 0  # gone, or already superseded by a newer version
+    dialogue = session.dialogue
+    rank = outbound_rank(dialogue)
+    before = {
+        p.source_id: p
+        for p in PublishedAgendaItem.objects.filter(session=session, version__number=version - 1)
+    }
+    attendees = Membership.objects.filter(
+        attendances__session=session,
+        state=Membership.State.ACCEPTED,
+        person__user__is_active=True,
+    ).select_related("person__user")
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{dialogue.cover_name}: the agenda changed"
+    link = settings.TRACKII_BASE_URL + reverse(
+        "dialogues:session_detail", args=[dialogue.pk, session.pk]
+    )
+    sent = 0
+    for membership in attendees:
+        user = membership.person.user
+        viewer = viewer_for_user(user)
+        if not can_view(viewer, session):
+            continue  # e.g. ground rules not yet accepted: nothing to tell them yet
+        named, unnamed = [], 0
+        for item in published_agenda_visible_to(viewer=viewer, session=session, version=version):
+            changes = _changed(item, before.get(item.source_id))
+            if not changes:
+                continue
+            if may_leave(dialogue, session, item, rank=rank):
+                named.append(f"- {item.title} ({', '.join(changes)})")
+            else:
+                unnamed += 1
+        lines = [
+            f"The agenda of {outbound_title(dialogue, session, rank=rank)} has a new version "
+            f"(version {version}).",
+            "",
+        ]
+        if named:
+            lines += ["What changed:", *named, ""]
+        if unnamed:
+            lines += [f"{unnamed} more change(s) you can read when you sign in.", ""]
+        if not named and not unnamed:
+            lines += ["Sign in to read it.", ""]
+        lines += [f"Sign in to read the agenda: {link}"]
+        message = EmailMessage(subject=subject, body="\n".join(lines), to=[user.email])
+        message.attach(
+            "agenda.ics", calendar_for(user=user, session_id=session.pk), "text/calendar"
+        )
+        message.send()
+        sent += 1
+    return sent
