@@ -309,6 +309,17 @@ def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
     return viewer.is_convening(dialogue.pk)
 
 
+def can_see_attendees(viewer: Viewer, session: Session) -> bool:
+    """Who attends a session: the convening team always; its own attendees when the dialogue
+    allows it; nobody else (not even members cleared to see the session)."""
+    grant = viewer.grants.get(session.dialogue_id)
+    if grant is None or grant.official:
+        return False
+    if grant.convening:
+        return True
+    return session.dialogue.attendance_visible and session.pk in grant.attended_session_ids
+
+
 def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
     """Planning (sessions, agendas, papers, roster) is for the dialogue's convening team."""
     return viewer.is_convening(dialogue_id)

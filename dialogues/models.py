@@ -77,6 +77,12 @@ class Dialogue(models.Model):
     ground_rules_version = models.PositiveIntegerField(
         default=1, help_text="Raised whenever the text changes: everyone accepts it again."
     )
+    attendance_visible = models.BooleanField(
+        "attendees see who else attends",
+        default=True,
+        help_text="Whether a session's attendees see its attendance list (the convening team "
+        "always does). Turn off to keep even that within the convening team.",
+    )
     cover_name = models.CharField(
         max_length=100,
         default="Meetings",

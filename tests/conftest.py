@@ -26,9 +26,11 @@ def redis_url() -> str:
 
 def enable_mfa(user) -> None:
     """Give an account a TOTP authenticator, as if its owner had set one up."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    TOTP.activate(user, generate_totp_secret())
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
 
 
 @pytest.fixture

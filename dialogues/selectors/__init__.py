@@ -5,9 +5,10 @@ does not grow with its data."""
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from participants.models import Membership
 from participants.selectors import roster_of
 
-from ..confidentiality import Viewer, can_plan, can_see_roster, visible
+from ..confidentiality import Viewer, can_plan, can_see_attendees, can_see_roster, visible
 from ..models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
 
 
@@ -92,3 +93,14 @@ def roster_visible_to(*, viewer: Viewer, dialogue: Dialogue):
     if not can_see_roster(viewer, dialogue):
         return None
     return roster_of(dialogue_id=dialogue.pk)
+
+
+def attendees_visible_to(*, viewer: Viewer, session: Session):
+    """The session's attendees, for those allowed to know who attends; None for others."""
+    if not can_see_attendees(viewer, session):
+        return None
+    return (
+        session.attendances.filter(membership__state=Membership.State.ACCEPTED)
+        .select_related("membership__person", "membership__side")
+        .order_by("membership__side__position", "membership__person__family_name")
+    )

@@ -33,6 +33,7 @@ DIALOGUE_FIELDS = (
     "ground_rules",
     "cover_name",
     "outbound_level",
+    "attendance_visible",
 )
 PERSON_FIELDS = (
     "full_name",

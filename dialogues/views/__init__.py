@@ -81,6 +81,7 @@ def session_detail(request, dialogue_id: int, session_id: int):
         "session": session,
         "can_plan": can_plan(viewer, dialogue_id),
         "published_items": selectors.published_agenda_visible_to(viewer=viewer, session=session),
+        "attendees": selectors.attendees_visible_to(viewer=viewer, session=session),
         "documents": selectors.documents_visible_to(
             viewer=viewer, dialogue_id=dialogue_id, session=session
         ),

@@ -186,9 +186,34 @@ def test_session_page_query_count_does_not_grow(login, django_assert_num_queries
     for n in range(size):
         AgendaItemFactory(session=session, level=level("Participants"), title=f"Item {n}")
         AgendaItemFactory(session=session, level=level("Restricted"), title=f"Hidden {n}")
+    for _ in range(size // 3):  # the attendance list grows too
+        other = member_with_account(dialogue=member.dialogue)
+        session.attendances.create(membership=other)
     agenda_publish(session=session)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(session_url(session))
     assert len(response.context["published_items"]) == size
+    assert len(response.context["attendees"]) == size // 3 + 1
+
+
+def test_who_takes_part_is_for_attendees_and_the_convening_team(login, world):
+    round_1 = world["round_1"]
+    url = session_url(round_1)
+    expected = {world[n].person.full_name for n in ("participant", "other_side", "observer")}
+
+    def names(member):
+        attendees = login(member).get(url).context["attendees"]
+        return None if attendees is None else {a.membership.person.full_name for a in attendees}
+
+    assert names(world["participant"]) == expected
+    assert names(world["convenor"]) == expected
+    assert names(world["rapporteur"]) is None  # cleared to see the session, but not there
+    dialogue = world["dialogue"]
+    dialogue.attendance_visible = False
+    dialogue.save()
+    assert names(world["participant"]) is None
+    assert names(world["convenor"]) == expected
+    content = login(world["participant"]).get(url).content.decode()
+    assert world["other_side"].person.full_name not in content
