@@ -120,3 +120,16 @@ def account_by_calendar_secret(secret: str):
     if len(secret) < MIN_CALENDAR_SECRET_LENGTH:
         return None
     return User.objects.filter(calendar_secret=secret, is_active=True).first()
+
+
+def latest_invitations(dialogue_id: int) -> dict:
+    """Each membership's newest invitation in the dialogue, in one query: membership id ->
+    ``Invitation``."""
+    from .models import Invitation
+
+    latest: dict = {}
+    for invitation in Invitation.objects.filter(membership__dialogue_id=dialogue_id).order_by(
+        "membership_id", "-created_at", "-id"
+    ):
+        latest.setdefault(invitation.membership_id, invitation)
+    return latest

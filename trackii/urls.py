@@ -14,6 +14,7 @@ urlpatterns = [
     path("calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("dialogues/", include("dialogues.urls")),
     path("vetting/", include("participants.urls")),
+    path("invitations/", include("participants.urls_invitations")),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls_profile")),
     path("admin/", admin.site.urls),

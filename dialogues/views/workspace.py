@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from participants.selectors import roster_of
+from participants.selectors import latest_invitations, roster_of
 from trackii.audit.services import Action, audit_record
 
 from .. import selectors
@@ -227,9 +227,13 @@ def roster(request, dialogue_id: int):
             dialogue_id=dialogue.pk,
             detail={"page": "roster"},
         )
+    members = list(roster_of(dialogue_id=dialogue.pk))
+    invitations = latest_invitations(dialogue.pk)
+    for membership in members:
+        membership.latest_invitation = invitations.get(membership.pk)
     context = {
         "dialogue": dialogue,
-        "members": list(roster_of(dialogue_id=dialogue.pk)),
+        "members": members,
         "search": search,
         "query": query,
         "existing_form": existing_form,

@@ -228,6 +228,7 @@ from .designations import (  # noqa: E402
     DesignationList,
     DesignationListVersion,
 )
+from .invitations import Invitation  # noqa: E402
 from .vetting import MatchDismissal, PossibleMatch, VettingCase  # noqa: E402
 
 __all__ = [
@@ -236,6 +237,7 @@ __all__ = [
     "DesignationList",
     "DesignationListVersion",
     "GroundRulesAcceptance",
+    "Invitation",
     "MatchDismissal",
     "Membership",
     "Person",

@@ -743,7 +743,7 @@ def test_roster_page_query_count_does_not_grow(login, django_assert_num_queries,
     client = login(convenor)
     page = url("roster", convenor.dialogue_id)
     client.get(page)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(page)
     assert len(response.context["members"]) == size + 1
     assert len(response.context["existing_form"].fields["person"].queryset) == size

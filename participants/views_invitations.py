@@ -1,0 +1,155 @@
+"""Invitations: the invitee's page (no login: the link, then a code sent to the invited address,
+are the credentials) and the convening team's send, resend and revoke actions."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .forms_invitations import InvitationCodeForm, InvitationPasswordForm
+from .models import Invitation, Membership, User
+from .services import invitations as services
+
+# The invitations whose code this browser entered: knowing the link alone is not enough to
+# answer, even after the invitee confirmed their address elsewhere.
+_SESSION_KEY = "trackii_invitations_verified"
+
+
+def _verified_here(request, invitation: Invitation) -> bool:
+    return invitation.verified_at is not None and invitation.pk in request.session.get(
+        _SESSION_KEY, []
+    )
+
+
+def _mark_verified(request, invitation: Invitation) -> None:
+    verified = request.session.get(_SESSION_KEY, [])
+    request.session[_SESSION_KEY] = [*verified, invitation.pk]
+
+
+def _refused(request, error: ValidationError, status: int = 410):
+    return render(
+        request, "participants/invitation_refused.html", {"reasons": error.messages}, status=status
+    )
+
+
+def _password_form(invitation: Invitation, data=None) -> InvitationPasswordForm:
+    return InvitationPasswordForm(User(email=invitation.email), data)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_page(request, token: str):
+    try:
+        invitation = services.invitation_open(token=token, request=request)
+    except ValidationError as error:
+        status = 404 if services.NOT_FOUND in error.messages else 410
+        return _refused(request, error, status)
+    code_form = InvitationCodeForm()
+    password_form = _password_form(invitation)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "send_code":
+                services.invitation_send_code(invitation=invitation, request=request)
+                messages.success(request, "We sent a code to the invited e-mail address.")
+                return redirect(request.path)
+            if action == "verify":
+                code_form = InvitationCodeForm(request.POST)
+                if code_form.is_valid():
+                    try:
+                        invitation = services.invitation_verify_code(
+                            invitation=invitation,
+                            code=code_form.cleaned_data["code"],
+                            request=request,
+                        )
+                    except ValidationError as error:
+                        code_form.add_error("code", error)
+                    else:
+                        _mark_verified(request, invitation)
+                        return redirect(request.path)
+            elif action in ("accept", "link", "decline"):
+                if not _verified_here(request, invitation):
+                    raise ValidationError("Confirm your e-mail address with the code first.")
+                if action == "decline":
+                    services.invitation_decline(invitation=invitation, request=request)
+                    return render(request, "participants/invitation_declined.html")
+                if action == "link":
+                    services.invitation_accept(
+                        invitation=invitation, user=request.user, request=request
+                    )
+                    return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
+                password_form = _password_form(invitation, request.POST)
+                if password_form.is_valid():
+                    try:
+                        services.invitation_accept(
+                            invitation=invitation,
+                            password=password_form.cleaned_data["new_password1"],
+                            request=request,
+                        )
+                    except ValidationError as error:
+                        password_form.add_error(None, error)
+                    else:
+                        account = User.objects.get(email__iexact=invitation.email)
+                        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+                        messages.success(request, "Welcome. Your account is ready.")
+                        return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
+            else:
+                raise ValidationError("Unknown action.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        status = 400
+    verified = _verified_here(request, invitation)
+    signed_in = request.user.is_authenticated
+    context = {
+        "invitation": invitation,
+        "cover_name": invitation.membership.dialogue.cover_name,
+        "verified": verified,
+        "code_sent": invitation.code_sent_at is not None,
+        "code_form": code_form,
+        "password_form": password_form,
+        "signed_in": signed_in,
+        "same_account": signed_in and request.user.email.lower() == invitation.email.lower(),
+    }
+    return render(request, "participants/invitation_page.html", context, status=status)
+
+
+def _convened_membership(request, membership_id: int) -> Membership:
+    membership = get_object_or_404(Membership, pk=membership_id)
+    if not Membership.objects.filter(
+        person__user=request.user,
+        dialogue_id=membership.dialogue_id,
+        role__in=Membership.CONVENING_ROLES,
+        state=Membership.State.ACCEPTED,
+    ).exists():
+        raise Http404
+    return membership
+
+
+@login_required
+@require_POST
+def invitation_send(request, membership_id: int):
+    membership = _convened_membership(request, membership_id)
+    try:
+        services.invitation_send(membership=membership, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent to {membership.person.full_name}.")
+    return redirect("dialogues:roster", membership.dialogue_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, invitation_id: int):
+    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    membership = _convened_membership(request, invitation.membership_id)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {membership.person.full_name} revoked.")
+    return redirect("dialogues:roster", membership.dialogue_id)
