@@ -22,6 +22,7 @@ from participants.services import (
     membership_transition,
     person_create,
 )
+from participants.services.invitations import invitation_send
 from participants.services.vetting import screen_cases, vetting_case_decide
 
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
@@ -644,7 +645,7 @@ class Command(BaseCommand):
                 nationality=nationality,
                 affiliation=affiliation,
                 position=position,
-                email=email or "",
+                email=email or f"{slugify(name)}@people.demo.trackii.org",
             )
         dialogue = self._dialogue(
             spec=SALT_RIVER, convenor=people["Hannah Okafor"], created_by=facilitator
@@ -735,6 +736,11 @@ class Command(BaseCommand):
                         moderator=memberships["Hannah Okafor"],
                     )
         self._papers(dialogue=dialogue, people=people, by=facilitator)
+        # One invitation under way, so the flow can be followed (the link is in the e-mail,
+        # printed on the console by `make run`).
+        nadia = memberships["Nadia Farouk"]
+        if nadia.state == S.CLEARED and not nadia.invitations.exists():
+            invitation_send(membership=nadia, by=facilitator)
 
     def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
         sessions = {s.title: s for s in dialogue.sessions.all()}
