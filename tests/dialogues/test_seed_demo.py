@@ -128,3 +128,17 @@ def test_demo_facilitator_sees_everything_in_the_demo_dialogue(demo, client):
     for item in AgendaItem.objects.filter(session__dialogue=dialogue):
         assert escape(item.title).encode() in seen
     assert Session.objects.filter(dialogue=dialogue).count() == 3
+
+
+def test_the_demo_accounts_came_in_by_invitation_and_one_is_under_way(demo):
+    from participants.models import Invitation
+
+    states = {
+        (i.membership.person.full_name, i.state)
+        for i in Invitation.objects.select_related("membership__person")
+    }
+    assert states == {
+        ("Leila Nasrawi", "accepted"),
+        ("Jonas Lindqvist", "accepted"),
+        ("Nadia Farouk", "sent"),
+    }

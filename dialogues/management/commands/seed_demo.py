@@ -1,12 +1,15 @@
 """Create the demo organisation: an invented conflict, invented places and people, and the five
 demo accounts. Idempotent: what exists already is left as it is, so a rerun changes nothing."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from dialogues import services
@@ -22,7 +25,12 @@ from participants.services import (
     membership_transition,
     person_create,
 )
-from participants.services.invitations import invitation_send
+from participants.services.invitations import (
+    invitation_accept,
+    invitation_send,
+    invitation_send_code,
+    invitation_verify_code,
+)
 from participants.services.vetting import screen_cases, vetting_case_decide
 
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
@@ -570,8 +578,15 @@ class Command(BaseCommand):
                 by=self.admin,
             )
             membership.refresh_from_db()
-        for step in {S.INVITED: [S.INVITED], S.ACCEPTED: [S.INVITED, S.ACCEPTED]}.get(state, []):
-            membership_transition(membership=membership, to=step)
+        if state == S.ACCEPTED and person.user_id and nominated_by is not None:
+            self._come_in_by_invitation(membership, by=nominated_by)
+            membership.refresh_from_db()
+        else:
+            # People without an account, or without a convenor who has one (the second demo
+            # dialogue), are recorded as in the room without the e-mail round trip.
+            steps = {S.INVITED: [S.INVITED], S.ACCEPTED: [S.INVITED, S.ACCEPTED]}.get(state, [])
+            for step in steps:
+                membership_transition(membership=membership, to=step)
         if state == S.ACCEPTED and dialogue.ground_rules:
             ground_rules_accept(
                 membership=membership,
@@ -579,6 +594,17 @@ class Command(BaseCommand):
                 text=dialogue.ground_rules,
             )
         return membership
+
+    def _come_in_by_invitation(self, membership, *, by) -> None:
+        """The demo accounts come in the real way: an invitation, the code sent to their
+        address (read back here from an in-memory outbox), and acceptance linking the account."""
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            mail.outbox = []
+            invitation = invitation_send(membership=membership, by=by)
+            invitation_send_code(invitation=invitation)
+            code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+            invitation_verify_code(invitation=invitation, code=code)
+            invitation_accept(invitation=invitation, user=membership.person.user)
 
     def _designations(self) -> None:
         """A fictional list of our own, so that screening has something to find."""
