@@ -13,6 +13,7 @@ help:
 	@echo "make test   lint and run the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
 	@echo "make lint   ruff check and format check;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
+	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Trackii needs Python 3.11, found " + sys.version.split()[0])'
@@ -52,6 +53,11 @@ lock: install
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
 
-.PHONY: bench
+.PHONY: bench bench-briefing
+# Both benchmarks run, even if the first misses a target; the exit status says if any did.
 bench: install
-	$(BIN)/python bench/screening.py
+	status=0; $(BIN)/python bench/screening.py || status=1; \
+	$(BIN)/python bench/briefing.py || status=1; exit $$status
+
+bench-briefing: install
+	$(BIN)/python bench/briefing.py

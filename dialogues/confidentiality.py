@@ -26,6 +26,10 @@ account):
    the rules above. Earlier published versions are for the convening team, to compare.
 6. A paper (``Document``) sits in its dialogue, or in a session, or in an agenda item of a
    session; it needs the rule of each container on that path and its own.
+7. A session's notes and outcomes (``Outcome``) need the session's rule and their own. Their
+   attributed record (who said it) is for those who record (the convening team and
+   rapporteurs) only. An official never reads an off-the-record outcome, whatever the
+   clearance, and reads a Chatham House one without names.
 
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
@@ -48,6 +52,7 @@ from .models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Outcome,
     PublishedAgendaItem,
     Session,
     SessionAttendance,
@@ -67,6 +72,7 @@ class Grant:
     dialogue_id: int
     clearance_rank: int
     convening: bool = False
+    recording: bool = False
     person_id: int | None = None
     attended_session_ids: frozenset[int] = frozenset()
     official: bool = False
@@ -107,6 +113,7 @@ def viewer_for_user(user) -> Viewer:
                 dialogue_id=m.dialogue_id,
                 clearance_rank=m.clearance_rank,
                 convening=m.convening,
+                recording=m.recording,
                 person_id=m.person_id,
                 attended_session_ids=frozenset(attended[m.id]),
             )
@@ -214,6 +221,15 @@ _DOCUMENT = _Node(
 )
 
 
+_OUTCOME = _Node(
+    level="level",
+    session_id="session_id",
+    readers_through=Outcome.readers.through,
+    readers_owner="outcome_id",
+    node_ref="pk",
+)
+
+
 def _any_grant(viewer: Viewer, per_grant) -> Q:
     q = _NOTHING
     for grant in viewer.grants.values():
@@ -280,12 +296,30 @@ def documents_q(viewer: Viewer) -> Q:
     return _any_grant(viewer, rule)
 
 
+def outcomes_q(viewer: Viewer) -> Q:
+    """Notes and outcomes: the session's rule and their own; never off the record for an
+    official."""
+
+    def rule(g: Grant) -> Q:
+        q = (
+            Q(session__dialogue_id=g.dialogue_id)
+            & _node_q(g, _session_node("session__"))
+            & _node_q(g, _OUTCOME)
+        )
+        if g.official:
+            q &= ~Q(attribution=Outcome.Attribution.OFF_RECORD)
+        return q
+
+    return _any_grant(viewer, rule)
+
+
 _RULES = {
     Dialogue: dialogues_q,
     Session: sessions_q,
     AgendaItem: agenda_items_q,
     PublishedAgendaItem: published_agenda_items_q,
     Document: documents_q,
+    Outcome: outcomes_q,
 }
 
 
@@ -323,6 +357,18 @@ def can_see_attendees(viewer: Viewer, session: Session) -> bool:
 def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
     """Planning (sessions, agendas, papers, roster) is for the dialogue's convening team."""
     return viewer.is_convening(dialogue_id)
+
+
+def can_record(viewer: Viewer, dialogue_id: int) -> bool:
+    """Writing a session's notes and outcomes: the convening team and rapporteurs."""
+    grant = viewer.grants.get(dialogue_id)
+    return grant is not None and not grant.official and (grant.convening or grant.recording)
+
+
+def names_may_accompany(outcome: Outcome) -> bool:
+    """Whether, outside the room (a briefing pack), the speakers' names may stand next to this
+    outcome: only when it is on the record. Under Chatham House the idea travels alone."""
+    return outcome.attribution == Outcome.Attribution.ON_RECORD
 
 
 def check_narrow_only(

@@ -3,65 +3,25 @@
 An exporter knows its content type and its file name, and reads only through the selectors, so a
 PDF holds what the reader sees on the session page and nothing above their clearance. The file
 name and the PDF's metadata leave our control: they carry the outbound title only (see
-``confidentiality.outbound_title``). WeasyPrint is imported lazily (a heavy import), and it
-fetches nothing but our own stylesheet.
+``confidentiality.outbound_title``). Rendering goes through ``dialogues.pdf``, which fetches
+nothing but an allow-list of our own static files.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from . import selectors
 from .confidentiality import Viewer, outbound_title
 from .models import Session
+from .pdf import RefusedFetch, render_pdf, static_url, url_fetcher
+
+__all__ = ["RefusedFetch", "agenda_pdf", "agenda_pdf_filename", "reader_name", "url_fetcher"]
 
 AGENDA_PDF_CONTENT_TYPE = "application/pdf"
 AGENDA_PDF_TEMPLATE = "dialogues/agenda_pdf.html"
 AGENDA_PDF_STYLESHEET = "css/agenda_pdf.css"
-
-# The document's base URL. ``.invalid`` never resolves (RFC 2606), and the fetcher below answers
-# only the stylesheet's URL under it, from our static folder, so nothing goes to the network.
-PDF_BASE_URL = "https://trackii.invalid/"
-PDF_STYLESHEET_URL = f"{PDF_BASE_URL}static/{AGENDA_PDF_STYLESHEET}"
-
-
-class RefusedFetch(ValueError):
-    """WeasyPrint asked for something other than our stylesheet."""
-
-
-def _stylesheet_bytes() -> bytes:
-    path = finders.find(AGENDA_PDF_STYLESHEET)
-    if not path:
-        raise RefusedFetch(f"{AGENDA_PDF_STYLESHEET} is missing from the static folders")
-    return Path(path).read_bytes()
-
-
-@cache
-def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class OwnStylesheetOnly(URLFetcher):
-        """Answers our one stylesheet from disk and refuses every other URL (files, the
-        network, data: URLs), whatever a template or a user's text might name."""
-
-        def fetch(self, url, headers=None):
-            if url != PDF_STYLESHEET_URL:
-                raise RefusedFetch(f"refused to fetch {url[:80]!r}")
-            return URLFetcherResponse(
-                url, _stylesheet_bytes(), {"Content-Type": "text/css; charset=utf-8"}
-            )
-
-    return OwnStylesheetOnly
-
-
-def pdf_url_fetcher():
-    """A fresh fetcher for one rendering."""
-    return _fetcher_class()()
 
 
 def reader_name(user) -> str:
@@ -78,8 +38,6 @@ def agenda_pdf_filename(session: Session) -> str:
 def agenda_pdf(*, viewer: Viewer, user, session: Session) -> tuple[bytes, str]:
     """The session's published agenda as ``viewer`` may read it, as a PDF carrying the reader's
     name, the session's level and "page x of y" on every page; and the file name."""
-    from weasyprint import HTML
-
     items = selectors.published_agenda_visible_to(viewer=viewer, session=session)
     html = render_to_string(
         AGENDA_PDF_TEMPLATE,
@@ -89,8 +47,39 @@ def agenda_pdf(*, viewer: Viewer, user, session: Session) -> tuple[bytes, str]:
             "items": list(items),
             "reader": reader_name(user),
             "outbound_title": outbound_title(session.dialogue, session),
-            "stylesheet_url": PDF_STYLESHEET_URL,
+            "stylesheet_url": static_url(AGENDA_PDF_STYLESHEET),
         },
     )
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher())
-    return document.write_pdf(), agenda_pdf_filename(session)
+    pdf, _pages = render_pdf(html)
+    return pdf, agenda_pdf_filename(session)
+
+
+# -- briefing packs ------------------------------------------------------------------------------
+
+BRIEFING_PDF_TEMPLATE = "dialogues/briefing_pdf.html"
+BRIEFING_PDF_STYLESHEET = "css/briefing_pdf.css"
+BRIEFING_PDF_LOGO = "img/trackii-mark.svg"
+
+
+def briefing_pack_filename(copy) -> str:
+    """The cover name and the copy number only: no title, no recipient."""
+    slug = slugify(copy.pack.dialogue.cover_name, allow_unicode=True) or "briefing"
+    return f"{slug}-copy-{copy.number}-of-{copy.total}.pdf"
+
+
+def briefing_pack_html(*, contents, copy) -> str:
+    """The HTML of one copy. ``contents`` is what the copy's recipient may see
+    (``selectors.briefing.pack_contents``); nothing else reaches the template."""
+    return render_to_string(
+        BRIEFING_PDF_TEMPLATE,
+        {
+            "contents": contents,
+            "dialogue": contents.dialogue,
+            "pack": copy.pack,
+            "copy": copy,
+            "classification": copy.clearance.name,
+            "pdf_title": f"{contents.dialogue.cover_name}: copy {copy.number} of {copy.total}",
+            "stylesheet_url": static_url(BRIEFING_PDF_STYLESHEET),
+            "logo_url": static_url(BRIEFING_PDF_LOGO),
+        },
+    )

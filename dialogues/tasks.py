@@ -1,6 +1,8 @@
 """Celery tasks: thin, named, ids only as arguments; each calls a service."""
 
 import logging
+import os
+import socket
 
 from celery import shared_task
 
@@ -22,3 +24,30 @@ def agenda_published_notify(*, session_id: int, version: int) -> None:
 
     sent = notify(session_id=session_id, version=version)
     logger.info("agenda of session %s version %s: %d e-mails", session_id, version, sent)
+
+
+@shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
+def briefing_render_copy(*, copy_id: int) -> None:
+    """Render one copy of a briefing pack (idempotent; see services.briefing)."""
+    from .services.briefing import copy_render
+
+    outcome = copy_render(copy_id=copy_id, worker=f"{socket.gethostname()}:{os.getpid()}")
+    logger.info("briefing copy %s: %s", copy_id, outcome)
+
+
+@shared_task(name="dialogues.briefing_link_send")
+def briefing_link_send(*, copy_id: int, nonce: str) -> None:
+    from .services.briefing import link_email_send
+
+    link_email_send(copy_id=copy_id, nonce=nonce)
+
+
+@shared_task(name="dialogues.briefing_sweep")
+def briefing_sweep() -> int:
+    """Requeue briefing copies whose job was lost (beat, every few minutes)."""
+    from .services.briefing import packs_sweep
+
+    requeued = packs_sweep()
+    if requeued:
+        logger.warning("briefing sweep requeued %d copies", requeued)
+    return requeued

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("dialogues.urls_workspace")),
     path("", include("dialogues.urls_documents")),
     path("", include("dialogues.urls_exports")),
+    path("", include("dialogues.urls_briefing")),
 ]

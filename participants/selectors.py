@@ -17,6 +17,7 @@ class ActiveMembership:
     person_id: int
     clearance_rank: int
     convening: bool
+    recording: bool = False
 
 
 def _with_ground_rules_state(memberships):
@@ -41,6 +42,7 @@ def active_memberships_of(user) -> list[ActiveMembership]:
             person_id=person_id,
             clearance_rank=rank,
             convening=role in Membership.CONVENING_ROLES,
+            recording=role in Membership.RECORDING_ROLES,
         )
         for id_, dialogue_id, person_id, rank, role, accepted in rows
         if accepted or role in Membership.CONVENING_ROLES

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 
-from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Session, Side
+from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Outcome, Session, Side
 from participants.models import Membership, Person, User
 
 
@@ -97,6 +97,18 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     def readers(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.readers.set(extracted)
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    session = factory.SubFactory(SessionFactory)
+    kind = Outcome.Kind.IDEA
+    attribution = Outcome.Attribution.CHATHAM_HOUSE
+    summary = factory.Sequence(lambda n: f"Outcome {n}")
+    level = factory.LazyFunction(lambda: level("Public"))
+    position = factory.Sequence(lambda n: n)
 
 
 def member_with_account(

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dialogues import views as dialogue_views
+from dialogues.views import briefing as briefing_views
 from dialogues.views import calendar as calendar_views
 
 admin.site.site_header = "Trackii administration"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("", dialogue_views.home, name="home"),
     path("calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("dialogues/", include("dialogues.urls")),
+    # A recipient's personal link to their copy of a briefing pack (no account).
+    path("packs/<str:token>/", briefing_views.pack_link, name="pack_link"),
+    path(
+        "packs/<str:token>/download/", briefing_views.pack_link_download, name="pack_link_download"
+    ),
     path("vetting/", include("participants.urls")),
     path("invitations/", include("participants.urls_invitations")),
     path("accounts/", include("allauth.urls")),

@@ -23,6 +23,7 @@ class DialogueForm(forms.ModelForm):
         fields = list(DIALOGUE_FIELDS)
         widgets = {
             "context": forms.Textarea(attrs={"rows": 4}),
+            "briefing_summary": forms.Textarea(attrs={"rows": 4}),
             "ground_rules": forms.Textarea(attrs={"rows": 6}),
         }
 

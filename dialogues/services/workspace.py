@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 DIALOGUE_FIELDS = (
     "title",
     "context",
+    "briefing_summary",
     "convening_organisation",
     "track",
     "aim",

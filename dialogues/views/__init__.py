@@ -15,7 +15,8 @@ from participants.services import ground_rules_accept
 from trackii.audit.services import Action, audit_record
 
 from .. import selectors
-from ..confidentiality import can_plan, viewer_of
+from ..confidentiality import can_plan, can_record, viewer_of
+from ..selectors.briefing import outcomes_visible_to
 
 
 @require_GET
@@ -85,5 +86,7 @@ def session_detail(request, dialogue_id: int, session_id: int):
         "documents": selectors.documents_visible_to(
             viewer=viewer, dialogue_id=dialogue_id, session=session
         ),
+        "outcomes": outcomes_visible_to(viewer=viewer, session=session),
+        "can_record": can_record(viewer, dialogue_id),
     }
     return render(request, "dialogues/session_detail.html", context)

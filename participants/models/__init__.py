@@ -156,6 +156,8 @@ class Membership(models.Model):
         DECLINED = "declined", "Declined"
 
     CONVENING_ROLES = (Role.CONVENOR, Role.FACILITATOR)
+    # Who writes a session's notes and outcomes (the attributed record is theirs to keep).
+    RECORDING_ROLES = (Role.CONVENOR, Role.FACILITATOR, Role.RAPPORTEUR)
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     dialogue = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from pypdf import PdfReader
 
-from dialogues import exporters
+from dialogues import exporters, pdf
 from dialogues.models import Session
 from dialogues.services.agenda import agenda_publish
 from tests.factories import AgendaItemFactory, SessionFactory, level
@@ -183,17 +183,22 @@ def test_pdf_of_a_session_above_the_outbound_level_leaves_under_the_cover_name(l
         "http://example.org/style.css",
         "https://example.org/static/css/agenda_pdf.css",
         "data:text/css,body{}",
-        f"{exporters.PDF_BASE_URL}static/css/../../../etc/passwd",
+        f"{pdf.PDF_BASE_URL}static/css/../../../etc/passwd",
+        f"{pdf.PDF_BASE_URL}static/css/trackii.css",
+        f"{pdf.PDF_BASE_URL}static/css/agenda_pdf.css?x=1",
     ],
 )
-def test_fetcher_refuses_everything_but_our_stylesheet(url):
-    fetcher = exporters.pdf_url_fetcher()
-    with pytest.raises(exporters.RefusedFetch):
+def test_fetcher_refuses_everything_but_the_allow_list(url):
+    log = pdf.FetchLog()
+    fetcher = pdf.url_fetcher(log)
+    with pytest.raises(pdf.RefusedFetch):
         fetcher.fetch(url)
+    assert log.refused == [url]
+    assert log.answered == []
 
 
 def test_fetcher_answers_our_stylesheet_from_the_static_folder():
-    response = exporters.pdf_url_fetcher().fetch(exporters.PDF_STYLESHEET_URL)
+    response = pdf.url_fetcher().fetch(pdf.static_url(exporters.AGENDA_PDF_STYLESHEET))
     assert b"counter(pages)" in response.read()
     response.close()
 
@@ -210,7 +215,7 @@ def test_markup_in_a_description_is_printed_as_text_and_fetches_nothing(login, w
     round_1.refresh_from_db()
 
     fetched = []
-    fetcher_class = exporters._fetcher_class()
+    fetcher_class = pdf._fetcher_class()
     original = fetcher_class.fetch
 
     def spy(self, url, headers=None):
@@ -222,7 +227,7 @@ def test_markup_in_a_description_is_printed_as_text_and_fetches_nothing(login, w
     assert "Markup item" in text
     assert "file:///etc/passwd" in text
     assert "root:" not in text
-    assert fetched == [exporters.PDF_STYLESHEET_URL]
+    assert fetched == [pdf.static_url(exporters.AGENDA_PDF_STYLESHEET)]
 
 
 def test_session_page_offers_the_pdf_once_the_agenda_is_published(login, world):

@@ -240,3 +240,87 @@ def test_the_outbound_level_defaults_to_the_lowest_level(world):
     dialogue.outbound_level = None
     dialogue.save()
     assert outbound_rank(dialogue) == level("Public").rank
+
+
+# -- rule 7: notes and outcomes ------------------------------------------------------------------
+
+
+def outcomes_world(world):
+    from dialogues.models import Outcome
+    from tests.factories import OutcomeFactory
+
+    made = {}
+    for session_key in ("round_1", "pre"):
+        session = world[session_key]
+        for name in ("Public", "Participants", "Facilitators", "Restricted"):
+            if level(name).rank < session.level.rank:
+                continue
+            made[f"{session_key} {name}"] = OutcomeFactory(
+                session=session, level=level(name), summary=f"{session_key} {name}"
+            )
+    made["round_1 off"] = OutcomeFactory(
+        session=world["round_1"],
+        level=level("Public"),
+        attribution=Outcome.Attribution.OFF_RECORD,
+        summary="round_1 off",
+    )
+    made["round_1 Restricted"].readers.set([world["convenor"].person])
+    return made
+
+
+def summaries(viewer):
+    from dialogues.models import Outcome
+
+    return set(visible(viewer, Outcome).values_list("summary", flat=True))
+
+
+def test_outcomes_follow_their_session_and_their_own_level(world):
+    outcomes_world(world)
+    participant = viewer_for_user(world["participant"].person.user)
+    assert summaries(participant) == {
+        "round_1 Public",
+        "round_1 Participants",
+        "round_1 off",  # off the record: still for those in the room
+        "pre Participants",
+    }
+    observer = viewer_for_user(world["observer"].person.user)
+    assert summaries(observer) == {"round_1 Public", "round_1 off"}
+    rapporteur = viewer_for_user(world["rapporteur"].person.user)
+    assert "round_1 Facilitators" not in summaries(rapporteur)  # not of the convening team
+    convenor = viewer_for_user(world["convenor"].person.user)
+    assert "round_1 Restricted" in summaries(convenor)
+    assert summaries(viewer_for_user(world["outsider"].person.user)) == set()
+
+
+def test_an_official_never_reads_off_the_record_and_never_named_material(world):
+    outcomes_world(world)
+    dialogue_id = world["dialogue"].pk
+    top = viewer_for_official(dialogue_id=dialogue_id, clearance=level("Restricted"))
+    assert summaries(top) == {
+        "round_1 Public",
+        "round_1 Participants",
+        "round_1 Facilitators",
+        "pre Participants",
+        "pre Facilitators",
+    }
+    public = viewer_for_official(dialogue_id=dialogue_id, clearance=level("Public"))
+    assert summaries(public) == {"round_1 Public"}
+
+
+def test_recording_is_for_the_convening_team_and_rapporteurs(world):
+    from dialogues.confidentiality import can_record
+
+    dialogue_id = world["dialogue"].pk
+    expected = {
+        "convenor": True,
+        "rapporteur": True,
+        "participant": False,
+        "observer": False,
+        "outsider": False,
+    }
+    for key, allowed in expected.items():
+        viewer = viewer_for_user(world[key].person.user)
+        assert can_record(viewer, dialogue_id) is allowed, key
+    official = viewer_for_official(dialogue_id=dialogue_id, clearance=level("Restricted"))
+    assert can_record(official, dialogue_id) is False
+    assert can_record(NOBODY, dialogue_id) is False

@@ -20,6 +20,7 @@ from participants.models import Membership, User
 pytestmark = pytest.mark.django_db
 
 DEMO_EMAILS = {
+    "co-facilitator@demo.trackii.org",
     "admin@demo.trackii.org",
     "facilitator@demo.trackii.org",
     "participant@demo.trackii.org",
@@ -140,5 +141,39 @@ def test_the_demo_accounts_came_in_by_invitation_and_one_is_under_way(demo):
     assert states == {
         ("Leila Nasrawi", "accepted"),
         ("Jonas Lindqvist", "accepted"),
+        ("Ingrid Solberg", "accepted"),
         ("Nadia Farouk", "sent"),
     }
+
+
+def test_the_demo_pack_is_rendered_released_and_holds_programme_material_only(demo):
+    from pypdf import PdfReader
+
+    from dialogues.models import BriefingPack, Outcome
+
+    pack = BriefingPack.objects.get()
+    copy = pack.copies.get()
+    assert (copy.recipient_name, copy.clearance.name, copy.state) == (
+        "Elena Marsh",
+        "Programme",
+        "ready",
+    )
+    assert pack.requested_by.email == "facilitator@demo.trackii.org"
+    assert pack.approved_by.email == "co-facilitator@demo.trackii.org"
+    assert pack.guard == BriefingPack.Guard.CLEAR
+    assert copy.link_nonce != ""
+    with copy.file.open("rb") as handle:
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(handle).pages).split())
+    shown = Outcome.objects.filter(level__name__in=["Public", "Programme"]).exclude(
+        attribution="off_record"
+    )
+    hidden = Outcome.objects.exclude(pk__in=shown)
+    assert shown.count() == 3
+    assert hidden.count() == 3
+    for outcome in shown:
+        assert outcome.summary[:60] in text
+    for outcome in hidden:
+        assert outcome.summary[:60] not in text
+    assert "On the record: Hannah Okafor" in text
+    for name in ("Dragan Velikov", "Leila Nasrawi", "Samir Haddani", "Jonas Lindqvist"):
+        assert name not in text

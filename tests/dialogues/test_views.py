@@ -11,6 +11,7 @@ from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
+    OutcomeFactory,
     SessionFactory,
     level,
     member_with_account,
@@ -189,13 +190,18 @@ def test_session_page_query_count_does_not_grow(login, django_assert_num_queries
     for _ in range(size // 3):  # the attendance list grows too
         other = member_with_account(dialogue=member.dialogue)
         session.attendances.create(membership=other)
+    for n in range(size // 3):  # and the outcomes, with their speakers
+        outcome = OutcomeFactory(session=session, level=level("Participants"), summary=f"O {n}")
+        outcome.speakers.set([member.person])
+        OutcomeFactory(session=session, level=level("Restricted"), summary=f"Hidden {n}")
     agenda_publish(session=session)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(session_url(session))
     assert len(response.context["published_items"]) == size
     assert len(response.context["attendees"]) == size // 3 + 1
+    assert len(response.context["outcomes"]) == size // 3
 
 
 def test_who_takes_part_is_for_attendees_and_the_convening_team(login, world):

@@ -251,3 +251,24 @@ TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://127.0.0.1:8000")
 
 # Invitations: how long an invitation's link stays valid.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# Briefing packs (dialogues.services.briefing).
+# Four eyes: a second facilitator (not the requester) must approve a pack before it is released.
+BRIEFING_FOUR_EYES = env.bool("BRIEFING_FOUR_EYES", default=True)
+# How long an official's personal download link works.
+BRIEFING_LINK_VALID_DAYS = env.int("BRIEFING_LINK_VALID_DAYS", default=14)
+BRIEFING_MAX_RECIPIENTS = env.int("BRIEFING_MAX_RECIPIENTS", default=25)
+# A copy whose worker died this many times mid-render fails with the reason instead of looping.
+BRIEFING_MAX_ATTEMPTS = env.int("BRIEFING_MAX_ATTEMPTS", default=3)
+# The sweeper requeues copies queued or rendering for longer than these (a lost message). The
+# rendering limit exceeds the broker's visibility timeout, which itself exceeds the longest
+# render by far (a 40-page pack takes seconds; docs/measurements.md).
+BRIEFING_STALE_QUEUED_SECONDS = env.int("BRIEFING_STALE_QUEUED_SECONDS", default=10 * 60)
+BRIEFING_STALE_RENDERING_SECONDS = env.int(
+    "BRIEFING_STALE_RENDERING_SECONDS",
+    default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 10 * 60,
+)
+CELERY_BEAT_SCHEDULE["briefing-sweep"] = {
+    "task": "dialogues.briefing_sweep",
+    "schedule": 5 * 60,
+}

@@ -21,7 +21,10 @@ from .base import *  # noqa: E402,F403
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="trackii-test-private-"))
+# A worker process started by a test is handed the suite's folder through the environment.
+PRIVATE_STORAGE_ROOT = Path(
+    os.environ.get("PRIVATE_STORAGE_ROOT") or tempfile.mkdtemp(prefix="trackii-test-private-")
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -31,3 +34,13 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are found in place (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Broker tests: a worker that dies mid-task leaves its message unacknowledged; Redis hands it to
+# another worker after this many seconds (production: CELERY_VISIBILITY_TIMEOUT, an hour).
+# kombu looks for such messages when a worker starts consuming and then only every
+# interval x throttle seconds (100 s by default): checked every second here.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 4,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}

@@ -13,9 +13,21 @@ from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from dialogues import services
-from dialogues.models import AgendaItem, ConfidentialityLevel, Dialogue, Document, Session, Side
+from dialogues.confidentiality import viewer_for_user
+from dialogues.models import (
+    AgendaItem,
+    BriefingPack,
+    ConfidentialityLevel,
+    Dialogue,
+    Document,
+    Outcome,
+    Session,
+    Side,
+)
+from dialogues.services import briefing
 from dialogues.services.agenda import agenda_publish
 from dialogues.services.documents import document_upload
+from dialogues.services.outcomes import outcome_create
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
@@ -37,6 +49,7 @@ DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the d
 DEMO_ACCOUNTS = [
     ("admin@demo.trackii.org", "the organisation's admin (staff, vetting)"),
     ("facilitator@demo.trackii.org", "convenor of the Salt River Dialogue, sees everything in it"),
+    ("co-facilitator@demo.trackii.org", "second facilitator there: approves briefing packs"),
     ("participant@demo.trackii.org", "participant, clearance Participants"),
     ("observer@demo.trackii.org", "observer, clearance Programme"),
     ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
@@ -87,6 +100,21 @@ SALT_RIVER_PEOPLE = [
         "GB",
         "Centre for Quiet Diplomacy",
         "Programme director",
+    ),
+    (
+        "Ingrid Solberg",
+        "",
+        "Solberg",
+        "Third party / facilitation",
+        R.FACILITATOR,
+        "Facilitators",
+        S.ACCEPTED,
+        "co-facilitator@demo.trackii.org",
+        "woman",
+        "academic",
+        "NO",
+        "Centre for Quiet Diplomacy",
+        "Senior facilitator",
     ),
     (
         "Tomas Berger",
@@ -516,6 +544,81 @@ Highland Front,,,,DEMO-004,Fictional armed group
 """
 
 
+SALT_RIVER_SUMMARY = (
+    "Since October 2026 the Salt River Dialogue has brought former officials, engineers and "
+    "civil-society leaders from both banks together to look for ways of sharing the river's "
+    "dry-season flow without reopening the armistice line. The first round mapped each side's "
+    "account of the basin; a pre-consultation and a second round on water-sharing options follow."
+)
+
+# (kind, attribution, level, summary, attributed record, speakers) on Round 1.
+SALT_RIVER_OUTCOMES = [
+    (
+        Outcome.Kind.CONVERGENCE,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Programme",
+        "Participants from both banks agreed that dry-season flow data should be shared through "
+        "a neutral technical body before any allocation is discussed.",
+        "Dragan Velikov first proposed the neutral body; Leila Nasrawi supported it on behalf "
+        "of the farmers' union.",
+        ["Dragan Velikov", "Leila Nasrawi"],
+    ),
+    (
+        Outcome.Kind.IDEA,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Public",
+        "A joint monitoring station at the Teodor Dam, staffed by engineers from both sides, "
+        "could build confidence before negotiations on allocation begin.",
+        "Samir Haddani sketched the station's staffing during the evening session.",
+        ["Samir Haddani"],
+    ),
+    (
+        Outcome.Kind.PROPOSAL,
+        Outcome.Attribution.ON_RECORD,
+        "Programme",
+        "The convening team will prepare a non-paper on a technical working group for the "
+        "second round.",
+        "",
+        ["Hannah Okafor"],
+    ),
+    (
+        Outcome.Kind.DIVERGENCE,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Participants",
+        "Views differ on whether the 1998 armistice line may serve as a reference for any "
+        "water arrangement.",
+        "Ilona Marek held that it may not; Samir Haddani that it must.",
+        ["Ilona Marek", "Samir Haddani"],
+    ),
+    (
+        Outcome.Kind.NOTE,
+        Outcome.Attribution.OFF_RECORD,
+        "Programme",
+        "A participant described private contacts with a ministry about the dam's reservoir "
+        "levels (not to be used outside the room).",
+        "Jonas Lindqvist, over dinner.",
+        ["Jonas Lindqvist"],
+    ),
+    (
+        Outcome.Kind.IDEA,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Facilitators",
+        "The convening team reads the Osterlan delegation as ready for a discreet ministerial "
+        "channel by the spring.",
+        "",
+        [],
+    ),
+]
+DEMO_OFFICIAL = briefing.Recipient(
+    name="Elena Marsh",
+    position="Special Envoy for Water Diplomacy",
+    organisation="Ministry of Foreign Affairs of Norland (fictional)",
+    email="envoy@ministry.demo.trackii.org",
+    clearance=None,  # Programme, set when seeding
+)
+DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
+
+
 class Command(BaseCommand):
     help = "Create the demo organisation and accounts (idempotent)."
 
@@ -527,6 +630,7 @@ class Command(BaseCommand):
             self._designations()
             self._salt_river(accounts)
             self._coastal_fisheries(accounts)
+            self._briefing(accounts)
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo accounts:"))
         for email, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<32} {what}")
@@ -767,6 +871,46 @@ class Command(BaseCommand):
         nadia = memberships["Nadia Farouk"]
         if nadia.state == S.CLEARED and not nadia.invitations.exists():
             invitation_send(membership=nadia, by=facilitator)
+
+    def _briefing(self, accounts: dict[str, User]) -> None:
+        """Round 1's outcomes, and one briefing pack for a demo official at Programme
+        clearance: rendered, approved by the second facilitator (four eyes) and released, so
+        its link (printed on the console by `make run`) opens a finished copy."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        facilitator = accounts["facilitator@demo.trackii.org"]
+        if not dialogue.briefing_summary:
+            Dialogue.objects.filter(pk=dialogue.pk).update(briefing_summary=SALT_RIVER_SUMMARY)
+            dialogue.refresh_from_db()
+        round_1 = dialogue.sessions.get(title=ROUND_1)
+        for kind, rule, level, summary, record, speakers in SALT_RIVER_OUTCOMES:
+            if Outcome.objects.filter(session=round_1, summary=summary).exists():
+                continue
+            outcome_create(
+                session=round_1,
+                created_by=facilitator,
+                kind=kind,
+                attribution=rule,
+                level=self.levels[level],
+                summary=summary,
+                record=record,
+                speakers=list(Person.objects.filter(full_name__in=speakers)),
+            )
+        if BriefingPack.objects.filter(dialogue=dialogue, note=DEMO_PACK_NOTE).exists():
+            return
+        official = briefing.Recipient(
+            **{**DEMO_OFFICIAL.__dict__, "clearance": self.levels["Programme"]}
+        )
+        pack = briefing.pack_request(
+            dialogue=dialogue,
+            viewer=viewer_for_user(facilitator),
+            requested_by=facilitator,
+            recipients=[official],
+            sessions=[round_1],
+            note=DEMO_PACK_NOTE,
+        )
+        for copy in pack.copies.all():
+            briefing.copy_render(copy_id=copy.pk, worker="seed_demo")
+        briefing.pack_release(pack=pack, by=accounts["co-facilitator@demo.trackii.org"])
 
     def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
         sessions = {s.title: s for s in dialogue.sessions.all()}

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from .storage import private_storage
+from ..storage import private_storage
 
 
 def validate_time_zone(value: str) -> None:
@@ -72,6 +72,12 @@ class Dialogue(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text="Suggested level for new material; a default, not a floor.",
+    )
+    briefing_summary = models.TextField(
+        "summary for briefings",
+        blank=True,
+        help_text="What the dialogue is for and where it stands, in words fit for officials: "
+        "it opens every briefing pack, whatever the recipient's clearance.",
     )
     ground_rules = models.TextField(blank=True)
     ground_rules_version = models.PositiveIntegerField(
@@ -361,3 +367,21 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
+
+__all__ = [
+    "AgendaItem",
+    "AgendaVersion",
+    "BriefingPack",
+    "BriefingPackCopy",
+    "ConfidentialityLevel",
+    "Dialogue",
+    "Document",
+    "Outcome",
+    "PublishedAgendaItem",
+    "Session",
+    "SessionAttendance",
+    "Side",
+]

@@ -1,0 +1,191 @@
+"""What a dialogue produces, and what leaves for officials.
+
+``Outcome``: a session's notes and outcomes. Each has a level (of its non-attributed form) and an
+attribution rule. The attributed record (who said it, in their words) stays with those who
+record; only the non-attributed ``summary`` can ever reach a briefing pack, and off-the-record
+outcomes never do.
+
+``BriefingPack``: a facilitator's request for a pack on a dialogue (optionally some sessions).
+``BriefingPackCopy``: one recipient's copy, numbered "copy k of n", rendered at that recipient's
+clearance, stored privately and downloaded through a personal, expiring, revocable link.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ..storage import private_storage
+
+
+class Outcome(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        IDEA = "idea", "Idea"
+        PROPOSAL = "proposal", "Proposal"
+        CONVERGENCE = "convergence", "Point of convergence"
+        DIVERGENCE = "divergence", "Point of divergence"
+
+    class Attribution(models.TextChoices):
+        ON_RECORD = "on_record", "On the record"
+        CHATHAM_HOUSE = "chatham_house", "Chatham House (may be used, never attributed)"
+        OFF_RECORD = "off_record", "Off the record (not to be used outside the room)"
+
+    session = models.ForeignKey(
+        "dialogues.Session", on_delete=models.CASCADE, related_name="outcomes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IDEA)
+    attribution = models.CharField(
+        max_length=20, choices=Attribution.choices, default=Attribution.CHATHAM_HOUSE
+    )
+    summary = models.TextField(
+        "non-attributed form",
+        help_text="The outcome as it may be used: no names, no affiliations, nothing that "
+        "says who said it. This is what a briefing pack carries.",
+    )
+    record = models.TextField(
+        "attributed record",
+        blank=True,
+        help_text="Who said what, in their words. Seen only by the convening team and "
+        "rapporteurs; never printed in a pack.",
+    )
+    speakers = models.ManyToManyField(
+        "participants.Person",
+        blank=True,
+        related_name="+",
+        help_text="Who put it forward. Named in a pack only when on the record.",
+    )
+    level = models.ForeignKey(
+        "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
+    )
+    readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edit_revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} of session {self.session_id}"
+
+
+class BriefingPack(models.Model):
+    """A request for a briefing pack. Its progress is its copies' states; it may leave (links
+    issued) once every copy is ready, the attribution guard is clear or its findings reviewed,
+    and, where four eyes are required, a second facilitator approved it."""
+
+    class Guard(models.TextChoices):
+        PENDING = "pending", "Not yet scanned"
+        CLEAR = "clear", "No names next to Chatham House material"
+        HELD = "held", "Held for review: a name appears next to Chatham House material"
+        REVIEWED = "reviewed", "Reviewed and released by a facilitator"
+
+    dialogue = models.ForeignKey(
+        "dialogues.Dialogue", on_delete=models.CASCADE, related_name="briefing_packs"
+    )
+    sessions = models.ManyToManyField(
+        "dialogues.Session",
+        blank=True,
+        related_name="+",
+        help_text="The sessions to brief on; none means all of the dialogue's sessions.",
+    )
+    note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    guard = models.CharField(max_length=20, choices=Guard.choices, default=Guard.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"briefing pack {self.pk} of dialogue {self.dialogue_id}"
+
+    @property
+    def status(self) -> str:
+        """The pack's progress, from its copies': failed if any failed, else rendering or
+        queued while any is, else ready; released once links went out."""
+        states = {copy.state for copy in self.copies.all()}
+        for state in ("failed", "rendering", "queued"):
+            if state in states:
+                return state
+        return "released" if self.released_at else "ready"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in ("queued", "rendering")
+
+
+def _pack_path(instance, filename: str) -> str:
+    # Stored names say nothing: no title, no recipient.
+    return f"packs/{uuid.uuid4().hex}.pdf"
+
+
+class BriefingPackCopy(models.Model):
+    """One recipient's copy. The recipient is an official: a name, position, organisation,
+    e-mail and a clearance, and no account."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    pack = models.ForeignKey(BriefingPack, on_delete=models.CASCADE, related_name="copies")
+    number = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField(help_text="n in “copy k of n”.")
+    recipient_name = models.CharField(max_length=200)
+    recipient_position = models.CharField(max_length=200, blank=True)
+    recipient_organisation = models.CharField(max_length=200, blank=True)
+    recipient_email = models.EmailField()
+    clearance = models.ForeignKey(
+        "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
+    )
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    failure_reason = models.TextField(blank=True)
+
+    file = models.FileField(storage=private_storage, upload_to=_pack_path, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    # Ids of (outcome, person) pairs where a member's name was found in Chatham House text.
+    guard_findings = models.JSONField(default=list, blank=True)
+
+    link_nonce = models.CharField(max_length=32, blank=True)
+    link_issued_at = models.DateTimeField(null=True, blank=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+    link_revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pack_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pack", "number"], name="pack_copy_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(state="ready") | ~Q(sha256=""), name="pack_copy_ready_has_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"copy {self.number} of pack {self.pack_id}"

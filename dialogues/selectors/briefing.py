@@ -1,0 +1,208 @@
+"""Reads for notes and outcomes and for briefing packs.
+
+``pack_contents`` collects everything one copy of a pack holds, as its recipient (an official at
+a clearance) may see it, in a fixed number of queries whatever the number of sessions, items or
+outcomes: every row passes through ``dialogues.confidentiality.visible``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
+
+from participants.models import Membership, Person
+
+from ..confidentiality import Viewer, names_may_accompany, viewer_for_official, visible
+from ..models import (
+    BriefingPack,
+    BriefingPackCopy,
+    Dialogue,
+    Outcome,
+    PublishedAgendaItem,
+    Session,
+)
+
+
+def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome]:
+    return (
+        visible(viewer, Outcome.objects.filter(session=session))
+        .select_related("level")
+        .prefetch_related(Prefetch("speakers", queryset=Person.objects.order_by("full_name")))
+        .order_by("position", "id")
+    )
+
+
+def outcome_for(*, viewer: Viewer, session: Session, outcome_id: int) -> Outcome:
+    try:
+        return outcomes_visible_to(viewer=viewer, session=session).get(pk=outcome_id)
+    except Outcome.DoesNotExist:
+        raise Http404 from None
+
+
+# -- what one copy holds -------------------------------------------------------------------------
+
+
+@dataclass
+class PackOutcome:
+    outcome: Outcome
+    # Names printed next to it: only when on the record, never under Chatham House.
+    named_speakers: list[str]
+
+
+@dataclass
+class PackSession:
+    session: Session
+    items: list[PublishedAgendaItem] = field(default_factory=list)
+    outcomes: list[PackOutcome] = field(default_factory=list)
+
+
+@dataclass
+class PackContents:
+    dialogue: Dialogue
+    sessions: list[PackSession]
+
+    @property
+    def outcome_count(self) -> int:
+        return sum(len(s.outcomes) for s in self.sessions)
+
+
+def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
+    """What a copy at ``clearance`` holds: the pack's sessions (all of the dialogue's if none
+    were chosen), each with its current published agenda and its outcomes, as an official at
+    that clearance may see them. Five queries, however large the pack."""
+    viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
+    chosen = list(pack.sessions.values_list("pk", flat=True))
+    sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
+    if chosen:
+        sessions = sessions.filter(pk__in=chosen)
+    sessions = list(visible(viewer, sessions.select_related("level")).order_by("start", "id"))
+    by_id = {s.pk: PackSession(session=s) for s in sessions}
+
+    items = visible(
+        viewer,
+        PublishedAgendaItem.objects.filter(
+            session_id__in=by_id, version__number=F("session__published_version")
+        ).select_related("level"),
+    ).order_by("session_id", "order", "id")
+    for item in items:
+        by_id[item.session_id].items.append(item)
+
+    outcomes = (
+        visible(viewer, Outcome.objects.filter(session_id__in=by_id))
+        .select_related("level")
+        .prefetch_related(Prefetch("speakers", queryset=Person.objects.order_by("full_name")))
+        .order_by("session_id", "position", "id")
+    )
+    for outcome in outcomes:
+        names = (
+            [p.full_name for p in outcome.speakers.all()] if names_may_accompany(outcome) else []
+        )
+        by_id[outcome.session_id].outcomes.append(PackOutcome(outcome, names))
+    return PackContents(dialogue=pack.dialogue, sessions=list(by_id.values()))
+
+
+# -- the packs of a dialogue ---------------------------------------------------------------------
+
+
+def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
+    """A dialogue's packs, for its convening team's list (callers check ``can_plan``)."""
+    return (
+        BriefingPack.objects.filter(dialogue=dialogue)
+        .select_related("requested_by", "approved_by")
+        .prefetch_related(
+            Prefetch("copies", queryset=BriefingPackCopy.objects.select_related("clearance"))
+        )
+    )
+
+
+def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
+    try:
+        return (
+            packs_of(dialogue=dialogue)
+            .select_related("reviewed_by")
+            .prefetch_related("sessions")
+            .get(pk=pack_id)
+        )
+    except BriefingPack.DoesNotExist:
+        raise Http404 from None
+
+
+def copy_for(*, pack: BriefingPack, copy_id: int) -> BriefingPackCopy:
+    try:
+        return pack.copies.select_related("clearance").get(pk=copy_id)
+    except BriefingPackCopy.DoesNotExist:
+        raise Http404 from None
+
+
+def member_names_of(*, dialogue_id: int) -> list[tuple[int, list[str]]]:
+    """Every member's names (full, family, other names, original script) and affiliation, for
+    the attribution guard: (person id, names). Members in any state: a nominee's name leaks
+    as much as a participant's."""
+    rows = Membership.objects.filter(dialogue_id=dialogue_id).values_list(
+        "person_id",
+        "person__full_name",
+        "person__family_name",
+        "person__name_original_script",
+        "person__other_names",
+        "person__affiliation",
+    )
+    result = []
+    for person_id, full, family, original, others, affiliation in rows:
+        names = [full, family, original, affiliation, *others.splitlines()]
+        result.append((person_id, [n.strip() for n in names if n and n.strip()]))
+    return result
+
+
+@dataclass
+class Download:
+    at: object
+    by: str  # the account's e-mail, or "recipient's link"
+    ip_address: str | None
+
+
+def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
+    """The register's downloads, per copy id, from the audit trail (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from trackii.audit.models import AuditEntry
+
+    copy_ids = [str(c.pk) for c in pack.copies.all()]
+    entries = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DOWNLOADED,
+        content_type=ContentType.objects.get_for_model(BriefingPackCopy),
+        object_id__in=copy_ids,
+    ).select_related("actor")
+    result: dict[int, list[Download]] = {}
+    for entry in entries.order_by("at", "id"):
+        who = entry.actor.email if entry.actor else "the recipient's link"
+        result.setdefault(int(entry.object_id), []).append(
+            Download(at=entry.at, by=who, ip_address=entry.ip_address)
+        )
+    return result
+
+
+@dataclass
+class Finding:
+    copy_number: int
+    outcome: Outcome
+    person: Person
+
+
+def guard_findings_of(*, pack: BriefingPack) -> list[Finding]:
+    """What the attribution guard found, resolved for the convening team's review page."""
+    pairs = [
+        (copy.number, finding["outcome"], finding["person"])
+        for copy in pack.copies.all()
+        for finding in copy.guard_findings
+    ]
+    if not pairs:
+        return []
+    outcomes = Outcome.objects.select_related("session").in_bulk({o for _, o, _ in pairs})
+    people = Person.objects.in_bulk({p for _, _, p in pairs})
+    return [
+        Finding(copy_number=n, outcome=outcomes[o], person=people[p])
+        for n, o, p in pairs
+        if o in outcomes and p in people
+    ]

@@ -1,0 +1,25 @@
+"""URLs of notes and outcomes and of briefing packs (the convening team's side). The
+recipients' link pages are top-level (trackii.urls): they need no account."""
+
+from django.urls import path
+
+from .views import briefing, outcomes
+
+SESSION = "<int:dialogue_id>/sessions/<int:session_id>/outcomes/"
+PACK = "<int:dialogue_id>/packs/<int:pack_id>/"
+COPY = PACK + "copies/<int:copy_id>/"
+
+urlpatterns = [
+    path(SESSION + "new/", outcomes.outcome_create, name="outcome_create"),
+    path(SESSION + "<int:outcome_id>/edit/", outcomes.outcome_edit, name="outcome_edit"),
+    path(SESSION + "<int:outcome_id>/delete/", outcomes.outcome_delete, name="outcome_delete"),
+    path("<int:dialogue_id>/packs/", briefing.pack_list, name="pack_list"),
+    path("<int:dialogue_id>/packs/new/", briefing.pack_request, name="pack_request"),
+    path(PACK, briefing.pack_detail, name="pack_detail"),
+    path(PACK + "render-again/", briefing.pack_render_again, name="pack_render_again"),
+    path(PACK + "review/", briefing.pack_review, name="pack_review"),
+    path(PACK + "release/", briefing.pack_release, name="pack_release"),
+    path(COPY + "download/", briefing.copy_download, name="copy_download"),
+    path(COPY + "revoke/", briefing.copy_link_revoke, name="copy_link_revoke"),
+    path(COPY + "new-link/", briefing.copy_link_issue, name="copy_link_issue"),
+]

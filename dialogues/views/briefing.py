@@ -1,0 +1,264 @@
+"""Briefing packs: the convening team requests, follows, reviews and releases them and keeps the
+distribution register; an official opens their copy through a personal link, without an
+account. Everything but the link pages is for the dialogue's convening team (404 otherwise)."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trackii.audit.services import Action, audit_record
+
+from .. import exporters, selectors
+from ..confidentiality import viewer_of
+from ..forms import add_service_error
+from ..forms.briefing import PackRequestForm, RecipientFormSet, ReviewForm
+from ..selectors.briefing import (
+    copy_for,
+    downloads_of,
+    guard_findings_of,
+    pack_for,
+    packs_of,
+)
+from ..services import briefing as services
+
+
+def _planned(request, dialogue_id: int):
+    viewer = viewer_of(request)
+    return viewer, selectors.planned_dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+
+
+def _pack_url(pack) -> str:
+    return reverse("dialogues:pack_detail", args=[pack.dialogue_id, pack.pk])
+
+
+@login_required
+@require_GET
+def pack_list(request, dialogue_id: int):
+    _viewer, dialogue = _planned(request, dialogue_id)
+    context = {"dialogue": dialogue, "packs": packs_of(dialogue=dialogue)}
+    return render(request, "dialogues/pack_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_request(request, dialogue_id: int):
+    viewer, dialogue = _planned(request, dialogue_id)
+    posted = request.POST if request.method == "POST" else None
+    form = PackRequestForm(
+        posted, sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue)
+    )
+    max_rank = viewer.grant(dialogue.pk).clearance_rank
+    recipients = RecipientFormSet(posted, prefix="recipients", form_kwargs={"max_rank": max_rank})
+    if posted is not None and form.is_valid() and recipients.is_valid():
+        try:
+            pack = services.pack_request(
+                dialogue=dialogue,
+                viewer=viewer,
+                requested_by=request.user,
+                recipients=[
+                    services.Recipient(**r.cleaned_data)
+                    for r in recipients
+                    if r.cleaned_data and not r.cleaned_data.get("DELETE")
+                ],
+                sessions=form.cleaned_data["sessions"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "The pack was requested.")
+            return redirect(_pack_url(pack))
+    context = {"dialogue": dialogue, "form": form, "recipients": recipients}
+    return render(request, "dialogues/pack_request.html", context)
+
+
+def _detail_context(request, dialogue, pack):
+    copies = list(pack.copies.all())
+    downloads = downloads_of(pack=pack)
+    for copy in copies:
+        copy.downloads = downloads.get(copy.pk, [])
+    return {
+        "dialogue": dialogue,
+        "pack": pack,
+        "copies": copies,
+        "blockers": services.release_blockers(pack, by=request.user),
+        "four_eyes": settings.BRIEFING_FOUR_EYES,
+        "review_form": ReviewForm(),
+        "findings": guard_findings_of(pack=pack),
+    }
+
+
+@login_required
+@require_GET
+@never_cache
+def pack_detail(request, dialogue_id: int, pack_id: int):
+    _viewer, dialogue = _planned(request, dialogue_id)
+    pack = pack_for(dialogue=dialogue, pack_id=pack_id)
+    template = "dialogues/_pack_status.html" if request.htmx else "dialogues/pack_detail.html"
+    return render(request, template, _detail_context(request, dialogue, pack))
+
+
+def _act(request, dialogue_id: int, pack_id: int, action, done: str):
+    _viewer, dialogue = _planned(request, dialogue_id)
+    pack = pack_for(dialogue=dialogue, pack_id=pack_id)
+    try:
+        action(pack)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect(_pack_url(pack))
+
+
+@login_required
+@require_POST
+def pack_render_again(request, dialogue_id: int, pack_id: int):
+    failed_only = request.POST.get("failed_only") == "1"
+    return _act(
+        request,
+        dialogue_id,
+        pack_id,
+        lambda pack: services.pack_render_again(
+            pack=pack, by=request.user, failed_only=failed_only
+        ),
+        "The copies were queued again.",
+    )
+
+
+@login_required
+@require_POST
+def pack_review(request, dialogue_id: int, pack_id: int):
+    form = ReviewForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        dialogue_id,
+        pack_id,
+        lambda pack: services.pack_review(pack=pack, by=request.user, reason=reason),
+        "Your review was recorded.",
+    )
+
+
+@login_required
+@require_POST
+def pack_release(request, dialogue_id: int, pack_id: int):
+    return _act(
+        request,
+        dialogue_id,
+        pack_id,
+        lambda pack: services.pack_release(pack=pack, by=request.user),
+        "The pack was released: each recipient was sent their personal link.",
+    )
+
+
+def _copy_action(request, dialogue_id, pack_id, copy_id, action, done):
+    def run(pack):
+        action(copy_for(pack=pack, copy_id=copy_id))
+
+    return _act(request, dialogue_id, pack_id, run, done)
+
+
+@login_required
+@require_POST
+def copy_link_revoke(request, dialogue_id: int, pack_id: int, copy_id: int):
+    return _copy_action(
+        request,
+        dialogue_id,
+        pack_id,
+        copy_id,
+        lambda copy: services.copy_link_revoke(copy=copy, by=request.user),
+        "The link was revoked: it no longer opens the copy.",
+    )
+
+
+@login_required
+@require_POST
+def copy_link_issue(request, dialogue_id: int, pack_id: int, copy_id: int):
+    return _copy_action(
+        request,
+        dialogue_id,
+        pack_id,
+        copy_id,
+        lambda copy: services.copy_link_issue(copy=copy, by=request.user),
+        "A new link was sent; the old one no longer works.",
+    )
+
+
+def _pdf_response(copy):
+    filename = exporters.briefing_pack_filename(copy)
+    prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type="application/pdf")
+        response["X-Accel-Redirect"] = f"{prefix}{quote(copy.file.name)}"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        try:
+            stream = copy.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            stream, as_attachment=True, filename=filename, content_type="application/pdf"
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def copy_download(request, dialogue_id: int, pack_id: int, copy_id: int):
+    _viewer, dialogue = _planned(request, dialogue_id)
+    pack = pack_for(dialogue=dialogue, pack_id=pack_id)
+    copy = copy_for(pack=pack, copy_id=copy_id)
+    if copy.state != copy.State.READY:
+        raise Http404
+    response = _pdf_response(copy)
+    services.copy_download_record(copy=copy, request=request, via="convening_team")
+    return response
+
+
+# -- the official's link -----------------------------------------------------------------------
+
+
+def _linked_copy(token: str):
+    copy = services.copy_by_token(token)
+    if copy is None:
+        raise Http404
+    return copy
+
+
+@require_GET
+@never_cache
+def pack_link(request, token: str):
+    """The page a recipient's link opens: what it is, and the download. No account needed; an
+    invalid, expired or revoked link answers 404."""
+    copy = _linked_copy(token)
+    audit_record(
+        action=Action.VIEWED,
+        obj=copy,
+        request=request,
+        dialogue_id=copy.pack.dialogue_id,
+        detail={"via": "link"},
+    )
+    response = render(request, "dialogues/pack_link.html", {"copy": copy, "token": token})
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def pack_link_download(request, token: str):
+    copy = _linked_copy(token)
+    response = _pdf_response(copy)
+    services.copy_download_record(copy=copy, request=request, via="link")
+    response["Referrer-Policy"] = "no-referrer"
+    return response

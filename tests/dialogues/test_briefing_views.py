@@ -1,0 +1,481 @@
+"""Briefing packs through the pages: request, progress, the attribution guard, four eyes,
+release, the official's link (no account), revocation, expiry, retry, the register; and notes
+and outcomes on the session page. Tasks run in-process once the request commits."""
+
+import hashlib
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from dialogues.confidentiality import viewer_for_user
+from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
+from dialogues.services import briefing
+from dialogues.services.outcomes import outcome_create
+from participants.models import Membership
+from tests.factories import level, member_with_account
+from trackii.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(world):
+    """The world, with a second facilitator (four eyes) and two outcomes on round 1."""
+    world["facilitator"] = member_with_account(
+        dialogue=world["dialogue"], role=Membership.Role.FACILITATOR, clearance="Facilitators"
+    )
+    for summary, rule in (
+        ("CONTROL-IDEA a joint water commission", Outcome.Attribution.CHATHAM_HOUSE),
+        ("SENTINEL-OFF-W3 a private red line", Outcome.Attribution.OFF_RECORD),
+    ):
+        outcome_create(
+            session=world["round_1"],
+            kind=Outcome.Kind.IDEA,
+            attribution=rule,
+            summary=summary,
+            level=level("Public"),
+        )
+    return world
+
+
+def packs_url(world, name="pack_list", *args):
+    return reverse(f"dialogues:{name}", args=[world["dialogue"].pk, *args])
+
+
+def request_form(world, **recipients):
+    data = {
+        "note": "For the envoy's meeting on Thursday.",
+        "recipients-TOTAL_FORMS": "3",
+        "recipients-INITIAL_FORMS": "0",
+        "recipients-MIN_NUM_FORMS": "1",
+        "recipients-MAX_NUM_FORMS": "25",
+    }
+    for n, (name, clearance) in enumerate(recipients.items()):
+        data |= {
+            f"recipients-{n}-name": name.replace("_", " "),
+            f"recipients-{n}-position": "Envoy",
+            f"recipients-{n}-organisation": "Ministry",
+            f"recipients-{n}-email": f"{name.lower()}@ministry.example",
+            f"recipients-{n}-clearance": str(level(clearance).pk),
+        }
+    return data
+
+
+def request_pack(client, world, capture, **recipients):
+    with capture(execute=True):
+        response = client.post(packs_url(world, "pack_request"), request_form(world, **recipients))
+    return response
+
+
+@pytest.mark.parametrize("who", ["participant", "observer", "rapporteur", "outsider"])
+def test_packs_are_the_convening_teams_only(login, world, who):
+    client = login(world[who])
+    for url in (packs_url(world), packs_url(world, "pack_request")):
+        assert client.get(url).status_code == 404
+
+
+def test_a_facilitator_requests_a_pack_and_it_renders_once_committed(
+    login, team, django_capture_on_commit_callbacks
+):
+    client = login(team["convenor"])
+    response = request_pack(
+        client, team, django_capture_on_commit_callbacks, Amal_Haddad="Programme", Ben="Public"
+    )
+    pack = BriefingPack.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == packs_url(team, "pack_detail", pack.pk)
+    copies = list(pack.copies.order_by("number"))
+    assert [(c.number, c.total, c.recipient_name, c.clearance.name) for c in copies] == [
+        (1, 2, "Amal Haddad", "Programme"),
+        (2, 2, "Ben", "Public"),
+    ]
+    assert [c.state for c in copies] == ["ready", "ready"]
+    assert pack.note == "For the envoy's meeting on Thursday."
+    assert pack.guard == BriefingPack.Guard.CLEAR
+
+    page = client.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+    assert "Distribution register" in page
+    assert copies[0].sha256 in page
+    assert 'hx-trigger="every 2s"' not in page  # finished: no more polling
+    # Four eyes: the requester may not release it.
+    assert "A second facilitator must approve it: you requested it." in page
+
+
+def test_recipient_above_the_requesters_clearance_is_refused_and_nothing_is_saved(
+    login, team, django_capture_on_commit_callbacks
+):
+    client = login(team["facilitator"])  # Facilitators clearance
+    response = request_pack(client, team, django_capture_on_commit_callbacks, Eve="Restricted")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert BriefingPack.objects.count() == 0
+
+
+def test_a_form_without_any_recipient_shows_a_field_error(login, team):
+    client = login(team["convenor"])
+    data = request_form(team)
+    response = client.post(packs_url(team, "pack_request"), data)
+    assert response.status_code == 200
+    assert "Please submit at least 1 form." in response.content.decode()
+    assert BriefingPack.objects.count() == 0
+
+
+def test_progress_is_polled_while_copies_render(login, team):
+    convenor = team["convenor"]
+    pack = briefing.pack_request(
+        dialogue=team["dialogue"],
+        viewer=viewer_for_user(convenor.person.user),
+        requested_by=convenor.person.user,
+        recipients=[
+            briefing.Recipient(name="Amal", email="a@x.example", clearance=level("Public"))
+        ],
+    )  # the task is queued on commit, which this test's transaction never reaches
+    client = login(convenor)
+    fragment = client.get(packs_url(team, "pack_detail", pack.pk), headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.strip().startswith('<div id="pack-status"')
+    assert 'hx-trigger="every 2s"' in html
+    assert "Queued" in html
+    assert "<html" not in html
+
+
+def released(client_for, team, capture):
+    """A pack requested by the convenor and released by the second facilitator."""
+    request_pack(client_for(team["convenor"]), team, capture, Amal="Programme")
+    pack = BriefingPack.objects.get()
+    client = client_for(team["facilitator"])
+    with capture(execute=True):
+        response = client.post(packs_url(team, "pack_release", pack.pk))
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    return pack, client
+
+
+def link_in(message) -> str:
+    return re.search(r"http://\S+/packs/(\S+)/", message.body).group(1)
+
+
+def test_release_sends_each_recipient_a_personal_link_that_opens_without_an_account(
+    login, team, django_capture_on_commit_callbacks
+):
+    pack, _ = released(login, team, django_capture_on_commit_callbacks)
+    assert pack.approved_by == team["facilitator"].person.user
+    assert pack.released_at is not None
+    [message] = mail.outbox
+    assert message.to == ["amal@ministry.example"]
+    assert message.subject.endswith("Meetings: a briefing pack for you")
+    assert team["dialogue"].title not in message.subject + message.body
+    token = link_in(message)
+
+    client = Client()
+    page = client.get(reverse("pack_link", args=[token]))
+    assert page.status_code == 200
+    assert "copy 1 of 1" in page.content.decode()
+    assert page["Cache-Control"].startswith("max-age=0")
+    download = client.get(reverse("pack_link_download", args=[token]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="meetings-copy-1-of-1.pdf"'
+    # Reading the stream to its end closes the file (as a WSGI server would).
+    body = b"".join(download.streaming_content)
+    copy = pack.copies.get()
+
+    assert hashlib.sha256(body).hexdigest() == copy.sha256
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert "CONTROL-IDEA" in text
+    assert "SENTINEL-OFF-W3" not in text
+
+    entry = AuditEntry.objects.filter(action="downloaded", object_id=str(copy.pk)).get()
+    assert entry.actor is None
+    assert entry.detail == {"via": "link", "pack": pack.pk, "number": 1}
+
+
+def test_the_register_lists_downloads_and_a_revoked_link_answers_404(
+    login, team, django_capture_on_commit_callbacks
+):
+    pack, facilitator = released(login, team, django_capture_on_commit_callbacks)
+    client = Client()  # the official: no account
+    token = link_in(mail.outbox[0])
+    copy = pack.copies.get()
+    download = client.get(reverse("pack_link_download", args=[token]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    page = facilitator.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+    assert "the recipient&#x27;s link" in page
+
+    facilitator.post(packs_url(team, "copy_link_revoke", pack.pk, copy.pk))
+    copy.refresh_from_db()
+    assert copy.link_nonce == ""
+    assert copy.link_revoked_at is not None
+    assert client.get(reverse("pack_link", args=[token])).status_code == 404
+    assert client.get(reverse("pack_link_download", args=[token])).status_code == 404
+
+    # A new link works; the revoked one stays dead.
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator.post(packs_url(team, "copy_link_issue", pack.pk, copy.pk))
+    new_token = link_in(mail.outbox[-1])
+    assert new_token != token
+    assert client.get(reverse("pack_link", args=[new_token])).status_code == 200
+    assert client.get(reverse("pack_link", args=[token])).status_code == 404
+
+
+def test_expired_tampered_and_unreleased_links_answer_404(
+    login, team, django_capture_on_commit_callbacks
+):
+    pack, _ = released(login, team, django_capture_on_commit_callbacks)
+    client = Client()
+    token = link_in(mail.outbox[0])
+    copy = pack.copies.get()
+    assert client.get(reverse("pack_link", args=[token[:-2] + "xx"])).status_code == 404
+    assert client.get(reverse("pack_link", args=["not-a-token"])).status_code == 404
+
+    BriefingPackCopy.objects.filter(pk=copy.pk).update(
+        link_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(reverse("pack_link", args=[token])).status_code == 404
+
+    BriefingPackCopy.objects.filter(pk=copy.pk).update(
+        link_expires_at=timezone.now() + timedelta(days=1)
+    )
+    BriefingPack.objects.filter(pk=pack.pk).update(released_at=None)
+    assert client.get(reverse("pack_link", args=[token])).status_code == 404
+
+
+def test_a_name_next_to_chatham_house_material_holds_the_pack_until_reviewed(
+    login, team, django_capture_on_commit_callbacks
+):
+    person = team["other_side"].person
+    outcome_create(
+        session=team["round_1"],
+        kind=Outcome.Kind.PROPOSAL,
+        attribution=Outcome.Attribution.CHATHAM_HOUSE,
+        summary=f"As {person.full_name} put it, the dam needs a joint operator.",
+        level=level("Public"),
+    )
+    convenor = login(team["convenor"])
+    request_pack(convenor, team, django_capture_on_commit_callbacks, Amal="Programme")
+    pack = BriefingPack.objects.get()
+    assert pack.guard == BriefingPack.Guard.HELD
+    assert pack.copies.get().guard_findings == [
+        {"outcome": Outcome.objects.get(kind="proposal").pk, "person": person.pk}
+    ]
+
+    facilitator = login(team["facilitator"])
+    page = facilitator.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+    assert "Held by the attribution guard" in page
+    assert person.full_name in page
+    facilitator.post(packs_url(team, "pack_release", pack.pk))
+    pack.refresh_from_db()
+    assert pack.released_at is None
+    assert mail.outbox == []
+
+    facilitator.post(packs_url(team, "pack_review", pack.pk), {"reason": ""})
+    pack.refresh_from_db()
+    assert pack.guard == BriefingPack.Guard.HELD
+    facilitator.post(packs_url(team, "pack_review", pack.pk), {"reason": "Agreed on the record."})
+    pack.refresh_from_db()
+    assert pack.guard == BriefingPack.Guard.REVIEWED
+    assert pack.review_reason == "Agreed on the record."
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator.post(packs_url(team, "pack_release", pack.pk))
+    pack.refresh_from_db()
+    assert pack.released_at is not None
+    assert len(mail.outbox) == 1
+
+
+def test_guard_sees_through_case_zero_width_characters_and_affiliations(team):
+    person = team["participant"].person
+    person.affiliation = "Delta Water Institute"
+    person.save()
+    pack_contents = briefing.pack_contents
+    for text, found in [
+        (f"{person.full_name.upper()} proposed it", True),
+        (f"{person.full_name[:2]}\u200b{person.full_name[2:]} proposed it", True),
+        ("someone at the delta water institute", True),
+        ("a water institute somewhere", False),
+    ]:
+        Outcome.objects.all().delete()
+        outcome_create(
+            session=team["round_1"],
+            kind=Outcome.Kind.IDEA,
+            attribution=Outcome.Attribution.CHATHAM_HOUSE,
+            summary=text,
+            level=level("Public"),
+        )
+        pack = BriefingPack.objects.create(dialogue=team["dialogue"])
+        contents = pack_contents(pack=pack, clearance=level("Public"))
+        names = briefing.member_names_of(dialogue_id=team["dialogue"].pk)
+        findings = briefing.attribution_findings(contents, names)
+        assert bool(findings) is found, text
+        assert all(f["person"] == person.pk for f in findings)
+
+
+def test_a_failed_render_shows_its_reason_and_retry_renders_it(
+    login, team, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(copy):
+        raise RuntimeError("Ministry secret text must not reach the reason")
+
+    monkeypatch.setattr(briefing, "render_copy_pdf", broken)
+    client = login(team["convenor"])
+    request_pack(client, team, django_capture_on_commit_callbacks, Amal="Programme")
+    pack = BriefingPack.objects.get()
+    copy = pack.copies.get()
+    assert copy.state == "failed"
+    assert copy.failure_reason == (
+        "The PDF could not be rendered (RuntimeError). Retry; if it fails again, tell your "
+        "administrator (the log names this copy's id)."
+    )
+    page = client.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+    assert "Retry the failed copies" in page
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(packs_url(team, "pack_render_again", pack.pk), {"failed_only": "1"})
+    copy.refresh_from_db()
+    assert copy.state == "ready"
+    assert copy.attempts == 1
+    assert copy.failure_reason == ""
+
+
+def test_the_facilitators_download_is_audited(login, team, django_capture_on_commit_callbacks):
+    client = login(team["convenor"])
+    request_pack(client, team, django_capture_on_commit_callbacks, Amal="Programme")
+    pack = BriefingPack.objects.get()
+    copy = pack.copies.get()
+    response = client.get(packs_url(team, "copy_download", pack.pk, copy.pk))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    entry = AuditEntry.objects.get(action="downloaded", object_id=str(copy.pk))
+    assert entry.actor == team["convenor"].person.user
+    assert entry.detail["via"] == "convening_team"
+    # Another dialogue's convening team cannot reach it, even by guessing ids.
+    outsider = member_with_account(
+        dialogue=team["elsewhere"], role=Membership.Role.CONVENOR, clearance="Restricted"
+    )
+    other = login(outsider)
+    assert other.get(packs_url(team, "copy_download", pack.pk, copy.pk)).status_code == 404
+    assert other.get(packs_url(team, "pack_detail", pack.pk)).status_code == 404
+
+
+def test_user_markup_is_printed_as_text_and_fetches_nothing(team, monkeypatch):
+    from dialogues import pdf
+
+    outcome_create(
+        session=team["round_1"],
+        kind=Outcome.Kind.IDEA,
+        attribution=Outcome.Attribution.ON_RECORD,
+        summary='<img src="file:///etc/passwd"> <img src="https://tracker.example/p.png">',
+        level=level("Public"),
+    )
+    convenor = team["convenor"]
+    pack = briefing.pack_request(
+        dialogue=team["dialogue"],
+        viewer=viewer_for_user(convenor.person.user),
+        requested_by=convenor.person.user,
+        recipients=[briefing.Recipient(name="A", email="a@x.example", clearance=level("Public"))],
+        note='<link rel="stylesheet" href="http://evil.example/x.css"> data:text/html,hi',
+    )
+    logs = []
+    original = pdf.render_pdf
+
+    def spy(html, *, log=None):
+        logs.append(log)
+        return original(html, log=log)
+
+    monkeypatch.setattr(pdf, "render_pdf", spy)
+    copy = pack.copies.get()
+    assert briefing.copy_render(copy_id=copy.pk) == "ready"
+    [log] = logs
+    assert log.refused == []
+    assert sorted(log.answered) == [
+        pdf.static_url("css/briefing_pdf.css"),
+        pdf.static_url("img/trackii-mark.svg"),
+    ]
+    copy.refresh_from_db()
+    with copy.file.open("rb") as handle:
+        text = "\n".join(p.extract_text() for p in PdfReader(handle).pages)
+    assert '<img src="file:///etc/passwd">' in text
+    assert "https://tracker.example/p.png" in text
+    assert "http://evil.example/x.css" in text
+    assert "root:x:" not in text
+
+
+# -- notes and outcomes --------------------------------------------------------------------------
+
+
+def session_url(world, name="session_detail", *args):
+    return reverse(f"dialogues:{name}", args=[world["dialogue"].pk, world["round_1"].pk, *args])
+
+
+def test_a_rapporteur_records_an_outcome_and_only_recorders_see_who_said_it(login, world):
+    rapporteur = login(world["rapporteur"])
+    speaker = world["participant"].person
+    response = rapporteur.post(
+        session_url(world, "outcome_create"),
+        {
+            "kind": "convergence",
+            "attribution": "chatham_house",
+            "summary": "Both sides accept a phased return.",
+            "record": "SENTINEL-WORDS-M5 said it first.",
+            "speakers": [speaker.pk],
+            "level": level("Public").pk,
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert outcome.created_by == world["rapporteur"].person.user
+    assert list(outcome.speakers.all()) == [speaker]
+
+    recorder_page = rapporteur.get(session_url(world)).content.decode()
+    assert "SENTINEL-WORDS-M5" in recorder_page
+    participant_page = login(world["participant"]).get(session_url(world)).content.decode()
+    assert "Both sides accept a phased return." in participant_page
+    assert "SENTINEL-WORDS-M5" not in participant_page
+    assert "Record an outcome" not in participant_page
+
+
+def test_members_cannot_write_outcomes_and_a_level_below_the_session_is_refused(login, world):
+    participant = login(world["participant"])
+    assert participant.get(session_url(world, "outcome_create")).status_code == 404
+    pre_url = reverse("dialogues:outcome_create", args=[world["dialogue"].pk, world["pre"].pk])
+    response = login(world["convenor"]).post(
+        pre_url,
+        {
+            "kind": "idea",
+            "attribution": "chatham_house",
+            "summary": "x",
+            "level": level("Public").pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Outcome.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_queries, size):
+    convenor = team["convenor"]
+    viewer = viewer_for_user(convenor.person.user)
+    for _ in range(size):
+        briefing.pack_request(
+            dialogue=team["dialogue"],
+            viewer=viewer,
+            requested_by=convenor.person.user,
+            recipients=[
+                briefing.Recipient(name=f"R{n}", email=f"r{n}@x.example", clearance=level("Public"))
+                for n in range(size)
+            ],
+        )
+    client = login(convenor)
+    pack = BriefingPack.objects.first()
+    with django_assert_num_queries(9):
+        assert client.get(packs_url(team)).status_code == 200
+    with django_assert_num_queries(11):
+        assert client.get(packs_url(team, "pack_detail", pack.pk)).status_code == 200
