@@ -23,5 +23,6 @@ urlpatterns = [
     path("invitations/", include("participants.urls_invitations")),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls_profile")),
+    path("staff/", include("trackii.ops.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "trackii.audit",
+    "trackii.ops",
     "participants",
     "dialogues",
 ]
