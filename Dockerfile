@@ -14,9 +14,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Latin, CJK and other scripts in agendas and briefing packs, and the PostgreSQL client for
 # backups. fontconfig is listed explicitly (it is only a recommendation of the libraries) so that
 # fc-cache builds the system font cache now instead of every process scanning the fonts at start.
-# Note: bookworm's postgresql-client is version 15; pg_dump 15 refuses to dump a 16 server, so
-# back up with the server's own tools (docker compose exec postgres pg_dump ...) until a 16 client
-# is installed here.
+# `manage.py backup` runs pg_dump, which refuses a server newer than itself: bookworm's client is
+# 15, so compose runs PostgreSQL 15 (docker-compose.yml). Keep the two major versions in step.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -71,4 +70,4 @@ RUN SECRET_KEY=build-time-collectstatic-only-not-a-secret-0123456789abcdefg \
 
 EXPOSE 8000
 
-CMD ["gunicorn", "trackii.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips=*"]
+CMD ["gunicorn", "trackii.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips=*"]

@@ -13,6 +13,7 @@ help:
 	@echo "make test   lint and run the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
 	@echo "make lint   ruff check and format check;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
+	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -61,3 +62,19 @@ bench: install
 
 bench-briefing: install
 	$(BIN)/python bench/briefing.py
+
+.PHONY: loadtest
+# Not part of `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL) and a database of
+# its own: it seeds the scaled demo organisation into it, then measures (loadtest/run.sh).
+loadtest: install
+	BIN=$(BIN) bash loadtest/run.sh
+
+.PHONY: backup restore
+# One encrypted archive of the database (DATABASE_URL) and the private files; BACKUP_KEY must be
+# set (docs/operations.md). make backup [BACKUP_DIR=dir];  make restore ARCHIVE=path [FORCE=1]
+backup: install
+	$(MANAGE) backup $(if $(BACKUP_DIR),--output-dir "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/trackii-<UTC timestamp>.tar.enc [FORCE=1]" >&2; exit 2; }
+	$(MANAGE) restore "$(ARCHIVE)" $(if $(filter 1 yes true,$(FORCE)),--force)

@@ -9,11 +9,13 @@ nothing but an allow-list of our own static files.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from . import selectors
-from .confidentiality import Viewer, outbound_title
+from .confidentiality import Viewer, may_leave, outbound_title
 from .models import Session
 from .pdf import RefusedFetch, render_pdf, static_url, url_fetcher
 
@@ -28,6 +30,18 @@ def reader_name(user) -> str:
     """The name printed on every page: the person's full name, or the account's e-mail."""
     person = getattr(user, "person", None)
     return (person.full_name if person is not None else "") or user.email
+
+
+def document_filename(document) -> str:
+    """A paper's download name: its original name if the paper (and its session and agenda
+    item) may leave Trackii, otherwise the dialogue's cover name and the paper's id: a file name
+    travels with the file, into folders, mail and search indexes."""
+    path = (document.session, document.agenda_item, document)
+    if may_leave(document.dialogue, *path):
+        return document.original_name
+    suffix = Path(document.original_name).suffix[:10]
+    slug = slugify(document.dialogue.cover_name, allow_unicode=True) or "paper"
+    return f"{slug}-paper-{document.pk}{suffix}"
 
 
 def agenda_pdf_filename(session: Session) -> str:

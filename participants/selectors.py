@@ -1,5 +1,6 @@
 """Reads of people and memberships that other code reuses."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -115,11 +116,14 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
 
 # A feed address's secret is token_urlsafe(32): anything much shorter is not one of ours.
 MIN_CALENDAR_SECRET_LENGTH = 32
+_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def account_by_calendar_secret(secret: str):
     """The active account whose calendar feed this secret opens, or None."""
-    if len(secret) < MIN_CALENDAR_SECRET_LENGTH:
+    # Secrets are URL-safe base64 (secrets.token_urlsafe); anything else cannot match, and a NUL
+    # byte in the address would make PostgreSQL refuse the query (a server error, not a 404).
+    if len(secret) < MIN_CALENDAR_SECRET_LENGTH or not _URLSAFE.fullmatch(secret):
         return None
     return User.objects.filter(calendar_secret=secret, is_active=True).first()
 

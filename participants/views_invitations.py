@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms_invitations import InvitationCodeForm, InvitationPasswordForm
@@ -39,6 +40,7 @@ def _password_form(invitation: Invitation, data=None) -> InvitationPasswordForm:
     return InvitationPasswordForm(User(email=invitation.email), data)
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def invitation_page(request, token: str):
     try:

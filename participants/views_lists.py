@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import DesignationAlias, DesignationEntry, DesignationList
@@ -107,6 +108,7 @@ def _staff_only(request) -> None:
         raise Http404
 
 
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @login_required
 def designation_lists(request):

@@ -1,17 +1,15 @@
 """The vetting pages, for the organisation's admins (staff) only: everyone else gets 404, as if
 vetting did not exist. Facilitators see only the resulting state on their roster."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trackii.audit.services import Action, audit_record
+from trackii.decorators import staff_only
 from trackii.forms import add_service_error
 
 from .forms_vetting import CaseDecisionForm, MatchDecisionForm, NameCheckForm
@@ -20,18 +18,8 @@ from .screening.matching import NomineeFacts
 from .screening.runner import screen_facts
 from .services import vetting
 
-
-def admins_only(view):
-    """Vetting exists only for admins: anyone else is answered 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Vetting exists only for admins: anyone else is answered 404.
+admins_only = staff_only
 
 
 @admins_only
@@ -108,6 +96,7 @@ def case_detail(request, case_id: int):
     return _case_page(request, case)
 
 
+@sensitive_post_parameters()
 @admins_only
 @require_POST
 def match_decide(request, case_id: int, match_id: int):
@@ -130,6 +119,7 @@ def match_decide(request, case_id: int, match_id: int):
     return _case_page(request, case, match_forms={match.pk: form}, status=400)
 
 
+@sensitive_post_parameters()
 @admins_only
 @require_POST
 def case_decide(request, case_id: int):

@@ -1,6 +1,7 @@
 """Settings: production refuses to start without its secrets and passes ``check --deploy``; CI
 runs the suite on PostgreSQL."""
 
+import json
 import os
 import subprocess
 import sys
@@ -55,12 +56,72 @@ def test_check_deploy_reports_nothing_with_the_documented_variables():
         (["REDIS_URL"], {}, "REDIS_URL must name the Redis server"),
         (["ALLOWED_HOSTS"], {}, "Set the ALLOWED_HOSTS environment variable"),
         ([], {"DEBUG": "true"}, "DEBUG must be off in production"),
+        ([], {"TRACKII_REQUIRE_MFA": "false"}, "TRACKII_REQUIRE_MFA cannot be switched off"),
     ],
 )
 def test_production_refuses_to_start_without_its_configuration(drop, overrides, message):
     result = manage("check", drop=drop, **overrides)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+PRODUCTION_FACTS = """
+import json
+from allauth.account import app_settings as account
+from django.conf import settings as s
+print(json.dumps({
+    "mfa": s.TRACKII_REQUIRE_MFA,
+    "cache": s.CACHES["default"]["BACKEND"],
+    "login_failed": account.RATE_LIMITS["login_failed"],
+    "login": account.RATE_LIMITS["login"],
+    "reset_password": account.RATE_LIMITS["reset_password"],
+    "idle": s.SESSION_IDLE_TIMEOUT,
+    "lifetime": s.SESSION_ABSOLUTE_LIFETIME,
+    "middleware": s.MIDDLEWARE,
+    "hsts": [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_SSL_REDIRECT],
+    "cookies": [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY],
+    "headers": [s.X_FRAME_OPTIONS, s.SECURE_CONTENT_TYPE_NOSNIFF, s.SECURE_REFERRER_POLICY,
+                s.SECURE_CROSS_ORIGIN_OPENER_POLICY],
+    "csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "reports": [s.DEFAULT_EXCEPTION_REPORTER, s.DEFAULT_EXCEPTION_REPORTER_FILTER],
+    "task_results": [s.CELERY_TASK_IGNORE_RESULT, s.CELERY_RESULT_BACKEND],
+}))
+"""
+
+
+def test_production_requires_mfa_counts_sign_ins_in_redis_and_limits_sessions():
+    result = manage("shell", "--no-imports", "-c", PRODUCTION_FACTS)
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert facts["mfa"] is True
+    assert facts["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert facts["login_failed"] == "10/m/ip,5/5m/key"
+    assert facts["login"] == "30/m/ip"
+    assert facts["reset_password"] == "20/m/ip,5/m/key"
+    assert (facts["idle"], facts["lifetime"]) == (30 * 60, 8 * 60 * 60)
+    # Sessions are known, then timed out (or their activity recorded), then held to the MFA rule.
+    in_order = [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "allauth.account.middleware.AccountMiddleware",
+        "trackii.middleware.SessionTimeoutMiddleware",
+        "participants.middleware.RequireMFAMiddleware",
+    ]
+    assert sorted(in_order, key=facts["middleware"].index) == in_order
+    # Replaced by the one above, which records activity once a minute, not on every request.
+    assert "allauth.usersessions.middleware.UserSessionsMiddleware" not in facts["middleware"]
+    assert "csp.middleware.CSPMiddleware" in facts["middleware"]
+    assert facts["hsts"] == [31536000, True, True]
+    assert facts["cookies"] == [True, True, True]
+    assert facts["headers"] == ["DENY", True, "same-origin", "same-origin"]
+    assert all("unsafe" not in " ".join(v) for v in facts["csp"].values())
+    assert facts["csp"]["frame-ancestors"] == ["'none'"]
+    assert facts["reports"] == [
+        "trackii.reporting.ConfidentialExceptionReporter",
+        "trackii.reporting.ConfidentialExceptionReporterFilter",
+    ]
+    assert facts["task_results"] == [True, None]
 
 
 def test_wsgi_and_celery_never_default_to_development_settings():

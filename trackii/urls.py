@@ -1,5 +1,6 @@
 """Top-level URLs. Dialogue content lives under /dialogues/; accounts are allauth's."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,6 +10,9 @@ from dialogues.views import calendar as calendar_views
 
 admin.site.site_header = "Trackii administration"
 admin.site.site_title = "Trackii"
+# The admin signs in through allauth, with its rate limits and second factor, never through a
+# password-only form of its own; signed-in accounts that are not staff are refused.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", dialogue_views.home, name="home"),

@@ -3,6 +3,7 @@
 from django import forms
 
 from participants.models import Person
+from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import ConfidentialityLevel, Outcome, Session
@@ -28,14 +29,14 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=Outcome._meta.get_field("record").help_text,
     )
-    speakers = forms.ModelMultipleChoiceField(
+    speakers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Named in a briefing pack only when the outcome is on the record.",
     )
     level = LevelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
-    readers = forms.ModelMultipleChoiceField(
+    readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -72,7 +73,7 @@ def outcome_initial(outcome: Outcome) -> dict:
 
 
 class PackRequestForm(forms.Form):
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = ModelMultipleChoiceField(
         queryset=Session.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -106,8 +107,15 @@ class RecipientForm(forms.Form):
         self.fields["clearance"].queryset = ConfidentialityLevel.objects.filter(rank__lte=max_rank)
 
 
+# absolute_max: a posted TOTAL_FORMS of a million builds 25 forms, not Django's default of 1,025.
 RecipientFormSet = forms.formset_factory(
-    RecipientForm, extra=2, min_num=1, validate_min=True, max_num=25, validate_max=True
+    RecipientForm,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=25,
+    validate_max=True,
+    absolute_max=25,
 )
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from participants.models import Person
 from participants.selectors import roster_of
+from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import ConfidentialityLevel, Dialogue, Document
@@ -17,7 +18,7 @@ class DocumentForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.OTHER)
     level = forms.ModelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
-    readers = forms.ModelMultipleChoiceField(
+    readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

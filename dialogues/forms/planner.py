@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from participants.models import Membership, Person
+from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import AgendaItem, ConfidentialityLevel, Session, Side
@@ -37,12 +38,25 @@ def wall_clock(value: datetime | None, zone: str) -> datetime | None:
     )
 
 
+# Far enough from datetime's own limits (years 1 and 9999) that no time zone shift, on saving in
+# UTC or on showing in a reader's zone, can overflow it.
+YEARS = range(1900, 3000)
+OUT_OF_RANGE = "Enter a date between the years 1900 and 2999."
+
+
+def check_years(form: forms.Form, data: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = data.get(name)
+        if value is not None and value.year not in YEARS:
+            form.add_error(name, OUT_OF_RANGE)
+
+
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ConfidentialityLevel) -> str:
         return f"{obj.name}: {obj.get_audience_display().lower()}"
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Membership) -> str:
         side = f", {obj.side.name}" if obj.side_id else ""
         return f"{obj.person.full_name} ({obj.get_role_display().lower()}{side})"
@@ -68,13 +82,13 @@ class SessionForm(forms.Form):
         empty_label=None,
         help_text="Who may know that this session takes place at all.",
     )
-    readers = forms.ModelMultipleChoiceField(
+    readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Named readers: they alone see it when its level is for named people.",
     )
-    attending_sides = forms.ModelMultipleChoiceField(
+    attending_sides = ModelMultipleChoiceField(
         queryset=Side.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -102,6 +116,7 @@ class SessionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_years(self, data, ("start", "end"))
         zone = data.get("time_zone")
         if zone:
             data["start"] = in_zone(data.get("start"), zone)
@@ -128,7 +143,7 @@ class AgendaItemForm(forms.Form):
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
     moderator = ModeratorChoiceField(queryset=Membership.objects.none(), required=False)
     level = LevelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
-    readers = forms.ModelMultipleChoiceField(
+    readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -154,6 +169,7 @@ class AgendaItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_years(self, data, ("start", "end"))
         zone = self.session.time_zone
         data["start"] = in_zone(data.get("start"), zone)
         data["end"] = in_zone(data.get("end"), zone)

@@ -4,6 +4,7 @@ so that validating one never alters the record the service compares against."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -34,8 +35,15 @@ class DialogueForm(forms.ModelForm):
         self.fields["outbound_level"].empty_label = "The lowest level (Public)"
 
     def clean_cover_name(self) -> str:
+        name = self.cleaned_data["cover_name"].strip()
+        # It goes into e-mail subjects, where a line break would start another header (Django
+        # refuses to send such a subject at all), and into calendars and file names.
+        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+            raise ValidationError(
+                "The cover name is one line of text: no line breaks or control characters."
+            )
         # Something must stand in for titles that may not leave Trackii.
-        return self.cleaned_data["cover_name"].strip() or "Meetings"
+        return name or "Meetings"
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in DIALOGUE_FIELDS}

@@ -28,6 +28,15 @@ def home(request):
     return render(request, "dialogues/home.html", context)
 
 
+def _posted_version(value: str | None) -> int:
+    """The version the page showed; anything but a number counts as none (0), which the service
+    refuses as "the ground rules changed"."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def ground_rules(request, dialogue_id: int):
@@ -42,7 +51,7 @@ def ground_rules(request, dialogue_id: int):
         try:
             ground_rules_accept(
                 membership=membership,
-                version=int(request.POST.get("version") or 0),
+                version=_posted_version(request.POST.get("version")),
                 text=dialogue.ground_rules,
             )
         except ValidationError as refused:

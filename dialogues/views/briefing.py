@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.audit.services import Action, audit_record
@@ -48,6 +49,7 @@ def pack_list(request, dialogue_id: int):
     return render(request, "dialogues/pack_list.html", context)
 
 
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def pack_request(request, dialogue_id: int):

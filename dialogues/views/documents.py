@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from trackii.audit.services import Action, audit_record
 
-from .. import selectors
+from .. import exporters, selectors
 from ..confidentiality import floor_level, viewer_of, visible
 from ..forms import add_service_error
 from ..forms.documents import DocumentForm, DocumentPlaceForm
@@ -104,19 +104,20 @@ def document_upload(request, dialogue_id: int):
 def document_download(request, dialogue_id: int, document_id: int):
     viewer = viewer_of(request)
     documents = Document.objects.filter(dialogue_id=dialogue_id).select_related(
-        "level", "session__level", "agenda_item__level"
+        "level", "session__level", "agenda_item__level", "dialogue__outbound_level"
     )
     try:
         document = visible(viewer, documents).get(pk=document_id)
     except Document.DoesNotExist:
         raise Http404 from None
 
+    filename = exporters.document_filename(document)
     prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
     if prefix:
         # nginx streams the file from an internal location, after the checks above.
         response = HttpResponse(content_type=document.content_type)
         response["X-Accel-Redirect"] = f"{prefix}{quote(document.file.name)}"
-        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
         try:
             stream = document.file.open("rb")
@@ -125,7 +126,7 @@ def document_download(request, dialogue_id: int, document_id: int):
         response = FileResponse(
             stream,
             as_attachment=True,
-            filename=document.original_name,
+            filename=filename,
             content_type=document.content_type,
         )
     response["X-Content-Type-Options"] = "nosniff"

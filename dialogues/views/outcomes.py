@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.selectors import roster_of
@@ -32,6 +33,7 @@ def _back(session) -> str:
     return reverse("dialogues:session_detail", args=[session.dialogue_id, session.pk]) + "#outcomes"
 
 
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_create(request, dialogue_id: int, session_id: int):
@@ -56,6 +58,7 @@ def outcome_create(request, dialogue_id: int, session_id: int):
     return render(request, "dialogues/outcome_form.html", context)
 
 
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request, dialogue_id: int, session_id: int, outcome_id: int):

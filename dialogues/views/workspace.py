@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from participants.selectors import latest_invitations, roster_of
@@ -172,6 +173,7 @@ def sides_edit(request, dialogue_id: int):
 # -- the roster -----------------------------------------------------------------------------------
 
 
+@sensitive_post_parameters()
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request, dialogue_id: int):

@@ -15,13 +15,17 @@ CALENDAR_SECRET_BYTES = 32
 
 
 @transaction.atomic
-def calendar_secret_regenerate(*, user: User) -> str:
+def calendar_secret_regenerate(*, user: User, by: User | None = None) -> str:
     """Give the account a new calendar secret; the address built on the old one stops working.
-    The audit trail records that it changed, never the secret itself."""
+    The audit trail records that it changed (by the account itself, or by ``by``: an admin's
+    lockdown), never the secret itself."""
     user.calendar_secret = secrets.token_urlsafe(CALENDAR_SECRET_BYTES)
     user.save(update_fields=["calendar_secret"])
     audit_record(
-        action=Action.CHANGED, obj=user, actor=user, detail={"calendar_secret": "regenerated"}
+        action=Action.CHANGED,
+        obj=user,
+        actor=by or user,
+        detail={"calendar_secret": "regenerated"},
     )
     return user.calendar_secret
 

@@ -475,6 +475,9 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
         )
     client = login(convenor)
     pack = BriefingPack.objects.first()
+    # Warm up (per-process caches such as content types), then count.
+    client.get(packs_url(team))
+    client.get(packs_url(team, "pack_detail", pack.pk))
     with django_assert_num_queries(9):
         assert client.get(packs_url(team)).status_code == 200
     with django_assert_num_queries(11):

@@ -726,7 +726,14 @@ def test_paper_in_a_draft_session_is_for_the_convening_team_only(login, world):
     assert fetch(login(world["convenor"]), document) == (200, PDF)
 
 
+def allow_out(world, name="Restricted"):
+    """Let material up to ``name`` leave Trackii, so papers keep their own file names."""
+    world["dialogue"].outbound_level = level(name)
+    world["dialogue"].save()
+
+
 def test_download_response_headers(login, world):
+    allow_out(world)
     document = services.document_upload(
         dialogue=world["dialogue"],
         uploaded_by=world["convenor"].person.user,
@@ -747,6 +754,7 @@ def test_download_response_headers(login, world):
 
 
 def test_download_filename_outside_ascii(login, world):
+    allow_out(world)
     document = services.document_upload(
         dialogue=world["dialogue"],
         uploaded_by=world["convenor"].person.user,
@@ -763,6 +771,7 @@ def test_download_filename_outside_ascii(login, world):
 
 def test_x_accel_mode_hands_the_transfer_to_the_web_server(login, world, settings):
     settings.PRIVATE_STORAGE_X_ACCEL_PREFIX = "/_private/"
+    allow_out(world)
     document = paper(world, "Background", "Participants", name="Background paper.pdf")
     response = login(world["participant"]).get(download_url(document))
     assert response.status_code == 200
@@ -935,3 +944,19 @@ def test_convenor_session_page_with_papers_query_count_does_not_grow(
     with django_assert_num_queries(12):
         response = client.get(session_url(session))
     assert len(response.context["documents"]) == size
+
+
+def test_a_paper_above_the_outbound_level_downloads_under_the_cover_name(login, world):
+    world["dialogue"].cover_name = "Lakeside meetings"
+    world["dialogue"].save()  # outbound level: the lowest (Public)
+    above = paper(world, "Osterlan red lines", "Programme", name="Osterlan red lines.pdf")
+    public = paper(world, "Agenda note", "Public", name="Agenda note.pdf")
+    client = login(world["participant"])
+    response = client.get(download_url(above))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="lakeside-meetings-paper-{above.pk}.pdf"'
+    )
+    assert b"".join(response.streaming_content) == PDF
+    response = client.get(download_url(public))
+    assert response["Content-Disposition"] == 'attachment; filename="Agenda note.pdf"'
+    assert b"".join(response.streaming_content) == PDF

@@ -19,6 +19,7 @@ vetting_patterns = [
 urlpatterns = [
     path("", dialogue_views.home, name="home"),
     path("vetting/", include((vetting_patterns, "vetting"))),
+    path("staff/", include("trackii.ops.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.urls_profile")),
 ]

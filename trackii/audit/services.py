@@ -12,7 +12,8 @@ from .models import AuditEntry
 Action = AuditEntry.Action
 
 
-def _client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the trail records it."""
     # Behind our nginx, REMOTE_ADDR is the proxy, and a header set by nginx names the client.
     header = settings.TRACKII_CLIENT_IP_META
     return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR") or None
@@ -39,7 +40,7 @@ def audit_record(
         detail=detail or {},
     )
     if request is not None:
-        entry.ip_address = _client_ip(request)
+        entry.ip_address = client_ip(request)
         entry.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
     entry.save()
     return entry

@@ -27,8 +27,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "csp",
+    "auditlog",
+    # The sign-in clock of trackii.middleware (trackii.apps).
+    "trackii",
     "trackii.audit",
     "trackii.ops",
     "participants",
@@ -42,11 +46,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Model change history (django-auditlog) names the signed-in account as the actor.
+    "trackii.audit.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session lifetimes (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_LIFETIME); keeps
+    # each user's list of signed-in browsers current (/accounts/sessions/) in place of allauth's
+    # UserSessionsMiddleware, which writes on every request.
+    "trackii.middleware.SessionTimeoutMiddleware",
     "participants.middleware.RequireMFAMiddleware",
 ]
 
@@ -190,6 +200,14 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A sign-in ends after this long without a request, and this long after it began whatever the
+# activity (trackii.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
+# Everyone can see where they are signed in and end the other sessions (allauth.usersessions);
+# the last request's time and address, recorded at most once a minute by the middleware above,
+# tell a stolen session from one's own. (allauth's own middleware is not installed.)
+USERSESSIONS_TRACK_ACTIVITY = True
 
 # Content-Security-Policy: our own origin only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -207,13 +225,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs and error reports carry ids, never names, venues, titles or the secrets of links
+# (trackii.reporting).
+DEFAULT_EXCEPTION_REPORTER = "trackii.reporting.ConfidentialExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "trackii.reporting.ConfidentialExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "trackii.reporting.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        },
+        # Error reports by e-mail to ADMINS, if any are set (none by default).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Replaces Django's own handlers for its logger (their console would print each line
+        # twice, unfiltered); its records reach the root console by propagation.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise; failures are still logged.
         "celery.app.trace": {"level": "WARNING"},

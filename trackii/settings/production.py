@@ -28,7 +28,16 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Facilitators and admins hold who met whom: in production they cannot go without a second factor.
 TRACKII_REQUIRE_MFA = env.bool("TRACKII_REQUIRE_MFA", default=True)
+if not TRACKII_REQUIRE_MFA:
+    raise ImproperlyConfigured(
+        "TRACKII_REQUIRE_MFA cannot be switched off in production: facilitators and admins "
+        "must use a second factor."
+    )
+# Sign-in attempts are counted in Redis (CACHES above), across every worker.
+if not ACCOUNT_RATE_LIMITS:  # noqa: F405
+    raise ImproperlyConfigured("ACCOUNT_RATE_LIMITS must not be disabled in production.")
 # nginx always overwrites X-Real-IP with the client's address: rate limits and the audit trail
 # count the client, not the proxy.
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="X-Real-IP")

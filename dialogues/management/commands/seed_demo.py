@@ -1,6 +1,7 @@
 """Create the demo organisation: an invented conflict, invented places and people, and the five
 demo accounts. Idempotent: what exists already is left as it is, so a rerun changes nothing."""
 
+import argparse
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 
 from dialogues import services
 from dialogues.confidentiality import viewer_for_user
+from dialogues.demo_scale import participant_email, scale_build
 from dialogues.models import (
     AgendaItem,
     BriefingPack,
@@ -622,6 +624,16 @@ DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
 class Command(BaseCommand):
     help = "Create the demo organisation and accounts (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="Also build a large organisation for the load test (dialogues.demo_scale): "
+            "50 dialogues, 2,000 people, 500 sessions, 10,000 agenda items, 2,000 papers.",
+        )
+        # The tests build a small version of it.
+        parser.add_argument("--scale-factor", type=float, default=1.0, help=argparse.SUPPRESS)
+
     def handle(self, *args, **options):
         with transaction.atomic():
             self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
@@ -631,6 +643,14 @@ class Command(BaseCommand):
             self._salt_river(accounts)
             self._coastal_fisheries(accounts)
             self._briefing(accounts)
+        if options["scale"]:
+            scale_build(
+                password=DEMO_PASSWORD,
+                decided_by=self.admin,
+                factor=options["scale_factor"],
+                say=self.stdout.write,
+            )
+            self.stdout.write(f"Scaled participants sign in as {participant_email(1)}, -0002...")
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo accounts:"))
         for email, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<32} {what}")

@@ -1,0 +1,1451 @@
+"""The access matrix: every URL pattern, every role, objects at every level.
+
+A ``Route`` names what it requests and builds its ``Target`` s from the world: each target is a
+URL (with a method, headers, form data) and, for every role, the answer the rules call for (200,
+302 to the login page, 404, and 403, 405 or 410 only where that is the designed answer), or
+``None`` where the request would do for real what the role may do (a destructive POST that the
+matrix only checks is refused to everyone else).
+
+``run_matrix`` makes every request, each in a savepoint rolled back at once (no cell sees another's
+writes), and reports every difference: a wrong status, a sentinel the reader may not read in a
+body, a PDF or a feed, something above the outbound level in a file name, a feed or a PDF's
+metadata, a missing positive control. ``placed_patterns`` says which URL patterns the targets
+reach (resolved, not declared), so that a pattern nobody placed fails the suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from . import world as W
+from .world import (
+    COPY_SPECS,
+    DIALOGUE_SPECS,
+    DOCUMENT_SPECS,
+    ITEM_SPECS,
+    OUTCOME_SPECS,
+    PERSONS,
+    ROLES,
+    SESSION_SPECS,
+    Reader,
+    World,
+    readable,
+    reader_of_copy,
+    reader_of_role,
+    sentinels_in,
+)
+
+SIGNED_OUT = ("anonymous", "official")
+
+
+# -- expectations ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    login: bool = False  # a redirect to a login page
+    location: str | None = None  # a redirect to exactly this path
+    admin_login: bool = False  # the admin's own login page is a login page too
+
+    def describe(self) -> str:
+        if self.login:
+            return "302 to the login page"
+        if self.location is not None:
+            return f"302 to {self.location}"
+        return str(self.status)
+
+
+OK = Expect(200)
+NOT_FOUND = Expect(404)
+LOGIN = Expect(302, login=True)
+ADMIN_LOGIN = Expect(302, login=True, admin_login=True)
+GONE = Expect(410)
+FORBIDDEN = Expect(403)
+NOT_ALLOWED = Expect(405)
+
+
+def redirect(path: str) -> Expect:
+    return Expect(302, location=path)
+
+
+Expectation = Callable[[str], "Expect | None"]
+
+
+def signed_in_gate(allowed: Callable[[Reader], bool], *, run: bool = True) -> Expectation:
+    """A page behind the login: the signed-out are sent to sign in; the signed-in see it if the
+    rules allow, else 404 (existence does not leak). ``run=False``: a destructive request,
+    checked only where it must be refused."""
+
+    def expect(role: str) -> Expect | None:
+        if role in SIGNED_OUT:
+            return LOGIN
+        if allowed(reader_of_role(role)):
+            return OK if run else None
+        return NOT_FOUND
+
+    return expect
+
+
+def everyone(expect: Expect) -> Expectation:
+    return lambda role: expect
+
+
+def staff_only(*, run: bool = True) -> Expectation:
+    """Staff pages: everyone signed in who is not staff gets 404, as if they did not exist."""
+    return signed_in_gate(W.is_staff, run=run)
+
+
+# -- targets and routes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    url: str
+    expect: Expectation
+    method: str = "GET"
+    htmx: bool = False
+    data: dict | None = None
+    # Whoever holds a bearer link (feed secret, pack link, invitation) reads as its owner.
+    reader: Reader | None = None
+    # Positive control: at least one of these (sentinels, or literal text) must appear in a 200.
+    control: Callable[[Reader], Iterable[str]] | tuple[str, ...] = ()
+    body: str = "html"  # html, pdf, ics, file
+    # The roles that knock here. By default all of them, but the official's client is an
+    # anonymous one: without a link it is the anonymous cell, requested once.
+    roles: tuple[str, ...] | None = None
+
+    def roles_to_run(self) -> tuple[str, ...]:
+        if self.roles is not None:
+            return self.roles
+        if self.reader is None:
+            return tuple(r for r in ROLES if r != "official")
+        return ROLES
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str
+    targets: Callable[[World], list[Target]]
+
+
+# -- helpers over the world ----------------------------------------------------------------------
+
+
+def _d(w: World, key: str) -> int:
+    return w.dialogues[key].pk
+
+
+def _session_dialogue(key: str) -> str:
+    return SESSION_SPECS[key].dialogue
+
+
+def _item_session(key: str) -> str:
+    return ITEM_SPECS[key].session
+
+
+def _sees_planned_session(reader: Reader, session: str) -> bool:
+    return W.convenes(reader, _session_dialogue(session)) and W.sees_session(reader, session)
+
+
+def _title(key: str) -> tuple[str, ...]:
+    return (SESSION_SPECS[key].sentinels["title"],)
+
+
+def _member_titles(reader: Reader) -> tuple[str, ...]:
+    return tuple(d.title for d in W.DIALOGUES if W.is_member(reader, d.key))
+
+
+# -- the routes -----------------------------------------------------------------------------------
+
+
+def home_targets(w: World) -> list[Target]:
+    return [
+        Target(
+            "home",
+            reverse("home"),
+            signed_in_gate(lambda r: True),
+            control=lambda r: _member_titles(r) or ("My dialogues",),
+        )
+    ]
+
+
+def feed_targets(w: World) -> list[Target]:
+    targets = []
+    for key, user in w.users.items():
+        owner = W.reader_of_person(key)
+        targets.append(
+            Target(
+                f"feed of {key}",
+                reverse("calendar_feed", args=[user.calendar_secret]),
+                everyone(OK),  # the secret is the credential, whoever holds it
+                reader=owner,
+                # A calendar service fetches it signed out; being signed in as someone else
+                # changes nothing (shown on one feed, by every role).
+                roles=None if key == "part" else ("anonymous",),
+                body="ics",
+                control=lambda r: (
+                    tuple(t for t in readable(r) if W.may_leave(t)) or ("BEGIN:VCALENDAR",)
+                ),
+            )
+        )
+    targets.append(
+        Target(
+            "feed: unknown secret", reverse("calendar_feed", args=["x" * 43]), everyone(NOT_FOUND)
+        )
+    )
+    targets.append(
+        Target("feed: short secret", reverse("calendar_feed", args=["short"]), everyone(NOT_FOUND))
+    )
+    return targets
+
+
+def _dialogue_targets(
+    w: World, name: str, allowed: Callable[[Reader, str], bool], control
+) -> list[Target]:
+    targets = []
+    for key in ("A", "B"):
+        url = reverse(f"dialogues:{name}", args=[_d(w, key)])
+        targets.append(
+            Target(
+                f"dialogue {key}",
+                url,
+                signed_in_gate(lambda r, key=key: allowed(r, key)),
+                control=control(key),
+            )
+        )
+    targets.append(
+        Target(
+            "no such dialogue",
+            reverse(f"dialogues:{name}", args=[w.missing_id]),
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
+
+
+def dialogue_page(name: str, allowed, control=None) -> Route:
+    control = control or (lambda key: (DIALOGUE_SPECS[key].title,))
+    return Route(name, lambda w: _dialogue_targets(w, name, allowed, control))
+
+
+def refused_post(name: str, build: Callable[[World], list[Target]]) -> Route:
+    """The POST of a GET-and-POST page, with an empty form: refused exactly where the page is;
+    not run where it is allowed (a real write). The view asks the same question whatever the
+    method (shown on its GET for every object), so the POST is tried on one object, the one
+    most roles may see."""
+
+    def targets(w: World) -> list[Target]:
+        result = []
+        for t in build(w)[:1]:
+
+            def expect(role, t=t):
+                answer = t.expect(role)
+                return None if answer == OK else answer
+
+            result.append(Target(t.label, t.url, expect, method="POST", data={}))
+        return result
+
+    return Route(f"{name} (POST)", targets)
+
+
+def _session_targets(
+    w: World,
+    name: str,
+    allowed,
+    *,
+    run=True,
+    method="GET",
+    htmx=False,
+    body="html",
+    data=None,
+) -> list[Target]:
+    targets = []
+    for s in W.SESSIONS:
+        targets.append(
+            Target(
+                f"session {s.key}",
+                reverse(f"dialogues:{name}", args=[_d(w, s.dialogue), w.sessions[s.key].pk]),
+                signed_in_gate(lambda r, key=s.key: allowed(r, key), run=run),
+                method=method,
+                htmx=htmx,
+                body=body,
+                data=data,
+                control=_title(s.key),
+            )
+        )
+    targets.append(
+        Target(
+            "session SB through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.sessions["SB"].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+            htmx=htmx,
+            data=data,
+        )
+    )
+    return targets
+
+
+def session_route(name: str, allowed, *, label=None, **kwargs) -> Route:
+    return Route(label or name, lambda w: _session_targets(w, name, allowed, **kwargs))
+
+
+def _agenda_controls(session: str) -> Callable[[Reader], tuple[str, ...]]:
+    def control(reader: Reader) -> tuple[str, ...]:
+        items = tuple(
+            ITEM_SPECS[i].sentinels["title"]
+            for i in ITEM_SPECS
+            if ITEM_SPECS[i].session == session and W.sees_working_item(reader, i)
+        )
+        return _title(session) + items
+
+    return control
+
+
+def agenda_edit_targets(w: World, htmx: bool) -> list[Target]:
+    targets = _session_targets(w, "agenda_edit", _sees_planned_session, htmx=htmx)
+    return [
+        Target(t.label, t.url, t.expect, htmx=htmx, control=_agenda_controls(t.label.split()[-1]))
+        if t.label.startswith("session ")
+        else t
+        for t in targets
+    ]
+
+
+def agenda_item_create_targets(w: World) -> list[Target]:
+    # An empty form is invalid: the editor comes back with its errors (nothing is written).
+    return [
+        Target(t.label, t.url, t.expect, method="POST", data={}, control=t.control)
+        for t in _session_targets(w, "agenda_item_create", _sees_planned_session)
+    ]
+
+
+# Items whose pages are tried where one view's question was shown on every item already (the
+# htmx partial, destructive POSTs, uploads onto an item): every level of round one, the working
+# agenda, a session the participant does not attend, and the other dialogue's.
+SAMPLE_ITEMS = ("IPUB", "IPRG", "IPAR", "IFAC", "IRES", "IWORK", "ISPARX", "ISRES", "ISB")
+
+
+def _item_targets(
+    w: World, name: str, *, run=True, method="GET", htmx=False, sample=False
+) -> list[Target]:
+    targets = []
+
+    def allowed(reader: Reader, item: str) -> bool:
+        return _sees_planned_session(reader, _item_session(item)) and W.sees_working_item(
+            reader, item
+        )
+
+    for key, item in w.items.items():
+        if sample and key not in SAMPLE_ITEMS:
+            continue
+        session = _item_session(key)
+        targets.append(
+            Target(
+                f"item {key}",
+                reverse(
+                    f"dialogues:{name}",
+                    args=[_d(w, _session_dialogue(session)), w.sessions[session].pk, item.pk],
+                ),
+                signed_in_gate(lambda r, key=key: allowed(r, key), run=run),
+                method=method,
+                htmx=htmx,
+                data={} if method == "POST" else None,
+                control=(ITEM_SPECS[key].sentinels["title"],),
+            )
+        )
+    for label, dialogue, session, item in (
+        ("item IPUB through session SPRG", "A", "SPRG", "IPUB"),
+        ("item ISB through dialogue A", "A", "SPUB", "ISB"),
+    ):
+        targets.append(
+            Target(
+                label,
+                reverse(
+                    f"dialogues:{name}",
+                    args=[_d(w, dialogue), w.sessions[session].pk, w.items[item].pk],
+                ),
+                signed_in_gate(lambda r: False, run=run),
+                method=method,
+                htmx=htmx,
+                data={} if method == "POST" else None,
+            )
+        )
+    return targets
+
+
+def item_route(name: str, *, label=None, **kwargs) -> Route:
+    return Route(label or name, lambda w: _item_targets(w, name, **kwargs))
+
+
+def document_upload_targets(w: World) -> list[Target]:
+    targets = _dialogue_targets(
+        w,
+        "document_upload",
+        W.convenes,
+        lambda key: (DIALOGUE_SPECS[key].title,),
+    )
+    # Where a paper goes is looked up as the planner sees it: a sample of places (each level
+    # boundary of the planner's own sight: visible, named, draft, another dialogue's).
+    for s in W.SESSIONS:
+        if s.key not in ("SPUB", "SFAC", "SRES", "SDRAFT", "SB"):
+            continue
+        url = reverse("dialogues:document_upload", args=[_d(w, s.dialogue)])
+        targets.append(
+            Target(
+                f"in session {s.key}",
+                f"{url}?session={w.sessions[s.key].pk}",
+                signed_in_gate(lambda r, key=s.key: _sees_planned_session(r, key)),
+                control=_title(s.key),
+            )
+        )
+    for key, item in w.items.items():
+        if key not in ("IPUB", "IRES", "IWORK", "ISB"):
+            continue
+        session = _item_session(key)
+        url = reverse("dialogues:document_upload", args=[_d(w, _session_dialogue(session))])
+        targets.append(
+            Target(
+                f"on item {key}",
+                f"{url}?session={w.sessions[session].pk}&item={item.pk}",
+                signed_in_gate(
+                    lambda r, key=key, session=session: (
+                        _sees_planned_session(r, session) and W.sees_working_item(r, key)
+                    )
+                ),
+                control=(*_title(session), ITEM_SPECS[key].sentinels["title"]),
+            )
+        )
+    url = reverse("dialogues:document_upload", args=[_d(w, "A")])
+    targets.append(
+        Target(
+            "in session SB through dialogue A",
+            f"{url}?session={w.sessions['SB'].pk}",
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
+
+
+# Papers a destructive POST is tried on (the download shows the same lookup on every paper):
+# each level, dialogue-wide and in a session, named, on an item, unattended, the other dialogue's.
+SAMPLE_PAPERS = ("DPUB", "DPAR", "DFAC", "DRES", "DSPAR", "DSRES", "DIFAC", "DSPARX", "DB")
+
+
+def _document_targets(
+    w: World, name: str, allowed, *, run=True, method="GET", sample=False
+) -> list[Target]:
+    targets = []
+    for key, document in w.documents.items():
+        if sample and key not in SAMPLE_PAPERS:
+            continue
+        spec = DOCUMENT_SPECS[key]
+        targets.append(
+            Target(
+                f"paper {key}",
+                reverse(f"dialogues:{name}", args=[_d(w, spec.dialogue), document.pk]),
+                signed_in_gate(lambda r, key=key: allowed(r, key), run=run),
+                method=method,
+                body="file",
+                control=(spec.sentinels["body"],),
+            )
+        )
+    targets.append(
+        Target(
+            "paper DB through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.documents["DB"].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+        )
+    )
+    return targets
+
+
+def _outcome_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
+    def allowed(reader: Reader, key: str) -> bool:
+        session = OUTCOME_SPECS[key].session
+        dialogue = _session_dialogue(session)
+        return (
+            W.records(reader, dialogue)
+            and W.sees_session(reader, session)
+            and W.sees_outcome(reader, key)
+        )
+
+    targets = []
+    for key, outcome in w.outcomes.items():
+        session = OUTCOME_SPECS[key].session
+        targets.append(
+            Target(
+                f"outcome {key}",
+                reverse(
+                    f"dialogues:{name}",
+                    args=[_d(w, _session_dialogue(session)), w.sessions[session].pk, outcome.pk],
+                ),
+                signed_in_gate(lambda r, key=key: allowed(r, key), run=run),
+                method=method,
+                control=(OUTCOME_SPECS[key].sentinels["summary"],),
+            )
+        )
+    targets.append(
+        Target(
+            "outcome OPUB through session SPRG",
+            reverse(
+                f"dialogues:{name}",
+                args=[_d(w, "A"), w.sessions["SPRG"].pk, w.outcomes["OPUB"].pk],
+            ),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+        )
+    )
+    return targets
+
+
+def _pack_targets(w: World, name: str, *, run=True, method="GET", htmx=False) -> list[Target]:
+    def recipients(dialogue: str) -> tuple[str, ...]:
+        return tuple(c.name for c in W.COPIES if c.dialogue == dialogue)
+
+    targets = [
+        Target(
+            f"pack of {key}",
+            reverse(f"dialogues:{name}", args=[_d(w, key), w.packs[key].pk]),
+            signed_in_gate(lambda r, key=key: W.convenes(r, key), run=run),
+            method=method,
+            htmx=htmx,
+            control=recipients(key),
+        )
+        for key in ("A", "B")
+    ]
+    targets.append(
+        Target(
+            "pack of B through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.packs["B"].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+            htmx=htmx,
+        )
+    )
+    return targets
+
+
+def _copy_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
+    targets = []
+    for key, copy in w.copies.items():
+        dialogue = COPY_SPECS[key].dialogue
+        # A copy not rendered yet has nothing to download, even for its convening team.
+        exists = copy.state == "ready" or method == "POST"
+        targets.append(
+            Target(
+                f"copy {key}",
+                reverse(f"dialogues:{name}", args=[_d(w, dialogue), copy.pack_id, copy.pk]),
+                signed_in_gate(
+                    lambda r, dialogue=dialogue, exists=exists: exists and W.convenes(r, dialogue),
+                    run=run,
+                ),
+                method=method,
+                body="pdf",
+                # The file is the official's copy: it holds nothing above *their* clearance.
+                reader=reader_of_copy(key) if method == "GET" else None,
+                control=(COPY_SPECS[key].name,),
+            )
+        )
+    targets.append(
+        Target(
+            "copy OFFB through pack of A",
+            reverse(
+                f"dialogues:{name}",
+                args=[_d(w, "A"), w.packs["A"].pk, w.copies["OFFB"].pk],
+            ),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+        )
+    )
+    return targets
+
+
+def _pack_link_targets(w: World, name: str, body: str) -> list[Target]:
+    targets = []
+    for label, token in w.tokens.items():
+        if label in COPY_SPECS:
+            targets.append(
+                Target(
+                    f"link of copy {label}",
+                    reverse(name, args=[token]),
+                    everyone(OK),  # the link is the credential, whoever holds it
+                    reader=reader_of_copy(label),
+                    body=body,
+                    control=(COPY_SPECS[label].name,),
+                )
+            )
+        else:
+            targets.append(
+                Target(f"{label} link", reverse(name, args=[token]), everyone(NOT_FOUND))
+            )
+    return targets
+
+
+def _vetting_targets(w: World) -> list[Target]:
+    case, match = w.vetting["case"], w.vetting["match"]
+    nominee = (PERSONS["nom"].name,)
+    return [
+        Target("queue", reverse("vetting:queue"), staff_only(), control=nominee),
+        Target("case", reverse("vetting:case", args=[case.pk]), staff_only(), control=nominee),
+        Target("no such case", reverse("vetting:case", args=[w.missing_id]), _staff_missing()),
+        Target(
+            "decide the case",
+            reverse("vetting:case_decide", args=[case.pk]),
+            staff_only(run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "decide the match",
+            reverse("vetting:match_decide", args=[case.pk, match.pk]),
+            staff_only(run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "check a name",
+            reverse("vetting:check"),
+            staff_only(),
+            control=("Check a name against the lists in force",),
+        ),
+        Target("lists", reverse("vetting:designation_lists"), staff_only(), control=("Test list",)),
+        Target(
+            "a list",
+            reverse("vetting:designation_list_detail", args=[w.vetting["list"].pk]),
+            staff_only(),
+            control=nominee,
+        ),
+    ]
+
+
+def _staff_missing() -> Expectation:
+    def expect(role: str) -> Expect:
+        return LOGIN if role in SIGNED_OUT else NOT_FOUND
+
+    return expect
+
+
+def _invitation_targets(w: World) -> list[Target]:
+    invitee = Reader("invitee", invitee_of="A")
+    cover = (DIALOGUE_SPECS["A"].cover,)
+    return [
+        Target(
+            "send to the cleared member",
+            reverse("invitations:send", args=[w.memberships["inv"].pk]),
+            signed_in_gate(lambda r: W.convenes(r, "A"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "send to a member of B",
+            reverse("invitations:send", args=[w.memberships["out"].pk]),
+            signed_in_gate(lambda r: W.convenes(r, "B"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "revoke the open invitation",
+            reverse("invitations:revoke", args=[w.invitations["open"].pk]),
+            signed_in_gate(lambda r: W.convenes(r, "A"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "open invitation",
+            reverse("invitations:open", args=[w.invitation_tokens["open"]]),
+            everyone(OK),
+            reader=invitee,
+            control=cover,
+        ),
+        Target(
+            "replaced invitation",
+            reverse("invitations:open", args=[w.invitation_tokens["revoked"]]),
+            everyone(GONE),  # designed: the page says the link was withdrawn
+            reader=invitee,
+        ),
+        Target(
+            "unknown invitation",
+            reverse("invitations:open", args=["n" * 43]),
+            everyone(NOT_FOUND),
+        ),
+    ]
+
+
+def _profile_targets(w: World) -> list[Target]:
+    def renew(role: str) -> Expect:
+        return LOGIN if role in SIGNED_OUT else redirect(reverse("profile"))
+
+    return [
+        Target(
+            "profile", reverse("profile"), signed_in_gate(lambda r: True), control=("My profile",)
+        ),
+        Target(
+            "renew the calendar address",
+            reverse("calendar_address_renew"),
+            renew,
+            method="POST",
+            data={},
+        ),
+    ]
+
+
+# allauth's account pages: public by design where they must be (signing in, resetting a
+# password), behind the login elsewhere; none shows anything of a dialogue. They answer alike to
+# every member: asked by the signed-out, a member without a second factor, a facilitator (with
+# one) and staff.
+ACCOUNT_ROLES = ("anonymous", "participant", "facilitator", "admin")
+
+
+def _allauth(name: str, *, signed_out: Expect, signed_in: Expect, mfa: Expect | None = None):
+    def expect(role: str) -> Expect:
+        if role in SIGNED_OUT:
+            return signed_out
+        if mfa is not None and PERSONS[W.ROLE_PERSON[role]].mfa:
+            return mfa
+        return signed_in
+
+    return expect
+
+
+def _account_targets(w: World) -> list[Target]:
+    home = reverse("home")
+    reauth = reverse("account_reauthenticate")
+    rows = [
+        ("account_login", OK, redirect(home), None),
+        ("account_logout", redirect(home), OK, None),  # GET asks to confirm; POST signs out
+        ("account_inactive", OK, OK, None),
+        ("account_signup", OK, redirect(home), None),  # closed: the page says so
+        ("account_reauthenticate", LOGIN, OK, None),
+        ("account_email", LOGIN, OK, None),
+        ("account_email_verification_sent", OK, OK, None),
+        ("account_change_password", LOGIN, OK, None),
+        ("account_set_password", LOGIN, redirect(reverse("account_change_password")), None),
+        ("account_reset_password", OK, OK, None),
+        ("account_confirm_login_code", LOGIN, redirect(home), None),
+        ("account_reset_password_from_key_done", OK, OK, None),
+        ("account_reset_password_done", OK, OK, None),
+        ("mfa_index", LOGIN, OK, None),
+        ("mfa_authenticate", LOGIN, redirect(home), None),
+        ("mfa_reauthenticate", LOGIN, redirect(reauth), OK),
+        ("mfa_activate_totp", LOGIN, redirect(reauth), None),
+        ("mfa_deactivate_totp", LOGIN, NOT_FOUND, redirect(reauth)),
+        ("mfa_view_recovery_codes", LOGIN, NOT_FOUND, None),
+        ("mfa_generate_recovery_codes", LOGIN, redirect(reauth), None),
+        ("mfa_download_recovery_codes", LOGIN, NOT_FOUND, None),
+    ]
+    targets = [
+        Target(
+            name,
+            reverse(name),
+            _allauth(name, signed_out=out, signed_in=signed, mfa=mfa),
+            control=("Trackii",),
+            roles=ACCOUNT_ROLES,
+        )
+        for name, out, signed, mfa in rows
+    ]
+    targets += [
+        Target(
+            "account_confirm_email (unknown key)",
+            reverse("account_confirm_email", args=["unknown-key"]),
+            everyone(OK),
+            control=("Trackii",),
+            roles=ACCOUNT_ROLES,
+        ),
+        Target(
+            "account_reset_password_from_key (unknown key)",
+            reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "set-abc"}),
+            everyone(OK),
+            control=("Trackii",),
+            roles=ACCOUNT_ROLES,
+        ),
+    ]
+    if _has_url("usersessions_list"):
+        targets.append(
+            Target(
+                "usersessions_list",
+                reverse("usersessions_list"),
+                signed_in_gate(lambda r: True),
+                control=("Trackii",),
+            )
+        )
+    return targets
+
+
+def _has_url(name: str) -> bool:
+    try:
+        reverse(name)
+    except Exception:
+        return False
+    return True
+
+
+# The Django admin: staff only; every other role is sent to sign in. Every pattern is requested:
+# - by every role: the index, the sign-in and sign-out, each model's list, the accounts' change
+#   page;
+# - by staff, the signed-out and the most trusted non-staff (a facilitator, with a second
+#   factor): each model's change and history pages (they show content), the missing page;
+# - by the signed-out and that facilitator: the rest (adding, deleting, the app lists, the
+#   password and script pages), which one ``admin_view`` refuses to anyone but staff.
+# Staff get the model admin's own answer: 403 where it refuses a change, by design.
+ADMIN_SAMPLE_ROLES = ("anonymous", "facilitator", "admin")
+ADMIN_REFUSED_ROLES = ("anonymous", "facilitator")
+ADMIN_MARK = ("Trackii administration",)
+
+
+def _admin_targets(w: World) -> list[Target]:
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = w.users["admin"]
+
+    def gate(staff: Expect, others: Expect = ADMIN_LOGIN) -> Expectation:
+        return lambda role: staff if role == "admin" else others
+
+    def allowed(flag: bool) -> Expect:
+        return OK if flag else FORBIDDEN
+
+    def refused(label: str, url: str) -> Target:
+        return Target(label, url, gate(OK), roles=ADMIN_REFUSED_ROLES)
+
+    level = w.sessions["SPUB"].level
+    level_type = ContentType.objects.get_for_model(level)
+    targets = [
+        Target("admin index", reverse("admin:index"), gate(OK), control=ADMIN_MARK),
+        Target(
+            "admin: no such page",
+            "/admin/no-such-page/",
+            gate(NOT_FOUND),
+            roles=ADMIN_SAMPLE_ROLES,
+        ),
+        # Sign-in goes through allauth (and its second factor); signed-in non-staff are refused.
+        Target(
+            "admin login",
+            reverse("admin:login"),
+            lambda role: (
+                LOGIN
+                if role in SIGNED_OUT
+                else (redirect(reverse("admin:index")) if role == "admin" else FORBIDDEN)
+            ),
+        ),
+        # Signing out is a POST; a GET is refused (405) to staff, others go back to the admin.
+        Target(
+            "admin logout",
+            reverse("admin:logout"),
+            gate(NOT_ALLOWED, redirect(reverse("admin:index"))),
+        ),
+        refused("admin password change", reverse("admin:password_change")),
+        refused("admin password change done", reverse("admin:password_change_done")),
+        refused("admin jsi18n", reverse("admin:jsi18n")),
+        refused("admin autocomplete", reverse("admin:autocomplete")),
+        refused(
+            "admin view on site", reverse("admin:view_on_site", args=[level_type.pk, level.pk])
+        ),
+    ]
+    apps_seen = set()
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        apps_seen.add(opts.app_label)
+        obj = model._default_manager.order_by("pk").first()
+        assert obj is not None, f"the world holds no {opts.label} for the admin's pages"
+        view = model_admin.has_view_or_change_permission(request, obj)
+        change = reverse(f"{prefix}_change", args=[obj.pk])
+        targets += [
+            Target(
+                f"{opts.label} list",
+                reverse(f"{prefix}_changelist"),
+                gate(allowed(model_admin.has_view_or_change_permission(request))),
+                control=ADMIN_MARK,
+            ),
+            Target(
+                f"{opts.label} change",
+                change,
+                gate(allowed(view)),
+                control=ADMIN_MARK,
+                roles=None if opts.label == "participants.User" else ADMIN_SAMPLE_ROLES,
+            ),
+            Target(
+                f"{opts.label} history",
+                reverse(f"{prefix}_history", args=[obj.pk]),
+                gate(allowed(view)),
+                control=ADMIN_MARK,
+                roles=ADMIN_SAMPLE_ROLES,
+            ),
+            refused(f"{opts.label} add", reverse(f"{prefix}_add")),
+            refused(f"{opts.label} delete", reverse(f"{prefix}_delete", args=[obj.pk])),
+            # The bare object address (staff are sent on to its change page).
+            refused(f"{opts.label} object", change.removesuffix("change/")),
+        ]
+        if opts.label == "participants.User":
+            url = reverse("admin:auth_user_password_change", args=[obj.pk])
+            targets.append(refused("user password", url))
+    for app_label in sorted(apps_seen):
+        targets.append(refused(f"app {app_label}", reverse("admin:app_list", args=[app_label])))
+    return targets
+
+
+def _ops_targets(w: World) -> list[Target]:
+    from django.contrib.contenttypes.models import ContentType
+
+    session = w.sessions["SPUB"]
+    session_type = ContentType.objects.get_for_model(session)
+    person = w.people["part"]
+    targets = [
+        Target("staff index", reverse("ops:index"), staff_only(), control=("Operations",)),
+        Target("audit trail", reverse("ops:audit_search"), staff_only(), control=("Audit trail",)),
+        Target(
+            "audit trail: everything",
+            reverse("ops:audit_search") + "?source=trail",
+            staff_only(),
+            control=("Audit trail",),
+        ),
+        Target(
+            "change history: everything",
+            reverse("ops:audit_search") + "?source=history",
+            staff_only(),
+            control=("Audit trail",),
+        ),
+        Target(
+            "who saw a session",
+            reverse(
+                "ops:who_saw", args=[f"{session_type.app_label}.{session_type.model}", session.pk]
+            ),
+            staff_only(),
+            control=("Who saw",),
+        ),
+        Target(
+            "who saw a copy",
+            reverse("ops:who_saw", args=["dialogues.briefingpackcopy", w.copies["OFFPRG"].pk]),
+            staff_only(),
+            control=("Who saw",),
+        ),
+        Target("people", reverse("ops:people"), staff_only(), control=("People",)),
+        Target(
+            "people: search",
+            reverse("ops:people") + "?q=SNT",
+            staff_only(),
+            control=(PERSONS["part"].name,),
+        ),
+        Target(
+            "lockdown page",
+            reverse("ops:lockdown", args=[person.pk]),
+            staff_only(),
+            control=(PERSONS["part"].name,),
+        ),
+        Target(
+            "lockdown",
+            reverse("ops:lockdown", args=[person.pk]),
+            staff_only(run=False),
+            method="POST",
+            data={"reason": "test"},
+        ),
+    ]
+    return targets
+
+
+def _dialogue_create_targets(w: World) -> list[Target]:
+    def allowed(reader: Reader) -> bool:
+        return W.is_staff(reader) or any(W.convenes(reader, d.key) for d in W.DIALOGUES)
+
+    return [
+        Target(
+            "new dialogue",
+            reverse("dialogues:dialogue_create"),
+            signed_in_gate(allowed),
+            control=("Start a new dialogue",),
+        )
+    ]
+
+
+def _membership_targets(w: World) -> list[Target]:
+    rows = [
+        ("participant of A", "A", "part", lambda r: W.convenes(r, "A")),
+        ("outsider of B", "B", "out", lambda r: W.convenes(r, "B")),
+        ("outsider of B through dialogue A", "A", "out", lambda r: False),
+    ]
+    return [
+        Target(
+            label,
+            reverse("dialogues:membership_edit", args=[_d(w, dialogue), w.memberships[person].pk]),
+            signed_in_gate(allowed),
+            control=(PERSONS[person].name,),
+        )
+        for label, dialogue, person, allowed in rows
+    ]
+
+
+def _member(reader: Reader, dialogue: str) -> bool:
+    return W.is_member(reader, dialogue)
+
+
+def _rules_control(key: str) -> tuple[str, ...]:
+    spec = DIALOGUE_SPECS[key]
+    return (spec.rules,) if spec.ground_rules else (spec.title,)
+
+
+def _published(reader: Reader, session: str) -> bool:
+    return W.sees_session(reader, session) and SESSION_SPECS[session].status != "draft"
+
+
+def _records_session(reader: Reader, session: str) -> bool:
+    return W.records(reader, _session_dialogue(session)) and W.sees_session(reader, session)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("home", home_targets),
+    Route("calendar_feed", feed_targets),
+    dialogue_page("dialogue_detail", _member),
+    dialogue_page("ground_rules", _member, _rules_control),
+    refused_post(
+        "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
+    ),
+    Route("dialogue_create", _dialogue_create_targets),
+    refused_post("dialogue_create", _dialogue_create_targets),
+    dialogue_page("dialogue_edit", W.convenes),
+    refused_post(
+        "dialogue_edit",
+        lambda w: _dialogue_targets(w, "dialogue_edit", W.convenes, lambda k: ()),
+    ),
+    dialogue_page("sides_edit", W.convenes, lambda key: DIALOGUE_SPECS[key].sides),
+    refused_post(
+        "sides_edit", lambda w: _dialogue_targets(w, "sides_edit", W.convenes, lambda k: ())
+    ),
+    dialogue_page("roster", W.convenes),
+    refused_post("roster", lambda w: _dialogue_targets(w, "roster", W.convenes, lambda k: ())),
+    Route("membership_edit", _membership_targets),
+    refused_post("membership_edit", _membership_targets),
+    dialogue_page("session_create", W.convenes),
+    refused_post(
+        "session_create",
+        lambda w: _dialogue_targets(w, "session_create", W.convenes, lambda k: ()),
+    ),
+    session_route("session_detail", W.sees_session),
+    session_route("session_edit", _sees_planned_session),
+    refused_post(
+        "session_edit", lambda w: _session_targets(w, "session_edit", _sees_planned_session)
+    ),
+    Route("agenda_edit", lambda w: agenda_edit_targets(w, htmx=False)),
+    Route("agenda_edit (htmx partial)", lambda w: agenda_edit_targets(w, htmx=True)),
+    Route("agenda_item_create (POST, empty form)", agenda_item_create_targets),
+    session_route("agenda_publish", _sees_planned_session, run=False, method="POST", data={}),
+    item_route("agenda_item_edit"),
+    item_route("agenda_item_edit", label="agenda_item_edit (htmx partial)", htmx=True, sample=True),
+    refused_post("agenda_item_edit", lambda w: _item_targets(w, "agenda_item_edit")),
+    item_route("agenda_item_delete", run=False, method="POST", sample=True),
+    item_route("agenda_item_move", run=False, method="POST", sample=True),
+    session_route("agenda_pdf", _published, body="pdf"),
+    Route("document_upload", document_upload_targets),
+    refused_post("document_upload", document_upload_targets),
+    Route(
+        "document_download",
+        lambda w: _document_targets(w, "document_download", W.sees_document),
+    ),
+    Route(
+        "document_delete",
+        lambda w: _document_targets(
+            w,
+            "document_delete",
+            lambda r, key: W.convenes(r, DOCUMENT_SPECS[key].dialogue) and W.sees_document(r, key),
+            run=False,
+            method="POST",
+            sample=True,
+        ),
+    ),
+    session_route("outcome_create", _records_session),
+    refused_post(
+        "outcome_create", lambda w: _session_targets(w, "outcome_create", _records_session)
+    ),
+    Route("outcome_edit", lambda w: _outcome_targets(w, "outcome_edit")),
+    refused_post("outcome_edit", lambda w: _outcome_targets(w, "outcome_edit")),
+    Route(
+        "outcome_delete", lambda w: _outcome_targets(w, "outcome_delete", run=False, method="POST")
+    ),
+    dialogue_page("pack_list", W.convenes),
+    dialogue_page("pack_request", W.convenes),
+    refused_post(
+        "pack_request", lambda w: _dialogue_targets(w, "pack_request", W.convenes, lambda k: ())
+    ),
+    Route("pack_detail", lambda w: _pack_targets(w, "pack_detail")),
+    Route(
+        "pack_detail (htmx status partial)", lambda w: _pack_targets(w, "pack_detail", htmx=True)
+    ),
+    Route(
+        "pack_render_again",
+        lambda w: _pack_targets(w, "pack_render_again", run=False, method="POST"),
+    ),
+    Route("pack_review", lambda w: _pack_targets(w, "pack_review", run=False, method="POST")),
+    Route("pack_release", lambda w: _pack_targets(w, "pack_release", run=False, method="POST")),
+    Route("copy_download", lambda w: _copy_targets(w, "copy_download")),
+    Route(
+        "copy_link_revoke", lambda w: _copy_targets(w, "copy_link_revoke", run=False, method="POST")
+    ),
+    Route(
+        "copy_link_issue", lambda w: _copy_targets(w, "copy_link_issue", run=False, method="POST")
+    ),
+    Route("pack_link", lambda w: _pack_link_targets(w, "pack_link", "html")),
+    Route("pack_link_download", lambda w: _pack_link_targets(w, "pack_link_download", "pdf")),
+    Route("vetting", _vetting_targets),
+    Route("invitations", _invitation_targets),
+    Route("profile", _profile_targets),
+    Route("accounts (allauth)", _account_targets),
+    Route("admin (Django admin)", _admin_targets),
+    Route("staff pages (ops)", _ops_targets),
+)
+ROUTE_LABELS = tuple(r.label for r in ROUTES)
+assert len(set(ROUTE_LABELS)) == len(ROUTE_LABELS), "route labels must be unique"
+
+
+# -- the URLconf ----------------------------------------------------------------------------------
+
+
+def _join(route1: str, route2: str) -> str:
+    # As Django joins them into ResolverMatch.route (without the second's leading ^).
+    return route1 + route2.removeprefix("^") if route1 else route2
+
+
+def url_patterns() -> dict[str, str]:
+    """Every URL pattern of the project, by its full route: route -> a readable name
+    (``namespace:name``, or the route itself for an unnamed pattern)."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...]) -> None:
+        for pattern in resolver.url_patterns:
+            route = _join(prefix, str(pattern.pattern))
+            if isinstance(pattern, URLResolver):
+                inner = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+                walk(pattern, route, inner)
+            elif isinstance(pattern, URLPattern):
+                name = (
+                    ":".join((*namespaces, pattern.name)) if pattern.name else f"<unnamed> {route}"
+                )
+                found.setdefault(route, name)
+
+    walk(get_resolver(), "", ())
+    return found
+
+
+def placed_patterns(w: World, routes: Iterable[Route] = ROUTES) -> dict[str, list[str]]:
+    """Route of each URL pattern the matrix requests -> the targets that reach it."""
+    placed: dict[str, list[str]] = {}
+    for route in routes:
+        for target in route.targets(w):
+            match = resolve(urlsplit(target.url).path)
+            placed.setdefault(match.route, []).append(f"{route.label}: {target.label}")
+    return placed
+
+
+# -- running it -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # status, leak, outbound, control, feed, error
+    route: str
+    target: str
+    role: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.route} / {self.target} / {self.role}: {self.detail}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    cells: int = 0  # requests made
+    not_run: int = 0  # allowed destructive requests, not made
+    represented: int = 0  # (target, role) pairs another cell stands for (see Target.roles)
+    bodies_checked: int = 0  # 200 answers searched for sentinels
+
+    def add(self, other: Report) -> None:
+        self.problems += other.problems
+        self.cells += other.cells
+        self.not_run += other.not_run
+        self.represented += other.represented
+        self.bodies_checked += other.bodies_checked
+
+    def of_kind(self, kind: str) -> list[Problem]:
+        return [p for p in self.problems if p.kind == kind]
+
+    def text(self, limit: int = 60) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+_PDF_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def pdf_text(data: bytes) -> tuple[str, str]:
+    """(text of every page, metadata values), once per distinct file."""
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _PDF_CACHE:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+        _PDF_CACHE[digest] = (text, metadata)
+    return _PDF_CACHE[digest]
+
+
+def _filename(response) -> str:
+    header = response.get("Content-Disposition", "")
+    names = re.findall(r"filename\*=UTF-8''([^;]+)", header)
+    names += re.findall(r'filename="([^"]*)"', header)
+    return " ".join(unquote(n) for n in names)
+
+
+def clients_for(w: World, roles: Iterable[str]) -> dict[str, Client]:
+    clients = {}
+    for role in roles:
+        client = Client()
+        person = W.ROLE_PERSON.get(role)
+        if person is not None:
+            client.force_login(w.users[person])
+        clients[role] = client
+    return clients
+
+
+def _expected_feed_uids(w: World, owner: Reader) -> set[str]:
+    uids = {
+        f"session-{w.sessions[s.key].pk}@trackii"
+        for s in W.SESSIONS
+        if W.sees_session(owner, s.key)
+    }
+    for key, spec in ITEM_SPECS.items():
+        if spec.published and W.sees_item(owner, key):
+            uids.add(f"item-{w.sessions[spec.session].pk}-{w.items[key].pk}@trackii")
+    return uids
+
+
+def check_body(
+    w: World, route: str, target: Target, role: str, response, content: bytes, *, expected: bool
+) -> list[Problem]:
+    """Search one 200 answer. ``expected``: the 200 was the expected answer (a positive
+    control is then required; an unexpected 200 is already a status problem)."""
+    reader = target.reader or reader_of_role(role)
+    problems: list[Problem] = []
+
+    def problem(kind: str, detail: str) -> None:
+        problems.append(Problem(kind, route, target.label, role, detail))
+
+    outbound_texts: list[tuple[str, str]] = []  # (where, text) that leave Trackii
+    if target.body == "pdf":
+        text, metadata = pdf_text(content)
+        outbound_texts.append(("PDF metadata", metadata))
+    else:
+        text = content.decode("utf-8", errors="replace")
+    filename = _filename(response)
+    if filename:
+        outbound_texts.append(("file name", filename))
+    if target.body == "ics":
+        outbound_texts.append(("calendar feed", text))
+        uids = set(re.findall(r"^UID:(.*?)\r?$", text, flags=re.MULTILINE))
+        expected = _expected_feed_uids(w, reader)
+        if uids != expected:
+            problem(
+                "feed",
+                f"events {sorted(uids - expected)} should not be there, "
+                f"{sorted(expected - uids)} are missing",
+            )
+
+    allowed = readable(reader)
+    found = sentinels_in(text)
+    leaked = found - allowed
+    if leaked:
+        problem("leak", f"{reader.key} may not read: {describe(leaked)}")
+    for where, value in outbound_texts:
+        out = {t for t in sentinels_in(value) if not W.may_leave(t) or t not in allowed}
+        if out:
+            problem("outbound", f"{where} carries what may not leave: {describe(out)}")
+
+    control = target.control(reader) if callable(target.control) else target.control
+    control = tuple(control)
+    if not expected:
+        pass
+    elif not control:
+        problem("control", "no positive control is defined for this answer")
+    elif not any((c in found) if c in W.SENTINELS else (c in text) for c in control):
+        problem("control", f"none of the expected {sorted(control)[:5]} appears")
+    return problems
+
+
+def describe(texts: Iterable[str]) -> str:
+    return ", ".join(f"{t} ({W.SENTINELS[t].what})" for t in sorted(texts))
+
+
+def _location_ok(expect: Expect, location: str) -> bool:
+    path = urlsplit(location).path
+    if expect.login:
+        logins = {reverse("account_login")}
+        if expect.admin_login:
+            logins.add(reverse("admin:login"))
+        return path in logins
+    return path == expect.location
+
+
+def run_route(w: World, route: Route, clients: dict[str, Client]) -> Report:
+    report = Report()
+    for target in route.targets(w):
+        to_run = target.roles_to_run()
+        for role, client in clients.items():
+            if role not in to_run:
+                report.represented += 1
+                continue
+            expect = target.expect(role)
+            if expect is None:
+                report.not_run += 1
+                continue
+            report.cells += 1
+            report.problems += _run_cell(w, route.label, target, role, client, expect, report)
+    return report
+
+
+def _run_cell(w, route_label, target, role, client, expect, report) -> list[Problem]:
+    headers = {"HX-Request": "true"} if target.htmx else {}
+    problems: list[Problem] = []
+
+    def problem(kind: str, detail: str) -> None:
+        problems.append(Problem(kind, route_label, target.label, role, detail))
+
+    with transaction.atomic():
+        try:
+            if target.method == "POST":
+                response = client.post(target.url, target.data or {}, headers=headers)
+            else:
+                response = client.get(target.url, headers=headers)
+            # The test client closes the response itself (with the signal that would close
+            # the database connection disconnected); a streamed one once it is consumed.
+            if response.streaming:
+                content = b"".join(response.streaming_content)
+            else:
+                content = response.content
+        except Exception as error:  # a crash is a finding of its own, not the end of the run
+            problem("error", f"{type(error).__name__}: {error}")
+            return problems
+        finally:
+            transaction.set_rollback(True)
+            client.cookies.pop("messages", None)
+
+    got = response.status_code
+    location = response.get("Location", "")
+    if got != expect.status or (
+        got in (301, 302)
+        and (expect.login or expect.location)
+        and not _location_ok(expect, location)
+    ):
+        shown = f"{got} to {location}" if got in (301, 302) else str(got)
+        problem("status", f"expected {expect.describe()}, got {shown}")
+    if got == 200:
+        report.bodies_checked += 1
+        problems += check_body(
+            w, route_label, target, role, response, content, expected=expect.status == 200
+        )
+    return problems
+
+
+def run_matrix(
+    w: World,
+    routes: Iterable[Route] = ROUTES,
+    clients: dict[str, Client] | None = None,
+) -> Report:
+    clients = clients if clients is not None else clients_for(w, ROLES)
+    report = Report()
+    for route in routes:
+        report.add(run_route(w, route, clients))
+    return report
+
+
+def route_by_label(label: str) -> Route:
+    return next(r for r in ROUTES if r.label == label)
+
+
+# -- what the system sends ------------------------------------------------------------------------
+
+
+def check_emails(w: World, messages) -> list[Problem]:
+    """Every e-mail: nothing its recipient may not read, nothing above the outbound level
+    (subject, body, attachments and their names); the recipient's own name only besides."""
+    problems = []
+    for number, message in enumerate(messages):
+        for address in message.to:
+            reader = w.email_reader(address)
+            parts = [("subject", message.subject), ("body", message.body)]
+            for attachment in message.attachments:
+                name, content, _type = attachment
+                if isinstance(content, bytes):
+                    content = content.decode("utf-8", errors="replace")
+                parts += [("attachment name", name or ""), (f"attachment {name}", content)]
+            allowed = readable(reader)
+            own = {COPY_SPECS[reader.copy].name} if reader.copy else set()
+            found: set[str] = set()
+            for where, text in parts:
+                bad = {
+                    t
+                    for t in sentinels_in(text)
+                    if t not in own and (t not in allowed or not W.may_leave(t))
+                }
+                found |= sentinels_in(text)
+                if bad:
+                    problems.append(
+                        Problem(
+                            "outbound",
+                            "e-mail",
+                            f"message {number} “{message.subject}”",
+                            reader.key,
+                            f"{where} carries: {describe(bad)}",
+                        )
+                    )
+            if not found & (allowed | own):
+                problems.append(
+                    Problem(
+                        "control",
+                        "e-mail",
+                        f"message {number} “{message.subject}”",
+                        reader.key,
+                        "no sentinel the recipient may read appears (not even the cover name)",
+                    )
+                )
+    return problems
+
+
+def check_copy_files(w: World) -> list[Problem]:
+    """Each rendered copy, read from storage: nothing above its recipient's clearance, its
+    recipient's name and the dialogue's title present; metadata within the outbound rule."""
+    problems = []
+    for key, copy in w.copies.items():
+        copy.refresh_from_db()
+        if copy.state != "ready":
+            continue
+        with copy.file.open("rb") as stream:
+            text, metadata = pdf_text(stream.read())
+        reader = reader_of_copy(key)
+        found = sentinels_in(text)
+        leaked = found - readable(reader)
+        if leaked:
+            problems.append(Problem("leak", "pack file", key, reader.key, describe(leaked)))
+        spec = COPY_SPECS[key]
+        missing = {spec.name, DIALOGUE_SPECS[spec.dialogue].title} - found
+        if missing:
+            problems.append(Problem("control", "pack file", key, reader.key, describe(missing)))
+        out = {t for t in sentinels_in(metadata) if not W.may_leave(t)}
+        if out:
+            problems.append(Problem("outbound", "pack file metadata", key, "-", describe(out)))
+    return problems

@@ -1,0 +1,118 @@
+"""The access matrix (see ``matrix.py``): every URL pattern of the project is requested by every
+role against objects at every level, and every answer is what the rules call for."""
+
+from collections import Counter
+
+import pytest
+
+from . import matrix
+from .world import (
+    COPY_SPECS,
+    DOCUMENT_SPECS,
+    PERSONS,
+    SENTINELS,
+    SESSIONS,
+    may_leave,
+    readable,
+    reader_of_copy,
+    reader_of_person,
+    reader_of_role,
+    sees_document,
+    sees_item,
+    sees_outcome,
+    sees_session,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_url_pattern_is_placed_in_the_matrix(world):
+    patterns = matrix.url_patterns()
+    placed = matrix.placed_patterns(world)
+    unplaced = sorted(name for route, name in patterns.items() if route not in placed)
+    assert unplaced == [], "URL patterns the access matrix does not request: " + ", ".join(unplaced)
+    unknown = sorted(set(placed) - set(patterns))
+    assert unknown == []
+
+
+@pytest.mark.parametrize("label", matrix.ROUTE_LABELS)
+def test_route(world, clients, label):
+    report = matrix.run_matrix(world, routes=[matrix.route_by_label(label)], clients=clients)
+    assert report.problems == [], "\n" + report.text()
+    assert report.cells > 0
+
+
+def test_emails_carry_nothing_above_the_recipient_nor_the_outbound_level(world):
+    assert matrix.check_emails(world, world.emails) == []
+
+
+def test_emails_go_to_exactly_those_who_may_know(world):
+    """Agenda notices go to the attendees who may read the session (not to one who attends
+    without the clearance: even the cover name would tell them it exists); invitations to the
+    invitee; pack links to each official, once per link issued."""
+    sent = Counter(
+        (address, _kind(message.subject)) for message in world.emails for address in message.to
+    )
+    expected = Counter()
+    for session in SESSIONS:
+        if session.status == "draft":
+            continue
+        for key in session.attendees:
+            if PERSONS[key].account and sees_session(reader_of_person(key), session.key):
+                expected[(PERSONS[key].email, "agenda")] += 1
+    expected[(PERSONS["inv"].email, "invitation")] += 2  # sent, then sent again
+    for key in ("OFFPRG", "OFFFAC"):  # on release, then a new link each
+        expected[(COPY_SPECS[key].email, "pack link")] += 2
+    assert sent == expected
+
+
+def _kind(subject: str) -> str:
+    if subject.endswith(": the agenda changed"):
+        return "agenda"
+    if "An invitation" in subject:
+        return "invitation"
+    if subject.endswith(": a briefing pack for you"):
+        return "pack link"
+    return subject
+
+
+def test_briefing_pack_files_hold_only_their_recipients_clearance(world):
+    assert matrix.check_copy_files(world) == []
+
+
+def test_the_rules_as_this_package_states_them():
+    """Spot checks of the independent statement itself, so that a slip in it cannot make the
+    matrix agree with a wrong application."""
+
+    def sessions(reader):
+        return {s.key for s in SESSIONS if sees_session(reader, s.key)}
+
+    def papers(reader):
+        return {key for key in DOCUMENT_SPECS if sees_document(reader, key)}
+
+    role = reader_of_role
+    assert sessions(role("participant")) == {"SPUB", "SPRG", "SPAR"}
+    assert sessions(role("observer")) == {"SPUB", "SPRG"}
+    assert sessions(role("facilitator")) == {
+        "SPUB", "SPRG", "SPAR", "SPARX", "SFAC", "SRES", "SDRAFT"
+    }  # fmt: skip
+    assert sessions(role("outsider")) == sessions(role("other_facilitator")) == {"SB"}
+    assert sessions(role("admin")) == sessions(role("anonymous")) == set()
+    assert sessions(reader_of_copy("OFFFAC")) == {"SPUB", "SPRG", "SPAR", "SPARX", "SFAC"}
+    assert papers(role("observer")) == {"DPUB", "DPRG", "DRES", "DSPUB", "DSPRG", "DIPRG"}
+    assert papers(role("participant")) == {
+        "DPUB", "DPRG", "DPAR", "DSPUB", "DSPRG", "DSPAR", "DIPRG"
+    }  # fmt: skip
+    # Named readers only, whatever the role: the participant reads the item, the facilitator not.
+    assert sees_item(role("participant"), "IRES")
+    assert not sees_item(role("facilitator"), "IRES")
+    # Never off the record for an official; attributed records for those who record only.
+    assert not sees_outcome(reader_of_copy("OFFFAC"), "OOFF")
+    readable_by_participant = readable(role("participant"))
+    assert "SNT-OPUB-SUMMARY" in readable_by_participant
+    assert "SNT-OPUB-RECORD" not in readable_by_participant
+    assert "SNT-OPUB-RECORD" in readable(role("facilitator"))
+    # What may leave A (outbound: Programme): Programme titles, the cover name; never its title.
+    leaving = {t for t in SENTINELS if may_leave(t) and SENTINELS[t].dialogue == "A"}
+    assert {"SNT-SPRG-TITLE", "SNT-IPRG-ROOM", "SNT-A-DCOVER"} <= leaving
+    assert leaving.isdisjoint({"SNT-SPAR-TITLE", "SNT-IPAR-TITLE", "SNT-A-DTITLE"})

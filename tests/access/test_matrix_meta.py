@@ -1,0 +1,121 @@
+"""The matrix can fail: with the confidentiality module made to allow everything, the same
+checks report wrong statuses and leaked sentinels (pages, feeds, PDFs, e-mails), each for the
+reason it should, not a crash."""
+
+import sys
+from dataclasses import replace
+
+import pytest
+from django.core import mail
+
+import dialogues.confidentiality as confidentiality
+from dialogues.services.notifications import agenda_published_notify
+
+from . import matrix
+
+pytestmark = pytest.mark.django_db
+
+
+def _allow_everything(monkeypatch) -> None:
+    """Every rule of the confidentiality module answers yes, wherever it was imported by name
+    (modules import ``visible``, ``can_plan``... into their own namespace)."""
+
+    def visible(viewer, queryset):
+        if isinstance(queryset, type):
+            queryset = queryset._default_manager.all()
+        return queryset
+
+    def yes(*args, **kwargs):
+        return True
+
+    def outbound_title(dialogue, *path, rank=None):
+        return path[-1].title if path else dialogue.title
+
+    replacements = {
+        "visible": visible,
+        "can_view": yes,
+        "can_plan": yes,
+        "can_see_roster": yes,
+        "can_see_attendees": yes,
+        "can_record": yes,
+        "may_leave": yes,
+        "outbound_title": outbound_title,
+    }
+    originals = {name: getattr(confidentiality, name) for name in replacements}
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if not namespace:
+            continue
+        for name, original in originals.items():
+            if namespace.get(name) is original:
+                monkeypatch.setattr(module, name, replacements[name])
+
+
+def _subset(label: str, *, targets=None, roles=None) -> matrix.Route:
+    """A route of the matrix on fewer targets or roles: the patch turns every refusal into a
+    200, and rendering a PDF for each would be slow."""
+    route = matrix.route_by_label(label)
+
+    def kept(w):
+        chosen = [t for t in route.targets(w) if targets is None or t.label in targets]
+        return [replace(t, roles=roles) if roles else t for t in chosen]
+
+    return matrix.Route(label, kept)
+
+
+# The routes run under the patch: pages, an htmx partial, downloads, a feed, a PDF.
+META_ROUTES = [matrix.route_by_label(label) for label in ("home", "dialogue_detail", "roster")] + [
+    _subset("session_detail", targets={"session SPUB", "session SFAC", "session SDRAFT"}),
+    _subset("calendar_feed", targets={"feed of part", "feed of obs"}, roles=("anonymous",)),
+    _subset("document_download", targets={"paper DPUB", "paper DFAC", "paper DRES"}),
+    _subset("pack_detail (htmx status partial)", targets={"pack of A"}),
+    _subset("agenda_pdf", targets={"session SPUB", "session SFAC"}, roles=("observer",)),
+]
+
+
+def _keys(problems):
+    return {(p.kind, p.route, p.target, p.role) for p in problems}
+
+
+def test_the_matrix_fails_when_confidentiality_allows_everything(world, clients, monkeypatch):
+    _allow_everything(monkeypatch)
+    report = matrix.run_matrix(world, META_ROUTES, clients=clients)
+    found = _keys(report.problems)
+
+    # Wrong statuses: what was 404 answers 200.
+    assert ("status", "dialogue_detail", "dialogue A", "outsider") in found
+    assert ("status", "session_detail", "session SFAC", "observer") in found
+    assert ("status", "roster", "dialogue A", "participant") in found
+    assert ("status", "document_download", "paper DFAC", "participant") in found
+    assert ("status", "pack_detail (htmx status partial)", "pack of A", "participant") in found
+    # Leaks in the bodies of answers that are 200 anyway.
+    assert ("leak", "home", "home", "observer") in found
+    assert ("leak", "session_detail", "session SPUB", "observer") in found
+    assert ("leak", "calendar_feed", "feed of part", "anonymous") in found
+    assert ("feed", "calendar_feed", "feed of part", "anonymous") in found
+    assert ("leak", "agenda_pdf", "session SPUB", "observer") in found
+    # The observer's session page names what is above Programme: an item, a paper, an outcome.
+    leak = next(
+        p
+        for p in report.problems
+        if (p.kind, p.route, p.target, p.role)
+        == ("leak", "session_detail", "session SPUB", "observer")
+    )
+    for sentinel in ("SNT-IPAR-TITLE", "SNT-DSFAC-TITLE", "SNT-OPAR-SUMMARY"):
+        assert sentinel in leak.detail
+
+    # For the right reason: most problems are statuses and leaks, not crashes.
+    kinds = [p.kind for p in report.problems]
+    assert kinds.count("status") > 30
+    assert kinds.count("leak") > 30
+    assert kinds.count("error") < kinds.count("leak") / 5, report.text()
+
+
+def test_the_email_check_fails_when_confidentiality_allows_everything(world, monkeypatch):
+    _allow_everything(monkeypatch)
+    mail.outbox = []
+    # The participant attends the Facilitators session without the clearance for it.
+    agenda_published_notify(session_id=world.sessions["SFAC"].pk, version=1)
+    problems = matrix.check_emails(world, mail.outbox)
+    assert {(p.kind, p.role) for p in problems} == {("outbound", "person part")}
+    assert "SNT-SFAC-TITLE" in problems[0].detail

@@ -1,0 +1,939 @@
+"""The world the access matrix looks at, and an independent statement of who may read what in it.
+
+Two dialogues, built once per test session from the specifications below: every title,
+description, venue, city, room, file name, file body, outcome text and person name is a
+distinctive *sentinel* string (``SNT-...``), so that a page, a PDF, a feed or an e-mail can be
+searched for everything it must not hold.
+
+Who may read which sentinel is decided here, in plain Python, from the rules as the project
+states them (README, ``docs/``, the docstring of ``dialogues.confidentiality``), without
+calling that module: the matrix compares the application against this statement, never one
+implementation against another built on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+# -- the scale, as the rules state it (checked against the database when the world is built) ----
+
+LEVELS = ("Public", "Programme", "Participants", "Facilitators", "Restricted")
+AUDIENCE = {
+    "Public": "outside",
+    "Programme": "programme",
+    "Participants": "attendees",
+    "Facilitators": "convening_team",
+    "Restricted": "named",
+}
+RANK = {name: index for index, name in enumerate(LEVELS)}
+CONVENING_ROLES = ("convenor", "facilitator")
+RECORDING_ROLES = ("convenor", "facilitator", "rapporteur")
+
+
+# -- specifications -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DialogueSpec:
+    key: str
+    outbound: str  # the highest level that may leave (e-mail, feeds, file names)
+    ground_rules: bool = True
+    attendance_visible: bool = True
+
+    @property
+    def title(self) -> str:
+        return f"SNT-{self.key}-DTITLE"
+
+    @property
+    def context(self) -> str:
+        return f"SNT-{self.key}-DCONTEXT"
+
+    @property
+    def organisation(self) -> str:
+        return f"SNT-{self.key}-DORG"
+
+    @property
+    def rules(self) -> str:
+        return f"SNT-{self.key}-DRULES"
+
+    @property
+    def summary(self) -> str:
+        return f"SNT-{self.key}-DBRIEF"
+
+    @property
+    def cover(self) -> str:
+        return f"SNT-{self.key}-DCOVER"
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        return (f"SNT-{self.key}-SIDEONE", f"SNT-{self.key}-SIDETWO")
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    key: str
+    dialogue: str | None
+    role: str = "participant"
+    clearance: str = "Participants"
+    state: str = "accepted"
+    side: int | None = None  # index into the dialogue's sides
+    account: bool = True
+    staff: bool = False
+    mfa: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"SNT-P{self.key.upper()}-NAME"
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@access.example"
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    key: str
+    dialogue: str
+    level: str
+    attendees: tuple[str, ...] = ()
+    readers: tuple[str, ...] = ()
+    status: str = "published"
+    day: int = 0
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {f: f"SNT-{self.key}-{f.upper()}" for f in ("title", "venue", "city")}
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    key: str
+    session: str
+    level: str
+    readers: tuple[str, ...] = ()
+    moderator: str | None = None
+    published: bool = True  # False: on the working agenda only (added after publishing)
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {f: f"SNT-{self.key}-{f.upper()}" for f in ("title", "description", "room")}
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    key: str
+    dialogue: str
+    level: str
+    session: str | None = None
+    item: str | None = None
+    readers: tuple[str, ...] = ()
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {
+            "title": f"SNT-{self.key}-TITLE",
+            "original_name": f"SNT-{self.key}-FILENAME",
+            "body": f"SNT-{self.key}-BODY",
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    key: str
+    session: str
+    level: str
+    attribution: str = "chatham_house"
+    readers: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {"summary": f"SNT-{self.key}-SUMMARY", "record": f"SNT-{self.key}-RECORD"}
+
+
+@dataclass(frozen=True)
+class CopySpec:
+    """A recipient's copy of a briefing pack."""
+
+    key: str
+    dialogue: str
+    clearance: str
+
+    @property
+    def name(self) -> str:
+        return f"SNT-{self.key}-RECIPIENT"
+
+    @property
+    def email(self) -> str:
+        return f"{self.key.lower()}@ministry.example"
+
+
+DIALOGUES = (
+    # A's outbound level is Programme: Public and Programme titles may leave, nothing above.
+    DialogueSpec("A", outbound="Programme"),
+    DialogueSpec("B", outbound="Public", ground_rules=False),
+)
+
+PEOPLE = (
+    PersonSpec("fac", "A", role="facilitator", clearance="Restricted", mfa=True),
+    PersonSpec("conv", "A", role="convenor", clearance="Restricted", mfa=True),
+    PersonSpec("part", "A", clearance="Participants", side=0),
+    PersonSpec("obs", "A", role="observer", clearance="Programme"),
+    PersonSpec("other", "A", clearance="Participants", side=1),
+    PersonSpec("nom", "A", clearance="Restricted", state="nominated", account=False),
+    PersonSpec("inv", "A", clearance="Participants", state="cleared", account=False),
+    PersonSpec("out", "B", clearance="Restricted"),
+    PersonSpec("ofac", "B", role="facilitator", clearance="Restricted", mfa=True),
+    PersonSpec("admin", None, account=True, staff=True, mfa=True),
+)
+
+SESSIONS = (
+    SessionSpec("SPUB", "A", "Public", attendees=("part", "obs", "other"), day=0),
+    SessionSpec("SPRG", "A", "Programme", attendees=("part", "obs"), day=3),
+    SessionSpec("SPAR", "A", "Participants", attendees=("part", "other"), day=6),
+    # A pre-consultation with the other side: the participant does not attend it.
+    SessionSpec("SPARX", "A", "Participants", attendees=("other",), day=9),
+    # Attending without the clearance gives nothing.
+    SessionSpec("SFAC", "A", "Facilitators", attendees=("part",), day=12),
+    # Named readers only: the facilitator is named, the co-convenor is not.
+    SessionSpec("SRES", "A", "Restricted", readers=("fac",), day=15),
+    SessionSpec("SDRAFT", "A", "Programme", attendees=("part", "obs"), status="draft", day=18),
+    SessionSpec("SB", "B", "Public", attendees=("out",), day=1),
+)
+
+ITEMS = (
+    # Round one (Public) carries an item at every level.
+    ItemSpec("IPUB", "SPUB", "Public"),
+    ItemSpec("IPRG", "SPUB", "Programme", moderator="conv"),
+    ItemSpec("IPAR", "SPUB", "Participants"),
+    ItemSpec("IFAC", "SPUB", "Facilitators"),
+    # Named: the participant only (not the facilitator, whatever their role).
+    ItemSpec("IRES", "SPUB", "Restricted", readers=("part",)),
+    ItemSpec("IWORK", "SPUB", "Public", published=False),
+    ItemSpec("ISPRG", "SPRG", "Programme"),
+    ItemSpec("ISPAR", "SPAR", "Participants"),
+    ItemSpec("ISPARX", "SPARX", "Participants"),
+    ItemSpec("ISFAC", "SFAC", "Facilitators"),
+    ItemSpec("ISRES", "SRES", "Restricted", readers=("fac",)),
+    ItemSpec("ISDRAFT", "SDRAFT", "Programme", published=False),
+    ItemSpec("ISB", "SB", "Public"),
+)
+
+DOCUMENTS = (
+    # Dialogue-wide papers: at an attendees level, the clearance alone decides.
+    DocumentSpec("DPUB", "A", "Public"),
+    DocumentSpec("DPRG", "A", "Programme"),
+    DocumentSpec("DPAR", "A", "Participants"),
+    DocumentSpec("DFAC", "A", "Facilitators"),
+    DocumentSpec("DRES", "A", "Restricted", readers=("obs",)),
+    # Papers of round one.
+    DocumentSpec("DSPUB", "A", "Public", session="SPUB"),
+    DocumentSpec("DSPRG", "A", "Programme", session="SPUB"),
+    DocumentSpec("DSPAR", "A", "Participants", session="SPUB"),
+    DocumentSpec("DSFAC", "A", "Facilitators", session="SPUB"),
+    DocumentSpec("DSRES", "A", "Restricted", session="SPUB", readers=("fac",)),
+    # Papers on agenda items, and in a session the participant does not attend.
+    DocumentSpec("DIPRG", "A", "Programme", session="SPUB", item="IPRG"),
+    DocumentSpec("DIFAC", "A", "Facilitators", session="SPUB", item="IFAC"),
+    DocumentSpec("DSPARX", "A", "Participants", session="SPARX"),
+    DocumentSpec("DB", "B", "Public"),
+)
+
+OUTCOMES = (
+    OutcomeSpec("OPUB", "SPUB", "Public", speakers=("other",)),
+    OutcomeSpec("OPRG", "SPUB", "Programme", attribution="on_record", speakers=("other",)),
+    OutcomeSpec("OPAR", "SPUB", "Participants"),
+    OutcomeSpec("OFAC", "SPUB", "Facilitators", attribution="on_record", speakers=("part",)),
+    OutcomeSpec("ORES", "SPUB", "Restricted", readers=("fac",)),
+    OutcomeSpec("OOFF", "SPUB", "Public", attribution="off_record", speakers=("obs",)),
+    OutcomeSpec("OSPARX", "SPARX", "Participants"),
+    OutcomeSpec("OB", "SB", "Public"),
+)
+
+COPIES = (
+    CopySpec("OFFPRG", "A", "Programme"),
+    CopySpec("OFFFAC", "A", "Facilitators"),
+    CopySpec("OFFB", "B", "Public"),  # B's pack is still queued (never rendered nor released)
+)
+
+# The matrix's roles: who knocks, and as whom.
+ROLES = (
+    "anonymous",
+    "official",  # no account: an official holding the links of released copies
+    "outsider",  # a member of the other dialogue only
+    "observer",
+    "participant",
+    "other_facilitator",  # facilitator of the other dialogue
+    "facilitator",
+    "admin",  # staff, not a member of any dialogue
+)
+ROLE_PERSON = {
+    "outsider": "out",
+    "observer": "obs",
+    "participant": "part",
+    "other_facilitator": "ofac",
+    "facilitator": "fac",
+    "admin": "admin",
+}
+
+
+# -- readers and the rules ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whoever reads a page, a file or an e-mail: a person (account or not), an official
+    recipient of one copy, or nobody."""
+
+    key: str
+    person: str | None = None
+    copy: str | None = None  # an official's copy
+    invitee_of: str | None = None  # holds an invitation link to this dialogue
+
+
+@dataclass(frozen=True)
+class Grant:
+    dialogue: str
+    rank: int
+    convening: bool
+    recording: bool
+    official: bool
+    person: str | None
+    attended: frozenset[str]
+
+
+PERSONS = {p.key: p for p in PEOPLE}
+SESSION_SPECS = {s.key: s for s in SESSIONS}
+ITEM_SPECS = {i.key: i for i in ITEMS}
+DOCUMENT_SPECS = {d.key: d for d in DOCUMENTS}
+OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
+COPY_SPECS = {c.key: c for c in COPIES}
+DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
+
+
+def grant_of(reader: Reader, dialogue: str) -> Grant | None:
+    """What the reader holds in a dialogue: an accepted membership, or an official's copy."""
+    if reader.copy is not None:
+        copy = COPY_SPECS[reader.copy]
+        if copy.dialogue != dialogue:
+            return None
+        return Grant(dialogue, RANK[copy.clearance], False, False, True, None, frozenset())
+    person = PERSONS.get(reader.person or "")
+    if person is None or person.dialogue != dialogue or person.state != "accepted":
+        return None
+    attended = frozenset(s.key for s in SESSIONS if person.key in s.attendees)
+    return Grant(
+        dialogue,
+        RANK[person.clearance],
+        person.role in CONVENING_ROLES,
+        person.role in RECORDING_ROLES,
+        False,
+        person.key,
+        attended,
+    )
+
+
+def node_allows(grant: Grant, level: str, session: str | None, readers: tuple[str, ...]) -> bool:
+    audience = AUDIENCE[level]
+    if audience == "named":
+        return not grant.official and grant.person in readers
+    if grant.rank < RANK[level]:
+        return False
+    if audience in ("outside", "programme"):
+        return True
+    if audience == "attendees":
+        return grant.convening or grant.official or session is None or session in grant.attended
+    return grant.convening or grant.official  # the convening team
+
+
+def sees_session(reader: Reader, key: str) -> bool:
+    spec = SESSION_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or not node_allows(grant, spec.level, key, spec.readers):
+        return False
+    return spec.status != "draft" or grant.convening
+
+
+def sees_item(reader: Reader, key: str) -> bool:
+    """A published item (as published), or a working-agenda item (the convening team's)."""
+    spec = ITEM_SPECS[key]
+    grant = grant_of(reader, SESSION_SPECS[spec.session].dialogue)
+    if grant is None or not sees_session(reader, spec.session):
+        return False
+    if not spec.published and not grant.convening:
+        return False
+    return node_allows(grant, spec.level, spec.session, spec.readers)
+
+
+def sees_working_item(reader: Reader, key: str) -> bool:
+    """The working agenda (the planner's): the convening team, item by item."""
+    spec = ITEM_SPECS[key]
+    grant = grant_of(reader, SESSION_SPECS[spec.session].dialogue)
+    return (
+        grant is not None
+        and grant.convening
+        and sees_session(reader, spec.session)
+        and node_allows(grant, spec.level, spec.session, spec.readers)
+    )
+
+
+def sees_document(reader: Reader, key: str) -> bool:
+    spec = DOCUMENT_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None:
+        return False
+    if spec.session is None:
+        return node_allows(grant, spec.level, None, spec.readers)
+    if not sees_session(reader, spec.session):
+        return False
+    if not node_allows(grant, spec.level, spec.session, spec.readers):
+        return False
+    if spec.item is not None:
+        item = ITEM_SPECS[spec.item]
+        return node_allows(grant, item.level, item.session, item.readers)
+    return True
+
+
+def sees_outcome(reader: Reader, key: str) -> bool:
+    spec = OUTCOME_SPECS[key]
+    grant = grant_of(reader, SESSION_SPECS[spec.session].dialogue)
+    if grant is None or not sees_session(reader, spec.session):
+        return False
+    if grant.official and spec.attribution == "off_record":
+        return False
+    return node_allows(grant, spec.level, spec.session, spec.readers)
+
+
+def records(reader: Reader, dialogue: str) -> bool:
+    grant = grant_of(reader, dialogue)
+    return grant is not None and grant.recording
+
+
+def convenes(reader: Reader, dialogue: str) -> bool:
+    grant = grant_of(reader, dialogue)
+    return grant is not None and grant.convening
+
+
+def is_member(reader: Reader, dialogue: str) -> bool:
+    grant = grant_of(reader, dialogue)
+    return grant is not None and not grant.official
+
+
+def is_staff(reader: Reader) -> bool:
+    person = PERSONS.get(reader.person or "")
+    return person is not None and person.staff
+
+
+def sees_person(reader: Reader, key: str) -> bool:
+    """A person's name: their own; the convening team of their dialogue (the roster); staff
+    (vetting); fellow attendees of a session both may see (when the dialogue shows attendance);
+    the moderator of an item the reader sees; a speaker, to those who record, or to an official
+    when the outcome is on the record."""
+    person = PERSONS[key]
+    if reader.person == key or is_staff(reader):
+        return True
+    dialogue = person.dialogue
+    if dialogue is None:
+        return False
+    if convenes(reader, dialogue):
+        return True
+    grant = grant_of(reader, dialogue)
+    if grant is None:
+        return False
+    if person.state == "accepted" and DIALOGUE_SPECS[dialogue].attendance_visible:
+        for session in SESSIONS:
+            if (
+                session.dialogue == dialogue
+                and key in session.attendees
+                and session.key in grant.attended
+                and sees_session(reader, session.key)
+            ):
+                return True
+    for item in ITEMS:
+        if item.moderator == key and sees_item(reader, item.key):
+            return True
+    # A speaker is named to those who record, and to an official when on the record.
+    return any(
+        key in outcome.speakers
+        and sees_outcome(reader, outcome.key)
+        and (grant.recording or (grant.official and outcome.attribution == "on_record"))
+        for outcome in OUTCOMES
+    )
+
+
+@dataclass(frozen=True)
+class Sentinel:
+    text: str
+    kind: str  # dialogue, session, item, paper, outcome, person, recipient
+    key: str  # the spec's key (a dialogue's, a session's...)
+    field: str  # title, venue, summary...
+    dialogue: str | None
+    level: str | None  # effective level, for the outbound rule; None: never leaves
+
+    @property
+    def what(self) -> str:
+        return f"{self.kind} {self.key} {self.field}"
+
+
+def _effective(*levels: str) -> str:
+    return max(levels, key=RANK.__getitem__)
+
+
+def all_sentinels() -> list[Sentinel]:
+    found: list[Sentinel] = []
+    for d in DIALOGUES:
+        fields = {
+            "title": d.title,
+            "context": d.context,
+            "organisation": d.organisation,
+            "ground rules": d.rules,
+            "briefing summary": d.summary,
+            "side one": d.sides[0],
+            "side two": d.sides[1],
+        }
+        found += [Sentinel(t, "dialogue", d.key, f, d.key, None) for f, t in fields.items()]
+        # The cover name is made to leave: it stands in for whatever may not.
+        found.append(Sentinel(d.cover, "dialogue", d.key, "cover name", d.key, LEVELS[0]))
+    for s in SESSIONS:
+        for f, text in s.sentinels.items():
+            found.append(Sentinel(text, "session", s.key, f, s.dialogue, s.level))
+    for i in ITEMS:
+        session = SESSION_SPECS[i.session]
+        level = _effective(session.level, i.level)
+        for f, text in i.sentinels.items():
+            found.append(Sentinel(text, "item", i.key, f, session.dialogue, level))
+    for doc in DOCUMENTS:
+        path = [doc.level]
+        if doc.session:
+            path.append(SESSION_SPECS[doc.session].level)
+        if doc.item:
+            path.append(ITEM_SPECS[doc.item].level)
+        for f, text in doc.sentinels.items():
+            found.append(Sentinel(text, "paper", doc.key, f, doc.dialogue, _effective(*path)))
+    for o in OUTCOMES:
+        dialogue = SESSION_SPECS[o.session].dialogue
+        for f, text in o.sentinels.items():
+            found.append(Sentinel(text, "outcome", o.key, f, dialogue, None))
+    for p in PEOPLE:
+        found.append(Sentinel(p.name, "person", p.key, "name", p.dialogue, None))
+    for c in COPIES:
+        found.append(Sentinel(c.name, "recipient", c.key, "name", c.dialogue, None))
+    return found
+
+
+SENTINELS = {s.text: s for s in all_sentinels()}
+
+
+def _check_sentinels_distinct() -> None:
+    texts = sorted(SENTINELS)
+    for a in texts:
+        for b in texts:
+            if a != b and a in b:
+                raise AssertionError(f"sentinel {a} is inside {b}: searches would confuse them")
+
+
+_check_sentinels_distinct()
+_SENTINEL_RE = re.compile("|".join(re.escape(t) for t in sorted(SENTINELS, key=len, reverse=True)))
+
+
+def sentinels_in(text: str) -> set[str]:
+    """The sentinels a text holds, whatever its case and however it was broken into lines or
+    words (PDF text extraction, iCalendar line folding, slugified file names)."""
+    return set(_SENTINEL_RE.findall(re.sub(r"\s+", "", text).upper()))
+
+
+def _is_official_of(reader: Reader, dialogue: str) -> bool:
+    grant = grant_of(reader, dialogue)
+    return grant is not None and grant.official
+
+
+def may_read(reader: Reader, text: str) -> bool:
+    """Whether ``reader`` may read the sentinel ``text`` (the rules, stated independently)."""
+    s = SENTINELS[text]
+    if s.kind == "dialogue":
+        member, official = is_member(reader, s.key), _is_official_of(reader, s.key)
+        if s.field == "title":  # staff vet nominees for a named dialogue; a pack's cover names it
+            return member or official or is_staff(reader)
+        if s.field.startswith("side"):  # a vetting case shows the nominee's side
+            return member or is_staff(reader)
+        if s.field == "briefing summary":  # it opens every pack; the team writes it
+            return convenes(reader, s.key) or official
+        if s.field == "cover name":  # the name that leaves: invitations, pack links
+            return member or official or reader.invitee_of == s.key
+        return member
+    if s.kind == "session":
+        return sees_session(reader, s.key)
+    if s.kind == "item":
+        return sees_item(reader, s.key) or sees_working_item(reader, s.key)
+    if s.kind == "paper":
+        return sees_document(reader, s.key)
+    if s.kind == "outcome":
+        if s.field == "record":  # the attributed record: those who record only
+            return sees_outcome(reader, s.key) and records(reader, s.dialogue)
+        return sees_outcome(reader, s.key)
+    if s.kind == "person":
+        return sees_person(reader, s.key)
+    if s.kind == "recipient":  # the register is the convening team's
+        return reader.copy == s.key or convenes(reader, s.dialogue)
+    raise AssertionError(f"unknown sentinel kind: {s.kind}")
+
+
+def may_leave(text: str) -> bool:
+    """Whether a sentinel may go out by e-mail, feed or file name: at or below its dialogue's
+    outbound level (the cover name always; a dialogue's own title never)."""
+    sentinel = SENTINELS[text]
+    if sentinel.level is None or sentinel.dialogue is None:
+        return False
+    outbound = DIALOGUE_SPECS[sentinel.dialogue].outbound
+    return RANK[sentinel.level] <= RANK[outbound]
+
+
+@cache
+def readable(reader: Reader) -> frozenset[str]:
+    """Every sentinel the reader may read."""
+    return frozenset(t for t in SENTINELS if may_read(reader, t))
+
+
+def reader_of_role(role: str) -> Reader:
+    person = ROLE_PERSON.get(role)
+    return Reader(role, person=person) if person else Reader(role)
+
+
+def reader_of_person(key: str) -> Reader:
+    return Reader(f"person {key}", person=key)
+
+
+def reader_of_copy(key: str) -> Reader:
+    return Reader(f"official {key}", copy=key)
+
+
+# -- the built world ------------------------------------------------------------------------------
+
+START = datetime(2027, 3, 15, 8, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    """The database rows of the specifications, by key, and what building them produced."""
+
+    dialogues: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)  # person key -> Person
+    users: dict = field(default_factory=dict)  # person key -> User
+    memberships: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)
+    items: dict = field(default_factory=dict)  # working AgendaItem
+    documents: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)
+    packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
+    copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
+    tokens: dict = field(default_factory=dict)  # label -> pack link token
+    invitation_tokens: dict = field(default_factory=dict)  # "open" / "revoked" -> token
+    invitations: dict = field(default_factory=dict)
+    vetting: dict = field(default_factory=dict)
+    emails: list = field(default_factory=list)  # every message sent while building
+    missing_id: int = 987654
+
+    def email_reader(self, address: str) -> Reader:
+        address = address.lower()
+        for copy in COPIES:
+            if copy.email == address:
+                return reader_of_copy(copy.key)
+        for person in PEOPLE:
+            if person.email == address:
+                if person.state == "cleared":
+                    return Reader(f"invitee {person.key}", invitee_of=person.dialogue)
+                return reader_of_person(person.key)
+        raise AssertionError(f"an e-mail went to an address nobody in the world has: {address}")
+
+
+def build_world() -> World:
+    """Create every row of the specifications (run inside a transaction the caller rolls
+    back). Tasks queued on commit (renders, e-mails) run in-process, as in production with an
+    eager broker; every e-mail sent is kept in ``World.emails``."""
+    from django.core import mail
+    from django.core.files.base import ContentFile
+    from django.test import TestCase
+
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.models import (
+        AgendaItem,
+        ConfidentialityLevel,
+        Dialogue,
+        Document,
+        Outcome,
+        Session,
+        SessionAttendance,
+        Side,
+    )
+    from dialogues.services import briefing
+    from dialogues.services.agenda import agenda_publish
+    from participants.models import (
+        GroundRulesAcceptance,
+        Membership,
+        Person,
+        PossibleMatch,
+        User,
+        VettingCase,
+    )
+    from participants.services.invitations import invitation_send
+    from tests.conftest import enable_mfa
+    from tests.factories import designation_entry
+
+    levels = {lv.name: lv for lv in ConfidentialityLevel.objects.all()}
+    scale = [(lv.name, lv.audience) for lv in sorted(levels.values(), key=lambda lv: lv.rank)]
+    assert scale == [(name, AUDIENCE[name]) for name in LEVELS], scale
+
+    world = World()
+    outbox_start = len(getattr(mail, "outbox", []))
+    capture = TestCase.captureOnCommitCallbacks
+
+    for d in DIALOGUES:
+        dialogue = Dialogue.objects.create(
+            title=f"{d.title} talks",
+            context=d.context,
+            convening_organisation=d.organisation,
+            default_level=levels["Programme"],
+            briefing_summary=d.summary,
+            ground_rules=f"{d.rules} Chatham House." if d.ground_rules else "",
+            cover_name=d.cover,
+            outbound_level=levels[d.outbound],
+            attendance_visible=d.attendance_visible,
+            status=Dialogue.Status.ACTIVE,
+        )
+        world.dialogues[d.key] = dialogue
+        for position, name in enumerate(d.sides):
+            Side.objects.create(dialogue=dialogue, name=name, position=position)
+
+    for p in PEOPLE:
+        user = None
+        if p.account:
+            user = User.objects.create_user(
+                email=p.email, password=secrets.token_urlsafe(16), is_staff=p.staff
+            )
+            if p.staff:
+                user.is_superuser = True
+            user.calendar_secret = secrets.token_urlsafe(32)
+            user.save()
+            world.users[p.key] = user
+            if p.mfa:
+                enable_mfa(user)
+        if p.dialogue is None:
+            continue
+        dialogue = world.dialogues[p.dialogue]
+        person = Person.objects.create(full_name=p.name, email=p.email, user=user)
+        world.people[p.key] = person
+        side = None
+        if p.side is not None:
+            side = dialogue.sides.get(name=DIALOGUE_SPECS[p.dialogue].sides[p.side])
+        membership = Membership.objects.create(
+            person=person,
+            dialogue=dialogue,
+            side=side,
+            role=p.role,
+            clearance=levels[p.clearance],
+            state=p.state,
+        )
+        world.memberships[p.key] = membership
+        if p.state == "accepted" and dialogue.ground_rules and p.role not in CONVENING_ROLES:
+            GroundRulesAcceptance.objects.create(
+                membership=membership,
+                version=dialogue.ground_rules_version,
+                text_sha256=hashlib.sha256(dialogue.ground_rules.encode()).hexdigest(),
+            )
+
+    for s in SESSIONS:
+        start = START + timedelta(days=s.day)
+        session = Session.objects.create(
+            dialogue=world.dialogues[s.dialogue],
+            title=f"{s.sentinels['title']} round",
+            venue=s.sentinels["venue"],
+            city=s.sentinels["city"],
+            time_zone="Europe/Rome",
+            start=start,
+            end=start + timedelta(days=2),
+            status=Session.Status.DRAFT,
+            level=levels[s.level],
+        )
+        session.readers.set([world.people[k] for k in s.readers])
+        for key in s.attendees:
+            SessionAttendance.objects.create(session=session, membership=world.memberships[key])
+        world.sessions[s.key] = session
+
+    def add_item(spec: ItemSpec, order: int) -> None:
+        session = world.sessions[spec.session]
+        start = session.start + timedelta(hours=order)
+        item = AgendaItem.objects.create(
+            session=session,
+            order=order,
+            start=start,
+            end=start + timedelta(minutes=50),
+            room=spec.sentinels["room"],
+            title=f"{spec.sentinels['title']} item",
+            description=spec.sentinels["description"],
+            level=levels[spec.level],
+            moderator=world.memberships[spec.moderator] if spec.moderator else None,
+        )
+        item.readers.set([world.people[k] for k in spec.readers])
+        world.items[spec.key] = item
+
+    for order, spec in enumerate(ITEMS, start=1):
+        if spec.published:
+            add_item(spec, order)
+    # Publish every session but the draft (its agenda stays unpublished): attendees are told.
+    with capture(execute=True):
+        for s in SESSIONS:
+            session = world.sessions[s.key]
+            if s.status == "draft":
+                continue
+            agenda_publish(session=session, by=world.users["fac" if s.dialogue == "A" else "ofac"])
+            session.refresh_from_db()
+    # Added after publishing: on the working agenda only.
+    for order, spec in enumerate(ITEMS, start=1):
+        if not spec.published:
+            add_item(spec, 100 + order)
+
+    for doc in DOCUMENTS:
+        body = f"Paper {doc.sentinels['body']}\n".encode()
+        document = Document(
+            dialogue=world.dialogues[doc.dialogue],
+            session=world.sessions[doc.session] if doc.session else None,
+            agenda_item=world.items[doc.item] if doc.item else None,
+            title=f"{doc.sentinels['title']} paper",
+            level=levels[doc.level],
+            original_name=f"{doc.sentinels['original_name']}.txt",
+            content_type="text/plain",
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+        )
+        document.file.save("paper.txt", ContentFile(body), save=False)
+        document.save()
+        document.readers.set([world.people[k] for k in doc.readers])
+        world.documents[doc.key] = document
+
+    for position, o in enumerate(OUTCOMES, start=1):
+        outcome = Outcome.objects.create(
+            session=world.sessions[o.session],
+            kind=Outcome.Kind.IDEA,
+            attribution=o.attribution,
+            summary=f"{o.sentinels['summary']} idea",
+            record=f"{o.sentinels['record']} said so",
+            level=levels[o.level],
+            position=position,
+        )
+        outcome.speakers.set([world.people[k] for k in o.speakers])
+        outcome.readers.set([world.people[k] for k in o.readers])
+        world.outcomes[o.key] = outcome
+
+    # Briefing packs: A's released (four eyes: requested by one facilitator, released by the
+    # other), one copy's link replaced and another's revoked; B's rendered, never released.
+    def request_pack(dialogue_key: str, by: str, *, render: bool):
+        user = world.users[by]
+        recipients = [
+            briefing.Recipient(
+                name=c.name,
+                email=c.email,
+                clearance=levels[c.clearance],
+                position="Envoy",
+                organisation="Ministry",
+            )
+            for c in COPIES
+            if c.dialogue == dialogue_key
+        ]
+        with capture(execute=render):
+            pack = briefing.pack_request(
+                dialogue=world.dialogues[dialogue_key],
+                viewer=viewer_for_user(user),
+                requested_by=user,
+                recipients=recipients,
+                note="For the envoy.",
+            )
+        world.packs[dialogue_key] = pack
+        for copy in pack.copies.all():
+            spec = next(c for c in COPIES if c.name == copy.recipient_name)
+            world.copies[spec.key] = copy
+
+    # A's pack is rendered and released (four eyes: requested by one facilitator, released by
+    # the other); one copy's link is replaced by a new one, the other's revoked and sent again.
+    # B's pack stays queued: its copy has no file and no link.
+    request_pack("A", "fac", render=True)
+    request_pack("B", "ofac", render=False)
+    for key in ("OFFPRG", "OFFFAC"):
+        world.copies[key].refresh_from_db()
+        assert world.copies[key].state == "ready", world.copies[key].failure_reason
+    with capture(execute=True):
+        briefing.pack_release(pack=world.packs["A"], by=world.users["conv"])
+    for copy in world.copies.values():
+        copy.refresh_from_db()
+    world.tokens["replaced"] = briefing.link_token(world.copies["OFFPRG"])
+    world.tokens["revoked"] = briefing.link_token(world.copies["OFFFAC"])
+    with capture(execute=True):
+        briefing.copy_link_issue(copy=world.copies["OFFPRG"], by=world.users["fac"])
+        briefing.copy_link_revoke(copy=world.copies["OFFFAC"], by=world.users["fac"])
+        briefing.copy_link_issue(copy=world.copies["OFFFAC"], by=world.users["fac"])
+    for copy in world.copies.values():
+        copy.refresh_from_db()
+    world.tokens["OFFPRG"] = briefing.link_token(world.copies["OFFPRG"])
+    world.tokens["OFFFAC"] = briefing.link_token(world.copies["OFFFAC"])
+    from django.core import signing
+
+    world.tokens["unreleased"] = signing.TimestampSigner(salt=briefing.LINK_SALT).sign_object(
+        {"c": world.copies["OFFB"].pk, "n": "0" * 32}
+    )
+    world.tokens["forged"] = world.tokens["OFFFAC"][:-6] + "AAAAAA"
+
+    # Vetting: the nominee's case, with a possible match on a list.
+    case = VettingCase.objects.create(membership=world.memberships["nom"])
+    entry = designation_entry(reference="ACCESS-1", name=PERSONS["nom"].name)
+    match = PossibleMatch.objects.create(
+        case=case,
+        entry=entry,
+        score=0.93,
+        nominee_name=PERSONS["nom"].name,
+        matched_name=PERSONS["nom"].name,
+    )
+    world.vetting = {"case": case, "match": match, "list": entry.version.designation_list}
+
+    # Invitations: sent, then sent again (the first link stops working).
+    first_count = len(mail.outbox)
+    invitation_send(membership=world.memberships["inv"], by=world.users["fac"])
+    invitation_send(membership=world.memberships["inv"], by=world.users["fac"])
+    links = [
+        re.search(r"/invitations/([^/\s]+)/", m.body).group(1) for m in mail.outbox[first_count:]
+    ]
+    world.invitation_tokens = {"revoked": links[0], "open": links[1]}
+    world.invitations = {
+        "open": world.memberships["inv"].invitations.order_by("-created_at", "-id").first()
+    }
+
+    # One row of every model the admin shows, for its change, history and delete pages.
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="Access matrix")
+    admin = world.users["admin"]
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    if apps.is_installed("allauth.usersessions"):
+        from allauth.usersessions.models import UserSession
+        from django.test import Client
+
+        signed_in = Client()
+        signed_in.force_login(admin)
+        UserSession.objects.create(
+            user=admin, session_key=signed_in.session.session_key, ip="127.0.0.1", user_agent="-"
+        )
+    if apps.is_installed("trackii.ops"):
+        try:
+            lockdown = apps.get_model("ops", "Lockdown")
+        except LookupError:
+            pass
+        else:
+            lockdown.objects.create(person=world.people["nom"], by=admin, reason="Matrix.")
+
+    world.emails = list(mail.outbox[outbox_start:])
+    return world

@@ -1,0 +1,79 @@
+"""Forms of the staff pages."""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+
+from trackii.audit.models import AuditEntry
+
+# The apps whose objects the trail and the history are about.
+TRAIL_APPS = ("dialogues", "participants", "ops")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditSearchForm(forms.Form):
+    TRAIL = "trail"
+    HISTORY = "history"
+
+    source = forms.ChoiceField(
+        label="Search",
+        choices=[
+            (TRAIL, "Views, downloads and decisions (audit trail)"),
+            (HISTORY, "Changes to records (change history)"),
+        ],
+        required=False,
+    )
+    person = forms.CharField(
+        label="Person (account e-mail)",
+        max_length=254,
+        required=False,
+        help_text="The whole address or part of it.",
+    )
+    object_type = forms.ChoiceField(label="Object", required=False)
+    object_id = forms.CharField(label="Object id", max_length=64, required=False)
+    action = forms.ChoiceField(
+        label="Action (audit trail)",
+        choices=[("", "Any"), *AuditEntry.Action.choices],
+        required=False,
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput)
+    date_to = forms.DateField(label="To (inclusive)", required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = ContentType.objects.filter(app_label__in=TRAIL_APPS).order_by("app_label", "model")
+        self.content_types = {f"{ct.app_label}.{ct.model}": ct for ct in types}
+        self.fields["object_type"].choices = [("", "Any")] + [
+            (key, f"{ct.app_label}: {ct.model}") for key, ct in self.content_types.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        data["source"] = data.get("source") or self.TRAIL
+        if data.get("object_id") and not data.get("object_type"):
+            self.add_error("object_type", "Choose the kind of object the id belongs to.")
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the period is before its start.")
+        data["content_type"] = self.content_types.get(data.get("object_type") or "")
+        return data
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label="Name or e-mail", max_length=200, required=False)
+
+
+class LockdownForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept with the lockdown, for staff only.",
+    )
+    deactivate = forms.BooleanField(
+        label="Also deactivate the account (no one can sign in with it until an admin "
+        "reactivates it)",
+        required=False,
+    )

@@ -1,0 +1,227 @@
+"""Lockdown: when a person's account, device or mailbox may be in the wrong hands, staff end at
+once everything that lets that person (or whoever holds their things) in:
+
+- every signed-in session of their account, on every device;
+- their personal calendar feed's address (a new secret, which nobody has yet);
+- their invitations still waiting for an answer;
+- the briefing-pack links sent to their e-mail address;
+- optionally, the account itself (deactivated: no one can sign in with it).
+
+Lives in ``ops`` because it reaches into both apps (``participants`` must not import
+``dialogues``). One audit entry records it with ids and counts only; the reason staff gave is kept
+in ``ops.Lockdown``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dialogues.models import BriefingPackCopy
+from dialogues.services.briefing import copy_link_revoke
+from participants.models import Invitation, Person, User
+from participants.services.profile import calendar_secret_regenerate
+from trackii.audit.services import Action, audit_record
+
+from .models import Lockdown
+
+# -- what a lockdown would reach --------------------------------------------------------------
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _usersessions_installed() -> bool:
+    return apps.is_installed("allauth.usersessions")
+
+
+def session_keys_of(user: User) -> set[str]:
+    """The keys of the account's live sessions.
+
+    With database-backed sessions (``db``, ``cached_db``) every live session is read back and
+    decoded, so none is missed, whether or not allauth's user sessions knew of it (sessions
+    begun before it was installed, or by ``force_login``). With other engines only the sessions
+    allauth's ``usersessions`` tracks can be found."""
+    store = _session_store()
+    model_of = getattr(store, "get_model_class", None)
+    if model_of is None:
+        if not _usersessions_installed():
+            raise ValidationError(
+                "Sessions cannot be listed with this session engine: install "
+                "allauth.usersessions or keep sessions in the database."
+            )
+        from allauth.usersessions.models import UserSession
+
+        return {s.session_key for s in UserSession.objects.purge_and_list(user)}
+    user_id = str(user.pk)
+    rows = (
+        model_of()
+        .objects.filter(expire_date__gt=timezone.now())
+        .values_list("session_key", "session_data")
+    )
+    decoder = store()
+    return {
+        key for key, data in rows.iterator() if decoder.decode(data).get(SESSION_KEY) == user_id
+    }
+
+
+def _emails_of(person: Person) -> set[str]:
+    emails = {person.email, person.user.email if person.user else ""}
+    return {e.strip().lower() for e in emails if e and e.strip()}
+
+
+def open_invitations_of(person: Person) -> QuerySet[Invitation]:
+    """Invitations of the person's memberships still waiting for an answer."""
+    return Invitation.objects.filter(
+        membership__person=person,
+        revoked_at__isnull=True,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def linked_copies_for(person: Person) -> QuerySet[BriefingPackCopy]:
+    """Briefing-pack copies with a live link, sent to one of the person's addresses (compared
+    without regard to case)."""
+    emails = _emails_of(person)
+    if not emails:
+        return BriefingPackCopy.objects.none()
+    addressed = Q()
+    for email in emails:
+        addressed |= Q(recipient_email__iexact=email)
+    return BriefingPackCopy.objects.filter(addressed).exclude(link_nonce="")
+
+
+@dataclass(frozen=True)
+class LockdownPlan:
+    """What a lockdown of this person would do now, for the staff's confirmation page."""
+
+    person: Person
+    has_account: bool
+    account_active: bool
+    sessions: int
+    calendar_feed: bool
+    invitations: int
+    pack_links: int
+    emails: list[str] = field(default_factory=list)
+
+
+def lockdown_plan(*, person: Person) -> LockdownPlan:
+    user = person.user
+    return LockdownPlan(
+        person=person,
+        has_account=user is not None,
+        account_active=bool(user and user.is_active),
+        sessions=len(session_keys_of(user)) if user else 0,
+        calendar_feed=bool(user and user.calendar_secret),
+        invitations=open_invitations_of(person).count(),
+        pack_links=linked_copies_for(person).count(),
+        emails=sorted(_emails_of(person)),
+    )
+
+
+# -- doing it ---------------------------------------------------------------------------------
+
+
+def _end_sessions(user: User) -> int:
+    keys = session_keys_of(user)
+    if _usersessions_installed():
+        # Through allauth, so its own records of the sessions go with them.
+        from allauth.usersessions.adapter import get_adapter
+        from allauth.usersessions.models import UserSession
+
+        tracked = list(UserSession.objects.filter(user_id=user.pk))
+        get_adapter().end_sessions(tracked)
+    store = _session_store()()
+    for key in keys:
+        store.delete(key)
+    return len(keys)
+
+
+def _revoke_invitations(*, person: Person, by: User, request) -> list[int]:
+    # participants.services.invitations.invitation_revoke is for the dialogue's convening team;
+    # a lockdown is ordered by staff, who need not be on it, so the revocation is written here,
+    # the same way (revoked_at, one audit entry each).
+    now = timezone.now()
+    revoked = []
+    for invitation in (
+        open_invitations_of(person).select_for_update().select_related("membership").order_by("id")
+    ):
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            action=Action.CHANGED,
+            obj=invitation,
+            actor=by,
+            request=request,
+            dialogue_id=invitation.membership.dialogue_id,
+            detail={"membership": invitation.membership_id, "state": "revoked", "via": "lockdown"},
+        )
+        revoked.append(invitation.pk)
+    return revoked
+
+
+def _revoke_pack_links(*, person: Person, by: User) -> list[int]:
+    revoked = []
+    for copy in linked_copies_for(person).order_by("id"):
+        try:
+            copy_link_revoke(copy=copy, by=by)
+        except ValidationError:
+            continue  # its link went in the meantime
+        revoked.append(copy.pk)
+    return revoked
+
+
+@transaction.atomic
+def person_lockdown(
+    *, person: Person, by: User, reason: str, deactivate: bool = False, request=None
+) -> Lockdown:
+    """End the person's sessions and revoke their calendar feed, open invitations and pack
+    links at once (and deactivate their account if asked); record it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why: the reason is kept with the lockdown."})
+    person = Person.objects.select_related("user").get(pk=person.pk)
+    user = person.user
+    if user is not None and user.pk == by.pk:
+        # Ending the session this very request runs in would leave it nowhere to answer from.
+        raise ValidationError("You cannot lock down your own account: ask another admin to do it.")
+    record = Lockdown(person=person, by=by, reason=reason)
+    if user is not None:
+        if deactivate and user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            record.account_deactivated = True
+        record.sessions_ended = _end_sessions(user)
+        if user.calendar_secret:
+            calendar_secret_regenerate(user=user, by=by)
+            record.calendar_secret_renewed = True
+    record.invitations_revoked = _revoke_invitations(person=person, by=by, request=request)
+    record.pack_copies_revoked = _revoke_pack_links(person=person, by=by)
+    record.full_clean()
+    record.save()
+    audit_record(
+        action=Action.CHANGED,
+        obj=person,
+        actor=by,
+        request=request,
+        detail={
+            "lockdown": record.pk,
+            "user": user.pk if user else None,
+            "sessions_ended": record.sessions_ended,
+            "calendar_secret_renewed": record.calendar_secret_renewed,
+            "invitations_revoked": record.invitations_revoked,
+            "pack_copies_revoked": record.pack_copies_revoked,
+            "account_deactivated": record.account_deactivated,
+        },
+    )
+    return record

@@ -1,0 +1,126 @@
+"""Reads behind the staff's reports: searching the audit trail and the change history, and who
+saw an object. Every query here is a fixed number of queries, whatever the size of the trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from dialogues.models import BriefingPack, BriefingPackCopy
+from trackii.audit.models import AuditEntry
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def trail_search(
+    *,
+    person: str = "",
+    content_type: ContentType | None = None,
+    object_id: str = "",
+    action: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if person:
+        entries = entries.filter(actor__email__icontains=person)
+    if content_type is not None:
+        entries = entries.filter(content_type=content_type)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    if action:
+        entries = entries.filter(action=action)
+    if date_from:
+        entries = entries.filter(at__gte=_day_start(date_from))
+    if date_to:
+        entries = entries.filter(at__lt=_day_start(date_to + timedelta(days=1)))
+    return entries.order_by("-at", "-id")
+
+
+def history_search(
+    *,
+    person: str = "",
+    content_type: ContentType | None = None,
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.select_related("actor", "content_type")
+    if person:
+        entries = entries.filter(
+            Q(actor__email__icontains=person) | Q(actor_email__icontains=person)
+        )
+    if content_type is not None:
+        entries = entries.filter(content_type=content_type)
+    if object_id:
+        entries = entries.filter(object_pk=object_id)
+    if date_from:
+        entries = entries.filter(timestamp__gte=_day_start(date_from))
+    if date_to:
+        entries = entries.filter(timestamp__lt=_day_start(date_to + timedelta(days=1)))
+    return entries.order_by("-timestamp", "-id")
+
+
+# -- who saw this ---------------------------------------------------------------------------------
+
+LINK = "the recipient's link"
+
+
+@dataclass(frozen=True)
+class Sighting:
+    at: datetime
+    action: str
+    by: str  # the account's e-mail, or "the recipient's link"
+    ip_address: str | None
+    what: str  # "this object", or "copy 3" of a pack
+
+
+def copy_numbers_of(*, content_type: ContentType, object_id: str) -> dict[str, int]:
+    """For a briefing pack: its copies' numbers by copy id (as the trail writes ids)."""
+    if content_type.model_class() is not BriefingPack or not object_id.isdigit():
+        return {}
+    copies = BriefingPackCopy.objects.filter(pack_id=int(object_id))
+    return {str(pk): number for pk, number in copies.values_list("pk", "number")}
+
+
+def who_saw(*, content_type: ContentType, object_id: str, copy_ids=()) -> QuerySet[AuditEntry]:
+    """Every view and download of the object recorded in the trail, newest first, and of the
+    given briefing-pack copies (a pack's copies, opened by the officials' links)."""
+    wanted = Q(content_type=content_type, object_id=object_id)
+    if copy_ids:
+        copy_type = ContentType.objects.get_for_model(BriefingPackCopy)
+        wanted |= Q(content_type=copy_type, object_id__in=list(copy_ids))
+    return (
+        AuditEntry.objects.filter(wanted)
+        .filter(action__in=[AuditEntry.Action.VIEWED, AuditEntry.Action.DOWNLOADED])
+        .select_related("actor", "content_type")
+        .order_by("-at", "-id")
+    )
+
+
+def sightings(entries, *, content_type: ContentType, copy_numbers: dict[str, int]):
+    """The rows of the report: who (an account, or an official's link), when, from where."""
+    for entry in entries:
+        if entry.actor_id:
+            by = entry.actor.email
+        elif (entry.detail or {}).get("via") == "link":
+            by = LINK
+        else:
+            by = "no account"
+        if entry.content_type_id == content_type.pk:
+            what = "this object"
+        else:
+            what = f"copy {copy_numbers.get(entry.object_id, entry.object_id)}"
+        yield Sighting(
+            at=entry.at,
+            action=entry.get_action_display(),
+            by=by,
+            ip_address=entry.ip_address,
+            what=what,
+        )

@@ -1,0 +1,146 @@
+"""The staff's pages under /staff/: searching the audit trail and the change history, who saw an
+object, and locking a person out. Anyone signed in who is not staff gets 404, as if the pages did
+not exist; staff pass the same MFA rule as everywhere (participants.middleware)."""
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from participants.models import Person
+from trackii.decorators import staff_only
+from trackii.forms import add_service_error
+
+from . import reports
+from .forms import AuditSearchForm, LockdownForm, PeopleSearchForm
+from .lockdown import lockdown_plan, person_lockdown
+
+PAGE_SIZE = 50
+
+
+@staff_only
+@require_GET
+def index(request):
+    return render(request, "ops/index.html")
+
+
+@staff_only
+@require_GET
+def audit_search(request):
+    form = AuditSearchForm(request.GET or None)
+    page = None
+    source = AuditSearchForm.TRAIL
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        source = data["source"]
+        common = {
+            "person": data["person"].strip(),
+            "content_type": data["content_type"],
+            "object_id": data["object_id"].strip(),
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+        if source == AuditSearchForm.HISTORY:
+            entries = reports.history_search(**common)
+        else:
+            entries = reports.trail_search(action=data["action"], **common)
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ops/audit_search.html",
+        {
+            "form": form,
+            "page": page,
+            "source": source,
+            # Only an update's changed fields are listed (a creation lists every field).
+            "history_update": LogEntry.Action.UPDATE,
+        },
+    )
+
+
+@staff_only
+@require_GET
+def who_saw(request, model: str, object_id: str):
+    app_label, _, model_name = model.partition(".")
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    # The object may be gone; who saw it before it went is still in the trail.
+    copy_numbers = reports.copy_numbers_of(content_type=content_type, object_id=object_id)
+    entries = reports.who_saw(
+        content_type=content_type, object_id=object_id, copy_ids=copy_numbers.keys()
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(
+        reports.sightings(page.object_list, content_type=content_type, copy_numbers=copy_numbers)
+    )
+    return render(
+        request,
+        "ops/who_saw.html",
+        {
+            "content_type": content_type,
+            "object_id": object_id,
+            "page": page,
+            "rows": rows,
+            "with_copies": bool(copy_numbers),
+        },
+    )
+
+
+@staff_only
+@require_GET
+def people(request):
+    form = PeopleSearchForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        q = form.cleaned_data["q"].strip()
+        found = list(
+            Person.objects.filter(
+                Q(full_name__icontains=q) | Q(email__icontains=q) | Q(user__email__icontains=q)
+            )
+            .select_related("user")
+            .order_by("family_name", "full_name", "id")[:PAGE_SIZE]
+        )
+    return render(request, "ops/people.html", {"form": form, "people": found})
+
+
+@staff_only
+@sensitive_post_parameters("reason")
+@require_http_methods(["GET", "POST"])
+def lockdown(request, person_id: int):
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    form = LockdownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = person_lockdown(
+                person=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                deactivate=form.cleaned_data["deactivate"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Lockdown {record.pk} done: {record.sessions_ended} session(s) ended, "
+                f"{len(record.invitations_revoked)} invitation(s) and "
+                f"{len(record.pack_copies_revoked)} pack link(s) revoked"
+                + (", calendar address renewed" if record.calendar_secret_renewed else "")
+                + (", account deactivated." if record.account_deactivated else "."),
+            )
+            return redirect("ops:lockdown", person_id=person.pk)
+    return render(
+        request,
+        "ops/lockdown.html",
+        {"person": person, "plan": lockdown_plan(person=person), "form": form},
+        status=400 if form.is_bound else 200,
+    )
