@@ -14,6 +14,7 @@ help:
 	@echo "make lint   ruff check and format check;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
+	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
 
 $(STAMP): pyproject.toml constraints.txt

