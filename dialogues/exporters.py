@@ -17,9 +17,7 @@ from django.utils.text import slugify
 from . import selectors
 from .confidentiality import Viewer, may_leave, outbound_title
 from .models import Session
-from .pdf import RefusedFetch, render_pdf, static_url, url_fetcher
-
-__all__ = ["RefusedFetch", "agenda_pdf", "agenda_pdf_filename", "reader_name", "url_fetcher"]
+from .pdf import render_pdf, static_url
 
 AGENDA_PDF_CONTENT_TYPE = "application/pdf"
 AGENDA_PDF_TEMPLATE = "dialogues/agenda_pdf.html"

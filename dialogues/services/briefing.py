@@ -30,7 +30,7 @@ from django.utils import timezone
 from trackii.audit.services import Action, audit_record
 
 from .. import exporters, pdf
-from ..confidentiality import Viewer
+from ..confidentiality import Viewer, can_plan
 from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
 from ..selectors.briefing import PackContents, member_names_of, pack_contents
 
@@ -76,8 +76,7 @@ def pack_request(
     note: str = "",
 ) -> BriefingPack:
     """Record the request, one copy per recipient, and queue the copies once it commits."""
-    grant = viewer.grant(dialogue.pk)
-    if grant is None or not grant.convening:
+    if not can_plan(viewer, dialogue.pk):
         raise ValidationError("Only the dialogue's convening team may request a briefing pack.")
     if not recipients:
         raise ValidationError("Name at least one recipient.")
@@ -88,6 +87,7 @@ def pack_request(
     emails = [r.email.strip().lower() for r in recipients]
     if len(set(emails)) != len(emails):
         raise ValidationError("Each recipient appears once (two share an e-mail address).")
+    grant = viewer.grant(dialogue.pk)
     above = [r for r in recipients if r.clearance.rank > grant.clearance_rank]
     if above:
         raise ValidationError(

@@ -482,3 +482,22 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
         assert client.get(packs_url(team)).status_code == 200
     with django_assert_num_queries(11):
         assert client.get(packs_url(team, "pack_detail", pack.pk)).status_code == 200
+
+
+def test_the_service_refuses_a_request_from_outside_the_convening_team(team):
+    from django.core.exceptions import ValidationError
+
+    rapporteur = team["rapporteur"].person.user
+    with pytest.raises(ValidationError) as refused:
+        briefing.pack_request(
+            dialogue=team["dialogue"],
+            viewer=viewer_for_user(rapporteur),
+            requested_by=rapporteur,
+            recipients=[
+                briefing.Recipient(name="A", email="a@x.example", clearance=level("Public"))
+            ],
+        )
+    assert refused.value.messages == [
+        "Only the dialogue's convening team may request a briefing pack."
+    ]
+    assert BriefingPack.objects.count() == 0
