@@ -38,7 +38,7 @@ checks (single-object views); ``can_view`` is the filter asked about one row, so
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -80,9 +80,13 @@ class Grant:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Someone who looks: the grants they hold, by dialogue id."""
+    """Someone who looks: the grants they hold, by dialogue id, and the organisation's scale of
+    levels as it stood when the viewer was made (level id -> level). The rules below compare
+    level ids taken from that scale instead of joining the level table in every query; a level
+    added later is in no allowed set, so material at it stays hidden from this viewer."""
 
     grants: Mapping[int, Grant] = field(default_factory=dict)
+    levels: Mapping[int, ConfidentialityLevel] = field(default_factory=dict)
 
     def grant(self, dialogue_id: int) -> Grant | None:
         return self.grants.get(dialogue_id)
@@ -93,6 +97,10 @@ class Viewer:
 
 
 NOBODY = Viewer()
+
+
+def _scale() -> dict[int, ConfidentialityLevel]:
+    return {level.pk: level for level in ConfidentialityLevel.objects.all()}
 
 
 def viewer_for_user(user) -> Viewer:
@@ -118,7 +126,8 @@ def viewer_for_user(user) -> Viewer:
                 attended_session_ids=frozenset(attended[m.id]),
             )
             for m in memberships
-        }
+        },
+        levels=_scale(),
     )
 
 
@@ -129,7 +138,8 @@ def viewer_for_official(*, dialogue_id: int, clearance: ConfidentialityLevel) ->
             dialogue_id: Grant(
                 dialogue_id=dialogue_id, clearance_rank=clearance.rank, official=True
             )
-        }
+        },
+        levels=_scale(),
     )
 
 
@@ -157,24 +167,54 @@ class _Node:
     draft_status: str | None = None  # lookup of a session's status, for sessions only
 
 
-def _node_q(grant: Grant, node: _Node, *, session_known: bool = True) -> Q:
-    within_clearance = Q(**{f"{node.level}__rank__lte": grant.clearance_rank})
-    allowed = Q(**{f"{node.level}__audience__in": [Audience.OUTSIDE, Audience.PROGRAMME]})
+# Where the viewer stands towards a node's session, when the query does not decide it row by row.
+_ATTENDS_ROW_BY_ROW = "row by row"
 
-    attendees = Q(**{f"{node.level}__audience": Audience.ATTENDEES})
-    if not (grant.convening or grant.official) and session_known and node.session_id:
-        attendees &= Q(**{f"{node.session_id}__in": grant.attended_session_ids})
-    allowed |= attendees
 
-    if grant.convening or grant.official:
-        allowed |= Q(**{f"{node.level}__audience": Audience.CONVENING_TEAM})
-    allowed &= within_clearance
+def _level_ids(viewer: Viewer, grant: Grant, audiences: Iterable[str]) -> list[int]:
+    """The levels of the scale, at or below the grant's clearance, whose audience is one of
+    ``audiences``."""
+    wanted = set(audiences)
+    return sorted(
+        pk
+        for pk, level in viewer.levels.items()
+        if level.audience in wanted and level.rank <= grant.clearance_rank
+    )
+
+
+def _node_q(
+    viewer: Viewer, grant: Grant, node: _Node, *, attends: bool | str = _ATTENDS_ROW_BY_ROW
+) -> Q:
+    """Rule 3 at one node, and rule 4 at a session. ``attends`` says whether the viewer attends
+    the node's session: decided by the query row by row (the default), or already known (True
+    or False) when the query is about one session; a node outside any session passes True, so
+    that an attendees level goes by clearance alone."""
+    team = grant.convening or grant.official
+    audiences = [Audience.OUTSIDE, Audience.PROGRAMME]
+    if team:
+        audiences += [Audience.ATTENDEES, Audience.CONVENING_TEAM]
+    elif node.session_id is None or attends is True:
+        audiences.append(Audience.ATTENDEES)
+    open_ids = _level_ids(viewer, grant, audiences)
+    allowed = Q(**{f"{node.level}__in": open_ids}) if open_ids else _NOTHING
+
+    if not team and node.session_id is not None and attends == _ATTENDS_ROW_BY_ROW:
+        attendee_ids = _level_ids(viewer, grant, [Audience.ATTENDEES])
+        if attendee_ids and grant.attended_session_ids:
+            allowed |= Q(**{f"{node.level}__in": attendee_ids}) & Q(
+                **{f"{node.session_id}__in": sorted(grant.attended_session_ids)}
+            )
 
     if grant.person_id is not None and not grant.official:
-        named = node.readers_through.objects.filter(
-            **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
+        # Named readers, whatever their clearance.
+        named_ids = sorted(
+            pk for pk, level in viewer.levels.items() if level.audience == Audience.NAMED
         )
-        allowed |= Q(**{f"{node.level}__audience": Audience.NAMED}) & Q(Exists(named))
+        if named_ids:
+            named = node.readers_through.objects.filter(
+                **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
+            )
+            allowed |= Q(**{f"{node.level}__in": named_ids}) & Q(Exists(named))
 
     # A session in draft is the convening team's working copy: nobody else learns of it yet.
     if node.draft_status and not grant.convening:
@@ -186,10 +226,10 @@ def _session_node(prefix: str) -> _Node:
     """The session at ``prefix`` ("" for a session itself, "session__" from its children)."""
     return _Node(
         level=f"{prefix}level",
-        session_id=f"{prefix}id" if prefix else "pk",
+        session_id="session_id" if prefix else "pk",
         readers_through=Session.readers.through,
         readers_owner="session_id",
-        node_ref=f"{prefix}id" if prefix else "pk",
+        node_ref="session_id" if prefix else "pk",
         draft_status=f"{prefix}status",
     )
 
@@ -205,132 +245,167 @@ def _item_node(prefix: str) -> _Node:
     )
 
 
-_PUBLISHED_ITEM = _Node(
-    level="level",
-    session_id="session_id",
-    readers_through=PublishedAgendaItem.readers.through,
-    readers_owner="publishedagendaitem_id",
-    node_ref="pk",
-)
-_DOCUMENT = _Node(
-    level="level",
-    session_id="session_id",
-    readers_through=Document.readers.through,
-    readers_owner="document_id",
-    node_ref="pk",
-)
-
-
-_OUTCOME = _Node(
-    level="level",
-    session_id="session_id",
-    readers_through=Outcome.readers.through,
-    readers_owner="outcome_id",
-    node_ref="pk",
-)
-
-
-def _any_grant(viewer: Viewer, per_grant) -> Q:
-    q = _NOTHING
-    for grant in viewer.grants.values():
-        q |= per_grant(grant)
-    return q
-
-
-def dialogues_q(viewer: Viewer) -> Q:
-    return Q(pk__in=list(viewer.grants)) if viewer.grants else _NOTHING
-
-
-def sessions_q(viewer: Viewer) -> Q:
-    return _any_grant(
-        viewer, lambda g: Q(dialogue_id=g.dialogue_id) & _node_q(g, _session_node(""))
+def _own_node(model: type[models.Model], owner: str) -> _Node:
+    """A node that is the row itself, in a session (or, for a paper, possibly outside any)."""
+    return _Node(
+        level="level",
+        session_id="session_id",
+        readers_through=model.readers.through,
+        readers_owner=owner,
+        node_ref="pk",
     )
 
 
-def agenda_items_q(viewer: Viewer) -> Q:
-    """The working agenda: the convening team's to edit. Others read published versions."""
+_SESSION = _session_node("")
+_SESSION_OF_CHILD = _session_node("session__")
+_AGENDA_ITEM = _item_node("")
+_AGENDA_ITEM_OF_PAPER = _item_node("agenda_item__")
+_PUBLISHED_ITEM = _own_node(PublishedAgendaItem, "publishedagendaitem_id")
+_DOCUMENT = _own_node(Document, "document_id")
+_DIALOGUE_WIDE_DOCUMENT = replace(_DOCUMENT, session_id=None)
+_OUTCOME = _own_node(Outcome, "outcome_id")
 
-    def rule(g: Grant) -> Q:
-        if not g.convening:
-            return _NOTHING
+
+# -- the rules by kind ----------------------------------------------------------------------------
+# Each rule gives, for one grant, the rows of its kind that the grant allows. ``session`` is the
+# scope of the query: ANY (rows of every session, each container's rule applied), a Session the
+# viewer was found to see by ``visible_session`` (only its rows; its rule is already decided), or
+# None (rows outside any session: dialogue-wide papers).
+
+ANY = object()
+
+
+def _sessions_rule(viewer: Viewer, g: Grant, session) -> Q:
+    return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _SESSION)
+
+
+def _in_session(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
+    """A child of a session: the session's rule (unless already decided) and its own."""
+    if session is ANY:
         return (
             Q(session__dialogue_id=g.dialogue_id)
-            & _node_q(g, _session_node("session__"))
-            & _node_q(g, _item_node(""))
+            & _node_q(viewer, g, _SESSION_OF_CHILD)
+            & _node_q(viewer, g, node)
         )
+    return Q(session_id=session.pk) & _node_q(
+        viewer, g, node, attends=session.pk in g.attended_session_ids
+    )
 
-    return _any_grant(viewer, rule)
+
+def _agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """The working agenda: the convening team's to edit. Others read published versions."""
+    if not g.convening or session is None:
+        return _NOTHING
+    return _in_session(viewer, g, session, _AGENDA_ITEM)
 
 
-def published_agenda_items_q(viewer: Viewer) -> Q:
+def _published_agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
     """Published agendas: the current version for everyone who may see each item; earlier
     versions for the convening team only (to compare)."""
-
-    def rule(g: Grant) -> Q:
-        q = (
-            Q(session__dialogue_id=g.dialogue_id)
-            & _node_q(g, _session_node("session__"))
-            & _node_q(g, _PUBLISHED_ITEM)
-        )
-        if not g.convening:
-            q &= Q(version__number=F("session__published_version"))
-        return q
-
-    return _any_grant(viewer, rule)
+    if session is None:
+        return _NOTHING
+    q = _in_session(viewer, g, session, _PUBLISHED_ITEM)
+    if not g.convening:
+        current = F("session__published_version") if session is ANY else session.published_version
+        q &= Q(version__number=current)
+    return q
 
 
-def documents_q(viewer: Viewer) -> Q:
+def _documents_rule(viewer: Viewer, g: Grant, session) -> Q:
     """A paper needs its own rule and its containers': session, and agenda item if any. A
     dialogue-wide paper at an attendees level goes by clearance alone (no session to attend)."""
-
-    def rule(g: Grant) -> Q:
-        dialogue_wide = Q(session__isnull=True) & _node_q(g, _DOCUMENT, session_known=False)
-        in_session = (
+    q = _NOTHING
+    if session is ANY or session is None:
+        q |= Q(session__isnull=True) & _node_q(viewer, g, _DIALOGUE_WIDE_DOCUMENT)
+    if session is not None:
+        q |= (
             Q(session__isnull=False)
-            & _node_q(g, _session_node("session__"))
-            & _node_q(g, _DOCUMENT)
-            & (Q(agenda_item__isnull=True) | _node_q(g, _item_node("agenda_item__")))
+            & _in_session(viewer, g, session, _DOCUMENT)
+            # The item's own session decides attendance here, row by row, as everywhere.
+            & (Q(agenda_item__isnull=True) | _node_q(viewer, g, _AGENDA_ITEM_OF_PAPER))
         )
-        return Q(dialogue_id=g.dialogue_id) & (dialogue_wide | in_session)
-
-    return _any_grant(viewer, rule)
+    return Q(dialogue_id=g.dialogue_id) & q
 
 
-def outcomes_q(viewer: Viewer) -> Q:
+def _outcomes_rule(viewer: Viewer, g: Grant, session) -> Q:
     """Notes and outcomes: the session's rule and their own; never off the record for an
     official."""
-
-    def rule(g: Grant) -> Q:
-        q = (
-            Q(session__dialogue_id=g.dialogue_id)
-            & _node_q(g, _session_node("session__"))
-            & _node_q(g, _OUTCOME)
-        )
-        if g.official:
-            q &= ~Q(attribution=Outcome.Attribution.OFF_RECORD)
-        return q
-
-    return _any_grant(viewer, rule)
+    if session is None:
+        return _NOTHING
+    q = _in_session(viewer, g, session, _OUTCOME)
+    if g.official:
+        q &= ~Q(attribution=Outcome.Attribution.OFF_RECORD)
+    return q
 
 
 _RULES = {
-    Dialogue: dialogues_q,
-    Session: sessions_q,
-    AgendaItem: agenda_items_q,
-    PublishedAgendaItem: published_agenda_items_q,
-    Document: documents_q,
-    Outcome: outcomes_q,
+    Session: _sessions_rule,
+    AgendaItem: _agenda_items_rule,
+    PublishedAgendaItem: _published_agenda_items_rule,
+    Document: _documents_rule,
+    Outcome: _outcomes_rule,
 }
 
 
-def visible(viewer: Viewer, queryset: models.QuerySet | type[models.Model]) -> models.QuerySet:
-    """The rows of ``queryset`` (or of a model) that ``viewer`` may see."""
+def _rule_q(viewer: Viewer, model: type[models.Model], grants: Iterable[Grant], session) -> Q:
+    if model is Dialogue:
+        ids = sorted(g.dialogue_id for g in grants)
+        return Q(pk__in=ids) if ids else _NOTHING
+    rule = _RULES[model]
+    q = _NOTHING
+    for grant in grants:
+        q |= rule(viewer, grant, session)
+    return q
+
+
+def visible(
+    viewer: Viewer,
+    queryset: models.QuerySet | type[models.Model],
+    *,
+    dialogue_id: int | None = None,
+) -> models.QuerySet:
+    """The rows of ``queryset`` (or of a model) that ``viewer`` may see; with ``dialogue_id``,
+    only those of that dialogue (the same rule, asked for one grant instead of all)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    rule = _RULES[queryset.model]
-    if not viewer.grants:
+    if dialogue_id is None:
+        grants = list(viewer.grants.values())
+    else:
+        grant = viewer.grant(dialogue_id)
+        grants = [] if grant is None else [grant]
+    if not grants:
         return queryset.none()
-    return queryset.filter(rule(viewer))
+    return queryset.filter(_rule_q(viewer, queryset.model, grants, ANY))
+
+
+def visible_session(viewer: Viewer, queryset: models.QuerySet, *, session_id: int) -> Session:
+    """The session of ``queryset`` with this id if the viewer may see it (``Session.DoesNotExist``
+    otherwise), marked as decided for this viewer: ``visible_in_session`` then filters its
+    agenda, papers and outcomes by their own rules without asking the session's again."""
+    session = visible(viewer, queryset).get(pk=session_id)
+    session._trackii_visible_to = viewer
+    return session
+
+
+def visible_in_session(
+    viewer: Viewer, queryset: models.QuerySet, *, dialogue_id: int, session: Session | None
+) -> models.QuerySet:
+    """The rows of ``queryset`` (agenda items, published items, papers, outcomes) that sit in
+    ``session`` and that the viewer may see; with ``session`` None, those of the dialogue
+    outside any session (dialogue-wide papers). A session not found by ``visible_session`` for this
+    same viewer has its own rule asked again, in the query."""
+    grant = viewer.grant(dialogue_id)
+    if grant is None:
+        return queryset.none()
+    if session is None:
+        scope, where = None, Q(session__isnull=True)
+    elif session.dialogue_id != dialogue_id:
+        return queryset.none()
+    elif getattr(session, "_trackii_visible_to", None) is viewer:
+        scope, where = session, Q(session_id=session.pk)
+    else:
+        scope, where = ANY, Q(session_id=session.pk)
+    return queryset.filter(where, _rule_q(viewer, queryset.model, [grant], scope))
 
 
 def can_view(viewer: Viewer, obj: models.Model) -> bool:

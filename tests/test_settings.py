@@ -72,6 +72,7 @@ from django.conf import settings as s
 print(json.dumps({
     "mfa": s.TRACKII_REQUIRE_MFA,
     "cache": s.CACHES["default"]["BACKEND"],
+    "session_engine": s.SESSION_ENGINE,
     "login_failed": account.RATE_LIMITS["login_failed"],
     "login": account.RATE_LIMITS["login"],
     "reset_password": account.RATE_LIMITS["reset_password"],
@@ -95,6 +96,7 @@ def test_production_requires_mfa_counts_sign_ins_in_redis_and_limits_sessions():
     facts = json.loads(result.stdout)
     assert facts["mfa"] is True
     assert facts["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert facts["session_engine"] == "django.contrib.sessions.backends.cached_db"
     assert facts["login_failed"] == "10/m/ip,5/5m/key"
     assert facts["login"] == "30/m/ip"
     assert facts["reset_password"] == "20/m/ip,5/m/key"

@@ -8,7 +8,15 @@ from django.http import Http404
 from participants.models import Membership
 from participants.selectors import roster_of
 
-from ..confidentiality import Viewer, can_plan, can_see_attendees, can_see_roster, visible
+from ..confidentiality import (
+    Viewer,
+    can_plan,
+    can_see_attendees,
+    can_see_roster,
+    visible,
+    visible_in_session,
+    visible_session,
+)
 from ..models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
 
 
@@ -38,24 +46,33 @@ def planned_dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
 
 
 def sessions_visible_to(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Session]:
-    return visible(viewer, Session.objects.filter(dialogue=dialogue).select_related("level"))
+    return visible(
+        viewer,
+        Session.objects.filter(dialogue=dialogue).select_related("level"),
+        dialogue_id=dialogue.pk,
+    )
 
 
 def session_for(*, viewer: Viewer, dialogue_id: int, session_id: int) -> Session:
+    """The session, or 404; decided once, so that its agenda, papers and outcomes are then
+    filtered by their own rules only."""
     try:
-        return visible(
+        return visible_session(
             viewer,
             Session.objects.filter(dialogue_id=dialogue_id).select_related("dialogue", "level"),
-        ).get(pk=session_id)
+            session_id=session_id,
+        )
     except Session.DoesNotExist:
         raise Http404 from None
 
 
 def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:
     """The working agenda (the convening team's)."""
-    return visible(
+    return visible_in_session(
         viewer,
-        AgendaItem.objects.filter(session=session).select_related("level", "moderator__person"),
+        AgendaItem.objects.select_related("level", "moderator__person"),
+        dialogue_id=session.dialogue_id,
+        session=session,
     ).order_by("order", "id")
 
 
@@ -65,11 +82,13 @@ def published_agenda_visible_to(
     """The agenda as published (the current version unless another is asked for), item by item
     as far as the viewer may see it."""
     number = session.published_version if version is None else version
-    return visible(
+    return visible_in_session(
         viewer,
-        PublishedAgendaItem.objects.filter(session=session, version__number=number).select_related(
+        PublishedAgendaItem.objects.filter(version__number=number).select_related(
             "level", "moderator__person"
         ),
+        dialogue_id=session.dialogue_id,
+        session=session,
     ).order_by("order", "id")
 
 
@@ -78,14 +97,12 @@ def documents_visible_to(
 ) -> QuerySet[Document]:
     """Papers the viewer may download: the dialogue-wide ones (``session`` None), or those of
     one session and its agenda items."""
-    documents = Document.objects.filter(dialogue_id=dialogue_id)
-    if session is None:
-        documents = documents.filter(session__isnull=True)
-    else:
-        documents = documents.filter(session=session)
-    return visible(viewer, documents.select_related("level", "agenda_item")).order_by(
-        "kind", "title", "id"
-    )
+    return visible_in_session(
+        viewer,
+        Document.objects.select_related("level", "agenda_item"),
+        dialogue_id=dialogue_id,
+        session=session,
+    ).order_by("kind", "title", "id")
 
 
 def roster_visible_to(*, viewer: Viewer, dialogue: Dialogue):

@@ -14,7 +14,13 @@ from django.http import Http404
 
 from participants.models import Membership, Person
 
-from ..confidentiality import Viewer, names_may_accompany, viewer_for_official, visible
+from ..confidentiality import (
+    Viewer,
+    names_may_accompany,
+    viewer_for_official,
+    visible,
+    visible_in_session,
+)
 from ..models import (
     BriefingPack,
     BriefingPackCopy,
@@ -27,7 +33,9 @@ from ..models import (
 
 def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome]:
     return (
-        visible(viewer, Outcome.objects.filter(session=session))
+        visible_in_session(
+            viewer, Outcome.objects.all(), dialogue_id=session.dialogue_id, session=session
+        )
         .select_related("level")
         .prefetch_related(Prefetch("speakers", queryset=Person.objects.order_by("full_name")))
         .order_by("position", "id")

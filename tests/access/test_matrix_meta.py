@@ -20,10 +20,22 @@ def _allow_everything(monkeypatch) -> None:
     """Every rule of the confidentiality module answers yes, wherever it was imported by name
     (modules import ``visible``, ``can_plan``... into their own namespace)."""
 
-    def visible(viewer, queryset):
+    def visible(viewer, queryset, *, dialogue_id=None):
         if isinstance(queryset, type):
             queryset = queryset._default_manager.all()
+        if dialogue_id is not None:
+            field = "pk" if queryset.model._meta.model_name == "dialogue" else "dialogue_id"
+            queryset = queryset.filter(**{field: dialogue_id})
         return queryset
+
+    # The scoped forms keep their scope (rows of one session, or outside any), and nothing else.
+    def visible_in_session(viewer, queryset, *, dialogue_id, session):
+        if session is None:
+            return queryset.filter(session__isnull=True, dialogue_id=dialogue_id)
+        return queryset.filter(session_id=session.pk)
+
+    def visible_session(viewer, queryset, *, session_id):
+        return queryset.get(pk=session_id)
 
     def yes(*args, **kwargs):
         return True
@@ -33,6 +45,8 @@ def _allow_everything(monkeypatch) -> None:
 
     replacements = {
         "visible": visible,
+        "visible_in_session": visible_in_session,
+        "visible_session": visible_session,
         "can_view": yes,
         "can_plan": yes,
         "can_see_roster": yes,

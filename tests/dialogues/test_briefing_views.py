@@ -478,9 +478,9 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
     # Warm up (per-process caches such as content types), then count.
     client.get(packs_url(team))
     client.get(packs_url(team, "pack_detail", pack.pk))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(packs_url(team)).status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(packs_url(team, "pack_detail", pack.pk)).status_code == 200
 
 

@@ -38,7 +38,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from dialogues.confidentiality import can_view, viewer_for_official, viewer_for_user, visible
+from dialogues.confidentiality import (
+    can_view,
+    viewer_for_official,
+    viewer_for_user,
+    visible,
+    visible_in_session,
+    visible_session,
+)
 from dialogues.models import (
     AgendaItem,
     ConfidentialityLevel,
@@ -603,6 +610,69 @@ def assert_agrees(viewer, expected: Expected, built: Built, who: str) -> None:
             assert can_view(viewer, obj) == rules_say, (
                 f"{who}: can_view({name}) is {not rules_say}, the rules say {rules_say}"
             )
+    assert_scoped_forms_agree(viewer, expected, built, who)
+
+
+def _pks(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def assert_scoped_forms_agree(viewer, expected: Expected, built: Built, who: str) -> None:
+    """The forms the pages use ask the same rules for fewer rows: one dialogue's
+    (``visible(..., dialogue_id=)``), one session's children (``visible_in_session``, with the
+    session decided once by ``visible_session`` or, for any other session object, asked again)
+    and a dialogue's papers outside any session."""
+    dialogue_of_session = {s.pk: s.dialogue_id for s in built.sessions}
+
+    def dialogue_of(obj) -> int:
+        if isinstance(obj, Dialogue):
+            return obj.pk
+        if isinstance(obj, Session | Document):
+            return obj.dialogue_id
+        return dialogue_of_session[obj.session_id]
+
+    kinds = list(built.kinds(expected))
+    for dialogue in built.dialogues:
+        for model, _by_label, wanted in kinds:
+            want = {obj.pk for obj in wanted if dialogue_of(obj) == dialogue.pk}
+            got = _pks(visible(viewer, model, dialogue_id=dialogue.pk))
+            assert got == want, (
+                f"{who}: {model.__name__} of dialogue {dialogue.pk}: {got} != {want}"
+            )
+        want = {
+            obj.pk
+            for obj in kinds[-1][2]
+            if obj.dialogue_id == dialogue.pk and obj.session_id is None
+        }
+        got = _pks(
+            visible_in_session(
+                viewer, Document.objects.all(), dialogue_id=dialogue.pk, session=None
+            )
+        )
+        assert got == want, f"{who}: dialogue-wide papers of {dialogue.pk}: {got} != {want}"
+    for session in built.sessions:
+        fresh = Session.objects.get(pk=session.pk)
+        try:
+            decided = visible_session(viewer, Session.objects.all(), session_id=session.pk)
+        except Session.DoesNotExist:
+            decided = None
+        assert (decided is not None) == (session in kinds[1][2]), f"{who}: session {session.pk}"
+        for model, _by_label, wanted in kinds[2:]:
+            want = {obj.pk for obj in wanted if obj.session_id == session.pk}
+            for form, scope in (("decided", decided), ("asked again", fresh)):
+                if scope is None:
+                    continue
+                got = _pks(
+                    visible_in_session(
+                        viewer,
+                        model._default_manager.all(),
+                        dialogue_id=session.dialogue_id,
+                        session=scope,
+                    )
+                )
+                assert got == want, (
+                    f"{who}: {model.__name__} in session {session.pk} ({form}): {got} != {want}"
+                )
 
 
 def assert_world_agrees(world: World, built: Built) -> None:

@@ -903,7 +903,7 @@ def test_dialogue_page_with_papers_query_count_does_not_grow(
     add_papers(size=size, member=member)
     client = login(member)
     client.get(dialogue_url(member.dialogue))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(dialogue_url(member.dialogue))
     assert len(response.context["documents"]) == size
 
@@ -926,7 +926,7 @@ def test_session_page_with_papers_query_count_does_not_grow(login, django_assert
     session = session_with_papers(size, member)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(session_url(session))
     assert len(response.context["documents"]) == size
 
@@ -941,7 +941,7 @@ def test_convenor_session_page_with_papers_query_count_does_not_grow(
     session = session_with_papers(size, member)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(session_url(session))
     assert len(response.context["documents"]) == size
 

@@ -146,7 +146,7 @@ def test_home_query_count_does_not_grow(login, django_assert_num_queries, size):
     build_dialogue(size, member)
     client = login(member)
     client.get(reverse("home"))  # warm caches (content types, session)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert len(response.context["dialogues"]) == size + 1
 
@@ -157,7 +157,7 @@ def test_dialogue_page_query_count_does_not_grow(login, django_assert_num_querie
     dialogue = build_dialogue(size, member)
     client = login(member)
     client.get(dialogue_url(dialogue))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(dialogue_url(dialogue))
     assert len(response.context["sessions"]) == size
 
@@ -174,7 +174,7 @@ def test_convenor_dialogue_page_with_roster_query_count_does_not_grow(
         member_with_account(dialogue=dialogue)
     client = login(convenor)
     client.get(dialogue_url(dialogue))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(dialogue_url(dialogue))
     assert len(response.context["roster"]) == size + 1
 
@@ -197,7 +197,7 @@ def test_session_page_query_count_does_not_grow(login, django_assert_num_queries
     agenda_publish(session=session)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(session_url(session))
     assert len(response.context["published_items"]) == size
     assert len(response.context["attendees"]) == size // 3 + 1

@@ -743,7 +743,7 @@ def test_roster_page_query_count_does_not_grow(login, django_assert_num_queries,
     client = login(convenor)
     page = url("roster", convenor.dialogue_id)
     client.get(page)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(page)
     assert len(response.context["members"]) == size + 1
     assert len(response.context["existing_form"].fields["person"].queryset) == size
@@ -760,7 +760,7 @@ def test_convenor_dialogue_page_with_the_room_query_count_does_not_grow(
     client = login(convenor)
     page = url("dialogue_detail", convenor.dialogue_id)
     client.get(page)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(page)
     assert len(response.context["roster"]) == size + 1
     assert b"The room at a glance" in response.content
@@ -777,7 +777,7 @@ def test_sides_page_query_count_does_not_grow(login, django_assert_num_queries, 
     client = login(convenor)
     page = url("sides_edit", convenor.dialogue_id)
     client.get(page)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(page)
     assert response.status_code == 200
     assert len(response.context["rows"]) == size

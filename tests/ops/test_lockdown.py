@@ -119,8 +119,18 @@ def lockdown_url(person) -> str:
     return reverse("ops:lockdown", args=[person.pk])
 
 
+@pytest.fixture(
+    params=["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+)
+def session_engine(request, settings):
+    """Sessions in the database, and (as in production) read from the cache in front of it: a
+    lockdown must reach both."""
+    settings.SESSION_ENGINE = request.param
+    return request.param
+
+
 def test_lockdown_ends_sessions_feed_invitations_and_pack_links_at_once(
-    target, staff, staff_client
+    session_engine, target, staff, staff_client
 ):
     amira, ben = target["amira"], target["ben"]
     anonymous = Client()

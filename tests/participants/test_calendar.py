@@ -312,6 +312,6 @@ def _dialogue_with_sessions(n: int):
 @pytest.mark.parametrize("sessions", [2, 20])
 def test_feed_query_count_does_not_grow(client, django_assert_num_queries, sessions):
     secret = _dialogue_with_sessions(sessions)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("calendar_feed", args=[secret]))
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 3 * sessions

@@ -168,6 +168,11 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Sessions are read from Redis and written through to the database (which backups, the
+    # lockdown and the list of signed-in devices read): one query less on every page
+    # (docs/measurements.md). Only with a shared cache: a per-process one would let a session
+    # ended in one worker live on in another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://localhost/"
