@@ -10,10 +10,15 @@ TZID names a city), so it goes out only with an object that may leave; other tim
 Cancelled sessions (and their items) stay in the feed marked ``STATUS:CANCELLED``, so a
 subscribed calendar shows the cancellation instead of silently keeping or dropping the event;
 sessions in draft (seen by the convening team only) are ``TENTATIVE``.
+
+RFC 5545 allows no control characters in a TEXT value but the line break (escaped as ``\\n``)
+and the tab; calendar clients refuse or misread a feed that carries others. They are dropped
+from every text that goes out (what was typed stays as it is in Trackii).
 """
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime
 
@@ -47,8 +52,18 @@ def _zone(session: Session, *, may_leave: bool) -> zoneinfo.ZoneInfo:
         return _UTC
 
 
+# C0 controls but tab and line feed, DEL and the C1 controls. CR is handled first: CR LF and a
+# lone CR are line breaks.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _text(value: str) -> str:
+    """A TEXT value as RFC 5545 allows it: line breaks as LF, no other control character."""
+    return _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _location(*parts: str) -> str:
-    return ", ".join(part for part in parts if part)
+    return _text(", ".join(part for part in parts if part))
 
 
 class _OutboundRanks:
@@ -79,7 +94,7 @@ def _event(
     event.add("dtstamp", stamp)
     event.add("dtstart", start.astimezone(zone))
     event.add("dtend", end.astimezone(zone))
-    event.add("summary", summary)
+    event.add("summary", _text(summary))
     event.add("status", _STATUS.get(session.status, "CONFIRMED"))
     return event
 
@@ -155,7 +170,7 @@ def calendar_for(*, user, session_id: int | None = None) -> bytes:
             if location:
                 event.add("location", location)
             if item.description:
-                event.add("description", item.description)
+                event.add("description", _text(item.description))
         calendar.add_component(event)
 
     calendar.add_missing_timezones()

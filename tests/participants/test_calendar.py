@@ -155,6 +155,30 @@ def test_feed_raised_outbound_level_lets_titles_through(client, covered):
     assert str(pre["LOCATION"]) == f"{covered['pre'].venue}, {covered['pre'].city}"
 
 
+def test_feed_drops_control_characters_rfc_5545_does_not_allow(client, covered):
+    round_1, published = covered["round_1"], covered["published"]
+    Session.objects.filter(pk=round_1.pk).update(
+        title="Round\x001\x1b[31m\x7f", venue="Villa\x0b Lago", city="Como\x85"
+    )
+    PublishedAgendaItem.objects.filter(pk=published["R1 Public item"].pk).update(
+        description="First\r\nsecond\rthird\x08\tend\x9f", room="Sala\x01 A"
+    )
+    raw = _feed(client, covered["participant"]).to_ical()
+
+    events = _events(Calendar.from_ical(raw))
+    session = events[f"session-{round_1.pk}@trackii"]
+    assert str(session["SUMMARY"]) == "Round1[31m"
+    assert str(session["LOCATION"]) == "Villa Lago, Como"
+    item = events[f"item-{round_1.pk}-{published['R1 Public item'].source_id}@trackii"]
+    assert str(item["DESCRIPTION"]) == "First\nsecond\nthird\tend"
+    assert str(item["LOCATION"]) == "Sala A, Villa Lago, Como"
+    # Nothing but CR LF (line ends) and tabs below the space in the whole feed.
+    controls = {chr(c) for c in range(0x20)} - {"\t", "\r", "\n"} | {"\x7f"}
+    text = raw.decode()
+    assert not controls & set(text)
+    assert not {chr(c) for c in range(0x80, 0xA0)} & set(text)
+
+
 def test_feed_marks_a_cancelled_session_cancelled(client, covered):
     Session.objects.filter(pk=covered["round_1"].pk).update(status=Session.Status.CANCELLED)
     events = _events(_feed(client, covered["observer"]))
