@@ -26,6 +26,14 @@ def agenda_published_notify(*, session_id: int, version: int) -> None:
     logger.info("agenda of session %s version %s: %d e-mails", session_id, version, sent)
 
 
+@shared_task(name="dialogues.session_status_notify")
+def session_status_notify(*, session_id: int, status: str) -> None:
+    from .services.notifications import session_status_notify as notify
+
+    sent = notify(session_id=session_id, status=status)
+    logger.info("session %s now %s: %d e-mails", session_id, status, sent)
+
+
 @shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
 def briefing_render_copy(*, copy_id: int) -> None:
     """Render one copy of a briefing pack (idempotent; see services.briefing)."""

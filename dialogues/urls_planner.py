@@ -12,6 +12,11 @@ urlpatterns = [
         name="session_edit",
     ),
     path(
+        "<int:dialogue_id>/sessions/<int:session_id>/status/",
+        planner.session_status,
+        name="session_status",
+    ),
+    path(
         "<int:dialogue_id>/sessions/<int:session_id>/agenda/",
         planner.agenda_edit,
         name="agenda_edit",

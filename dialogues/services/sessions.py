@@ -1,4 +1,5 @@
-"""Writes of sessions beyond creation: edits (no lost edits) and who attends."""
+"""Writes of sessions beyond creation: edits (no lost edits), who attends, cancelling and
+reinstating."""
 
 from typing import Any
 
@@ -50,3 +51,59 @@ def session_attendance_set(*, session: Session, memberships: list[Membership], b
             dialogue_id=session.dialogue_id,
             detail={"attendees": len(wanted)},
         )
+
+
+def _status_notify_on_commit(session: Session) -> None:
+    # Attendees hear of it once the change is committed (ids only to the task).
+    from ..tasks import session_status_notify  # the task module imports the services
+
+    session_id, status = session.pk, session.status
+    transaction.on_commit(lambda: session_status_notify.delay(session_id=session_id, status=status))
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by=None) -> Session:
+    """Call off a published session: it stays where its attendees see it, marked cancelled (in
+    their calendars too), and they are told by e-mail. A draft is known to the convening team
+    only, so there is nothing to call off (and cancelling it would show it to everyone cleared);
+    a session already held cannot be undone."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.DRAFT:
+        raise ValidationError(
+            "A draft session is known to the convening team only: there is nothing to cancel."
+        )
+    if session.status == Session.Status.HELD:
+        raise ValidationError("This session has been held: it cannot be cancelled.")
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError("This session is already cancelled.")
+    session.status = Session.Status.CANCELLED
+    session.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"status": session.status},
+    )
+    _status_notify_on_commit(session)
+    return session
+
+
+@transaction.atomic
+def session_reinstate(*, session: Session, by=None) -> Session:
+    """Put a cancelled session back on, as published (the nightly task marks it held once its
+    end has passed); its attendees are told."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.CANCELLED:
+        raise ValidationError("Only a cancelled session can be reinstated.")
+    session.status = Session.Status.PUBLISHED
+    session.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"status": session.status},
+    )
+    _status_notify_on_commit(session)
+    return session

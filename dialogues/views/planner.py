@@ -22,7 +22,12 @@ from ..selectors.agenda import agenda_changes, overlapping_items
 from ..services import agenda as agenda_services
 from ..services import session_create as create_session
 from ..services.concurrency import EditConflict
-from ..services.sessions import session_attendance_set, session_update
+from ..services.sessions import (
+    session_attendance_set,
+    session_cancel,
+    session_reinstate,
+    session_update,
+)
 
 
 def _planned_dialogue(request, dialogue_id: int) -> Dialogue:
@@ -121,6 +126,31 @@ def session_edit(request, dialogue_id: int, session_id: int):
         "dialogues/session_form.html",
         {"dialogue": dialogue, "session": session, "form": form, "conflict": conflict},
     )
+
+
+_STATUS_ACTIONS = {
+    "cancel": (session_cancel, "Session cancelled: its attendees are being told."),
+    "reinstate": (session_reinstate, "Session reinstated: its attendees are being told."),
+}
+
+
+@login_required
+@require_POST
+def session_status(request, dialogue_id: int, session_id: int):
+    """Cancel a published session, or reinstate a cancelled one (``action``)."""
+    session = _planned_session(request, dialogue_id, session_id)
+    chosen = _STATUS_ACTIONS.get(request.POST.get("action", ""))
+    if chosen is None:
+        messages.error(request, "Choose to cancel or to reinstate the session.")
+    else:
+        change, done = chosen
+        try:
+            change(session=session, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    return redirect("dialogues:session_detail", session.dialogue_id, session.pk)
 
 
 # -- the agenda editor --------------------------------------------------------------------------

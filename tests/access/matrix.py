@@ -1039,6 +1039,7 @@ ROUTES: tuple[Route, ...] = (
     refused_post(
         "session_edit", lambda w: _session_targets(w, "session_edit", _sees_planned_session)
     ),
+    session_route("session_status", _sees_planned_session, run=False, method="POST", data={}),
     Route("agenda_edit", lambda w: agenda_edit_targets(w, htmx=False)),
     Route("agenda_edit (htmx partial)", lambda w: agenda_edit_targets(w, htmx=True)),
     Route("agenda_item_create (POST, empty form)", agenda_item_create_targets),
