@@ -158,7 +158,7 @@ def test_feed_raised_outbound_level_lets_titles_through(client, covered):
 def test_feed_drops_control_characters_rfc_5545_does_not_allow(client, covered):
     round_1, published = covered["round_1"], covered["published"]
     Session.objects.filter(pk=round_1.pk).update(
-        title="Round\x001\x1b[31m\x7f", venue="Villa\x0b Lago", city="Como\x85"
+        title="Round\x011\x1b[31m\x7f", venue="Villa\x0b Lago", city="Como\x85"
     )
     PublishedAgendaItem.objects.filter(pk=published["R1 Public item"].pk).update(
         description="First\r\nsecond\rthird\x08\tend\x9f", room="Sala\x01 A"
