@@ -434,6 +434,38 @@ def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
     return viewer.is_convening(dialogue_id)
 
 
+def grantable_levels(
+    viewer: Viewer, dialogue_id: int, *, keep: ConfidentialityLevel | None = None
+) -> models.QuerySet[ConfidentialityLevel]:
+    """The clearances a member of the convening team may give in their dialogue: none above
+    their own, so nobody (themselves included) is cleared for what the granter may not read.
+    ``keep``: a member's present clearance, which may stay as it is when other fields change."""
+    grant = viewer.grant(dialogue_id)
+    allowed = Q(pk__in=[])
+    if grant is not None and grant.convening and not grant.official:
+        allowed = Q(rank__lte=grant.clearance_rank)
+    if keep is not None:
+        allowed |= Q(pk=keep.pk)
+    return ConfidentialityLevel.objects.filter(allowed)
+
+
+def check_grantable(
+    viewer: Viewer,
+    *,
+    dialogue_id: int,
+    clearance: ConfidentialityLevel,
+    keep: ConfidentialityLevel | None = None,
+) -> None:
+    """Refuse a clearance the viewer may not give (``grantable_levels``)."""
+    if not grantable_levels(viewer, dialogue_id, keep=keep).filter(pk=clearance.pk).exists():
+        raise ValidationError(
+            {
+                "clearance": f"“{clearance}” is above your own clearance in this dialogue: "
+                "only someone cleared for it can give it."
+            }
+        )
+
+
 def can_record(viewer: Viewer, dialogue_id: int) -> bool:
     """Writing a session's notes and outcomes: the convening team and rapporteurs."""
     grant = viewer.grants.get(dialogue_id)

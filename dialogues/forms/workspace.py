@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from participants.models import Membership, Person
 
-from ..models import ConfidentialityLevel, Dialogue, Side
+from ..models import Dialogue, Side
 from ..services.workspace import DIALOGUE_FIELDS, PERSON_FIELDS
 
 # -- the dialogue ---------------------------------------------------------------------------------
@@ -107,7 +107,9 @@ class SideChoiceForm(forms.Form):
 # -- the roster -----------------------------------------------------------------------------------
 
 
-def _membership_fields(dialogue: Dialogue, sides=None) -> dict[str, forms.Field]:
+def _membership_fields(dialogue: Dialogue, sides, levels) -> dict[str, forms.Field]:
+    """``levels``: the clearances the one editing may give (``confidentiality.grantable_levels``);
+    the service checks the same rule."""
     return {
         "side": forms.ModelChoiceField(
             queryset=sides if sides is not None else Side.objects.filter(dialogue=dialogue),
@@ -118,7 +120,7 @@ def _membership_fields(dialogue: Dialogue, sides=None) -> dict[str, forms.Field]
             choices=Membership.Role.choices, initial=Membership.Role.PARTICIPANT
         ),
         "clearance": forms.ModelChoiceField(
-            queryset=ConfidentialityLevel.objects.all(),
+            queryset=levels,
             empty_label=None,
             initial=dialogue.default_level_id,
             help_text="The most confidential level of material they may see.",
@@ -143,10 +145,10 @@ class RosterExistingPersonForm(_MembershipValues, forms.Form):
 
     person = PersonChoiceField(queryset=Person.objects.none(), empty_label=None)
 
-    def __init__(self, *args, dialogue: Dialogue, persons, sides=None, **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, persons, levels, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
-        self.fields.update(_membership_fields(dialogue, sides))
+        self.fields.update(_membership_fields(dialogue, sides, levels))
 
 
 class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
@@ -157,9 +159,9 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
         fields = list(PERSON_FIELDS)
         labels = {"name_original_script": "Name in its own script", "email": "E-mail address"}
 
-    def __init__(self, *args, dialogue: Dialogue, sides=None, **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, levels, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_membership_fields(dialogue, sides))
+        self.fields.update(_membership_fields(dialogue, sides, levels))
 
     def clean_nationality(self) -> str:
         code = self.cleaned_data["nationality"].strip().upper()
@@ -172,7 +174,9 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
 
 
 class MembershipEditForm(_MembershipValues, forms.Form):
-    def __init__(self, *args, dialogue: Dialogue, membership: Membership, sides=None, **kwargs):
+    def __init__(
+        self, *args, dialogue: Dialogue, membership: Membership, levels, sides=None, **kwargs
+    ):
         kwargs.setdefault(
             "initial",
             {
@@ -182,7 +186,7 @@ class MembershipEditForm(_MembershipValues, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields.update(_membership_fields(dialogue, sides))
+        self.fields.update(_membership_fields(dialogue, sides, levels))
 
 
 class PersonSearchForm(forms.Form):

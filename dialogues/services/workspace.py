@@ -14,6 +14,7 @@ from participants.models import Membership, Person
 from participants.services import membership_nominate, membership_update, person_create
 from trackii.audit.services import Action, audit_record
 
+from ..confidentiality import Viewer, check_grantable
 from ..models import ConfidentialityLevel, Dialogue, Side
 from . import dialogue_create, side_create
 from .common import person_of
@@ -205,13 +206,16 @@ def roster_add_person(
     role: str,
     clearance: ConfidentialityLevel,
     by,
+    viewer: Viewer,
     person: Person | None = None,
     new_person: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> Membership:
     """Put a person on the roster, an existing one (the caller has checked the convening team
     knows them) or a new one made from ``new_person``. They start as nominated; vetting and
-    invitations move them on."""
+    invitations move them on. ``viewer`` (the one adding) may give no clearance above their
+    own."""
+    check_grantable(viewer, dialogue_id=dialogue.pk, clearance=clearance)
     if (person is None) == (new_person is None):
         raise TypeError("Give either an existing person or the fields of a new one.")
     if person is None:
@@ -256,10 +260,16 @@ def roster_update_membership(
     role: str,
     clearance: ConfidentialityLevel,
     by,
+    viewer: Viewer,
     request: HttpRequest | None = None,
 ) -> Membership:
     """Change a member's side, role and clearance (never their state). A dialogue keeps at least
-    one accepted convenor or facilitator: without one, nobody could plan it any more."""
+    one accepted convenor or facilitator: without one, nobody could plan it any more. ``viewer``
+    (the one editing) may give no clearance above their own; a member's present clearance may
+    stay as it is."""
+    check_grantable(
+        viewer, dialogue_id=membership.dialogue_id, clearance=clearance, keep=membership.clearance
+    )
     leaves_convening_team = (
         membership.state == Membership.State.ACCEPTED
         and membership.is_convening

@@ -15,7 +15,7 @@ from participants.selectors import latest_invitations, roster_of
 from trackii.audit.services import Action, audit_record
 
 from .. import selectors
-from ..confidentiality import viewer_of
+from ..confidentiality import grantable_levels, viewer_of
 from ..forms import add_service_error
 from ..forms.workspace import (
     DialogueEditForm,
@@ -182,23 +182,27 @@ def roster(request, dialogue_id: int):
     known = ws_selectors.persons_known_to(viewer=viewer, exclude_dialogue_id=dialogue.pk)
     search = PersonSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    levels = grantable_levels(viewer, dialogue.pk)
     existing_form = RosterExistingPersonForm(
         dialogue=dialogue,
         persons=ws_selectors.persons_known_to(
             viewer=viewer, exclude_dialogue_id=dialogue.pk, search=query
         ),
+        levels=levels,
         prefix="existing",
     )
-    new_form = RosterNewPersonForm(dialogue=dialogue, prefix="new")
+    new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, prefix="new")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "existing":
             # Validated against everyone known, not only the last search's matches.
             form = existing_form = RosterExistingPersonForm(
-                request.POST, dialogue=dialogue, persons=known, prefix="existing"
+                request.POST, dialogue=dialogue, persons=known, levels=levels, prefix="existing"
             )
         elif action == "new":
-            form = new_form = RosterNewPersonForm(request.POST, dialogue=dialogue, prefix="new")
+            form = new_form = RosterNewPersonForm(
+                request.POST, dialogue=dialogue, levels=levels, prefix="new"
+            )
         else:
             return HttpResponseBadRequest("Unknown action.")
         if form.is_valid():
@@ -210,6 +214,7 @@ def roster(request, dialogue_id: int):
                 membership = ws_services.roster_add_person(
                     dialogue=dialogue,
                     by=request.user,
+                    viewer=viewer,
                     request=request,
                     **who,
                     **form.membership_values(),
@@ -256,13 +261,17 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
     membership = ws_selectors.membership_on_roster(
         dialogue_id=dialogue.pk, membership_id=membership_id
     )
+    levels = grantable_levels(viewer_of(request), dialogue.pk, keep=membership.clearance)
     if request.method == "POST":
-        form = MembershipEditForm(request.POST, dialogue=dialogue, membership=membership)
+        form = MembershipEditForm(
+            request.POST, dialogue=dialogue, membership=membership, levels=levels
+        )
         if form.is_valid():
             try:
                 ws_services.roster_update_membership(
                     membership=membership,
                     by=request.user,
+                    viewer=viewer_of(request),
                     request=request,
                     **form.membership_values(),
                 )
@@ -272,7 +281,7 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
                 messages.success(request, f"{membership.person.full_name}: saved.")
                 return redirect("dialogues:roster", dialogue.pk)
     else:
-        form = MembershipEditForm(dialogue=dialogue, membership=membership)
+        form = MembershipEditForm(dialogue=dialogue, membership=membership, levels=levels)
     context = {"dialogue": dialogue, "membership": membership, "form": form}
     return render(
         request,

@@ -324,3 +324,27 @@ def test_recording_is_for_the_convening_team_and_rapporteurs(world):
     official = viewer_for_official(dialogue_id=dialogue_id, clearance=level("Restricted"))
     assert can_record(official, dialogue_id) is False
     assert can_record(NOBODY, dialogue_id) is False
+
+
+# -- what the convening team may grant ------------------------------------------------------------
+
+
+def test_grantable_levels_stop_at_the_granters_own_clearance(world):
+    from dialogues.confidentiality import grantable_levels, viewer_for_official, viewer_for_user
+
+    def names(viewer, **kwargs):
+        levels = grantable_levels(viewer, world["dialogue"].pk, **kwargs).order_by("rank")
+        return [level.name for level in levels]
+
+    convenor = viewer_for_user(world["convenor"].person.user)
+    assert names(convenor) == ["Public", "Programme", "Participants", "Facilitators", "Restricted"]
+    # Members outside the convening team, officials and strangers give nothing.
+    assert names(viewer_for_user(world["rapporteur"].person.user)) == []
+    assert names(viewer_for_user(world["outsider"].person.user)) == []
+    assert (
+        names(viewer_for_official(dialogue_id=world["dialogue"].pk, clearance=level("Restricted")))
+        == []
+    )
+    # A present clearance may stay.
+    outsider = viewer_for_user(world["outsider"].person.user)
+    assert names(outsider, keep=level("Programme")) == ["Programme"]

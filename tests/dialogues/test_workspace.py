@@ -524,6 +524,99 @@ def test_a_membership_of_another_dialogue_is_404_under_this_one(ws, login):
     assert ws["stranger"].role == R.PARTICIPANT
 
 
+# -- no clearance above the granter's own ---------------------------------------------------------
+
+LEVEL_NAMES = ["Public", "Programme", "Participants", "Facilitators", "Restricted"]
+
+
+def clearance_choices(form) -> list[str]:
+    return [level.name for level in form.fields["clearance"].queryset.order_by("rank")]
+
+
+def test_the_roster_offers_only_clearances_up_to_the_editors_own(ws, login):
+    dialogue = ws["dialogue"]
+    page = login(ws["facilitator"]).get(url("roster", dialogue.pk))  # cleared Facilitators
+    assert clearance_choices(page.context["new_form"]) == LEVEL_NAMES[:4]
+    assert clearance_choices(page.context["existing_form"]) == LEVEL_NAMES[:4]
+    page = signed_in(ws["convenor"]).get(url("roster", dialogue.pk))  # cleared Restricted
+    assert clearance_choices(page.context["new_form"]) == LEVEL_NAMES
+
+
+def test_a_clearance_above_ones_own_is_refused_and_nothing_is_added(ws, login):
+    dialogue = ws["dialogue"]
+    before = snapshot()
+    response = login(ws["facilitator"]).post(
+        url("roster", dialogue.pk), new_person_post(**{"new-clearance": level("Restricted").pk})
+    )
+    assert response.status_code == 400
+    assert list(response.context["new_form"].errors) == ["clearance"]
+    assert snapshot() == before
+
+
+def test_nobody_raises_their_own_clearance(ws, login):
+    dialogue, facilitator = ws["dialogue"], ws["facilitator"]
+    response = login(facilitator).post(
+        url("membership_edit", dialogue.pk, facilitator.pk),
+        {"side": ws["third"].pk, "role": R.FACILITATOR, "clearance": level("Restricted").pk},
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["clearance"]
+    facilitator.refresh_from_db()
+    assert facilitator.clearance.name == "Facilitators"
+
+
+def test_a_member_cleared_above_the_editor_keeps_that_clearance_when_moved(ws, login):
+    dialogue, convenor = ws["dialogue"], ws["convenor"]
+    client = login(ws["facilitator"])
+    page = url("membership_edit", dialogue.pk, convenor.pk)
+    assert clearance_choices(client.get(page).context["form"]) == LEVEL_NAMES
+    response = client.post(
+        page, {"side": ws["third"].pk, "role": R.CONVENOR, "clearance": level("Restricted").pk}
+    )
+    assert response.status_code == 302
+    convenor.refresh_from_db()
+    assert (convenor.side, convenor.clearance.name) == (ws["third"], "Restricted")
+
+
+def test_the_services_refuse_a_clearance_above_the_viewers_own(ws):
+    from django.core.exceptions import ValidationError
+
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.services.workspace import roster_add_person, roster_update_membership
+
+    facilitator = ws["facilitator"]
+    user = facilitator.person.user
+    viewer = viewer_for_user(user)
+    with pytest.raises(ValidationError) as refused:
+        roster_add_person(
+            dialogue=ws["dialogue"],
+            side=None,
+            role=R.PARTICIPANT,
+            clearance=level("Restricted"),
+            by=user,
+            viewer=viewer,
+            person=ws["known"],
+        )
+    assert refused.value.message_dict == {
+        "clearance": [
+            "“Restricted” is above your own clearance in this dialogue: only someone cleared "
+            "for it can give it."
+        ]
+    }
+    with pytest.raises(ValidationError):
+        roster_update_membership(
+            membership=ws["participant"],
+            side=None,
+            role=R.PARTICIPANT,
+            clearance=level("Restricted"),
+            by=user,
+            viewer=viewer,
+        )
+    assert not Membership.objects.filter(dialogue=ws["dialogue"], person=ws["known"]).exists()
+    ws["participant"].refresh_from_db()
+    assert ws["participant"].clearance.name == "Participants"
+
+
 # -- who may reach the workspace ------------------------------------------------------------------
 
 
