@@ -53,12 +53,23 @@ def session_attendance_set(*, session: Session, memberships: list[Membership], b
         )
 
 
-def _status_notify_on_commit(session: Session) -> None:
-    # Attendees hear of it once the change is committed (ids only to the task).
+def _status_set(session: Session, status: str, *, by) -> Session:
+    """Save the new status (the row is locked by the caller), audit it, and tell the attendees
+    once it is committed (ids only to the task)."""
     from ..tasks import session_status_notify  # the task module imports the services
 
-    session_id, status = session.pk, session.status
+    session.status = status
+    session.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"status": status},
+    )
+    session_id = session.pk
     transaction.on_commit(lambda: session_status_notify.delay(session_id=session_id, status=status))
+    return session
 
 
 @transaction.atomic
@@ -76,17 +87,7 @@ def session_cancel(*, session: Session, by=None) -> Session:
         raise ValidationError("This session has been held: it cannot be cancelled.")
     if session.status == Session.Status.CANCELLED:
         raise ValidationError("This session is already cancelled.")
-    session.status = Session.Status.CANCELLED
-    session.save(update_fields=["status", "updated_at"])
-    audit_record(
-        action=Action.DECIDED,
-        obj=session,
-        actor=by,
-        dialogue_id=session.dialogue_id,
-        detail={"status": session.status},
-    )
-    _status_notify_on_commit(session)
-    return session
+    return _status_set(session, Session.Status.CANCELLED, by=by)
 
 
 @transaction.atomic
@@ -96,14 +97,4 @@ def session_reinstate(*, session: Session, by=None) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.CANCELLED:
         raise ValidationError("Only a cancelled session can be reinstated.")
-    session.status = Session.Status.PUBLISHED
-    session.save(update_fields=["status", "updated_at"])
-    audit_record(
-        action=Action.DECIDED,
-        obj=session,
-        actor=by,
-        dialogue_id=session.dialogue_id,
-        detail={"status": session.status},
-    )
-    _status_notify_on_commit(session)
-    return session
+    return _status_set(session, Session.Status.PUBLISHED, by=by)
