@@ -82,8 +82,8 @@ class BriefingPack(models.Model):
 
     class Guard(models.TextChoices):
         PENDING = "pending", "Not yet scanned"
-        CLEAR = "clear", "No names next to Chatham House material"
-        HELD = "held", "Held for review: a name appears next to Chatham House material"
+        CLEAR = "clear", "No members' names where names may not stand"
+        HELD = "held", "Held for review: a member's name appears where names may not stand"
         REVIEWED = "reviewed", "Reviewed and released by a facilitator"
 
     dialogue = models.ForeignKey(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from participants.models import Membership, Person
 
@@ -194,23 +195,60 @@ def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
 @dataclass
 class Finding:
     copy_number: int
-    outcome: Outcome
     person: Person
+    place: str  # where the name stands, for the convening team's review page
+    url: str | None  # where to mend it, if it can be mended in Trackii
 
 
 def guard_findings_of(*, pack: BriefingPack) -> list[Finding]:
-    """What the attribution guard found, resolved for the convening team's review page."""
-    pairs = [
-        (copy.number, finding["outcome"], finding["person"])
-        for copy in pack.copies.all()
-        for finding in copy.guard_findings
-    ]
-    if not pairs:
+    """What the attribution guard found, resolved for the convening team's review page (one
+    query per kind of place found, and one for the people)."""
+    rows = [(copy.number, finding) for copy in pack.copies.all() for finding in copy.guard_findings]
+    if not rows:
         return []
-    outcomes = Outcome.objects.select_related("session").in_bulk({o for _, o, _ in pairs})
-    people = Person.objects.in_bulk({p for _, _, p in pairs})
-    return [
-        Finding(copy_number=n, outcome=outcomes[o], person=people[p])
-        for n, o, p in pairs
-        if o in outcomes and p in people
-    ]
+
+    def ids(kind: str) -> set[int]:
+        return {finding[kind] for _, finding in rows if kind in finding}
+
+    outcomes = Outcome.objects.select_related("session").in_bulk(ids("outcome"))
+    items = PublishedAgendaItem.objects.select_related("session").in_bulk(ids("item"))
+    sessions = Session.objects.in_bulk(ids("session"))
+    people = Person.objects.in_bulk({finding["person"] for _, finding in rows})
+    dialogue_id = pack.dialogue_id
+
+    def place(finding: dict) -> tuple[str, str | None] | None:
+        if "outcome" in finding and finding["outcome"] in outcomes:
+            outcome = outcomes[finding["outcome"]]
+            return f"an outcome of {outcome.session.title}", reverse(
+                "dialogues:outcome_edit", args=[dialogue_id, outcome.session_id, outcome.pk]
+            )
+        if "item" in finding and finding["item"] in items:
+            item = items[finding["item"]]
+            url = (
+                reverse(
+                    "dialogues:agenda_item_edit",
+                    args=[dialogue_id, item.session_id, item.source_id],
+                )
+                if item.source_id
+                else None
+            )
+            return f"the agenda item “{item.title}” of {item.session.title}", url
+        if "session" in finding and finding["session"] in sessions:
+            session = sessions[finding["session"]]
+            return f"the title of the session {session.title}", reverse(
+                "dialogues:session_edit", args=[dialogue_id, session.pk]
+            )
+        if "summary" in finding:
+            return "the dialogue's briefing summary", reverse(
+                "dialogues:dialogue_edit", args=[dialogue_id]
+            )
+        if "note" in finding:
+            return "this pack's note (request a new pack without it)", None
+        return None  # the text is gone since: nothing left to show
+
+    found = []
+    for number, finding in rows:
+        where = place(finding)
+        if where is not None and finding["person"] in people:
+            found.append(Finding(number, people[finding["person"]], *where))
+    return found

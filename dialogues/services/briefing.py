@@ -139,28 +139,40 @@ def _word_pattern(name: str) -> re.Pattern:
 
 
 def attribution_findings(
-    contents: PackContents, names: list[tuple[int, list[str]]]
+    contents: PackContents, names: list[tuple[int, list[str]]], *, pack: BriefingPack | None = None
 ) -> list[dict[str, int]]:
-    """Where a member's name (or affiliation) stands in the text of a Chatham House outcome
-    the pack prints: [{"outcome": id, "person": id}], ids only."""
-    # Each pattern compiled once (not per outcome), and tried only where the name occurs.
+    """Where a member's name (or affiliation) stands in what the pack prints, except beside an
+    outcome on the record (the only place names may stand): the pack's note, the dialogue's
+    briefing summary, session titles, agenda items and the other outcomes. Ids only, each
+    finding one of {"note": pack id}, {"summary": dialogue id}, {"session": id}, {"item":
+    published agenda item id} or {"outcome": id}, with {"person": id}."""
+    # Each pattern compiled once (not per text), and tried only where the name occurs.
     wanted = [
         (person_id, normalised, _word_pattern(normalised))
         for person_id, person_names in names
         for normalised in {_normalise(n) for n in person_names}
         if len(normalised) >= _MIN_NAME_LENGTH
     ]
-    findings = []
+    findings: list[dict[str, int]] = []
+
+    def scan(place: str, pk: int, *texts: str) -> None:
+        text = _normalise("\n".join(t for t in texts if t))
+        hit = sorted(
+            {pid for pid, name, pattern in wanted if name in text and pattern.search(text)}
+        )
+        findings.extend({place: pk, "person": pid} for pid in hit)
+
+    if pack is not None:
+        scan("note", pack.pk, pack.note)
+    scan("summary", contents.dialogue.pk, contents.dialogue.briefing_summary)
     for packed in contents.sessions:
+        scan("session", packed.session.pk, packed.session.title)
+        for item in packed.items:
+            scan("item", item.pk, item.title, item.description)
         for entry in packed.outcomes:
             outcome = entry.outcome
-            if outcome.attribution != Outcome.Attribution.CHATHAM_HOUSE:
-                continue
-            text = _normalise(outcome.summary)
-            hit = sorted(
-                {pid for pid, name, pattern in wanted if name in text and pattern.search(text)}
-            )
-            findings += [{"outcome": outcome.pk, "person": pid} for pid in hit]
+            if outcome.attribution != Outcome.Attribution.ON_RECORD:
+                scan("outcome", outcome.pk, outcome.summary)
     return findings
 
 
@@ -212,7 +224,9 @@ def render_copy_pdf(copy: BriefingPackCopy) -> tuple[bytes, int, list]:
     data, pages = pdf.render_pdf(html, log=log)
     if log.refused:
         logger.warning("briefing copy %s: %d fetch(es) refused", copy.pk, len(log.refused))
-    findings = attribution_findings(contents, member_names_of(dialogue_id=copy.pack.dialogue_id))
+    findings = attribution_findings(
+        contents, member_names_of(dialogue_id=copy.pack.dialogue_id), pack=copy.pack
+    )
     return data, pages, findings
 
 
@@ -379,8 +393,8 @@ def release_blockers(pack: BriefingPack, *, by) -> list[str]:
         reasons.append("Every copy must be ready.")
     if pack.guard == Guard.HELD:
         reasons.append(
-            "The attribution guard found a member's name next to Chatham House material: mend "
-            "the outcome and render again, or review it."
+            "The attribution guard found a member's name where names may not stand: mend "
+            "the text and render again, or review it."
         )
     elif pack.guard == Guard.PENDING:
         reasons.append("The attribution guard has not yet scanned every copy.")

@@ -316,6 +316,74 @@ def test_guard_sees_through_case_zero_width_characters_and_affiliations(team):
         assert all(f["person"] == person.pk for f in findings)
 
 
+def _scan(team, pack=None):
+    pack = pack or BriefingPack.objects.create(dialogue=team["dialogue"])
+    contents = briefing.pack_contents(pack=pack, clearance=level("Restricted"))
+    names = briefing.member_names_of(dialogue_id=team["dialogue"].pk)
+    return briefing.attribution_findings(contents, names, pack=pack)
+
+
+def test_guard_scans_everything_the_pack_prints_but_outcomes_on_the_record(team):
+    from dialogues.models import PublishedAgendaItem, Session
+
+    person = team["other_side"].person
+    name = person.full_name
+    assert _scan(team) == []  # the positive control: nothing named yet
+
+    round_1 = team["round_1"]
+    item = PublishedAgendaItem.objects.get(session=round_1, title="R1 Public item")
+    PublishedAgendaItem.objects.filter(pk=item.pk).update(description=f"Opened by {name}.")
+    Session.objects.filter(pk=round_1.pk).update(title=f"Round 1 at {name}'s farm")
+    dialogue = team["dialogue"]
+    dialogue.briefing_summary = f"{name.upper()} proposed the commission."
+    dialogue.save(update_fields=["briefing_summary"])
+    on_record = outcome_create(
+        session=round_1,
+        kind=Outcome.Kind.PROPOSAL,
+        attribution=Outcome.Attribution.ON_RECORD,
+        summary=f"{name} proposed a joint operator.",
+        level=level("Public"),
+        speakers=[person],
+    )
+    pack = BriefingPack.objects.create(dialogue=dialogue, note=f"Ask {name} first.")
+
+    assert _scan(team, pack) == [
+        {"note": pack.pk, "person": person.pk},
+        {"summary": dialogue.pk, "person": person.pk},
+        {"session": round_1.pk, "person": person.pk},
+        {"item": item.pk, "person": person.pk},
+    ]
+    assert on_record.pk not in {f.get("outcome") for f in _scan(team, pack)}
+
+
+def test_review_page_names_each_place_and_where_to_mend_it(
+    login, team, django_capture_on_commit_callbacks
+):
+    from dialogues.models import PublishedAgendaItem
+
+    person = team["other_side"].person
+    item = PublishedAgendaItem.objects.get(session=team["round_1"], title="R1 Public item")
+    PublishedAgendaItem.objects.filter(pk=item.pk).update(
+        description=f"Presented by {person.full_name}."
+    )
+    request_pack(
+        login(team["convenor"]), team, django_capture_on_commit_callbacks, Amal="Programme"
+    )
+    pack = BriefingPack.objects.get()
+    assert pack.guard == BriefingPack.Guard.HELD
+    assert pack.copies.get().guard_findings == [{"item": item.pk, "person": person.pk}]
+
+    page = login(team["facilitator"]).get(packs_url(team, "pack_detail", pack.pk))
+    edit = reverse(
+        "dialogues:agenda_item_edit",
+        args=[team["dialogue"].pk, team["round_1"].pk, item.source_id],
+    )
+    assert (
+        f"Copy 1: <strong>{person.full_name}</strong> in "
+        f'<a href="{edit}">the agenda item “R1 Public item” of Round 1</a>'
+    ) in page.content.decode()
+
+
 def test_a_failed_render_shows_its_reason_and_retry_renders_it(
     login, team, django_capture_on_commit_callbacks, monkeypatch
 ):
