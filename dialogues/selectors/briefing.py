@@ -80,7 +80,8 @@ class PackContents:
 def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
     """What a copy at ``clearance`` holds: the pack's sessions (all of the dialogue's if none
     were chosen), each with its current published agenda and its outcomes, as an official at
-    that clearance may see them. Five queries, however large the pack."""
+    that clearance may see them. Six queries (one for the scale of levels), however large the
+    pack."""
     viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
     chosen = list(pack.sessions.values_list("pk", flat=True))
     sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
