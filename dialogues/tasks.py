@@ -52,10 +52,14 @@ def briefing_link_send(*, copy_id: int, nonce: str) -> None:
 
 @shared_task(name="dialogues.briefing_sweep")
 def briefing_sweep() -> int:
-    """Requeue briefing copies whose job was lost (beat, every few minutes)."""
-    from .services.briefing import packs_sweep
+    """Requeue briefing copies whose job was lost, and delete pack files no copy names (beat,
+    every few minutes)."""
+    from .services.briefing import pack_files_sweep, packs_sweep
 
     requeued = packs_sweep()
     if requeued:
         logger.warning("briefing sweep requeued %d copies", requeued)
+    orphans = pack_files_sweep()
+    if orphans:
+        logger.warning("briefing sweep deleted %d pack files no copy names", orphans)
     return requeued

@@ -132,9 +132,12 @@ class BriefingPack(models.Model):
         return self.status in ("queued", "rendering")
 
 
+PACKS_DIR = "packs"  # in the private storage
+
+
 def _pack_path(instance, filename: str) -> str:
     # Stored names say nothing: no title, no recipient.
-    return f"packs/{uuid.uuid4().hex}.pdf"
+    return f"{PACKS_DIR}/{uuid.uuid4().hex}.pdf"
 
 
 class BriefingPackCopy(models.Model):

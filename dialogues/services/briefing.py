@@ -32,6 +32,7 @@ from trackii.audit.services import Action, audit_record
 from .. import exporters, pdf
 from ..confidentiality import Viewer, can_plan
 from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
+from ..models.briefing import PACKS_DIR
 from ..selectors.briefing import PackContents, member_names_of, pack_contents
 
 logger = logging.getLogger(__name__)
@@ -308,6 +309,29 @@ def packs_sweep(*, now=None) -> int:
         BriefingPackCopy.objects.filter(pk__in=ids, state=State.RENDERING).update(claimed_at=now)
         _enqueue(ids)
     return len(ids)
+
+
+def pack_files_sweep(*, now=None) -> int:
+    """Delete stored pack files that no copy names: left by a worker that stopped between
+    storing a file and recording it (a later attempt renders the copy again). A file younger
+    than ``BRIEFING_STALE_RENDERING_SECONDS`` may belong to a render still under way and is
+    left alone. Returns how many were deleted."""
+    now = now or timezone.now()
+    field = BriefingPackCopy._meta.get_field("file")
+    storage = field.storage
+    try:
+        _dirs, names = storage.listdir(PACKS_DIR)
+    except FileNotFoundError:
+        return 0
+    stored = {f"{PACKS_DIR}/{name}" for name in names}
+    known = set(BriefingPackCopy.objects.filter(file__in=stored).values_list("file", flat=True))
+    old_enough = now - timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS)
+    deleted = 0
+    for name in sorted(stored - known):
+        if storage.get_modified_time(name) < old_enough:
+            storage.delete(name)
+            deleted += 1
+    return deleted
 
 
 # -- after rendering: retry, review, release ----------------------------------------------------

@@ -448,3 +448,35 @@ def test_the_sweeper_requeues_stale_copies_only(world, monkeypatch):
     assert briefing.packs_sweep(now=now - rendering_limit) == 0
     assert briefing.packs_sweep(now=now) == 0
     assert enqueued == []
+
+
+@pytest.mark.django_db
+def test_the_sweeper_deletes_pack_files_no_copy_names_once_old_enough(world, monkeypatch, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    storage = FileSystemStorage(location=tmp_path)
+    monkeypatch.setattr(BriefingPackCopy._meta.get_field("file"), "storage", storage)
+    assert briefing.pack_files_sweep() == 0  # no folder yet: nothing to do
+
+    pack = request_pack(world, [("Amal Official", "Programme")])
+    copy = pack.copies.get()
+    now = timezone.now()
+    limit = settings.BRIEFING_STALE_RENDERING_SECONDS
+    long_ago = (now - timedelta(seconds=limit + 1)).timestamp()
+    just_now = (now - timedelta(seconds=limit - 1)).timestamp()
+
+    def plant(name: str, mtime: float) -> str:
+        stored = storage.save(f"packs/{name}.pdf", ContentFile(b"%PDF-1.7 test"))
+        os.utime(storage.path(stored), (mtime, mtime))
+        return stored
+
+    named = plant("named", long_ago)
+    BriefingPackCopy.objects.filter(pk=copy.pk).update(file=named)
+    orphan = plant("orphan", long_ago)
+    plant("in-flight", just_now)  # stored a moment ago, not yet recorded
+
+    assert briefing.pack_files_sweep(now=now) == 1
+    assert sorted(storage.listdir("packs")[1]) == ["in-flight.pdf", "named.pdf"]
+    assert not storage.exists(orphan)
+    assert briefing.pack_files_sweep(now=now) == 0
