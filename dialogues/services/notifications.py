@@ -1,7 +1,7 @@
 """Telling attendees that an agenda changed, or that a session was called off or is back on.
-E-mail leaves our control, so it carries only what
-may leave (the outbound rule of ``dialogues.confidentiality``): the subject names the cover name
-only, titles above the outbound level are counted, not named, and the attached ``.ics`` follows
+E-mail leaves our control, so it carries only what may leave (the outbound rule of
+``dialogues.confidentiality``): the subject names the cover name only, titles above the outbound
+level are counted or replaced by the cover name, not named, and the attached ``.ics`` follows
 the same rule."""
 
 from django.conf import settings
