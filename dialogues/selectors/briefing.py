@@ -201,9 +201,10 @@ class Finding:
     url: str | None  # where to mend it, if it can be mended in Trackii
 
 
-def guard_findings_of(*, pack: BriefingPack) -> list[Finding]:
+def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
     """What the attribution guard found, resolved for the convening team's review page (one
-    query per kind of place found, and one for the people)."""
+    query per kind of place found, and one for the people). A place above the viewer's own
+    clearance (a copy for a recipient cleared higher) is not named to them."""
     rows = [(copy.number, finding) for copy in pack.copies.all() for finding in copy.guard_findings]
     if not rows:
         return []
@@ -211,9 +212,15 @@ def guard_findings_of(*, pack: BriefingPack) -> list[Finding]:
     def ids(kind: str) -> set[int]:
         return {finding[kind] for _, finding in rows if kind in finding}
 
-    outcomes = Outcome.objects.select_related("session").in_bulk(ids("outcome"))
-    items = PublishedAgendaItem.objects.select_related("session").in_bulk(ids("item"))
-    sessions = Session.objects.in_bulk(ids("session"))
+    def seen(queryset: QuerySet, kind: str) -> dict:
+        wanted = ids(kind)
+        if not wanted:
+            return {}
+        return {row.pk: row for row in visible(viewer, queryset.filter(pk__in=wanted))}
+
+    outcomes = seen(Outcome.objects.select_related("session"), "outcome")
+    items = seen(PublishedAgendaItem.objects.select_related("session"), "item")
+    sessions = seen(Session.objects.all(), "session")
     people = Person.objects.in_bulk({finding["person"] for _, finding in rows})
     dialogue_id = pack.dialogue_id
 
@@ -245,7 +252,10 @@ def guard_findings_of(*, pack: BriefingPack) -> list[Finding]:
             )
         if "note" in finding:
             return "this pack's note (request a new pack without it)", None
-        return None  # the text is gone since: nothing left to show
+        if {"outcome", "item", "session"} & set(finding):
+            # Gone since, or above the viewer's clearance: which one is not said either.
+            return "material you cannot see (above your clearance, or removed since)", None
+        return None
 
     found = []
     for number, finding in rows:

@@ -95,7 +95,7 @@ def _detail_context(request, dialogue, pack):
         "blockers": services.release_blockers(pack, by=request.user),
         "four_eyes": settings.BRIEFING_FOUR_EYES,
         "review_form": ReviewForm(),
-        "findings": guard_findings_of(pack=pack),
+        "findings": guard_findings_of(pack=pack, viewer=viewer_of(request)),
     }
 
 

@@ -19,6 +19,7 @@ from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
 from dialogues.services import briefing
 from dialogues.services.outcomes import outcome_create
 from participants.models import Membership
+from tests.conftest import enable_mfa
 from tests.factories import level, member_with_account
 from trackii.audit.models import AuditEntry
 
@@ -382,6 +383,38 @@ def test_review_page_names_each_place_and_where_to_mend_it(
         f"Copy 1: <strong>{person.full_name}</strong> in "
         f'<a href="{edit}">the agenda item “R1 Public item” of Round 1</a>'
     ) in page.content.decode()
+
+
+def test_review_page_does_not_name_a_place_above_the_readers_clearance(
+    login, team, django_capture_on_commit_callbacks
+):
+    from dialogues.models import PublishedAgendaItem
+
+    person = team["other_side"].person
+    item = PublishedAgendaItem.objects.get(session=team["round_1"], title="R1 Facilitators item")
+    PublishedAgendaItem.objects.filter(pk=item.pk).update(
+        description=f"Convenors' note on {person.full_name}."
+    )
+    request_pack(
+        login(team["convenor"]), team, django_capture_on_commit_callbacks, Amal="Facilitators"
+    )
+    pack = BriefingPack.objects.get()
+    assert pack.copies.get().guard_findings == [{"item": item.pk, "person": person.pk}]
+
+    # The convenor (Restricted) is told where; a facilitator cleared to Participants is not.
+    lower = member_with_account(
+        dialogue=team["dialogue"], role=Membership.Role.FACILITATOR, clearance="Participants"
+    )
+    for member, named in ((team["convenor"], True), (lower, False)):
+        page = Client()
+        enable_mfa(member.person.user)
+        page.force_login(member.person.user)
+        body = page.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+        assert ("R1 Facilitators item" in body) is named
+        assert (
+            "material you cannot see (above your clearance, or removed since)" in body
+        ) is not named
+        assert person.full_name in body
 
 
 def test_a_failed_render_shows_its_reason_and_retry_renders_it(
