@@ -61,6 +61,8 @@ from .models import (
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from .models import BriefingPackCopy
+
 Audience = ConfidentialityLevel.Audience
 _NOTHING = Q(pk__in=[])
 
@@ -432,6 +434,18 @@ def can_see_attendees(viewer: Viewer, session: Session) -> bool:
 def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
     """Planning (sessions, agendas, papers, roster) is for the dialogue's convening team."""
     return viewer.is_convening(dialogue_id)
+
+
+def can_read_copy(viewer: Viewer, copy: BriefingPackCopy) -> bool:
+    """A rendered copy of a briefing pack holds what its recipient's clearance allows: in
+    Trackii, the dialogue's convening team reads it, each only up to their own clearance."""
+    grant = viewer.grant(copy.pack.dialogue_id)
+    return (
+        grant is not None
+        and grant.convening
+        and not grant.official
+        and copy.clearance.rank <= grant.clearance_rank
+    )
 
 
 def grantable_levels(

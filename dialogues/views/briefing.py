@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trackii.audit.services import Action, audit_record
 
 from .. import exporters, selectors
-from ..confidentiality import viewer_of
+from ..confidentiality import can_read_copy, viewer_of
 from ..forms import add_service_error
 from ..forms.briefing import PackRequestForm, RecipientFormSet, ReviewForm
 from ..selectors.briefing import (
@@ -84,10 +84,13 @@ def pack_request(request, dialogue_id: int):
 
 
 def _detail_context(request, dialogue, pack):
+    viewer = viewer_of(request)
     copies = list(pack.copies.all())
     downloads = downloads_of(pack=pack)
     for copy in copies:
         copy.downloads = downloads.get(copy.pk, [])
+        copy.pack = pack  # the same object: no query per copy
+        copy.readable = can_read_copy(viewer, copy)
     return {
         "dialogue": dialogue,
         "pack": pack,
@@ -95,7 +98,7 @@ def _detail_context(request, dialogue, pack):
         "blockers": services.release_blockers(pack, by=request.user),
         "four_eyes": settings.BRIEFING_FOUR_EYES,
         "review_form": ReviewForm(),
-        "findings": guard_findings_of(pack=pack, viewer=viewer_of(request)),
+        "findings": guard_findings_of(pack=pack, viewer=viewer),
     }
 
 
@@ -219,10 +222,10 @@ def _pdf_response(copy):
 @login_required
 @require_GET
 def copy_download(request, dialogue_id: int, pack_id: int, copy_id: int):
-    _viewer, dialogue = _planned(request, dialogue_id)
+    viewer, dialogue = _planned(request, dialogue_id)
     pack = pack_for(dialogue=dialogue, pack_id=pack_id)
     copy = copy_for(pack=pack, copy_id=copy_id)
-    if copy.state != copy.State.READY:
+    if copy.state != copy.State.READY or not can_read_copy(viewer, copy):
         raise Http404
     response = _pdf_response(copy)
     services.copy_download_record(copy=copy, request=request, via="convening_team")

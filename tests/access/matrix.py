@@ -549,7 +549,14 @@ def _copy_targets(w: World, name: str, *, run=True, method="GET") -> list[Target
                 f"copy {key}",
                 reverse(f"dialogues:{name}", args=[_d(w, dialogue), copy.pack_id, copy.pk]),
                 signed_in_gate(
-                    lambda r, dialogue=dialogue, exists=exists: exists and W.convenes(r, dialogue),
+                    # Downloading: up to the reader's own clearance; other actions: the team.
+                    (lambda r, key=key, exists=exists: exists and W.reads_copy(r, key))
+                    if name == "copy_download"
+                    else (
+                        lambda r, dialogue=dialogue, exists=exists: (
+                            exists and W.convenes(r, dialogue)
+                        )
+                    ),
                     run=run,
                 ),
                 method=method,

@@ -52,6 +52,7 @@ def _allow_everything(monkeypatch) -> None:
         "can_see_roster": yes,
         "can_see_attendees": yes,
         "can_record": yes,
+        "can_read_copy": yes,
         "may_leave": yes,
         "outbound_title": outbound_title,
     }

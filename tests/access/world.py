@@ -419,6 +419,19 @@ def convenes(reader: Reader, dialogue: str) -> bool:
     return grant is not None and grant.convening
 
 
+def reads_copy(reader: Reader, copy: str) -> bool:
+    """A rendered copy is read in Trackii by its dialogue's convening team, each up to their
+    own clearance."""
+    spec = COPY_SPECS[copy]
+    grant = grant_of(reader, spec.dialogue)
+    return (
+        grant is not None
+        and grant.convening
+        and not grant.official
+        and RANK[spec.clearance] <= grant.rank
+    )
+
+
 def is_member(reader: Reader, dialogue: str) -> bool:
     grant = grant_of(reader, dialogue)
     return grant is not None and not grant.official

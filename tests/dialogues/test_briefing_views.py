@@ -417,6 +417,45 @@ def test_review_page_does_not_name_a_place_above_the_readers_clearance(
         assert person.full_name in body
 
 
+def test_the_convening_team_downloads_copies_only_up_to_their_own_clearance(
+    login, team, django_capture_on_commit_callbacks
+):
+    request_pack(
+        login(team["convenor"]),
+        team,
+        django_capture_on_commit_callbacks,
+        Amal="Facilitators",
+        Ben="Participants",
+    )
+    pack = BriefingPack.objects.get()
+    high, low = (
+        pack.copies.get(clearance=level("Facilitators")),
+        pack.copies.get(clearance=level("Participants")),
+    )
+    lower = member_with_account(
+        dialogue=team["dialogue"], role=Membership.Role.FACILITATOR, clearance="Participants"
+    )
+    client = Client()
+    enable_mfa(lower.person.user)
+    client.force_login(lower.person.user)
+    before = AuditEntry.objects.filter(action=AuditEntry.Action.DOWNLOADED).count()
+
+    assert client.get(packs_url(team, "copy_download", pack.pk, high.pk)).status_code == 404
+    download = client.get(packs_url(team, "copy_download", pack.pk, low.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.DOWNLOADED).count() == before + 1
+    page = client.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
+    assert page.count("PDF above your clearance") == 1
+    assert packs_url(team, "copy_download", pack.pk, high.pk) not in page
+    assert packs_url(team, "copy_download", pack.pk, low.pk) in page
+    # The convenor (Restricted) reads both.
+    convenor = login(team["convenor"])
+    download = convenor.get(packs_url(team, "copy_download", pack.pk, high.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
 def test_a_failed_render_shows_its_reason_and_retry_renders_it(
     login, team, django_capture_on_commit_callbacks, monkeypatch
 ):
