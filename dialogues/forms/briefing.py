@@ -102,9 +102,10 @@ class RecipientForm(forms.Form):
         queryset=ConfidentialityLevel.objects.none(), empty_label="Choose a clearance"
     )
 
-    def __init__(self, *args, max_rank: int, **kwargs):
+    def __init__(self, *args, levels, **kwargs):
+        """``levels``: the clearances the requester may give (``grantable_levels``)."""
         super().__init__(*args, **kwargs)
-        self.fields["clearance"].queryset = ConfidentialityLevel.objects.filter(rank__lte=max_rank)
+        self.fields["clearance"].queryset = levels
 
 
 # absolute_max: a posted TOTAL_FORMS of a million builds 25 forms, not Django's default of 1,025.

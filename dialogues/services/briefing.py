@@ -30,7 +30,7 @@ from django.utils import timezone
 from trackii.audit.services import Action, audit_record
 
 from .. import exporters, pdf
-from ..confidentiality import Viewer, can_plan
+from ..confidentiality import Viewer, can_plan, grantable_levels
 from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
 from ..models.briefing import PACKS_DIR
 from ..selectors.briefing import PackContents, member_names_of, pack_contents
@@ -88,8 +88,9 @@ def pack_request(
     emails = [r.email.strip().lower() for r in recipients]
     if len(set(emails)) != len(emails):
         raise ValidationError("Each recipient appears once (two share an e-mail address).")
-    grant = viewer.grant(dialogue.pk)
-    above = [r for r in recipients if r.clearance.rank > grant.clearance_rank]
+    # The same rule as for the roster: nobody is given a clearance above the giver's own.
+    grantable = set(grantable_levels(viewer, dialogue.pk).values_list("pk", flat=True))
+    above = [r for r in recipients if r.clearance.pk not in grantable]
     if above:
         raise ValidationError(
             f"{above[0].name}'s clearance “{above[0].clearance}” is above your own: a pack "

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trackii.audit.services import Action, audit_record
 
 from .. import exporters, selectors
-from ..confidentiality import can_read_copy, viewer_of
+from ..confidentiality import can_read_copy, grantable_levels, viewer_of
 from ..forms import add_service_error
 from ..forms.briefing import PackRequestForm, RecipientFormSet, ReviewForm
 from ..selectors.briefing import (
@@ -58,8 +58,8 @@ def pack_request(request, dialogue_id: int):
     form = PackRequestForm(
         posted, sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue)
     )
-    max_rank = viewer.grant(dialogue.pk).clearance_rank
-    recipients = RecipientFormSet(posted, prefix="recipients", form_kwargs={"max_rank": max_rank})
+    levels = grantable_levels(viewer, dialogue.pk)
+    recipients = RecipientFormSet(posted, prefix="recipients", form_kwargs={"levels": levels})
     if posted is not None and form.is_valid() and recipients.is_valid():
         try:
             pack = services.pack_request(

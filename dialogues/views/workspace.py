@@ -261,7 +261,8 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
     membership = ws_selectors.membership_on_roster(
         dialogue_id=dialogue.pk, membership_id=membership_id
     )
-    levels = grantable_levels(viewer_of(request), dialogue.pk, keep=membership.clearance)
+    viewer = viewer_of(request)
+    levels = grantable_levels(viewer, dialogue.pk, keep=membership.clearance)
     if request.method == "POST":
         form = MembershipEditForm(
             request.POST, dialogue=dialogue, membership=membership, levels=levels
@@ -271,7 +272,7 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
                 ws_services.roster_update_membership(
                     membership=membership,
                     by=request.user,
-                    viewer=viewer_of(request),
+                    viewer=viewer,
                     request=request,
                     **form.membership_values(),
                 )

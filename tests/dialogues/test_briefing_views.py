@@ -357,20 +357,37 @@ def test_guard_scans_everything_the_pack_prints_but_outcomes_on_the_record(team)
     assert on_record.pk not in {f.get("outcome") for f in _scan(team, pack)}
 
 
-def test_review_page_names_each_place_and_where_to_mend_it(
-    login, team, django_capture_on_commit_callbacks
-):
+def pack_naming_in_item(login, team, capture, title: str, clearance: str):
+    """A member's name in the description of a published agenda item of round 1, and a pack
+    requested by the convenor for one official at ``clearance``: (person, item, pack)."""
     from dialogues.models import PublishedAgendaItem
 
     person = team["other_side"].person
-    item = PublishedAgendaItem.objects.get(session=team["round_1"], title="R1 Public item")
+    item = PublishedAgendaItem.objects.get(session=team["round_1"], title=title)
     PublishedAgendaItem.objects.filter(pk=item.pk).update(
         description=f"Presented by {person.full_name}."
     )
-    request_pack(
-        login(team["convenor"]), team, django_capture_on_commit_callbacks, Amal="Programme"
+    request_pack(login(team["convenor"]), team, capture, Amal=clearance)
+    return person, item, BriefingPack.objects.get()
+
+
+def signed_in_facilitator(team, clearance: str) -> Client:
+    """A further facilitator of the dialogue, cleared to ``clearance``, signed in with MFA."""
+    member = member_with_account(
+        dialogue=team["dialogue"], role=Membership.Role.FACILITATOR, clearance=clearance
     )
-    pack = BriefingPack.objects.get()
+    client = Client()
+    enable_mfa(member.person.user)
+    client.force_login(member.person.user)
+    return client
+
+
+def test_review_page_names_each_place_and_where_to_mend_it(
+    login, team, django_capture_on_commit_callbacks
+):
+    person, item, pack = pack_naming_in_item(
+        login, team, django_capture_on_commit_callbacks, "R1 Public item", "Programme"
+    )
     assert pack.guard == BriefingPack.Guard.HELD
     assert pack.copies.get().guard_findings == [{"item": item.pk, "person": person.pk}]
 
@@ -388,27 +405,17 @@ def test_review_page_names_each_place_and_where_to_mend_it(
 def test_review_page_does_not_name_a_place_above_the_readers_clearance(
     login, team, django_capture_on_commit_callbacks
 ):
-    from dialogues.models import PublishedAgendaItem
-
-    person = team["other_side"].person
-    item = PublishedAgendaItem.objects.get(session=team["round_1"], title="R1 Facilitators item")
-    PublishedAgendaItem.objects.filter(pk=item.pk).update(
-        description=f"Convenors' note on {person.full_name}."
+    person, item, pack = pack_naming_in_item(
+        login, team, django_capture_on_commit_callbacks, "R1 Facilitators item", "Facilitators"
     )
-    request_pack(
-        login(team["convenor"]), team, django_capture_on_commit_callbacks, Amal="Facilitators"
-    )
-    pack = BriefingPack.objects.get()
     assert pack.copies.get().guard_findings == [{"item": item.pk, "person": person.pk}]
 
     # The convenor (Restricted) is told where; a facilitator cleared to Participants is not.
-    lower = member_with_account(
-        dialogue=team["dialogue"], role=Membership.Role.FACILITATOR, clearance="Participants"
+    readers = (
+        (login(team["convenor"]), True),
+        (signed_in_facilitator(team, "Participants"), False),
     )
-    for member, named in ((team["convenor"], True), (lower, False)):
-        page = Client()
-        enable_mfa(member.person.user)
-        page.force_login(member.person.user)
+    for page, named in readers:
         body = page.get(packs_url(team, "pack_detail", pack.pk)).content.decode()
         assert ("R1 Facilitators item" in body) is named
         assert (
@@ -432,12 +439,7 @@ def test_the_convening_team_downloads_copies_only_up_to_their_own_clearance(
         pack.copies.get(clearance=level("Facilitators")),
         pack.copies.get(clearance=level("Participants")),
     )
-    lower = member_with_account(
-        dialogue=team["dialogue"], role=Membership.Role.FACILITATOR, clearance="Participants"
-    )
-    client = Client()
-    enable_mfa(lower.person.user)
-    client.force_login(lower.person.user)
+    client = signed_in_facilitator(team, "Participants")
     before = AuditEntry.objects.filter(action=AuditEntry.Action.DOWNLOADED).count()
 
     assert client.get(packs_url(team, "copy_download", pack.pk, high.pk)).status_code == 404
@@ -641,3 +643,35 @@ def test_the_service_refuses_a_request_from_outside_the_convening_team(team):
         "Only the dialogue's convening team may request a briefing pack."
     ]
     assert BriefingPack.objects.count() == 0
+
+
+def test_the_service_refuses_a_recipient_cleared_above_the_requester(team):
+    from django.core.exceptions import ValidationError
+
+    facilitator = team["facilitator"].person.user  # cleared Facilitators
+    with pytest.raises(ValidationError) as refused:
+        briefing.pack_request(
+            dialogue=team["dialogue"],
+            viewer=viewer_for_user(facilitator),
+            requested_by=facilitator,
+            recipients=[
+                briefing.Recipient(name="A", email="a@x.example", clearance=level("Facilitators")),
+                briefing.Recipient(name="B", email="b@x.example", clearance=level("Restricted")),
+            ],
+        )
+    assert refused.value.messages == [
+        "B's clearance “Restricted” is above your own: a pack can hold only what you may read "
+        "yourself."
+    ]
+    assert BriefingPack.objects.count() == 0
+
+
+def test_the_request_form_offers_clearances_up_to_the_requesters_own(login, team):
+    page = login(team["facilitator"]).get(packs_url(team, "pack_request"))
+    form = page.context["recipients"].forms[0]
+    assert [lv.name for lv in form.fields["clearance"].queryset.order_by("rank")] == [
+        "Public",
+        "Programme",
+        "Participants",
+        "Facilitators",
+    ]

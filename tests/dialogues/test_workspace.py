@@ -603,7 +603,7 @@ def test_the_services_refuse_a_clearance_above_the_viewers_own(ws):
             "for it can give it."
         ]
     }
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused_again:
         roster_update_membership(
             membership=ws["participant"],
             side=None,
@@ -612,6 +612,7 @@ def test_the_services_refuse_a_clearance_above_the_viewers_own(ws):
             by=user,
             viewer=viewer,
         )
+    assert refused_again.value.message_dict == refused.value.message_dict
     assert not Membership.objects.filter(dialogue=ws["dialogue"], person=ws["known"]).exists()
     ws["participant"].refresh_from_db()
     assert ws["participant"].clearance.name == "Participants"
