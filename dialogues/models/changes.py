@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 REQUEST_VALID_FOR = timedelta(hours=72)
 
@@ -26,7 +27,7 @@ class _Request(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -109,7 +110,8 @@ class ScaleChangeRequest(_Request):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="add", level__isnull=True) | Q(kind="change", level__isnull=False),
+                # An added level is named once it exists (on confirmation).
+                condition=Q(kind="add") | Q(kind="change", level__isnull=False),
                 name="scale_change_names_its_level",
             ),
         ]

@@ -151,7 +151,8 @@ def outbound_raise_request(
         to_level=to_level,
         to_rank=to_level.rank,
         to_audience=to_level.audience,
-        expires_at=timezone.now() + REQUEST_VALID_FOR,
+        requested_at=(now := timezone.now()),
+        expires_at=now + REQUEST_VALID_FOR,
     )
     raise_request.full_clean()
     raise_request.save()
@@ -353,7 +354,8 @@ def scale_change_request(
         level=level,
         was=_level_values(level) if level is not None else {},
         requested_by=by,
-        expires_at=timezone.now() + REQUEST_VALID_FOR,
+        requested_at=(now := timezone.now()),
+        expires_at=now + REQUEST_VALID_FOR,
         **values,
     )
     change.full_clean()
