@@ -35,11 +35,11 @@ def session_status_notify(*, session_id: int, status: str) -> None:
 
 
 @shared_task(name="dialogues.outbound_request_notify")
-def outbound_request_notify(*, request_id: int, event: str, actor_id: int | None) -> None:
+def outbound_request_notify(*, request_id: int, status: str) -> None:
     from .services.notifications import outbound_request_notify as notify
 
-    sent = notify(request_id=request_id, event=event, actor_id=actor_id)
-    logger.info("outbound request %s %s: %d e-mails", request_id, event, sent)
+    sent = notify(request_id=request_id, status=status)
+    logger.info("outbound request %s %s: %d e-mails", request_id, status, sent)
 
 
 @shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)

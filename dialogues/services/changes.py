@@ -54,12 +54,13 @@ def _lowest_level() -> ConfidentialityLevel | None:
     return ConfidentialityLevel.objects.order_by("rank").first()
 
 
-def _notify(raise_request: OutboundLevelRequest, event: str, *, by) -> None:
+def _notify(raise_request: OutboundLevelRequest) -> None:
+    """Tell the convening team, once committed, of the request in its new state."""
     from ..tasks import outbound_request_notify
 
-    request_id, actor_id = raise_request.pk, getattr(by, "pk", None)
+    request_id, status = raise_request.pk, raise_request.state
     transaction.on_commit(
-        lambda: outbound_request_notify.delay(request_id=request_id, event=event, actor_id=actor_id)
+        lambda: outbound_request_notify.delay(request_id=request_id, status=status)
     )
 
 
@@ -167,7 +168,7 @@ def outbound_raise_request(
             "to_level_id": to_level.pk,
         },
     )
-    _notify(raise_request, "requested", by=by)
+    _notify(raise_request)
     return raise_request
 
 
@@ -242,7 +243,7 @@ def outbound_request_confirm(
         dialogue_id=dialogue.pk,
         detail={"fields": ["outbound_level"], "revision": dialogue.edit_revision},
     )
-    _notify(raise_request, "confirmed", by=by)
+    _notify(raise_request)
     return raise_request
 
 
@@ -279,7 +280,7 @@ def outbound_request_withdraw(
         dialogue_id=raise_request.dialogue_id,
         detail={"state": "withdrawn"},
     )
-    _notify(raise_request, "withdrawn", by=by)
+    _notify(raise_request)
     return raise_request
 
 

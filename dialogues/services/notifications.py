@@ -134,18 +134,19 @@ def _send(
     message.send()
 
 
-_OUTBOUND_EVENTS = {
-    "requested": "A member of the convening team asked to raise what may leave Trackii",
+_OUTBOUND_NEWS = {
+    "open": "A member of the convening team asked to raise what may leave Trackii",
     "confirmed": "What may leave Trackii was raised",
     "withdrawn": "A request to raise what may leave Trackii was withdrawn",
 }
 
 
-def outbound_request_notify(*, request_id: int, event: str, actor_id: int | None) -> int:
+def outbound_request_notify(*, request_id: int, status: str) -> int:
     """Tell the dialogue's convening team (each accepted convenor and facilitator with an
-    active account, but the one who acted) about a request to raise its outbound level. The
-    message names the cover name and the two levels of the organisation's scale, nothing of
-    the dialogue's content and nobody."""
+    active account, but the one who acted) that a request to raise its outbound level was made
+    (``status`` open), confirmed or withdrawn. A notice whose request has moved on meanwhile
+    sends nothing. The message names the cover name and the two levels of the organisation's
+    scale, nothing of the dialogue's content and nobody."""
     from ..models import OutboundLevelRequest
 
     raise_request = (
@@ -153,8 +154,12 @@ def outbound_request_notify(*, request_id: int, event: str, actor_id: int | None
         .filter(pk=request_id)
         .first()
     )
-    if raise_request is None or event not in _OUTBOUND_EVENTS:
+    if raise_request is None or status not in _OUTBOUND_NEWS:
         return 0
+    if status == "open" and raise_request.state != status:
+        return 0
+    event = status
+    actor_id = raise_request.requested_by_id if status == "open" else raise_request.decided_by_id
     dialogue = raise_request.dialogue
     team = (
         Membership.objects.filter(
@@ -168,11 +173,11 @@ def outbound_request_notify(*, request_id: int, event: str, actor_id: int | None
     )
     from_name = raise_request.from_level.name if raise_request.from_level else "the lowest level"
     lines = [
-        f"{_OUTBOUND_EVENTS[event]} for “{dialogue.cover_name}”: from {from_name} to "
+        f"{_OUTBOUND_NEWS[event]} for “{dialogue.cover_name}”: from {from_name} to "
         f"{raise_request.to_level.name}.",
         "",
     ]
-    if event == "requested":
+    if event == "open":
         lines += [
             "E-mail, calendar feeds and file names would then carry material up to "
             f"{raise_request.to_level.name}. It takes effect only when another member of the "

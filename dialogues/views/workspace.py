@@ -5,7 +5,7 @@ redirects with a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -161,6 +161,14 @@ def outbound_request_decide(request, dialogue_id: int, request_id: int, action: 
     dialogue = _planned_dialogue(request, dialogue_id)
     raise_request = ws_selectors.outbound_request_of(dialogue_id=dialogue.pk, request_id=request_id)
     viewer = viewer_of(request)
+    may_confirm = can_confirm_outbound_raise(viewer, raise_request)
+    grant = viewer.grant(dialogue.pk)
+    own = grant is not None and grant.person_id == raise_request.requester_id
+    if not (may_confirm if action == "confirm" else may_confirm or own):
+        # The convening team knows the request exists: a refusal, not a 404.
+        raise PermissionDenied(
+            "Another member of the convening team, cleared for the new level, decides this."
+        )
     try:
         if action == "confirm":
             decided = change_services.outbound_request_confirm(

@@ -191,7 +191,7 @@ def test_the_requester_cannot_confirm_their_own_request(team, client):
     confirm = reverse(
         "dialogues:outbound_request_confirm", args=[team["dialogue"].pk, raise_request.pk]
     )
-    assert client.post(confirm).status_code == 302
+    assert client.post(confirm).status_code == 403
     assert outbound(team["dialogue"]) == "Public"
     raise_request.refresh_from_db()
     assert raise_request.state == State.OPEN

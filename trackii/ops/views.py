@@ -158,7 +158,7 @@ def scale(request):
     from dialogues.models import ConfidentialityLevel, ScaleChangeRequest
     from dialogues.services.changes import scale_change_lapse_reason, scale_change_request
 
-    form = ScaleChangeForm(request.POST or None)
+    form = ScaleChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             scale_change_request(
