@@ -75,6 +75,7 @@ class Grant:
     clearance_rank: int
     convening: bool = False
     recording: bool = False
+    convenor: bool = False  # of the convening team, the convenor (the team's senior role)
     person_id: int | None = None
     attended_session_ids: frozenset[int] = frozenset()
     official: bool = False
@@ -124,6 +125,7 @@ def viewer_for_user(user) -> Viewer:
                 clearance_rank=m.clearance_rank,
                 convening=m.convening,
                 recording=m.recording,
+                convenor=m.convenor,
                 person_id=m.person_id,
                 attended_session_ids=frozenset(attended[m.id]),
             )
@@ -448,15 +450,36 @@ def can_read_copy(viewer: Viewer, copy: BriefingPackCopy) -> bool:
     )
 
 
+# -- rules inside the convening team --------------------------------------------------------------
+# The convening team is not a team of equals. What a member of it may change follows their own
+# clearance, and the convenor holds the roles that make the team: so a co-facilitator cannot
+# demote the convenor, clear anyone above themselves, or widen what leaves Trackii on their own.
+
+
+def _team_grant(viewer: Viewer, dialogue_id: int) -> Grant | None:
+    grant = viewer.grant(dialogue_id)
+    if grant is None or not grant.convening or grant.official:
+        return None
+    return grant
+
+
+def _rank_of(viewer: Viewer, level_id: int | None) -> int | None:
+    """A level's rank as the viewer's scale knows it; None for a level the scale does not hold
+    (made after the viewer), which no rule below lets through."""
+    level = viewer.levels.get(level_id) if level_id is not None else None
+    return None if level is None else level.rank
+
+
 def grantable_levels(
     viewer: Viewer, dialogue_id: int, *, keep: ConfidentialityLevel | None = None
 ) -> models.QuerySet[ConfidentialityLevel]:
     """The clearances a member of the convening team may give in their dialogue: none above
     their own, so nobody (themselves included) is cleared for what the granter may not read.
-    ``keep``: a member's present clearance, which may stay as it is when other fields change."""
-    grant = viewer.grant(dialogue_id)
+    ``keep``: a member's present clearance, which may stay as it is when other fields change.
+    The same bound holds for the dialogue's outbound level (``outbound_levels``)."""
+    grant = _team_grant(viewer, dialogue_id)
     allowed = Q(pk__in=[])
-    if grant is not None and grant.convening and not grant.official:
+    if grant is not None:
         allowed = Q(rank__lte=grant.clearance_rank)
     if keep is not None:
         allowed |= Q(pk=keep.pk)
@@ -478,6 +501,117 @@ def check_grantable(
                 "only someone cleared for it can give it."
             }
         )
+
+
+def can_change_membership(viewer: Viewer, membership) -> bool:
+    """Whether the viewer may change (or remove, or invite) this member of their dialogue: a
+    member of the convening team only one cleared *below* their own clearance (never their own
+    membership, nor a peer's or a senior's); the convenor any. Within that, ``assignable_roles``
+    and ``grantable_levels`` bound what they may set."""
+    grant = _team_grant(viewer, membership.dialogue_id)
+    if grant is None:
+        return False
+    if grant.convenor:
+        return True
+    rank = _rank_of(viewer, membership.clearance_id)
+    return rank is not None and rank < grant.clearance_rank
+
+
+# Roles that make the convening team: only a convenor gives or takes them.
+TEAM_ROLES = ("convenor", "facilitator")
+
+
+def assignable_roles(viewer: Viewer, dialogue_id: int, *, current: str | None = None) -> list[str]:
+    """The roles the viewer may give in their dialogue: a convenor any; another member of the
+    convening team none of the team's roles (convenor, facilitator). ``current``: a member's
+    present role, which may stay, but a team role held by someone is only the convenor's to
+    take away."""
+    from participants.models import Membership
+
+    grant = _team_grant(viewer, dialogue_id)
+    if grant is None:
+        return []
+    roles = [value for value, _label in Membership.Role.choices]
+    if grant.convenor:
+        return roles
+    if current in TEAM_ROLES:
+        return [current]
+    return [role for role in roles if role not in TEAM_ROLES]
+
+
+def check_roster_add(
+    viewer: Viewer, *, dialogue_id: int, role: str, clearance: ConfidentialityLevel
+) -> None:
+    """Refuse putting someone on the roster with a role or a clearance the viewer may not give."""
+    errors = {}
+    if role not in assignable_roles(viewer, dialogue_id):
+        errors["role"] = "Only a convenor gives the convenor and facilitator roles."
+    try:
+        check_grantable(viewer, dialogue_id=dialogue_id, clearance=clearance)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_membership_change(
+    viewer: Viewer, *, membership, role: str, clearance: ConfidentialityLevel
+) -> None:
+    """Refuse a change of this membership the viewer may not make: the member is not theirs to
+    change (``can_change_membership``), or the role or clearance is not theirs to give."""
+    if not can_change_membership(viewer, membership):
+        raise ValidationError(
+            "Only the convenor changes the membership of someone cleared at or above your own "
+            "clearance."
+        )
+    errors = {}
+    if role not in assignable_roles(viewer, membership.dialogue_id, current=membership.role):
+        errors["role"] = "Only a convenor gives or takes the convenor and facilitator roles."
+    try:
+        check_grantable(
+            viewer,
+            dialogue_id=membership.dialogue_id,
+            clearance=clearance,
+            keep=membership.clearance,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def outbound_levels(viewer: Viewer, dialogue: Dialogue) -> models.QuerySet[ConfidentialityLevel]:
+    """The outbound levels the viewer may choose for their dialogue: none above their own
+    clearance (the present one may stay). Choosing one above the present level is a request
+    that another member of the team confirms (``can_confirm_outbound_raise``)."""
+    return grantable_levels(viewer, dialogue.pk, keep=dialogue.outbound_level)
+
+
+def raises_outbound(dialogue: Dialogue, level: ConfidentialityLevel | None) -> bool:
+    """Whether setting ``level`` (None: the lowest) would let more leave Trackii than now."""
+    return level is not None and level.rank > outbound_rank(dialogue)
+
+
+def can_confirm_outbound_raise(viewer: Viewer, raise_request) -> bool:
+    """Who confirms a request to raise a dialogue's outbound level: another person than the one
+    who asked, an accepted convenor or facilitator of that dialogue cleared at or above the new
+    level (as their scale knows it)."""
+    grant = _team_grant(viewer, raise_request.dialogue_id)
+    if grant is None or grant.person_id == raise_request.requester_id:
+        return False
+    rank = _rank_of(viewer, raise_request.to_level_id)
+    return rank is not None and rank <= grant.clearance_rank
+
+
+def can_change_scale(user) -> bool:
+    """The confidentiality scale (its levels, their ranks and audiences) is the organisation's:
+    staff ask for a change, and another member of staff confirms it."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_confirm_scale_change(user, change) -> bool:
+    """A change of the scale is confirmed by a member of staff other than the one who asked."""
+    return can_change_scale(user) and change.requested_by_id != user.pk
 
 
 def can_record(viewer: Viewer, dialogue_id: int) -> bool:

@@ -14,4 +14,26 @@ urlpatterns = [
         workspace.membership_edit,
         name="membership_edit",
     ),
+    path(
+        "<int:dialogue_id>/roster/<int:membership_id>/invite/",
+        workspace.invitation_send,
+        name="invitation_send",
+    ),
+    path(
+        "<int:dialogue_id>/roster/<int:membership_id>/invitations/<int:invitation_id>/revoke/",
+        workspace.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "<int:dialogue_id>/outbound-requests/<int:request_id>/confirm/",
+        workspace.outbound_request_decide,
+        {"action": "confirm"},
+        name="outbound_request_confirm",
+    ),
+    path(
+        "<int:dialogue_id>/outbound-requests/<int:request_id>/withdraw/",
+        workspace.outbound_request_decide,
+        {"action": "withdraw"},
+        name="outbound_request_withdraw",
+    ),
 ]

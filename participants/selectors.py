@@ -19,6 +19,7 @@ class ActiveMembership:
     clearance_rank: int
     convening: bool
     recording: bool = False
+    convenor: bool = False
 
 
 def _with_ground_rules_state(memberships):
@@ -44,6 +45,7 @@ def active_memberships_of(user) -> list[ActiveMembership]:
             clearance_rank=rank,
             convening=role in Membership.CONVENING_ROLES,
             recording=role in Membership.RECORDING_ROLES,
+            convenor=role == Membership.Role.CONVENOR,
         )
         for id_, dialogue_id, person_id, rank, role, accepted in rows
         if accepted or role in Membership.CONVENING_ROLES

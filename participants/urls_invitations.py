@@ -1,4 +1,5 @@
-"""Invitations, under /invitations/."""
+"""The invitee's page, under /invitations/ (the convening team sends and revokes invitations
+from the dialogue's roster: ``dialogues.urls_workspace``)."""
 
 from django.urls import path
 
@@ -7,7 +8,5 @@ from . import views_invitations as views
 app_name = "invitations"
 
 urlpatterns = [
-    path("send/<int:membership_id>/", views.invitation_send, name="send"),
-    path("<int:invitation_id>/revoke/", views.invitation_revoke, name="revoke"),
     path("<str:token>/", views.invitation_page, name="open"),
 ]

@@ -1,17 +1,16 @@
 """Invitations: the invitee's page (no login: the link, then a code sent to the invited address,
-are the credentials) and the convening team's send, resend and revoke actions."""
+are the credentials). The convening team sends, resends and revokes them from the roster
+(``dialogues.views.workspace``), where the confidentiality module decides who may."""
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .forms_invitations import InvitationCodeForm, InvitationPasswordForm
-from .models import Invitation, Membership, User
+from .models import Invitation, User
 from .services import invitations as services
 
 # The invitations whose code this browser entered: knowing the link alone is not enough to
@@ -116,42 +115,3 @@ def invitation_page(request, token: str):
         "same_account": signed_in and request.user.email.lower() == invitation.email.lower(),
     }
     return render(request, "participants/invitation_page.html", context, status=status)
-
-
-def _convened_membership(request, membership_id: int) -> Membership:
-    membership = get_object_or_404(Membership, pk=membership_id)
-    if not Membership.objects.filter(
-        person__user=request.user,
-        dialogue_id=membership.dialogue_id,
-        role__in=Membership.CONVENING_ROLES,
-        state=Membership.State.ACCEPTED,
-    ).exists():
-        raise Http404
-    return membership
-
-
-@login_required
-@require_POST
-def invitation_send(request, membership_id: int):
-    membership = _convened_membership(request, membership_id)
-    try:
-        services.invitation_send(membership=membership, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Invitation sent to {membership.person.full_name}.")
-    return redirect("dialogues:roster", membership.dialogue_id)
-
-
-@login_required
-@require_POST
-def invitation_revoke(request, invitation_id: int):
-    invitation = get_object_or_404(Invitation, pk=invitation_id)
-    membership = _convened_membership(request, invitation.membership_id)
-    try:
-        services.invitation_revoke(invitation=invitation, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Invitation to {membership.person.full_name} revoked.")
-    return redirect("dialogues:roster", membership.dialogue_id)

@@ -28,11 +28,22 @@ class DialogueForm(forms.ModelForm):
             "ground_rules": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, outbound_levels=None, **kwargs):
+        """``outbound_levels``: the levels the editor may choose (``confidentiality.
+        outbound_levels``: none above their own clearance); every level when starting a
+        dialogue (its creator is cleared for all of them)."""
         super().__init__(*args, **kwargs)
         self.fields["default_level"].empty_label = None
         self.fields["cover_name"].required = False
-        self.fields["outbound_level"].empty_label = "The lowest level (Public)"
+        outbound = self.fields["outbound_level"]
+        outbound.empty_label = "The lowest level (Public)"
+        if outbound_levels is not None:
+            outbound.queryset = outbound_levels
+        outbound.help_text = (
+            "The most confidential material e-mail, calendar feeds and file names may carry; "
+            "the cover name stands in for the rest. Raising it takes effect once another "
+            "member of the convening team, cleared for the new level, confirms it."
+        )
 
     def clean_cover_name(self) -> str:
         name = self.cleaned_data["cover_name"].strip()
@@ -107,9 +118,10 @@ class SideChoiceForm(forms.Form):
 # -- the roster -----------------------------------------------------------------------------------
 
 
-def _membership_fields(dialogue: Dialogue, sides, levels) -> dict[str, forms.Field]:
+def _membership_fields(dialogue: Dialogue, sides, levels, roles) -> dict[str, forms.Field]:
     """``levels``: the clearances the one editing may give (``confidentiality.grantable_levels``);
-    the service checks the same rule."""
+    ``roles``: the roles they may give (``confidentiality.assignable_roles``); the services
+    check the same rules."""
     return {
         "side": forms.ModelChoiceField(
             queryset=sides if sides is not None else Side.objects.filter(dialogue=dialogue),
@@ -117,7 +129,11 @@ def _membership_fields(dialogue: Dialogue, sides, levels) -> dict[str, forms.Fie
             empty_label="No side",
         ),
         "role": forms.ChoiceField(
-            choices=Membership.Role.choices, initial=Membership.Role.PARTICIPANT
+            choices=[(value, label) for value, label in Membership.Role.choices if value in roles],
+            initial=Membership.Role.PARTICIPANT,
+            help_text=None
+            if Membership.Role.CONVENOR in roles
+            else "Only a convenor gives the convenor and facilitator roles.",
         ),
         "clearance": forms.ModelChoiceField(
             queryset=levels,
@@ -145,10 +161,10 @@ class RosterExistingPersonForm(_MembershipValues, forms.Form):
 
     person = PersonChoiceField(queryset=Person.objects.none(), empty_label=None)
 
-    def __init__(self, *args, dialogue: Dialogue, persons, levels, sides=None, **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, persons, levels, roles, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
-        self.fields.update(_membership_fields(dialogue, sides, levels))
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
 
 
 class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
@@ -159,9 +175,9 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
         fields = list(PERSON_FIELDS)
         labels = {"name_original_script": "Name in its own script", "email": "E-mail address"}
 
-    def __init__(self, *args, dialogue: Dialogue, levels, sides=None, **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, levels, roles, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.update(_membership_fields(dialogue, sides, levels))
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
 
     def clean_nationality(self) -> str:
         code = self.cleaned_data["nationality"].strip().upper()
@@ -175,7 +191,14 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
 
 class MembershipEditForm(_MembershipValues, forms.Form):
     def __init__(
-        self, *args, dialogue: Dialogue, membership: Membership, levels, sides=None, **kwargs
+        self,
+        *args,
+        dialogue: Dialogue,
+        membership: Membership,
+        levels,
+        roles,
+        sides=None,
+        **kwargs,
     ):
         kwargs.setdefault(
             "initial",
@@ -186,7 +209,7 @@ class MembershipEditForm(_MembershipValues, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields.update(_membership_fields(dialogue, sides, levels))
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
 
 
 class PersonSearchForm(forms.Form):

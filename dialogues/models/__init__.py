@@ -370,6 +370,7 @@ class Document(models.Model):
 
 
 from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
+from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
 
 __all__ = [
     "AgendaItem",
@@ -379,8 +380,10 @@ __all__ = [
     "ConfidentialityLevel",
     "Dialogue",
     "Document",
+    "OutboundLevelRequest",
     "Outcome",
     "PublishedAgendaItem",
+    "ScaleChangeRequest",
     "Session",
     "SessionAttendance",
     "Side",

@@ -12,11 +12,11 @@ from django.db.models import Count as CountOf
 from django.db.models import QuerySet
 from django.http import Http404
 
-from participants.models import Membership, Person
+from participants.models import Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 
 from ..confidentiality import Viewer, can_plan
-from ..models import Dialogue, Side
+from ..models import Dialogue, OutboundLevelRequest, Side
 
 # -- who may start a dialogue, and whom they may put on a roster -------------------------------
 
@@ -56,6 +56,33 @@ def membership_on_roster(*, dialogue_id: int, membership_id: int) -> Membership:
     try:
         return roster_of(dialogue_id=dialogue_id).get(pk=membership_id)
     except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:
+    """One invitation of this member, or 404."""
+    try:
+        return membership.invitations.select_related("membership").get(pk=invitation_id)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def outbound_requests_of(*, dialogue_id: int, recent: int = 5) -> list[OutboundLevelRequest]:
+    """A dialogue's requests to raise its outbound level: the open one and the latest decided,
+    newest first, with what they name."""
+    return list(
+        OutboundLevelRequest.objects.filter(dialogue_id=dialogue_id)
+        .select_related(
+            "dialogue__outbound_level", "from_level", "to_level", "requester", "decided_by"
+        )
+        .order_by("-requested_at", "-id")[:recent]
+    )
+
+
+def outbound_request_of(*, dialogue_id: int, request_id: int) -> OutboundLevelRequest:
+    try:
+        return OutboundLevelRequest.objects.get(dialogue_id=dialogue_id, pk=request_id)
+    except OutboundLevelRequest.DoesNotExist:
         raise Http404 from None
 
 

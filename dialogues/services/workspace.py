@@ -10,13 +10,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from participants.models import Membership, Person
+from participants.models import Invitation, Membership, Person
+from participants.services import invitations as invitation_services
 from participants.services import membership_nominate, membership_update, person_create
 from trackii.audit.services import Action, audit_record
 
-from ..confidentiality import Viewer, check_grantable
-from ..models import ConfidentialityLevel, Dialogue, Side
+from ..confidentiality import (
+    Viewer,
+    can_change_membership,
+    check_membership_change,
+    check_roster_add,
+    outbound_levels,
+    raises_outbound,
+    viewer_for_user,
+)
+from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
 from . import dialogue_create, side_create
+from .changes import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
 from .common import person_of
 from .concurrency import EditConflict, save_with_revision
 
@@ -62,10 +72,13 @@ def _changed(instance, values: dict[str, Any]) -> list[str]:
 def dialogue_start(*, user, request: HttpRequest | None = None, **fields) -> Dialogue:
     """Open a dialogue; its creator becomes its convenor, an accepted member at the strictest
     clearance of the scale (``Restricted`` by default). A creator without a Person gets one,
-    from their account."""
+    from their account. The dialogue starts with the lowest outbound level: an outbound level
+    chosen above it is asked for (``outbound_raise_request``), to be confirmed by another
+    member of the convening team once there is one."""
     unknown = set(fields) - set(DIALOGUE_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
+    wanted_outbound = fields.pop("outbound_level", None)
     person = person_of(user)
     if person is None:
         person = person_create(
@@ -82,6 +95,14 @@ def dialogue_start(*, user, request: HttpRequest | None = None, **fields) -> Dia
         dialogue_id=dialogue.pk,
         detail={"convenor_person_id": person.pk, "clearance_id": strictest.pk},
     )
+    if raises_outbound(dialogue, wanted_outbound):
+        outbound_raise_request(
+            dialogue=dialogue,
+            to_level=wanted_outbound,
+            by=user,
+            viewer=viewer_for_user(user),
+            request=request,
+        )
     return dialogue
 
 
@@ -92,15 +113,36 @@ def dialogue_update(
     expected_revision: int,
     values: dict[str, Any],
     by,
+    viewer: Viewer,
     request: HttpRequest | None = None,
 ) -> Dialogue:
     """Save an edit made from ``expected_revision``. If someone saved meanwhile, raises
     ``EditConflict`` with what differs, and writes nothing; if what they saved is exactly what
-    this editor wants, there is nothing to lose and the record is returned as it stands."""
+    this editor wants, there is nothing to lose and the record is returned as it stands.
+
+    The outbound level is set here only within the editor's clearance (``outbound_levels``) and
+    never raised: raising it is a request another member confirms (``dialogue_edit``). Lowering
+    it makes any open request to raise it lapse."""
     unknown = set(values) - set(DIALOGUE_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
     changed = _changed(dialogue, values)
+    if "outbound_level" in changed:
+        wanted = values["outbound_level"]
+        if wanted is not None and not outbound_levels(viewer, dialogue).filter(pk=wanted.pk):
+            raise ValidationError(
+                {
+                    "outbound_level": f"“{wanted}” is above your own clearance in this "
+                    "dialogue: only someone cleared for it can let it leave."
+                }
+            )
+        if raises_outbound(dialogue, wanted):
+            raise ValidationError(
+                {
+                    "outbound_level": "Raising what may leave Trackii needs another member of "
+                    "the convening team to confirm it."
+                }
+            )
     derived = {}
     if "ground_rules" in changed:
         # New text: everyone accepts it again before seeing anything more.
@@ -121,7 +163,55 @@ def dialogue_update(
         dialogue_id=updated.pk,
         detail={"fields": changed, "revision": updated.edit_revision},
     )
+    if "outbound_level" in changed:
+        outbound_requests_lapse(
+            dialogue_id=updated.pk, reason=OUTBOUND_CHANGED, by=by, request=request
+        )
     return updated
+
+
+@transaction.atomic
+def dialogue_edit(
+    *,
+    dialogue: Dialogue,
+    expected_revision: int,
+    values: dict[str, Any],
+    by,
+    viewer: Viewer,
+    request: HttpRequest | None = None,
+) -> OutboundLevelRequest | None:
+    """The edit form's save: ``dialogue_update`` with everything but a raise of the outbound
+    level, which becomes a request for another member to confirm (returned; None otherwise)."""
+    wanted = values.get("outbound_level")
+    if not raises_outbound(dialogue, wanted):
+        dialogue_update(
+            dialogue=dialogue,
+            expected_revision=expected_revision,
+            values=values,
+            by=by,
+            viewer=viewer,
+            request=request,
+        )
+        return None
+    # Checked before anything is saved: a raise above one's own clearance refuses the whole edit.
+    if not outbound_levels(viewer, dialogue).filter(pk=wanted.pk).exists():
+        raise ValidationError(
+            {
+                "outbound_level": f"“{wanted}” is above your own clearance in this dialogue: "
+                "only someone cleared for it can let it leave."
+            }
+        )
+    updated = dialogue_update(
+        dialogue=dialogue,
+        expected_revision=expected_revision,
+        values={**values, "outbound_level": dialogue.outbound_level},
+        by=by,
+        viewer=viewer,
+        request=request,
+    )
+    return outbound_raise_request(
+        dialogue=updated, to_level=wanted, by=by, viewer=viewer, request=request
+    )
 
 
 # -- sides ----------------------------------------------------------------------------------------
@@ -214,8 +304,8 @@ def roster_add_person(
     """Put a person on the roster, an existing one (the caller has checked the convening team
     knows them) or a new one made from ``new_person``. They start as nominated; vetting and
     invitations move them on. ``viewer`` (the one adding) may give no clearance above their
-    own."""
-    check_grantable(viewer, dialogue_id=dialogue.pk, clearance=clearance)
+    own, and only a convenor gives the convening team's roles (``check_roster_add``)."""
+    check_roster_add(viewer, dialogue_id=dialogue.pk, role=role, clearance=clearance)
     if (person is None) == (new_person is None):
         raise TypeError("Give either an existing person or the fields of a new one.")
     if person is None:
@@ -263,17 +353,38 @@ def roster_update_membership(
     viewer: Viewer,
     request: HttpRequest | None = None,
 ) -> Membership:
-    """Change a member's side, role and clearance (never their state). A dialogue keeps at least
-    one accepted convenor or facilitator: without one, nobody could plan it any more. ``viewer``
-    (the one editing) may give no clearance above their own; a member's present clearance may
-    stay as it is."""
-    check_grantable(
-        viewer, dialogue_id=membership.dialogue_id, clearance=clearance, keep=membership.clearance
+    """Change a member's side, role and clearance (never their state), as far as the one
+    editing may (``confidentiality.check_membership_change``: a member of the convening team
+    changes only members cleared below their own clearance, only the convenor gives or takes
+    the team's roles, nobody gives a clearance above their own). A dialogue keeps its last
+    accepted convenor, and at least one accepted convenor or facilitator: without them, nobody
+    could plan it or hold the team's roles."""
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("clearance", "person")
+        .get(pk=membership.pk)
     )
+    check_membership_change(viewer, membership=membership, role=role, clearance=clearance)
+    accepted = membership.state == Membership.State.ACCEPTED
+    if accepted and membership.role == Membership.Role.CONVENOR and role != membership.role:
+        convenors = (
+            Membership.objects.select_for_update()
+            .filter(
+                dialogue_id=membership.dialogue_id,
+                role=Membership.Role.CONVENOR,
+                state=Membership.State.ACCEPTED,
+            )
+            .exclude(pk=membership.pk)
+        )
+        if not list(convenors):
+            raise ValidationError(
+                {
+                    "role": "This is the dialogue's last accepted convenor: the convening team "
+                    "would have nobody to hold its roles. Make someone else convenor first."
+                }
+            )
     leaves_convening_team = (
-        membership.state == Membership.State.ACCEPTED
-        and membership.is_convening
-        and role not in Membership.CONVENING_ROLES
+        accepted and membership.is_convening and role not in Membership.CONVENING_ROLES
     )
     if leaves_convening_team:
         team = (
@@ -309,3 +420,30 @@ def roster_update_membership(
         },
     )
     return membership
+
+
+# -- invitations ----------------------------------------------------------------------------------
+# Sending, resending and revoking follow the roster's rule (``can_change_membership``): inviting
+# someone is letting them in at their clearance.
+
+
+def _check_may_invite(viewer: Viewer, membership: Membership) -> None:
+    if not can_change_membership(viewer, membership):
+        raise ValidationError(
+            "Only the convenor invites someone cleared at or above your own clearance."
+        )
+
+
+def roster_invite(
+    *, membership: Membership, by, viewer: Viewer, request: HttpRequest | None = None
+) -> Invitation:
+    """Send (or send again) an invitation to a cleared member (``participants`` sends it)."""
+    _check_may_invite(viewer, membership)
+    return invitation_services.invitation_send(membership=membership, by=by, request=request)
+
+
+def roster_invitation_revoke(
+    *, invitation: Invitation, by, viewer: Viewer, request: HttpRequest | None = None
+) -> Invitation:
+    _check_may_invite(viewer, invitation.membership)
+    return invitation_services.invitation_revoke(invitation=invitation, by=by, request=request)

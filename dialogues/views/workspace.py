@@ -5,17 +5,24 @@ redirects with a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.selectors import latest_invitations, roster_of
 from trackii.audit.services import Action, audit_record
 
 from .. import selectors
-from ..confidentiality import grantable_levels, viewer_of
+from ..confidentiality import (
+    assignable_roles,
+    can_change_membership,
+    can_confirm_outbound_raise,
+    grantable_levels,
+    outbound_levels,
+    viewer_of,
+)
 from ..forms import add_service_error
 from ..forms.workspace import (
     DialogueEditForm,
@@ -29,6 +36,7 @@ from ..forms.workspace import (
 )
 from ..models import ConfidentialityLevel, Dialogue
 from ..selectors import workspace as ws_selectors
+from ..services import changes as change_services
 from ..services import workspace as ws_services
 from ..services.concurrency import EditConflict
 
@@ -56,6 +64,12 @@ def dialogue_create(request):
                 add_service_error(form, error)
             else:
                 messages.success(request, "Dialogue started. You are its convenor.")
+                if dialogue.outbound_requests.filter(state="open").exists():
+                    messages.info(
+                        request,
+                        "Its outbound level starts at the lowest level: raising it waits for "
+                        "another member of the convening team to confirm it.",
+                    )
                 return redirect("dialogues:dialogue_detail", dialogue.pk)
     else:
         programme = ConfidentialityLevel.objects.filter(
@@ -69,16 +83,19 @@ def dialogue_create(request):
 @require_http_methods(["GET", "POST"])
 def dialogue_edit(request, dialogue_id: int):
     dialogue = _planned_dialogue(request, dialogue_id)
+    viewer = viewer_of(request)
+    levels = outbound_levels(viewer, dialogue)
     conflict = None
     if request.method == "POST":
-        form = DialogueEditForm(request.POST)
+        form = DialogueEditForm(request.POST, outbound_levels=levels)
         if form.is_valid():
             try:
-                ws_services.dialogue_update(
+                raise_request = ws_services.dialogue_edit(
                     dialogue=dialogue,
                     expected_revision=form.cleaned_data["edit_revision"],
                     values=form.values(),
                     by=request.user,
+                    viewer=viewer,
                     request=request,
                 )
             except EditConflict as error:
@@ -87,21 +104,90 @@ def dialogue_edit(request, dialogue_id: int):
                 conflict = error
                 data = request.POST.copy()
                 data["edit_revision"] = str(error.current.edit_revision)
-                form = DialogueEditForm(data)
+                form = DialogueEditForm(data, outbound_levels=levels)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
                 messages.success(request, "Dialogue saved.")
+                if raise_request is not None:
+                    messages.info(
+                        request,
+                        f"Raising the outbound level to “{raise_request.to_level}” is now a "
+                        "request: it takes effect when another member of the convening team, "
+                        "cleared for that level, confirms it (within 72 hours).",
+                    )
                 return redirect("dialogues:dialogue_detail", dialogue.pk)
     else:
-        form = DialogueEditForm(initial=DialogueEditForm.initial_for(dialogue))
-    context = {"dialogue": dialogue, "form": form, "conflict": conflict}
+        form = DialogueEditForm(
+            initial=DialogueEditForm.initial_for(dialogue), outbound_levels=levels
+        )
+    context = {
+        "dialogue": dialogue,
+        "form": form,
+        "conflict": conflict,
+        "outbound_requests": _outbound_requests(viewer, dialogue),
+    }
     return render(
         request,
         "dialogues/workspace_dialogue_form.html",
         context,
         status=409 if conflict else 200,
     )
+
+
+def _outbound_requests(viewer, dialogue: Dialogue) -> list:
+    """The dialogue's requests to raise its outbound level, newest first, each with whether
+    this viewer may confirm or withdraw it and, if it can no longer be confirmed, why."""
+    rows = list(ws_selectors.outbound_requests_of(dialogue_id=dialogue.pk))
+    grant = viewer.grant(dialogue.pk)
+    for row in rows:
+        row.lapsed_because = (
+            change_services.outbound_request_lapse_reason(row) if row.is_open else ""
+        )
+        row.may_confirm = (
+            row.is_open and not row.lapsed_because and can_confirm_outbound_raise(viewer, row)
+        )
+        row.may_withdraw = row.is_open and (
+            row.may_confirm or (grant is not None and grant.person_id == row.requester_id)
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def outbound_request_decide(request, dialogue_id: int, request_id: int, action: str):
+    """Confirm or withdraw a request to raise the outbound level (the convening team's; 404 to
+    everyone else)."""
+    dialogue = _planned_dialogue(request, dialogue_id)
+    raise_request = ws_selectors.outbound_request_of(dialogue_id=dialogue.pk, request_id=request_id)
+    viewer = viewer_of(request)
+    may_confirm = can_confirm_outbound_raise(viewer, raise_request)
+    grant = viewer.grant(dialogue.pk)
+    own = grant is not None and grant.person_id == raise_request.requester_id
+    if not (may_confirm if action == "confirm" else may_confirm or own):
+        # The convening team knows the request exists: a refusal, not a 404.
+        raise PermissionDenied(
+            "Another member of the convening team, cleared for the new level, decides this."
+        )
+    try:
+        if action == "confirm":
+            decided = change_services.outbound_request_confirm(
+                raise_request=raise_request, by=request.user, viewer=viewer, request=request
+            )
+        else:
+            decided = change_services.outbound_request_withdraw(
+                raise_request=raise_request, by=request.user, viewer=viewer, request=request
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decided.state == decided.State.LAPSED:
+            messages.error(request, f"This request has lapsed: {decided.lapse_reason}")
+        elif decided.state == decided.State.CONFIRMED:
+            messages.success(request, f"Confirmed: the outbound level is now “{decided.to_level}”.")
+        else:
+            messages.success(request, "Request withdrawn.")
+    return redirect("dialogues:dialogue_edit", dialogue.pk)
 
 
 # -- sides ----------------------------------------------------------------------------------------
@@ -183,25 +269,32 @@ def roster(request, dialogue_id: int):
     search = PersonSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     levels = grantable_levels(viewer, dialogue.pk)
+    roles = assignable_roles(viewer, dialogue.pk)
     existing_form = RosterExistingPersonForm(
         dialogue=dialogue,
         persons=ws_selectors.persons_known_to(
             viewer=viewer, exclude_dialogue_id=dialogue.pk, search=query
         ),
         levels=levels,
+        roles=roles,
         prefix="existing",
     )
-    new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, prefix="new")
+    new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, roles=roles, prefix="new")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "existing":
             # Validated against everyone known, not only the last search's matches.
             form = existing_form = RosterExistingPersonForm(
-                request.POST, dialogue=dialogue, persons=known, levels=levels, prefix="existing"
+                request.POST,
+                dialogue=dialogue,
+                persons=known,
+                levels=levels,
+                roles=roles,
+                prefix="existing",
             )
         elif action == "new":
             form = new_form = RosterNewPersonForm(
-                request.POST, dialogue=dialogue, levels=levels, prefix="new"
+                request.POST, dialogue=dialogue, levels=levels, roles=roles, prefix="new"
             )
         else:
             return HttpResponseBadRequest("Unknown action.")
@@ -238,6 +331,8 @@ def roster(request, dialogue_id: int):
     invitations = latest_invitations(dialogue.pk)
     for membership in members:
         membership.latest_invitation = invitations.get(membership.pk)
+        # The convening team sees everyone; changing or inviting follows the team's rules.
+        membership.changeable = can_change_membership(viewer, membership)
     context = {
         "dialogue": dialogue,
         "members": members,
@@ -262,11 +357,14 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
         dialogue_id=dialogue.pk, membership_id=membership_id
     )
     viewer = viewer_of(request)
+    if not can_change_membership(viewer, membership):
+        # Not theirs to change: a senior's or a peer's membership, or their own.
+        raise Http404
     levels = grantable_levels(viewer, dialogue.pk, keep=membership.clearance)
+    roles = assignable_roles(viewer, dialogue.pk, current=membership.role)
+    fields = {"dialogue": dialogue, "membership": membership, "levels": levels, "roles": roles}
     if request.method == "POST":
-        form = MembershipEditForm(
-            request.POST, dialogue=dialogue, membership=membership, levels=levels
-        )
+        form = MembershipEditForm(request.POST, **fields)
         if form.is_valid():
             try:
                 ws_services.roster_update_membership(
@@ -282,7 +380,7 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
                 messages.success(request, f"{membership.person.full_name}: saved.")
                 return redirect("dialogues:roster", dialogue.pk)
     else:
-        form = MembershipEditForm(dialogue=dialogue, membership=membership, levels=levels)
+        form = MembershipEditForm(**fields)
     context = {"dialogue": dialogue, "membership": membership, "form": form}
     return render(
         request,
@@ -290,3 +388,50 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
         context,
         status=400 if request.method == "POST" else 200,
     )
+
+
+# -- invitations ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invitation_send(request, dialogue_id: int, membership_id: int):
+    """Invite a cleared member, or send a fresh link to one already invited."""
+    dialogue = _planned_dialogue(request, dialogue_id)
+    membership = ws_selectors.membership_on_roster(
+        dialogue_id=dialogue.pk, membership_id=membership_id
+    )
+    viewer = viewer_of(request)
+    if not can_change_membership(viewer, membership):
+        raise Http404
+    try:
+        ws_services.roster_invite(
+            membership=membership, by=request.user, viewer=viewer, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent to {membership.person.full_name}.")
+    return redirect("dialogues:roster", dialogue.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, dialogue_id: int, membership_id: int, invitation_id: int):
+    dialogue = _planned_dialogue(request, dialogue_id)
+    membership = ws_selectors.membership_on_roster(
+        dialogue_id=dialogue.pk, membership_id=membership_id
+    )
+    invitation = ws_selectors.invitation_of(membership=membership, invitation_id=invitation_id)
+    viewer = viewer_of(request)
+    if not can_change_membership(viewer, membership):
+        raise Http404
+    try:
+        ws_services.roster_invitation_revoke(
+            invitation=invitation, by=request.user, viewer=viewer, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {membership.person.full_name} revoked.")
+    return redirect("dialogues:roster", dialogue.pk)

@@ -38,17 +38,6 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _check_convening(*, membership: Membership, by) -> None:
-    convening = Membership.objects.filter(
-        person__user=by,
-        dialogue_id=membership.dialogue_id,
-        role__in=Membership.CONVENING_ROLES,
-        state=Membership.State.ACCEPTED,
-    ).exists()
-    if not convening:
-        raise ValidationError("Only the dialogue's convening team can invite its members.")
-
-
 def _check_usable(invitation: Invitation) -> None:
     """Refuse an invitation that can no longer be followed, saying why."""
     state = invitation.state
@@ -92,13 +81,14 @@ def _send_invitation_mail(*, invitation: Invitation, token: str) -> None:
 @transaction.atomic
 def invitation_send(*, membership: Membership, by, request=None) -> Invitation:
     """Send (or send again) an invitation to a cleared member; earlier open invitations of the
-    membership are revoked, so only the newest link works."""
+    membership are revoked, so only the newest link works. Who may send it is decided before,
+    by the dialogue's workspace (``dialogues.services.workspace.roster_invite``, through the
+    confidentiality module): ``participants`` keeps no rule of its own about it."""
     membership = (
         Membership.objects.select_for_update()
         .select_related("person", "dialogue")
         .get(pk=membership.pk)
     )
-    _check_convening(membership=membership, by=by)
     first = membership.state == Membership.State.CLEARED
     if not first and membership.state != Membership.State.INVITED:
         raise ValidationError(
@@ -148,7 +138,6 @@ def invitation_resend(*, membership: Membership, by, request=None) -> Invitation
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation:
     invitation = _lock(invitation)
-    _check_convening(membership=invitation.membership, by=by)
     if not invitation.is_open:
         raise ValidationError("Only an invitation still waiting for an answer can be revoked.")
     invitation.revoked_at = timezone.now()

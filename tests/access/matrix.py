@@ -648,25 +648,58 @@ def _staff_missing() -> Expectation:
 def _invitation_targets(w: World) -> list[Target]:
     invitee = Reader("invitee", invitee_of="A")
     cover = (DIALOGUE_SPECS["A"].cover,)
+
+    def send(key: str, dialogue: str) -> str:
+        return reverse("dialogues:invitation_send", args=[_d(w, dialogue), w.memberships[key].pk])
+
+    invitation = w.invitations["open"]
     return [
+        # Inviting follows the roster's rule: members cleared below one's own, or the convenor.
         Target(
             "send to the cleared member",
-            reverse("invitations:send", args=[w.memberships["inv"].pk]),
-            signed_in_gate(lambda r: W.convenes(r, "A"), run=False),
+            send("inv", "A"),
+            signed_in_gate(lambda r: W.changes_membership(r, "inv"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "send to the member cleared Facilitators",
+            send("invf", "A"),
+            signed_in_gate(lambda r: W.changes_membership(r, "invf"), run=False),
             method="POST",
             data={},
         ),
         Target(
             "send to a member of B",
-            reverse("invitations:send", args=[w.memberships["out"].pk]),
-            signed_in_gate(lambda r: W.convenes(r, "B"), run=False),
+            send("out", "B"),
+            signed_in_gate(lambda r: W.changes_membership(r, "out"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "send to a member of B through dialogue A",
+            send("out", "A"),
+            signed_in_gate(lambda r: False),
             method="POST",
             data={},
         ),
         Target(
             "revoke the open invitation",
-            reverse("invitations:revoke", args=[w.invitations["open"].pk]),
-            signed_in_gate(lambda r: W.convenes(r, "A"), run=False),
+            reverse(
+                "dialogues:invitation_revoke",
+                args=[_d(w, "A"), w.memberships["inv"].pk, invitation.pk],
+            ),
+            signed_in_gate(lambda r: W.changes_membership(r, "inv"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "revoke the open invitation through another member",
+            reverse(
+                "dialogues:invitation_revoke",
+                args=[_d(w, "A"), w.memberships["invf"].pk, invitation.pk],
+            ),
+            signed_in_gate(lambda r: False),
             method="POST",
             data={},
         ),
@@ -687,6 +720,63 @@ def _invitation_targets(w: World) -> list[Target]:
             "unknown invitation",
             reverse("invitations:open", args=["n" * 43]),
             everyone(NOT_FOUND),
+        ),
+    ]
+
+
+def _outbound_request_targets(w: World) -> list[Target]:
+    """A's open request (the co-facilitator's) to raise its outbound level: confirmed by another
+    member of the convening team cleared for the new level (the requester is refused: 403, they
+    know it exists); withdrawn by the requester or one who could confirm it; 404 to everyone
+    else, and under another dialogue."""
+    raise_request = w.outbound_request
+    requester = "cof"
+
+    def confirms(reader: Reader) -> bool:
+        return W.confirms_outbound_raise(reader, "A", to=W.OUTBOUND_RAISE, requester=requester)
+
+    def gate(allowed) -> Expectation:
+        def expect(role: str) -> Expect | None:
+            if role in SIGNED_OUT:
+                return LOGIN
+            reader = reader_of_role(role)
+            if allowed(reader):
+                return None  # a real decision: not made here
+            return FORBIDDEN if W.convenes(reader, "A") else NOT_FOUND
+
+        return expect
+
+    def url(name: str, dialogue: str) -> str:
+        return reverse(f"dialogues:{name}", args=[_d(w, dialogue), raise_request.pk])
+
+    return [
+        Target(
+            "confirm",
+            url("outbound_request_confirm", "A"),
+            gate(confirms),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "withdraw",
+            url("outbound_request_withdraw", "A"),
+            gate(lambda r: confirms(r) or r.person == requester),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "confirm through dialogue B",
+            url("outbound_request_confirm", "B"),
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "withdraw through dialogue B",
+            url("outbound_request_withdraw", "B"),
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data={},
         ),
     ]
 
@@ -961,6 +1051,40 @@ def _ops_targets(w: World) -> list[Target]:
             method="POST",
             data={"reason": "test"},
         ),
+        Target(
+            "confidentiality scale",
+            reverse("ops:scale"),
+            staff_only(),
+            control=("Confidentiality scale",),
+        ),
+        Target(
+            "ask for a scale change (empty form)",
+            reverse("ops:scale"),
+            lambda role: Expect(400) if role == "admin" else staff_only()(role),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "confirm a scale change",
+            reverse("ops:scale_change_confirm", args=[w.scale_change.pk]),
+            staff_only(run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "withdraw a scale change",
+            reverse("ops:scale_change_withdraw", args=[w.scale_change.pk]),
+            staff_only(run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "no such scale change",
+            reverse("ops:scale_change_confirm", args=[w.missing_id]),
+            _staff_missing(),
+            method="POST",
+            data={},
+        ),
     ]
     return targets
 
@@ -980,20 +1104,31 @@ def _dialogue_create_targets(w: World) -> list[Target]:
 
 
 def _membership_targets(w: World) -> list[Target]:
+    # Changing a membership: only members cleared below one's own clearance; the convenor any.
     rows = [
-        ("participant of A", "A", "part", lambda r: W.convenes(r, "A")),
-        ("outsider of B", "B", "out", lambda r: W.convenes(r, "B")),
-        ("outsider of B through dialogue A", "A", "out", lambda r: False),
+        ("participant of A", "A", "part"),
+        ("convenor of A", "A", "conv"),
+        ("facilitator of A", "A", "fac"),
+        ("co-facilitator of A", "A", "cof"),
+        ("outsider of B", "B", "out"),
     ]
-    return [
+    targets = [
         Target(
             label,
             reverse("dialogues:membership_edit", args=[_d(w, dialogue), w.memberships[person].pk]),
-            signed_in_gate(allowed),
+            signed_in_gate(lambda r, person=person: W.changes_membership(r, person)),
             control=(PERSONS[person].name,),
         )
-        for label, dialogue, person, allowed in rows
+        for label, dialogue, person in rows
     ]
+    targets.append(
+        Target(
+            "outsider of B through dialogue A",
+            reverse("dialogues:membership_edit", args=[_d(w, "A"), w.memberships["out"].pk]),
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
 
 
 def _member(reader: Reader, dialogue: str) -> bool:
@@ -1109,6 +1244,7 @@ ROUTES: tuple[Route, ...] = (
     Route("pack_link_download", lambda w: _pack_link_targets(w, "pack_link_download", "pdf")),
     Route("vetting", _vetting_targets),
     Route("invitations", _invitation_targets),
+    Route("outbound requests", _outbound_request_targets),
     Route("profile", _profile_targets),
     Route("accounts (allauth)", _account_targets),
     Route("admin (Django admin)", _admin_targets),

@@ -12,6 +12,7 @@ from .world import (
     PERSONS,
     SENTINELS,
     SESSIONS,
+    changes_membership,
     may_leave,
     readable,
     reader_of_copy,
@@ -63,6 +64,9 @@ def test_emails_go_to_exactly_those_who_may_know(world):
     expected[(PERSONS["inv"].email, "invitation")] += 2  # sent, then sent again
     for key in ("OFFPRG", "OFFFAC"):  # on release, then a new link each
         expected[(COPY_SPECS[key].email, "pack link")] += 2
+    # The co-facilitator's request to raise A's outbound level: the rest of A's convening team.
+    for key in ("fac", "conv"):
+        expected[(PERSONS[key].email, "outbound request")] += 1
     assert sent == expected
 
 
@@ -73,6 +77,8 @@ def _kind(subject: str) -> str:
         return "invitation"
     if subject.endswith(": a briefing pack for you"):
         return "pack link"
+    if subject.endswith(": what may leave Trackii"):
+        return "outbound request"
     return subject
 
 
@@ -96,6 +102,21 @@ def test_the_rules_as_this_package_states_them():
     assert sessions(role("facilitator")) == {
         "SPUB", "SPRG", "SPAR", "SPARX", "SFAC", "SRES", "SDRAFT"
     }  # fmt: skip
+    # The co-facilitator is not named on the Restricted session.
+    assert sessions(role("co_facilitator")) == {"SPUB", "SPRG", "SPAR", "SPARX", "SFAC", "SDRAFT"}
+    # Inside the convening team: below one's own clearance only; the convenor anyone.
+    assert [changes_membership(role("co_facilitator"), k) for k in ("part", "inv", "invf")] == [
+        True,
+        True,
+        False,
+    ]
+    assert [changes_membership(role("facilitator"), k) for k in ("cof", "conv", "fac")] == [
+        True,
+        False,
+        False,
+    ]
+    assert changes_membership(reader_of_person("conv"), "fac")
+    assert not changes_membership(role("other_facilitator"), "out")
     assert sessions(role("outsider")) == sessions(role("other_facilitator")) == {"SB"}
     assert sessions(role("admin")) == sessions(role("anonymous")) == set()
     assert sessions(reader_of_copy("OFFFAC")) == {"SPUB", "SPRG", "SPAR", "SPARX", "SFAC"}

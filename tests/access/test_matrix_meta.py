@@ -43,6 +43,11 @@ def _allow_everything(monkeypatch) -> None:
     def outbound_title(dialogue, *path, rank=None):
         return path[-1].title if path else dialogue.title
 
+    def every_role(viewer, dialogue_id, *, current=None):
+        from participants.models import Membership
+
+        return [value for value, _label in Membership.Role.choices]
+
     replacements = {
         "visible": visible,
         "visible_in_session": visible_in_session,
@@ -53,6 +58,9 @@ def _allow_everything(monkeypatch) -> None:
         "can_see_attendees": yes,
         "can_record": yes,
         "can_read_copy": yes,
+        "can_change_membership": yes,
+        "can_confirm_outbound_raise": yes,
+        "assignable_roles": every_role,
         "may_leave": yes,
         "outbound_title": outbound_title,
     }
@@ -85,6 +93,12 @@ META_ROUTES = [matrix.route_by_label(label) for label in ("home", "dialogue_deta
     _subset("document_download", targets={"paper DPUB", "paper DFAC", "paper DRES"}),
     _subset("pack_detail (htmx status partial)", targets={"pack of A"}),
     _subset("agenda_pdf", targets={"session SPUB", "session SFAC"}, roles=("observer",)),
+    _subset(
+        "membership_edit",
+        targets={"convenor of A", "facilitator of A"},
+        roles=("co_facilitator", "facilitator"),
+    ),
+    _subset("outbound requests", targets={"confirm"}, roles=("co_facilitator",)),
 ]
 
 
@@ -103,6 +117,11 @@ def test_the_matrix_fails_when_confidentiality_allows_everything(world, clients,
     assert ("status", "roster", "dialogue A", "participant") in found
     assert ("status", "document_download", "paper DFAC", "participant") in found
     assert ("status", "pack_detail (htmx status partial)", "pack of A", "participant") in found
+    # Inside the convening team: a co-facilitator reaching the convenor's membership, a
+    # facilitator their own, the requester confirming their own request.
+    assert ("status", "membership_edit", "convenor of A", "co_facilitator") in found
+    assert ("status", "membership_edit", "facilitator of A", "facilitator") in found
+    assert ("status", "outbound requests", "confirm", "co_facilitator") in found
     # Leaks in the bodies of answers that are 200 anyway.
     assert ("leak", "home", "home", "observer") in found
     assert ("leak", "session_detail", "session SPUB", "observer") in found

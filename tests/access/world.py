@@ -182,11 +182,15 @@ DIALOGUES = (
 PEOPLE = (
     PersonSpec("fac", "A", role="facilitator", clearance="Restricted", mfa=True),
     PersonSpec("conv", "A", role="convenor", clearance="Restricted", mfa=True),
+    # A co-facilitator cleared below the convenor: the convening team is not a team of equals.
+    PersonSpec("cof", "A", role="facilitator", clearance="Facilitators", mfa=True),
     PersonSpec("part", "A", clearance="Participants", side=0),
     PersonSpec("obs", "A", role="observer", clearance="Programme"),
     PersonSpec("other", "A", clearance="Participants", side=1),
     PersonSpec("nom", "A", clearance="Restricted", state="nominated", account=False),
     PersonSpec("inv", "A", clearance="Participants", state="cleared", account=False),
+    # Cleared at the co-facilitator's own clearance: only the facilitator or the convenor invite.
+    PersonSpec("invf", "A", clearance="Facilitators", state="cleared", account=False),
     PersonSpec("out", "B", clearance="Restricted"),
     PersonSpec("ofac", "B", role="facilitator", clearance="Restricted", mfa=True),
     PersonSpec("admin", None, account=True, staff=True, mfa=True),
@@ -255,6 +259,9 @@ OUTCOMES = (
     OutcomeSpec("OB", "SB", "Public"),
 )
 
+# A's co-facilitator asks to raise its outbound level to this (an open request, never confirmed).
+OUTBOUND_RAISE = "Participants"
+
 COPIES = (
     CopySpec("OFFPRG", "A", "Programme"),
     CopySpec("OFFFAC", "A", "Facilitators"),
@@ -269,6 +276,7 @@ ROLES = (
     "observer",
     "participant",
     "other_facilitator",  # facilitator of the other dialogue
+    "co_facilitator",  # facilitator cleared Facilitators, below the facilitator and convenor
     "facilitator",
     "admin",  # staff, not a member of any dialogue
 )
@@ -277,6 +285,7 @@ ROLE_PERSON = {
     "observer": "obs",
     "participant": "part",
     "other_facilitator": "ofac",
+    "co_facilitator": "cof",
     "facilitator": "fac",
     "admin": "admin",
 }
@@ -417,6 +426,30 @@ def records(reader: Reader, dialogue: str) -> bool:
 def convenes(reader: Reader, dialogue: str) -> bool:
     grant = grant_of(reader, dialogue)
     return grant is not None and grant.convening
+
+
+def changes_membership(reader: Reader, key: str) -> bool:
+    """Inside the convening team: a member changes (or invites) only members cleared below
+    their own clearance; the convenor anyone of their dialogue."""
+    person = PERSONS[key]
+    grant = grant_of(reader, person.dialogue) if person.dialogue else None
+    if grant is None or not grant.convening:
+        return False
+    if PERSONS[grant.person].role == "convenor":
+        return True
+    return RANK[person.clearance] < grant.rank
+
+
+def confirms_outbound_raise(reader: Reader, dialogue: str, *, to: str, requester: str) -> bool:
+    """A raise of the outbound level is confirmed by another member of the convening team,
+    cleared at or above the new level."""
+    grant = grant_of(reader, dialogue)
+    return (
+        grant is not None
+        and grant.convening
+        and grant.person != requester
+        and grant.rank >= RANK[to]
+    )
 
 
 def reads_copy(reader: Reader, copy: str) -> bool:
@@ -648,6 +681,8 @@ class World:
     invitation_tokens: dict = field(default_factory=dict)  # "open" / "revoked" -> token
     invitations: dict = field(default_factory=dict)
     vetting: dict = field(default_factory=dict)
+    outbound_request = None  # A's open request to raise its outbound level (by the co-facilitator)
+    scale_change = None  # an open change of the scale, asked for by staff
     emails: list = field(default_factory=list)  # every message sent while building
     missing_id: int = 987654
 
@@ -922,6 +957,29 @@ def build_world() -> World:
     world.invitations = {
         "open": world.memberships["inv"].invitations.order_by("-created_at", "-id").first()
     }
+
+    # A's co-facilitator asks to raise what may leave A (Programme -> Participants): it stays a
+    # request; the convening team is told. Staff ask for a change of the scale.
+    from dialogues.services.changes import outbound_raise_request, scale_change_request
+
+    with capture(execute=True):
+        world.outbound_request = outbound_raise_request(
+            dialogue=world.dialogues["A"],
+            to_level=levels[OUTBOUND_RAISE],
+            by=world.users["cof"],
+            viewer=viewer_for_user(world.users["cof"]),
+        )
+    facilitators = levels["Facilitators"]
+    world.scale_change = scale_change_request(
+        level=facilitators,
+        values={
+            "name": facilitators.name,
+            "rank": facilitators.rank,
+            "audience": "programme",
+            "description": facilitators.description,
+        },
+        by=world.users["admin"],
+    )
 
     # One row of every model the admin shows, for its change, history and delete pages.
     from allauth.account.models import EmailAddress

@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from dialogues.confidentiality import viewer_for_user
 from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_update
 from participants.models import GroundRulesAcceptance, Membership
 from tests.factories import DialogueFactory, SessionFactory, level, member_with_account
@@ -73,6 +74,7 @@ def test_changed_rules_must_be_accepted_again(setting, login):
         expected_revision=dialogue.edit_revision,
         values=values,
         by=setting["convenor"].person.user,
+        viewer=viewer_for_user(setting["convenor"].person.user),
     )
     assert dialogue.ground_rules_version == 2
     assert [client.get(url).status_code for url in pages(dialogue, session)] == [404, 404]

@@ -495,7 +495,7 @@ def test_a_member_cannot_be_put_on_a_side_of_another_dialogue(ws, login):
     assert membership.side == ws["side_a"]
 
 
-def test_the_last_convening_member_cannot_leave_the_convening_team(ws, login):
+def test_the_last_convenor_cannot_leave_the_convenor_role(ws, login):
     dialogue = ws["dialogue"]
     client = login(ws["convenor"])
     demote = {"side": "", "role": R.PARTICIPANT, "clearance": level("Restricted").pk}
@@ -506,9 +506,9 @@ def test_the_last_convening_member_cannot_leave_the_convening_team(ws, login):
     response = client.post(url("membership_edit", dialogue.pk, ws["convenor"].pk), demote)
     assert response.status_code == 400
     assert (
-        response.context["form"]
-        .errors["role"][0]
-        .startswith("This is the dialogue's last accepted convenor or facilitator")
+        response.context["form"].errors["role"][0]
+        == "This is the dialogue's last accepted convenor: the convening team would have "
+        "nobody to hold its roles. Make someone else convenor first."
     )
     ws["convenor"].refresh_from_db()
     assert ws["convenor"].role == R.CONVENOR
@@ -554,28 +554,35 @@ def test_a_clearance_above_ones_own_is_refused_and_nothing_is_added(ws, login):
 
 
 def test_nobody_raises_their_own_clearance(ws, login):
+    # A facilitator's own membership is not below their own clearance: not theirs to change.
     dialogue, facilitator = ws["dialogue"], ws["facilitator"]
-    response = login(facilitator).post(
-        url("membership_edit", dialogue.pk, facilitator.pk),
-        {"side": ws["third"].pk, "role": R.FACILITATOR, "clearance": level("Restricted").pk},
+    client = login(facilitator)
+    page = url("membership_edit", dialogue.pk, facilitator.pk)
+    assert client.get(page).status_code == 404
+    response = client.post(
+        page, {"side": ws["third"].pk, "role": R.FACILITATOR, "clearance": level("Restricted").pk}
     )
-    assert response.status_code == 400
-    assert list(response.context["form"].errors) == ["clearance"]
+    assert response.status_code == 404
     facilitator.refresh_from_db()
-    assert facilitator.clearance.name == "Facilitators"
+    assert (facilitator.side, facilitator.clearance.name) == (ws["third"], "Facilitators")
 
 
 def test_a_member_cleared_above_the_editor_keeps_that_clearance_when_moved(ws, login):
-    dialogue, convenor = ws["dialogue"], ws["convenor"]
-    client = login(ws["facilitator"])
-    page = url("membership_edit", dialogue.pk, convenor.pk)
+    # A convenor cleared Facilitators moves a member cleared Restricted: the clearance may stay.
+    dialogue = ws["dialogue"]
+    junior_convenor = member_with_account(
+        dialogue=dialogue, role=R.CONVENOR, clearance="Facilitators"
+    )
+    senior = MembershipFactory(dialogue=dialogue, clearance=level("Restricted"), side=ws["side_a"])
+    client = login(junior_convenor)
+    page = url("membership_edit", dialogue.pk, senior.pk)
     assert clearance_choices(client.get(page).context["form"]) == LEVEL_NAMES
     response = client.post(
-        page, {"side": ws["third"].pk, "role": R.CONVENOR, "clearance": level("Restricted").pk}
+        page, {"side": ws["third"].pk, "role": R.PARTICIPANT, "clearance": level("Restricted").pk}
     )
     assert response.status_code == 302
-    convenor.refresh_from_db()
-    assert (convenor.side, convenor.clearance.name) == (ws["third"], "Restricted")
+    senior.refresh_from_db()
+    assert (senior.side, senior.clearance.name) == (ws["third"], "Restricted")
 
 
 def test_the_services_refuse_a_clearance_above_the_viewers_own(ws):
@@ -875,3 +882,206 @@ def test_sides_page_query_count_does_not_grow(login, django_assert_num_queries, 
         response = client.get(page)
     assert response.status_code == 200
     assert len(response.context["rows"]) == size
+
+
+# -- rules inside the convening team --------------------------------------------------------------
+# In ``ws`` the convenor is cleared Restricted and the facilitator (a co-facilitator) Facilitators.
+
+
+def role_choices(form) -> list[str]:
+    return [value for value, _label in form.fields["role"].choices]
+
+
+def membership_row(membership) -> tuple:
+    membership.refresh_from_db()
+    return (membership.side_id, membership.role, membership.clearance.name, membership.state)
+
+
+def test_a_co_facilitator_cannot_demote_the_convenor(ws, login):
+    # The security review's finding: a co-facilitator cleared Facilitators posted the roster edit
+    # form and made the convenor (cleared Restricted) a Public-cleared participant.
+    dialogue, convenor = ws["dialogue"], ws["convenor"]
+    before = membership_row(convenor)
+    client = login(ws["facilitator"])
+    page = url("membership_edit", dialogue.pk, convenor.pk)
+    assert client.get(page).status_code == 404
+    demote = {"side": "", "role": R.PARTICIPANT, "clearance": level("Public").pk}
+    assert client.post(page, demote).status_code == 404
+    assert membership_row(convenor) == before
+    roster = client.get(url("roster", dialogue.pk)).content.decode()
+    assert page not in roster
+    assert url("membership_edit", dialogue.pk, ws["participant"].pk) in roster
+    assert signed_in(convenor).get(url("dialogue_detail", dialogue.pk)).status_code == 200
+    assert not AuditEntry.objects.filter(
+        action="changed", content_type__model="membership"
+    ).exists()
+
+
+def test_the_services_refuse_a_co_facilitator_changing_a_senior(ws):
+    from django.core.exceptions import ValidationError
+
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.services.workspace import roster_update_membership
+
+    user = ws["facilitator"].person.user
+    convenor = ws["convenor"]
+    before = membership_row(convenor)
+    with pytest.raises(ValidationError) as refused:
+        roster_update_membership(
+            membership=convenor,
+            side=None,
+            role=R.PARTICIPANT,
+            clearance=level("Public"),
+            by=user,
+            viewer=viewer_for_user(user),
+        )
+    assert refused.value.messages == [
+        "Only the convenor changes the membership of someone cleared at or above your own "
+        "clearance."
+    ]
+    assert membership_row(convenor) == before
+
+
+def test_a_co_facilitator_changes_members_cleared_below_them_without_team_roles(ws, login):
+    dialogue, participant = ws["dialogue"], ws["participant"]
+    client = login(ws["facilitator"])
+    page = url("membership_edit", dialogue.pk, participant.pk)
+    form = client.get(page).context["form"]
+    assert role_choices(form) == [R.RAPPORTEUR, R.PARTICIPANT, R.OBSERVER, R.OFFICIAL_LIAISON]
+    assert clearance_choices(form) == LEVEL_NAMES[:4]
+    promote = {"side": ws["side_b"].pk, "role": R.FACILITATOR, "clearance": level("Programme").pk}
+    response = client.post(page, promote)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "role": ["Select a valid choice. facilitator is not one of the available choices."]
+    }
+    assert membership_row(participant) == (
+        ws["side_a"].pk,
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+    )
+    move = {"side": ws["side_b"].pk, "role": R.OBSERVER, "clearance": level("Programme").pk}
+    assert client.post(page, move).status_code == 302
+    assert membership_row(participant) == (ws["side_b"].pk, R.OBSERVER, "Programme", S.ACCEPTED)
+
+
+def test_only_a_convenor_gives_or_takes_the_team_roles(ws, login):
+    from django.core.exceptions import ValidationError
+
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.services.workspace import roster_add_person, roster_update_membership
+
+    dialogue = ws["dialogue"]
+    # A facilitator cleared below the co-facilitator: theirs to move, not to demote.
+    junior = MembershipFactory(dialogue=dialogue, role=R.FACILITATOR, clearance=level("Programme"))
+    user = ws["facilitator"].person.user
+    viewer = viewer_for_user(user)
+    client = login(ws["facilitator"])
+    page = url("membership_edit", dialogue.pk, junior.pk)
+    assert role_choices(client.get(page).context["form"]) == [R.FACILITATOR]
+    with pytest.raises(ValidationError) as taken:
+        roster_update_membership(
+            membership=junior,
+            side=None,
+            role=R.PARTICIPANT,
+            clearance=level("Programme"),
+            by=user,
+            viewer=viewer,
+        )
+    assert taken.value.message_dict == {
+        "role": ["Only a convenor gives or takes the convenor and facilitator roles."]
+    }
+    with pytest.raises(ValidationError) as given:
+        roster_add_person(
+            dialogue=dialogue,
+            side=None,
+            role=R.CONVENOR,
+            clearance=level("Programme"),
+            by=user,
+            viewer=viewer,
+            person=ws["known"],
+        )
+    assert given.value.message_dict == {
+        "role": ["Only a convenor gives the convenor and facilitator roles."]
+    }
+    assert not Membership.objects.filter(dialogue=dialogue, person=ws["known"]).exists()
+    assert membership_row(junior)[1] == R.FACILITATOR
+    # Moving the junior facilitator to another side is the co-facilitator's to do.
+    move = {"side": ws["third"].pk, "role": R.FACILITATOR, "clearance": level("Programme").pk}
+    assert client.post(page, move).status_code == 302
+    assert membership_row(junior)[:2] == (ws["third"].pk, R.FACILITATOR)
+    # The convenor gives and takes the roles.
+    convenor_client = signed_in(ws["convenor"])
+    page = url("membership_edit", dialogue.pk, ws["participant"].pk)
+    assert role_choices(convenor_client.get(page).context["form"]) == [
+        value for value, _label in R.choices
+    ]
+    make_facilitator = {"side": "", "role": R.FACILITATOR, "clearance": level("Programme").pk}
+    assert convenor_client.post(page, make_facilitator).status_code == 302
+    assert membership_row(ws["participant"])[1] == R.FACILITATOR
+    demote = {"side": "", "role": R.PARTICIPANT, "clearance": level("Programme").pk}
+    edit_junior = url("membership_edit", dialogue.pk, junior.pk)
+    assert convenor_client.post(edit_junior, demote).status_code == 302
+    assert membership_row(junior)[1] == R.PARTICIPANT
+
+
+def test_a_second_convenor_lets_the_first_step_down(ws, login):
+    dialogue, convenor = ws["dialogue"], ws["convenor"]
+    second = member_with_account(dialogue=dialogue, role=R.CONVENOR, clearance="Restricted")
+    client = login(second)
+    step_down = {"side": "", "role": R.FACILITATOR, "clearance": level("Restricted").pk}
+    assert (
+        client.post(url("membership_edit", dialogue.pk, convenor.pk), step_down).status_code == 302
+    )
+    assert membership_row(convenor)[1] == R.FACILITATOR
+    # Now the second is the last convenor: they stay.
+    response = client.post(url("membership_edit", dialogue.pk, second.pk), step_down)
+    assert response.status_code == 400
+    assert membership_row(second)[1] == R.CONVENOR
+
+
+def test_invitations_follow_the_roster_rule(ws, login):
+    from participants.models import Invitation
+
+    dialogue = ws["dialogue"]
+    low = MembershipFactory(
+        dialogue=dialogue,
+        clearance=level("Participants"),
+        state=S.CLEARED,
+        person=PersonFactory(email="low@example.org"),
+    )
+    high = MembershipFactory(
+        dialogue=dialogue,
+        clearance=level("Facilitators"),
+        state=S.CLEARED,
+        person=PersonFactory(email="high@example.org"),
+    )
+    client = login(ws["facilitator"])
+    invite = lambda m: url("invitation_send", dialogue.pk, m.pk)  # noqa: E731
+    roster = client.get(url("roster", dialogue.pk)).content.decode()
+    assert invite(low) in roster
+    assert invite(high) not in roster
+    assert client.post(invite(high)).status_code == 404
+    assert not Invitation.objects.filter(membership=high).exists()
+    assert client.post(invite(low)).status_code == 302
+    assert list(Invitation.objects.values_list("membership_id", "email")) == [
+        (low.pk, "low@example.org")
+    ]
+    # The convenor invites the member cleared Facilitators; the co-facilitator cannot revoke it.
+    convenor_client = signed_in(ws["convenor"])
+    assert convenor_client.post(invite(high)).status_code == 302
+    invitation = Invitation.objects.get(membership=high)
+    revoke = url("invitation_revoke", dialogue.pk, high.pk, invitation.pk)
+    assert client.post(revoke).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert convenor_client.post(revoke).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    # An invitation of another member, named under this one, is 404.
+    low_invitation = Invitation.objects.get(membership=low)
+    wrong = url("invitation_revoke", dialogue.pk, high.pk, low_invitation.pk)
+    assert convenor_client.post(wrong).status_code == 404
+    low_invitation.refresh_from_db()
+    assert low_invitation.revoked_at is None

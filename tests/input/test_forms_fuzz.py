@@ -318,8 +318,10 @@ class TestPlannerForms(Fuzz):
                 (far["dialogue"], planner("pack_release", lambda pk: (pk, self.w["pack"]))),
                 (far["dialogue"], planner("pack_render_again", lambda pk: (pk, self.w["pack"]))),
                 (far["dialogue"], planner("document_delete", lambda pk: (pk, 1))),
-                (far["membership"], lambda pk: reverse("invitations:send", args=[pk])),
-                (far["dialogue"], lambda pk: reverse("invitations:revoke", args=[pk + 10**6])),
+                (far["membership"], planner("invitation_send", lambda pk: (d, pk))),
+                (far["dialogue"], planner("invitation_send", lambda pk: (pk, 1))),
+                (far["dialogue"], planner("invitation_revoke", lambda pk: (pk, 1, 1))),
+                (far["dialogue"], planner("outbound_request_confirm", lambda pk: (pk, 1))),
             ],
         )
 

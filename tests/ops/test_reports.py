@@ -69,7 +69,12 @@ def search(client, **params):
 def every_staff_url(person_id: int) -> list[str]:
     """One URL per pattern of trackii.ops.urls, so that a new page is checked without being
     listed here; a pattern with an argument this does not know fails the test."""
-    examples = {"person_id": person_id, "model": "dialogues.session", "object_id": "1"}
+    examples = {
+        "person_id": person_id,
+        "model": "dialogues.session",
+        "object_id": "1",
+        "change_id": 1,
+    }
     urls = []
     for pattern in ops_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
@@ -91,7 +96,7 @@ def test_every_staff_page_answers_404_to_non_staff(who):
     client.force_login(user)
     target = PersonFactory()
     urls = every_staff_url(target.pk)
-    assert len(urls) == 5
+    assert len(urls) == 8
     for url in urls:
         assert (url, client.get(url).status_code) == (url, 404)
         assert (url, client.post(url, {"reason": "x"}).status_code) == (url, 404)
@@ -113,9 +118,15 @@ def test_staff_without_mfa_are_sent_to_set_it_up():
     assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp"))
 
 
+# Decisions are POSTs only: staff asking for them by GET are told the method is not allowed.
+POST_ONLY = {"scale_change_confirm", "scale_change_withdraw"}
+
+
 def test_every_staff_page_opens_for_staff(staff_client):
-    for url in every_staff_url(PersonFactory().pk):
-        assert (url, staff_client.get(url).status_code) == (url, 200)
+    names = [pattern.name for pattern in ops_urls.urlpatterns]
+    for name, url in zip(names, every_staff_url(PersonFactory().pk), strict=True):
+        expected = 405 if name in POST_ONLY else 200
+        assert (url, staff_client.get(url).status_code) == (url, expected)
 
 
 # -- searching the trail ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from dialogues.confidentiality import viewer_for_user
+from dialogues.services.workspace import roster_invite
 from participants.models import Invitation, Membership, User
 from participants.selectors import latest_invitations
 from participants.services import invitations as services
@@ -78,10 +80,17 @@ def test_invitation_send_nominated_member_is_refused(dialogue, convenor):
 
 
 def test_invitation_send_by_a_participant_is_refused(dialogue):
+    # Who may invite is the workspace's to decide (the confidentiality module), not participants'.
     membership = invitee(dialogue)
     participant = member_with_account(dialogue=dialogue)
-    with pytest.raises(ValidationError, match="convening team"):
-        services.invitation_send(membership=membership, by=participant.person.user)
+    user = participant.person.user
+    with pytest.raises(ValidationError) as refused:
+        roster_invite(membership=membership, by=user, viewer=viewer_for_user(user))
+    assert refused.value.messages == [
+        "Only the convenor invites someone cleared at or above your own clearance."
+    ]
+    assert Invitation.objects.count() == 0
+    assert mail.outbox == []
 
 
 def test_invitation_send_moves_membership_to_invited_and_stores_only_digests(dialogue, convenor):
@@ -336,6 +345,17 @@ def test_invitation_decline(client, dialogue, convenor):
     assert client.get(page(token)).status_code == 410
 
 
+def send_url(membership):
+    return reverse("dialogues:invitation_send", args=[membership.dialogue_id, membership.pk])
+
+
+def revoke_url(invitation):
+    membership = invitation.membership
+    return reverse(
+        "dialogues:invitation_revoke", args=[membership.dialogue_id, membership.pk, invitation.pk]
+    )
+
+
 def test_invitation_opened_state(client, dialogue, convenor):
     invitation, token = send(invitee(dialogue), convenor)
     client.get(page(token))
@@ -349,7 +369,7 @@ def test_invitation_send_view_outsider_gets_404(login, dialogue):
     participant = member_with_account(dialogue=dialogue)
     for who in (outsider, participant):
         client = login(who)
-        response = client.post(reverse("invitations:send", args=[membership.pk]))
+        response = client.post(send_url(membership))
         assert response.status_code == 404
     assert Invitation.objects.count() == 0
 
@@ -357,7 +377,7 @@ def test_invitation_send_view_outsider_gets_404(login, dialogue):
 def test_invitation_revoke_view_outsider_gets_404(login, dialogue, convenor):
     invitation, _ = send(invitee(dialogue), convenor)
     outsider = member_with_account(dialogue=DialogueFactory(), role=R.CONVENOR)
-    response = login(outsider).post(reverse("invitations:revoke", args=[invitation.pk]))
+    response = login(outsider).post(revoke_url(invitation))
     assert response.status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
@@ -368,7 +388,7 @@ def test_roster_invite_resend_revoke_and_state(login, dialogue, convenor):
     client = login(convenor)
     roster = reverse("dialogues:roster", args=[dialogue.pk])
     assert "Invite" in client.get(roster).content.decode()
-    response = client.post(reverse("invitations:send", args=[membership.pk]))
+    response = client.post(send_url(membership))
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.state == S.INVITED
@@ -376,10 +396,10 @@ def test_roster_invite_resend_revoke_and_state(login, dialogue, convenor):
     assert 'class="invitation-state">Sent<' in content
     assert "Resend" in content
     invitation = Invitation.objects.get()
-    client.post(reverse("invitations:revoke", args=[invitation.pk]))
+    client.post(revoke_url(invitation))
     content = client.get(roster).content.decode()
     assert 'class="invitation-state">Revoked<' in content
-    client.post(reverse("invitations:send", args=[membership.pk]))
+    client.post(send_url(membership))
     assert Invitation.objects.count() == 2
     assert latest_invitations(dialogue.pk)[membership.pk].state == Invitation.State.SENT
 

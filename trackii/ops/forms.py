@@ -77,3 +77,40 @@ class LockdownForm(forms.Form):
         "reactivates it)",
         required=False,
     )
+
+
+class ScaleChangeForm(forms.Form):
+    """Ask for a change of the confidentiality scale: a new level, or new values for one."""
+
+    level = forms.ModelChoiceField(
+        label="Level",
+        queryset=None,
+        required=False,
+        empty_label="A new level",
+        help_text="Leave as “A new level” to add one to the scale.",
+    )
+    name = forms.CharField(label="Name", max_length=50)
+    rank = forms.IntegerField(
+        label="Rank",
+        min_value=0,
+        max_value=32767,
+        help_text="Higher is stricter. Each level has its own rank.",
+    )
+    audience = forms.ChoiceField(
+        label="Audience", help_text="Who, besides a clearance, may see it."
+    )
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from dialogues.models import ConfidentialityLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = ConfidentialityLevel.objects.order_by("rank")
+        self.fields["audience"].choices = ConfidentialityLevel.Audience.choices
+
+    def values(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("name", "rank", "audience", "description")
+        }

@@ -14,4 +14,17 @@ urlpatterns = [
     path("who-saw/<str:model>/<str:object_id>/", views.who_saw, name="who_saw"),
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/lockdown/", views.lockdown, name="lockdown"),
+    path("scale/", views.scale, name="scale"),
+    path(
+        "scale/changes/<int:change_id>/confirm/",
+        views.scale_change_decide,
+        {"action": "confirm"},
+        name="scale_change_confirm",
+    ),
+    path(
+        "scale/changes/<int:change_id>/withdraw/",
+        views.scale_change_decide,
+        {"action": "withdraw"},
+        name="scale_change_withdraw",
+    ),
 ]

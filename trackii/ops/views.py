@@ -11,14 +11,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.models import Person
 from trackii.decorators import staff_only
 from trackii.forms import add_service_error
 
 from . import reports
-from .forms import AuditSearchForm, LockdownForm, PeopleSearchForm
+from .forms import AuditSearchForm, LockdownForm, PeopleSearchForm, ScaleChangeForm
 from .lockdown import lockdown_plan, person_lockdown
 
 PAGE_SIZE = 50
@@ -144,3 +144,73 @@ def lockdown(request, person_id: int):
         {"person": person, "plan": lockdown_plan(person=person), "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+# -- the confidentiality scale ---------------------------------------------------------------------
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def scale(request):
+    """The organisation's confidentiality scale, and changes to it: one member of staff asks,
+    another confirms (the Django admin shows levels read-only)."""
+    from dialogues.confidentiality import can_confirm_scale_change
+    from dialogues.models import ConfidentialityLevel, ScaleChangeRequest
+    from dialogues.services.changes import scale_change_lapse_reason, scale_change_request
+
+    form = ScaleChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scale_change_request(
+                level=form.cleaned_data["level"],
+                values=form.values(),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, "Change asked for: another member of staff confirms it (72 hours)."
+            )
+            return redirect("ops:scale")
+    changes = list(
+        ScaleChangeRequest.objects.select_related("level", "requested_by", "decided_by")[:20]
+    )
+    for change in changes:
+        change.lapsed_because = scale_change_lapse_reason(change) if change.is_open else ""
+        change.may_confirm = (
+            change.is_open
+            and not change.lapsed_because
+            and can_confirm_scale_change(request.user, change)
+        )
+    return render(
+        request,
+        "ops/scale.html",
+        {"levels": ConfidentialityLevel.objects.order_by("rank"), "changes": changes, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@staff_only
+@require_POST
+def scale_change_decide(request, change_id: int, action: str):
+    from dialogues.models import ScaleChangeRequest
+    from dialogues.services.changes import scale_change_confirm, scale_change_withdraw
+
+    change = get_object_or_404(ScaleChangeRequest, pk=change_id)
+    try:
+        if action == "confirm":
+            change = scale_change_confirm(change=change, by=request.user, request=request)
+        else:
+            change = scale_change_withdraw(change=change, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if change.state == change.State.LAPSED:
+            messages.error(request, f"This change has lapsed: {change.lapse_reason}")
+        elif change.state == change.State.CONFIRMED:
+            messages.success(request, f"Confirmed: the scale now holds “{change.name}”.")
+        else:
+            messages.success(request, "Change withdrawn.")
+    return redirect("ops:scale")
