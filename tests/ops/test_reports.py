@@ -110,7 +110,7 @@ def test_staff_without_mfa_are_sent_to_set_it_up():
     client = Client()
     client.force_login(user)
     response = client.get(reverse("ops:audit_search"))
-    assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp"))
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_add_webauthn"))
 
 
 def test_every_staff_page_opens_for_staff(staff_client):
