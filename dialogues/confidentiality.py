@@ -672,6 +672,14 @@ def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityL
     return ConfidentialityLevel.objects.filter(rank__gte=level.rank)
 
 
+def strictest_level(objects: Iterable[models.Model]) -> ConfidentialityLevel | None:
+    """The highest-ranked level among these objects' own: the classification a copy holding
+    them all must carry (an item's effective level is its session's or its own, whichever is
+    stricter, so a copy that holds the session and its items is marked by this)."""
+    levels = [obj.level for obj in objects]
+    return max(levels, key=lambda level: level.rank) if levels else None
+
+
 def floor_level(*containers) -> ConfidentialityLevel | None:
     """The strictest level among a new child's containers: the lowest level it may take."""
     levels = [c.level for c in containers if c is not None]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from . import selectors
-from .confidentiality import Viewer, may_leave, outbound_title
+from .confidentiality import Viewer, may_leave, outbound_title, strictest_level
 from .models import Session
 from .pdf import render_pdf, static_url
 
@@ -42,28 +42,41 @@ def document_filename(document) -> str:
     return f"{slug}-paper-{document.pk}{suffix}"
 
 
-def agenda_pdf_filename(session: Session) -> str:
-    slug = slugify(outbound_title(session.dialogue, session), allow_unicode=True)
-    return f"{slug}-agenda.pdf" if slug else "agenda.pdf"
+def agenda_pdf_filename(*, session: Session, number: int) -> str:
+    """The dialogue's cover name and the session's number (``selectors.session_number_for``):
+    every session's copy has its own name, and no title leaves with it (a session's title may
+    be above the outbound level; the cover name is made to go out). The number counts only the
+    sessions the reader may see, so it tells nothing they do not already know: their calendar
+    feed carries the same sessions, under the cover name, in the same order."""
+    slug = slugify(session.dialogue.cover_name, allow_unicode=True)
+    name = f"session-{number}-agenda.pdf"
+    return f"{slug}-{name}" if slug else name
 
 
 def agenda_pdf(*, viewer: Viewer, user, session: Session) -> tuple[bytes, str]:
     """The session's published agenda as ``viewer`` may read it, as a PDF carrying the reader's
-    name, the session's level and "page x of y" on every page; and the file name."""
-    items = selectors.published_agenda_visible_to(viewer=viewer, session=session)
+    name, its classification and "page x of y" on every page; and the file name.
+
+    The classification is the strictest level the copy prints (the session's and each printed
+    item's), computed from the reader's own filtered agenda: a participant named on a
+    Restricted item holds a Restricted document, an observer's copy of the same session may be
+    Programme. The session's level alone would understate what a copy holds."""
+    items = list(selectors.published_agenda_visible_to(viewer=viewer, session=session))
     html = render_to_string(
         AGENDA_PDF_TEMPLATE,
         {
             "session": session,
             "dialogue": session.dialogue,
-            "items": list(items),
+            "items": items,
+            "classification": strictest_level([session, *items]),
             "reader": reader_name(user),
             "outbound_title": outbound_title(session.dialogue, session),
             "stylesheet_url": static_url(AGENDA_PDF_STYLESHEET),
         },
     )
     pdf, _pages = render_pdf(html)
-    return pdf, agenda_pdf_filename(session)
+    number = selectors.session_number_for(viewer=viewer, session=session)
+    return pdf, agenda_pdf_filename(session=session, number=number)
 
 
 # -- briefing packs ------------------------------------------------------------------------------

@@ -76,17 +76,33 @@ def membership_of(user, *, dialogue_id: int) -> Membership | None:
     )
 
 
-def is_facilitator_anywhere(user) -> bool:
-    """Whether the account convenes or facilitates any dialogue it is an accepted member of (for
-    the MFA requirement and for starting a new dialogue). Asked once per request: the answer is
-    kept on the user object, which lives as long as the request."""
-    cached = getattr(user, "_trackii_is_facilitator", None)
+def convening_roles_of(user) -> frozenset[str]:
+    """The convening roles (convenor, facilitator) the account holds in any dialogue it is an
+    accepted member of. Asked once per request: the answer is kept on the user object, which
+    lives as long as the request."""
+    cached = getattr(user, "_trackii_convening_roles", None)
     if cached is None:
-        cached = Membership.objects.filter(
-            person__user=user, role__in=Membership.CONVENING_ROLES, state__in=ACTIVE_STATES
-        ).exists()
-        user._trackii_is_facilitator = cached
+        cached = frozenset(
+            Membership.objects.filter(
+                person__user=user, role__in=Membership.CONVENING_ROLES, state__in=ACTIVE_STATES
+            )
+            .values_list("role", flat=True)
+            .distinct()
+        )
+        user._trackii_convening_roles = cached
     return cached
+
+
+def is_facilitator_anywhere(user) -> bool:
+    """Whether the account convenes or facilitates any dialogue (for the MFA requirement and for
+    starting a new dialogue)."""
+    return bool(convening_roles_of(user))
+
+
+def is_convenor_anywhere(user) -> bool:
+    """Whether the account is the convenor of any dialogue: convenors must hold a passkey or a
+    security key (participants.middleware)."""
+    return Membership.Role.CONVENOR in convening_roles_of(user)
 
 
 def roster_of(*, dialogue_id: int):

@@ -24,13 +24,25 @@ def redis_url() -> str:
     return url
 
 
-def enable_mfa(user) -> None:
+def enable_totp(user) -> None:
     """Give an account a TOTP authenticator, as if its owner had set one up."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, generate_totp_secret())
+
+
+def enable_mfa(user) -> None:
+    """Give an account every second factor production may ask of it: TOTP, and a security key
+    (WebAuthn, which staff and convenors must hold; see participants.middleware)."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.webauthn import add_security_key
+
+    enable_totp(user)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists():
+        add_security_key(user)
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ from tests.factories import (
     level,
     member_with_account,
 )
+from tests.webauthn import add_security_key
 from trackii import middleware as session_clock
 from trackii.celery import app as celery_app
 from trackii.reporting import REDACTED, RedactSecretsFilter, redact_secrets
@@ -84,6 +85,7 @@ def test_staff_reach_the_admin_only_after_the_second_factor(client):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
+    add_security_key(staff)  # staff must hold one; the code from the app is used here
     response = client.post(
         "/accounts/login/?next=/admin/", {"login": staff.email, "password": PASSWORD}
     )
@@ -103,7 +105,7 @@ def test_staff_without_mfa_is_sent_to_set_it_up_before_the_admin(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get("/admin/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_activate_totp")
+    assert response["Location"] == reverse("mfa_add_webauthn")
 
 
 @pytest.mark.django_db

@@ -126,6 +126,59 @@ def test_production_requires_mfa_counts_sign_ins_in_redis_and_limits_sessions():
     assert facts["task_results"] == [True, None]
 
 
+WEBAUTHN_FACTS = """
+import json
+from allauth.core import context
+from allauth.mfa import app_settings as mfa
+from allauth.mfa.webauthn.internal.auth import get_server
+from django.test import RequestFactory
+request = RequestFactory().get("/", HTTP_HOST="trackii.example.org", secure=True)
+with context.request_context(request):
+    server = get_server()
+print(json.dumps({
+    "insecure_origin": mfa.WEBAUTHN_ALLOW_INSECURE_ORIGIN,
+    "types": mfa.SUPPORTED_TYPES,
+    "passkey_login": mfa.PASSKEY_LOGIN_ENABLED,
+    "passkey_signup": mfa.PASSKEY_SIGNUP_ENABLED,
+    "passkey_login_limit": mfa.RATE_LIMITS.get("webauthn_login"),
+    "rp_id": server.rp.id,
+    "origins": {
+        origin: bool(server._verify(origin))
+        for origin in ("https://trackii.example.org", "https://trackii.example.org.evil.test",
+                       "https://evil.test", "http://trackii.example.org")
+    },
+}))
+"""
+
+
+@pytest.mark.parametrize(
+    "settings_module", ["trackii.settings.production", "trackii.settings.local"]
+)
+def test_the_webauthn_origin_check_is_never_switched_off(settings_module):
+    """allauth's insecure-origin allowance would accept a key's answer made for any origin (a
+    look-alike site relaying it): it is off in production, and needed nowhere, since fido2
+    already accepts http://localhost. The same keys sign in with passkeys; nobody signs up."""
+    result = manage(
+        "shell", "--no-imports", "-c", WEBAUTHN_FACTS, DJANGO_SETTINGS_MODULE=settings_module
+    )
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert facts == {
+        "insecure_origin": False,
+        "types": ["totp", "webauthn", "recovery_codes"],
+        "passkey_login": True,
+        "passkey_signup": False,
+        "passkey_login_limit": "10/m/ip",
+        "rp_id": "trackii.example.org",
+        "origins": {
+            "https://trackii.example.org": True,
+            "https://trackii.example.org.evil.test": False,
+            "https://evil.test": False,
+            "http://trackii.example.org": False,
+        },
+    }
+
+
 def test_wsgi_and_celery_never_default_to_development_settings():
     for module in ("trackii/wsgi.py", "trackii/asgi.py", "trackii/celery.py"):
         text = (ROOT / module).read_text()

@@ -2,7 +2,7 @@
 ``dialogues.confidentiality.visible``; related rows are fetched up front so a page's query count
 does not grow with its data."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from participants.models import Membership
@@ -64,6 +64,25 @@ def session_for(*, viewer: Viewer, dialogue_id: int, session_id: int) -> Session
         )
     except Session.DoesNotExist:
         raise Http404 from None
+
+
+def session_number_for(*, viewer: Viewer, session: Session) -> int:
+    """The session's place (1, 2, ...) by start among the sessions of its dialogue that the
+    viewer may see, drafts left out: what the agenda PDF's file name calls it. Counted over the
+    viewer's own sessions, never over all, so a session hidden from them (a draft, another
+    side's consultation, a Restricted meeting they are not named on) cannot shift the number
+    and betray that it exists. Drafts are left out for everyone, the convening team included,
+    since a draft may still move or go."""
+    earlier = (
+        visible(
+            viewer,
+            Session.objects.filter(dialogue_id=session.dialogue_id),
+            dialogue_id=session.dialogue_id,
+        )
+        .exclude(status=Session.Status.DRAFT)
+        .filter(Q(start__lt=session.start) | Q(start=session.start, pk__lt=session.pk))
+    )
+    return earlier.count() + 1
 
 
 def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:

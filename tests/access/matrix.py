@@ -842,6 +842,13 @@ def _account_targets(w: World) -> list[Target]:
         ("mfa_view_recovery_codes", LOGIN, NOT_FOUND, None),
         ("mfa_generate_recovery_codes", LOGIN, redirect(reauth), None),
         ("mfa_download_recovery_codes", LOGIN, NOT_FOUND, None),
+        # Passkeys and security keys: each person's own list; adding asks for the password
+        # again; signing in with a passkey is for the signed-out (its page answers the script
+        # only: a browser is sent back to the sign-in page).
+        ("mfa_list_webauthn", LOGIN, OK, None),
+        ("mfa_add_webauthn", LOGIN, redirect(reauth), None),
+        ("mfa_reauthenticate_webauthn", LOGIN, redirect(reauth), OK),
+        ("mfa_login_webauthn", redirect(reverse("account_login")), redirect(home), None),
     ]
     targets = [
         Target(
@@ -852,6 +859,23 @@ def _account_targets(w: World) -> list[Target]:
             roles=ACCOUNT_ROLES,
         )
         for name, out, signed, mfa in rows
+    ]
+    # Another person's key (the admin's), asked to be renamed or removed: nobody gets further
+    # than the password again (the key is then looked up among the asker's own only).
+    from allauth.mfa.models import Authenticator
+
+    admin_key = Authenticator.objects.get(
+        user=w.users[W.ROLE_PERSON["admin"]], type=Authenticator.Type.WEBAUTHN
+    )
+    targets += [
+        Target(
+            f"{name} (the admin's key)",
+            reverse(name, args=[admin_key.pk]),
+            _allauth(name, signed_out=LOGIN, signed_in=redirect(reauth)),
+            control=("Trackii",),
+            roles=ACCOUNT_ROLES,
+        )
+        for name in ("mfa_edit_webauthn", "mfa_remove_webauthn")
     ]
     targets += [
         Target(

@@ -1,11 +1,13 @@
 """The agenda on paper: the PDF holds what the reader may see and nothing above it (sentinels,
-each check beside a positive control in the same PDF), names its reader and level on every page,
-leaves with an outbound file name and title, fetches nothing but our stylesheet, and is audited.
+each check beside a positive control in the same PDF), names its reader and its classification
+(the strictest level the copy prints) on every page, leaves with a file name that names the
+session within the outbound rule, fetches nothing but our stylesheet, and is audited.
 One PDF is rendered per case (WeasyPrint takes about 0.1 s a page)."""
 
 import io
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from pypdf import PdfReader
 from dialogues import exporters, pdf
 from dialogues.models import Session
 from dialogues.services.agenda import agenda_publish
+from dialogues.views.exports import attachment_disposition
 from tests.factories import AgendaItemFactory, SessionFactory, level
 from trackii.audit.models import AuditEntry
 
@@ -29,10 +32,18 @@ def pdf_url(session):
     return reverse("dialogues:agenda_pdf", args=[session.dialogue_id, session.pk])
 
 
-def add_sentinels(world):
+def add_sentinels(world, *, restricted_reader=None):
     """Distinctive titles at the reader's levels and above it, on round 1, published again. The
-    Participants items are long, so the PDF runs over more than one page."""
+    Participants and Programme items are long, so the PDF runs over more than one page. With
+    ``restricted_reader``, a Restricted item names that person too."""
     round_1 = world["round_1"]
+    if restricted_reader is not None:
+        AgendaItemFactory(
+            session=round_1,
+            title="Restricted item for its reader",
+            level=level("Restricted"),
+            readers=[restricted_reader],
+        )
     for name in ("Participants", "Facilitators", "Restricted"):
         item = AgendaItemFactory(
             session=round_1,
@@ -47,6 +58,12 @@ def add_sentinels(world):
         title="Long Participants item",
         level=level("Participants"),
         description=LONG_TEXT,
+    )
+    AgendaItemFactory(
+        session=round_1,
+        title="Long Programme item",
+        level=level("Programme"),
+        description=LONG_TEXT + LONG_TEXT,
     )
     agenda_publish(session=round_1)
     round_1.refresh_from_db()
@@ -64,18 +81,57 @@ def metadata_of(response):
     return PdfReader(io.BytesIO(response.content)).metadata
 
 
-def test_participant_pdf_names_reader_and_level_on_every_page_and_holds_nothing_above(login, world):
-    round_1 = add_sentinels(world)
-    participant = world["participant"]
-    response = login(participant).get(pdf_url(round_1))
-    pages = pages_of(response)
-    text = "\n".join(pages)
+MM = 72 / 25.4  # PDF points in a millimetre
 
-    assert len(pages) >= 2
-    for number, page in enumerate(pages, start=1):
-        assert f"For {participant.person.full_name}" in page
-        assert page.count("PUBLIC") >= 2  # the level, in the header and the footer
-        assert f"Page {number} of {len(pages)}" in page
+
+def margins_of(response) -> list[tuple[list[str], list[str]]]:
+    """Per page, the texts printed in the top margin (the running header) and in the bottom
+    margin (the footer), left to right, found by where pypdf finds them on the page (the
+    stylesheet's margins are 22 mm at the top and 20 mm at the bottom)."""
+    margins = []
+    for page in PdfReader(io.BytesIO(response.content)).pages:
+        height = float(page.mediabox.height)
+        found: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, _font, _size, found=found):
+            if text.strip():
+                # The text's origin on the page: the text matrix, then the page's transform.
+                x, y = tm[4], tm[5]
+                found.append((cm[0] * x + cm[2] * y + cm[4], cm[1] * x + cm[3] * y + cm[5], text))
+
+        page.extract_text(visitor_text=visit)
+        top = [t.strip() for x, y, t in sorted(found) if y > height - 22 * MM]
+        bottom = [t.strip() for x, y, t in sorted(found) if y < 20 * MM]
+        margins.append((top, bottom))
+    return margins
+
+
+def assert_marked(response, *, classification: str, reader: str) -> list[str]:
+    """Every page carries exactly this classification and reader in its header, and the
+    classification and its number in its footer; the first page marks it at the top."""
+    margins = margins_of(response)
+    pages = pages_of(response)
+    assert len(margins) == len(pages) >= 2
+    for number, (top, bottom) in enumerate(margins, start=1):
+        assert top == [classification, f"For {reader}"]
+        assert bottom == [classification, f"Page {number} of {len(pages)}"]
+    assert f"CLASSIFICATION: {classification}" in pages[0]
+    return pages
+
+
+def test_participant_pdf_is_marked_with_the_restricted_item_it_prints_and_holds_nothing_above(
+    login, world
+):
+    """The session is Public; this participant's copy prints a Restricted item they are named on,
+    so every page is marked Restricted."""
+    participant = world["participant"]
+    round_1 = add_sentinels(world, restricted_reader=participant.person)
+    response = login(participant).get(pdf_url(round_1))
+    pages = assert_marked(
+        response, classification="RESTRICTED", reader=participant.person.full_name
+    )
+    text = "\n".join(pages)
+    assert "Restricted item for its reader" in text
 
     # Positive controls: what the participant reads on the session page.
     for seen in ("R1 Public item", "R1 Programme item", "R1 Participants item"):
@@ -89,7 +145,10 @@ def test_participant_pdf_names_reader_and_level_on_every_page_and_holds_nothing_
     ):
         assert hidden not in text
 
-    assert response["Content-Disposition"] == 'attachment; filename="round-1-agenda.pdf"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="meetings-session-1-agenda.pdf"; '
+        "filename*=UTF-8''meetings-session-1-agenda.pdf"
+    )
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
 
@@ -135,14 +194,114 @@ def test_participant_pdf_names_reader_and_level_on_every_page_and_holds_nothing_
         )
 
 
-def test_observer_pdf_lacks_the_participants_items(login, world):
-    round_1 = add_sentinels(world)
+def test_observer_pdf_is_marked_programme_and_lacks_the_participants_items(login, world):
+    """The observer's copy of the same Public session prints Public and Programme items only:
+    Programme on every page, though Participants, Facilitators and Restricted items exist."""
+    round_1 = add_sentinels(world, restricted_reader=world["participant"].person)
     observer = world["observer"]
-    text = "\n".join(pages_of(login(observer).get(pdf_url(round_1))))
+    response = login(observer).get(pdf_url(round_1))
+    text = "\n".join(
+        assert_marked(response, classification="PROGRAMME", reader=observer.person.full_name)
+    )
     assert "R1 Programme item" in text
-    assert f"For {observer.person.full_name}" in text
-    for hidden in ("R1 Participants item", "SENTINEL-PARTICIPANTS-7Q", "Long Participants item"):
+    assert "Long Programme item" in text
+    for hidden in (
+        "R1 Participants item",
+        "SENTINEL-PARTICIPANTS-7Q",
+        "Long Participants item",
+        "Restricted item for its reader",
+        "RESTRICTED",
+        "PARTICIPANTS",
+        "FACILITATORS",
+    ):
         assert hidden not in text
+
+
+def test_file_names_number_the_session_among_those_the_reader_sees(login, world):
+    """The file name is the cover name and the session's place among the sessions this reader
+    may see: sessions hidden from them, earlier than all, change nothing in their names (counted
+    over all sessions, the participant's round 1 would be session 4). The convening team sees
+    more, so their numbers may be higher. Nothing above the outbound level is in any name."""
+    dialogue = world["dialogue"]
+    dialogue.cover_name = "Lakeside meetings"
+    dialogue.save()
+    earlier = datetime(2027, 1, 4, 8, tzinfo=UTC)
+    SessionFactory(
+        dialogue=dialogue,
+        title="SENTINEL-DRAFT-SESSION",
+        level=level("Public"),
+        status=Session.Status.DRAFT,
+        start=earlier,
+    )
+    SessionFactory(
+        dialogue=dialogue,
+        title="SENTINEL-RESTRICTED-SESSION",
+        level=level("Restricted"),
+        start=earlier,
+        readers=[world["convenor"].person],
+    )
+    other_side_only = SessionFactory(
+        dialogue=dialogue,
+        title="SENTINEL-OTHER-SIDE-SESSION",
+        level=level("Participants"),
+        start=earlier,
+    )
+    other_side_only.attendances.create(membership=world["other_side"])
+
+    def disposition(membership, session):
+        response = login(membership).get(pdf_url(session))
+        assert response.status_code == 200
+        return response["Content-Disposition"]
+
+    names = {
+        "participant, round 1": disposition(world["participant"], world["round_1"]),
+        "participant, pre-consultation": disposition(world["participant"], world["pre"]),
+        "convenor, round 1": disposition(world["convenor"], world["round_1"]),
+    }
+    assert names == {
+        "participant, round 1": 'attachment; filename="lakeside-meetings-session-1-agenda.pdf"; '
+        "filename*=UTF-8''lakeside-meetings-session-1-agenda.pdf",
+        "participant, pre-consultation": "attachment; "
+        'filename="lakeside-meetings-session-2-agenda.pdf"; '
+        "filename*=UTF-8''lakeside-meetings-session-2-agenda.pdf",
+        # The convenor also sees the Restricted session they are named on and the other side's
+        # consultation (not the draft).
+        "convenor, round 1": 'attachment; filename="lakeside-meetings-session-3-agenda.pdf"; '
+        "filename*=UTF-8''lakeside-meetings-session-3-agenda.pdf",
+    }
+    for header in names.values():
+        for above in ("SENTINEL", "Salt", "River", "salt-river", "Round", "round-1", "pre-"):
+            assert above not in header
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        (
+            "lakeside-meetings-session-2-agenda.pdf",
+            'attachment; filename="lakeside-meetings-session-2-agenda.pdf"; '
+            "filename*=UTF-8''lakeside-meetings-session-2-agenda.pdf",
+        ),
+        (
+            "湖畔会议-session-1-agenda.pdf",
+            "attachment; filename=\"session-1-agenda.pdf\"; filename*=UTF-8''"
+            "%E6%B9%96%E7%95%94%E4%BC%9A%E8%AE%AE-session-1-agenda.pdf",
+        ),
+        (
+            "café-session-1-agenda.pdf",
+            'attachment; filename="cafe-session-1-agenda.pdf"; '
+            "filename*=UTF-8''caf%C3%A9-session-1-agenda.pdf",
+        ),
+        (
+            'a"b\\c\r\nSet-Cookie: x=1;.pdf',
+            'attachment; filename="abcSet-Cookiex1.pdf"; '
+            "filename*=UTF-8''a%22b%5Cc%0D%0ASet-Cookie%3A%20x%3D1%3B.pdf",
+        ),
+        ("ظ", "attachment; filename=\"download\"; filename*=UTF-8''%D8%B8"),
+    ],
+)
+def test_content_disposition_carries_an_ascii_name_and_the_exact_utf8_name(filename, expected):
+    assert attachment_disposition(filename) == expected
 
 
 def test_pdf_is_404_for_whoever_may_not_see_the_session_or_an_unpublished_agenda(login, world):
@@ -169,8 +328,11 @@ def test_pdf_of_a_session_above_the_outbound_level_leaves_under_the_cover_name(l
     response = login(world["participant"]).get(pdf_url(world["pre"]))
     text = "\n".join(pages_of(response))
     assert "Pre item" in text  # the reader sees the session's own titles inside
+    # The participant sees round 1 and the pre-consultation, which starts with it and was
+    # planned after it: the second.
     assert response["Content-Disposition"] == (
-        'attachment; filename="lakeside-meetings-agenda.pdf"'
+        'attachment; filename="lakeside-meetings-session-2-agenda.pdf"; '
+        "filename*=UTF-8''lakeside-meetings-session-2-agenda.pdf"
     )
     assert metadata_of(response).title == "Lakeside meetings"
     assert "Pre-consultation" not in str(dict(metadata_of(response)))

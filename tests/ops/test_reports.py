@@ -115,7 +115,7 @@ def test_staff_without_mfa_are_sent_to_set_it_up():
     client = Client()
     client.force_login(user)
     response = client.get(reverse("ops:audit_search"))
-    assert (response.status_code, response["Location"]) == (302, reverse("mfa_activate_totp"))
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_add_webauthn"))
 
 
 # Decisions are POSTs only: staff asking for them by GET are told the method is not allowed.

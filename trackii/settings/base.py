@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth's list of security keys says "last used 2 hours ago" with it.
+    "django.contrib.humanize",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -127,9 +129,24 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app (TOTP), passkeys and security keys (WebAuthn), and
+# recovery codes. A WebAuthn key signs the site's own origin, so a look-alike site cannot relay it:
+# staff and convenors must hold one (participants.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trackii"
-# Facilitators and admins without MFA are sent to set it up first (participants.middleware).
+# Signing in with a passkey alone: allauth asks the key to verify its holder (PIN or biometrics)
+# for this, so one gesture proves both what you have and what you know or are, and cannot be
+# phished, which is more than a password and a code from an app. Passkeys are added by signed-in
+# people only: nobody signs up with one (there is no open sign-up).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# Off everywhere. fido2 checks that a WebAuthn answer was made for this site's origin, and
+# already accepts http://localhost (a secure context in browsers) for development and the
+# browser tests; allauth's allowance would switch that check off for every origin, and the
+# check is what makes a key phishing-resistant. Production refuses to start with it on.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# Who must hold which second factor (participants.middleware): staff and convenors a passkey or
+# security key, facilitators any second factor.
 TRACKII_REQUIRE_MFA = env.bool("TRACKII_REQUIRE_MFA", default=True)
 
 LANGUAGE_CODE = "en-gb"

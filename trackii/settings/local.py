@@ -19,6 +19,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Passkeys need no relaxation: fido2 accepts http://localhost:8000 as an origin (and browsers
+# refuse WebAuthn on http://127.0.0.1), so MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN stays off (base.py).
 # Static files are served from the source folders as they change (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

@@ -35,6 +35,12 @@ if not TRACKII_REQUIRE_MFA:
         "TRACKII_REQUIRE_MFA cannot be switched off in production: facilitators and admins "
         "must use a second factor."
     )
+# A WebAuthn answer made for another origin (a look-alike site relaying it) is refused only while
+# fido2 checks the origin: allauth's insecure-origin allowance would turn that off.
+if MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN:  # noqa: F405
+    raise ImproperlyConfigured("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN must be off in production.")
+if "webauthn" not in MFA_SUPPORTED_TYPES:  # noqa: F405
+    raise ImproperlyConfigured("Staff and convenors need passkeys: keep webauthn in MFA.")
 # Sign-in attempts are counted in Redis (CACHES above), across every worker.
 if not ACCOUNT_RATE_LIMITS:  # noqa: F405
     raise ImproperlyConfigured("ACCOUNT_RATE_LIMITS must not be disabled in production.")

@@ -30,6 +30,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+# Passkey sign-ins are limited per address too (allauth: 10 a minute); every test signs in from
+# 127.0.0.1 into one in-process cache, so the suite's own sign-ins must not count.
+MFA_RATE_LIMITS = False
+# WebAuthn's origin check stays on (base.py): the tests reach the server as localhost.
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are found in place (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
