@@ -120,7 +120,9 @@ def outbound_raise_request(
     """Ask to raise the dialogue's outbound level to ``to_level`` (never above the asker's own
     clearance). An earlier open request of the dialogue lapses: one question at a time."""
     dialogue = (
-        Dialogue.objects.select_for_update().select_related("outbound_level").get(pk=dialogue.pk)
+        Dialogue.objects.select_for_update(of=("self",))
+        .select_related("outbound_level")
+        .get(pk=dialogue.pk)
     )
     requester = person_of(by)
     if requester is None or not viewer.is_convening(dialogue.pk):
@@ -176,7 +178,7 @@ def _locked_request(raise_request: OutboundLevelRequest) -> OutboundLevelRequest
     # The dialogue first, then the request: the same order as every other writer of both.
     Dialogue.objects.select_for_update().get(pk=raise_request.dialogue_id)
     return (
-        OutboundLevelRequest.objects.select_for_update()
+        OutboundLevelRequest.objects.select_for_update(of=("self",))
         .select_related("dialogue__outbound_level", "from_level", "to_level")
         .get(pk=raise_request.pk)
     )

@@ -360,7 +360,7 @@ def roster_update_membership(
     accepted convenor, and at least one accepted convenor or facilitator: without them, nobody
     could plan it or hold the team's roles."""
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("clearance", "person")
         .get(pk=membership.pk)
     )
