@@ -24,8 +24,32 @@ account):
 5. The working agenda (``AgendaItem``) is the convening team's; everyone else reads the agenda as
    last published (``PublishedAgendaItem`` of the session's current version), item by item under
    the rules above. Earlier published versions are for the convening team, to compare.
+   Tightening takes effect at once, loosening waits for the next publication: a published
+   item is read under two nodes at once, the item *as published* (its level as published, its
+   readers) and its *working item as it is now*, so whoever reads it must be allowed by both.
+   A level raised or a reader taken off hides it at once from those it no longer allows (the
+   convening team included); a level lowered or a reader added lets in nobody the published
+   version kept out; an edit undone before the next publication gives back the version as
+   published, never more. A published item whose working item was deleted is withdrawn:
+   nobody reads it any more; the convening team still finds it, as published, when comparing
+   the working agenda with the published one (``published_to_compare``, the planner's list of
+   changes). What a published item says, its level as published and its readers never
+   change, so the next version's change list still shows what changed.
+   Why the rule reads the working item rather than the services rewriting the copy: the
+   decision stays in this module, whatever writes the working item; a change that crosses
+   audiences (Facilitators to Restricted, say: a named reader who is no facilitator) is judged
+   exactly, each node by its own audience, where a copy rewritten to one level and one list
+   of readers could only approximate it; and each query stays one query (a join on the working
+   item, no query more). A published item's ``level`` is its *marking*, the stricter of its
+   level as published and its working item's now, kept by ``services.agenda``: what pages,
+   PDFs, feeds and the outbound rule show. The rule does not need it.
 6. A paper (``Document``) sits in its dialogue, or in a session, or in an agenda item of a
-   session; it needs the rule of each container on that path and its own.
+   session; it needs the rule of each container on that path and its own. Papers and items
+   follow the same rule: for the convening team, the item node is the working item; for
+   everyone else it is the item as they read it in the current version, i.e. the paper needs
+   the item's current published copy to be visible to them under rule 5 (a paper on an item
+   raised or deleted since publication is hidden at once; one on an item lowered, or added
+   after the last publication, waits for the next one).
 7. A session's notes and outcomes (``Outcome``) need the session's rule and their own. Their
    attributed record (who said it) is for those who record (the convening team and
    rapporteurs) only. An official never reads an off-the-record outcome, whatever the
@@ -264,7 +288,18 @@ _SESSION = _session_node("")
 _SESSION_OF_CHILD = _session_node("session__")
 _AGENDA_ITEM = _item_node("")
 _AGENDA_ITEM_OF_PAPER = _item_node("agenda_item__")
-_PUBLISHED_ITEM = _own_node(PublishedAgendaItem, "publishedagendaitem_id")
+# A published item as published (its marking, ``level``, is not a node of the rule) ...
+_PUBLISHED_ITEM = replace(
+    _own_node(PublishedAgendaItem, "publishedagendaitem_id"), level="level_as_published"
+)
+# ... and its working item as it is now (in the same session, so attendance is the copy's).
+_WORKING_ITEM_OF_PUBLISHED = _Node(
+    level="source__level",
+    session_id="session_id",
+    readers_through=AgendaItem.readers.through,
+    readers_owner="agendaitem_id",
+    node_ref="source_id",
+)
 _DOCUMENT = _own_node(Document, "document_id")
 _DIALOGUE_WIDE_DOCUMENT = replace(_DOCUMENT, session_id=None)
 _OUTCOME = _own_node(Outcome, "outcome_id")
@@ -291,9 +326,15 @@ def _in_session(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
             & _node_q(viewer, g, _SESSION_OF_CHILD)
             & _node_q(viewer, g, node)
         )
-    return Q(session_id=session.pk) & _node_q(
-        viewer, g, node, attends=session.pk in g.attended_session_ids
-    )
+    return Q(session_id=session.pk) & _child_q(viewer, g, session, node)
+
+
+def _child_q(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
+    """One more node of a session's child, in the query's scope (attendance decided row by row,
+    or already known for one session)."""
+    if session is ANY:
+        return _node_q(viewer, g, node)
+    return _node_q(viewer, g, node, attends=session.pk in g.attended_session_ids)
 
 
 def _agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -303,16 +344,21 @@ def _agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
     return _in_session(viewer, g, session, _AGENDA_ITEM)
 
 
-def _published_agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
+def _published_agenda_items_rule(viewer: Viewer, g: Grant, session, *, comparing=False) -> Q:
     """Published agendas: the current version for everyone who may see each item; earlier
-    versions for the convening team only (to compare)."""
-    if session is None:
+    versions for the convening team only (to compare). Each item as published and as its
+    working item is now; an item whose working item is gone is withdrawn, except from the
+    convening team ``comparing`` the working agenda with the published one."""
+    if session is None or (comparing and not g.convening):
         return _NOTHING
     q = _in_session(viewer, g, session, _PUBLISHED_ITEM)
+    now = Q(source__isnull=False) & _child_q(viewer, g, session, _WORKING_ITEM_OF_PUBLISHED)
+    if comparing:
+        return q & (Q(source__isnull=True) | now)
     if not g.convening:
         current = F("session__published_version") if session is ANY else session.published_version
         q &= Q(version__number=current)
-    return q
+    return q & now
 
 
 def _documents_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -325,10 +371,20 @@ def _documents_rule(viewer: Viewer, g: Grant, session) -> Q:
         q |= (
             Q(session__isnull=False)
             & _in_session(viewer, g, session, _DOCUMENT)
-            # The item's own session decides attendance here, row by row, as everywhere.
-            & (Q(agenda_item__isnull=True) | _node_q(viewer, g, _AGENDA_ITEM_OF_PAPER))
+            & (Q(agenda_item__isnull=True) | _paper_item_q(viewer, g, session))
         )
     return Q(dialogue_id=g.dialogue_id) & q
+
+
+def _paper_item_q(viewer: Viewer, g: Grant, session) -> Q:
+    """The agenda item a paper sits on, as the viewer reads that item: the working item for the
+    convening team (its own session decides attendance here, row by row, as everywhere); for
+    everyone else the item's copy in the current published version, under rule 5 (so a paper
+    is hidden, and shown, exactly when its item is)."""
+    if g.convening:
+        return _node_q(viewer, g, _AGENDA_ITEM_OF_PAPER)
+    copies = PublishedAgendaItem.objects.filter(source_id=OuterRef("agenda_item_id"))
+    return Q(Exists(copies.filter(_published_agenda_items_rule(viewer, g, session))))
 
 
 def _outcomes_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -410,6 +466,23 @@ def visible_in_session(
     else:
         scope, where = ANY, Q(session_id=session.pk)
     return queryset.filter(where, _rule_q(viewer, queryset.model, [grant], scope))
+
+
+def published_to_compare(
+    viewer: Viewer, queryset: models.QuerySet, *, session: Session
+) -> models.QuerySet:
+    """The published items of ``session`` (``queryset`` of ``PublishedAgendaItem``) as the
+    convening team compares them with the working agenda (the planner's list of changes): as
+    ``visible_in_session``, and besides the items withdrawn since (their working item deleted),
+    each as published. Nobody else compares: nothing for them."""
+    grant = viewer.grant(session.dialogue_id)
+    if grant is None:
+        return queryset.none()
+    scope = session if getattr(session, "_trackii_visible_to", None) is viewer else ANY
+    return queryset.filter(
+        Q(session_id=session.pk),
+        _published_agenda_items_rule(viewer, grant, scope, comparing=True),
+    )
 
 
 def can_view(viewer: Viewer, obj: models.Model) -> bool:
@@ -665,6 +738,15 @@ def outbound_title(dialogue: Dialogue, *path: models.Model, rank: int | None = N
     if path and may_leave(dialogue, *path, rank=rank):
         return path[-1].title
     return dialogue.cover_name
+
+
+def published_marking(
+    *, as_published: ConfidentialityLevel, working: ConfidentialityLevel
+) -> ConfidentialityLevel:
+    """The level a published agenda item is marked with (pages, PDFs, feeds, what may leave):
+    the stricter of the level it was published at and its working item's level now. A raise
+    shows at once; a lowering waits for the next version."""
+    return working if working.rank > as_published.rank else as_published
 
 
 def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityLevel]:

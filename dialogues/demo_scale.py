@@ -533,6 +533,7 @@ class _Builder:
                         kind=item.kind,
                         moderator=item.moderator,
                         level=item.level,
+                        level_as_published=item.level,
                     )
                 )
         _bulk(PublishedAgendaItem, copies)

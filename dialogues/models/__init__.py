@@ -288,10 +288,19 @@ class AgendaVersion(models.Model):
 
 
 class PublishedAgendaItem(models.Model):
-    """An agenda item as it stood when a version was published. Never edited."""
+    """An agenda item as it stood when a version was published. What it says is never edited;
+    only ``level``, its marking, follows a stricter level of its working item (see below).
+
+    Readers of it are judged by ``dialogues.confidentiality`` (rule 5) on the item as published
+    (``level_as_published``, ``readers``) and on its working item as it is now (``source``):
+    raising the working item's level or taking a reader off applies at once, loosening waits
+    for the next version, and a copy whose working item was deleted (``source`` empty) is
+    withdrawn from its readers."""
 
     version = models.ForeignKey(AgendaVersion, on_delete=models.CASCADE, related_name="items")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    # Empty once the working item is deleted: the copy is then withdrawn (the convening team
+    # still compares against it).
     source = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -309,7 +318,20 @@ class PublishedAgendaItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    level_as_published = models.ForeignKey(
+        ConfidentialityLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The level it was published at; never changes (what the change list compares).",
+    )
+    level = models.ForeignKey(
+        ConfidentialityLevel,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The level it is marked with: the stricter of the level as published and its "
+        "working item's level now (kept so by the agenda services). Pages, PDFs, feeds and the "
+        "outbound rule read this one.",
+    )
     readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
 
     class Meta:

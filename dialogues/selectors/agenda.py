@@ -1,10 +1,19 @@
-"""Reads for the agenda editor: what changed since the last published version, and which items
-clash. Pure functions over rows the page has already fetched, so they cost no queries."""
+"""Reads for the agenda editor: the published version to compare with (one query, and one for
+its readers), what changed since it, and which items clash. The comparing and the clashes are
+pure functions over rows the page has already fetched, so they cost no queries.
+
+Changes are told against the version *as published*: a published copy's marking (``level``)
+follows a stricter working level at once, but ``level_as_published`` and its readers never
+change, so a raise, a reader taken off or a deletion that readers already feel still shows in
+the list of what the next version changes."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..models import AgendaItem, PublishedAgendaItem
+from django.db.models import QuerySet
+
+from ..confidentiality import Viewer, published_to_compare
+from ..models import AgendaItem, ConfidentialityLevel, PublishedAgendaItem, Session
 
 # What a participant would notice; the order is compared separately.
 COMPARED_FIELDS = {
@@ -19,6 +28,32 @@ COMPARED_FIELDS = {
 }
 
 
+# A published copy's attribute holding the value as published, where it differs in name.
+_AS_PUBLISHED = {"level_id": "level_as_published_id"}
+
+
+def _value(obj: AgendaItem | PublishedAgendaItem, attr: str):
+    if isinstance(obj, PublishedAgendaItem):
+        attr = _AS_PUBLISHED.get(attr, attr)
+    return getattr(obj, attr)
+
+
+def fields_changed(
+    *, now: AgendaItem | PublishedAgendaItem, before: PublishedAgendaItem
+) -> tuple[str, ...]:
+    """The labels of the compared fields in which ``now`` (a working item, or a copy in a newer
+    version) differs from ``before`` as it was published."""
+    return tuple(
+        label
+        for attr, label in COMPARED_FIELDS.items()
+        if _value(now, attr) != _value(before, attr)
+    )
+
+
+def _names_readers(level: ConfidentialityLevel) -> bool:
+    return level.audience == ConfidentialityLevel.Audience.NAMED
+
+
 @dataclass(frozen=True)
 class AgendaChange:
     kind: str  # "added", "removed", "changed", "moved"
@@ -26,10 +61,27 @@ class AgendaChange:
     fields: tuple[str, ...] = field(default_factory=tuple)
 
 
+def published_agenda_to_compare(
+    *, viewer: Viewer, session: Session
+) -> QuerySet[PublishedAgendaItem]:
+    """The session's current version as the convening team compares it with the working
+    agenda: items withdrawn since publication included, each with its level and readers as
+    published."""
+    return published_to_compare(
+        viewer,
+        PublishedAgendaItem.objects.filter(version__number=session.published_version)
+        .select_related("level_as_published")
+        .prefetch_related("readers"),
+        session=session,
+    ).order_by("order", "id")
+
+
 def agenda_changes(
     *, working: list[AgendaItem], published: list[PublishedAgendaItem]
 ) -> list[AgendaChange]:
-    """The working agenda against the published one, item by item."""
+    """The working agenda against the published one, item by item. Named readers are compared
+    where a level names them (working items with ``level`` and ``readers`` loaded, copies with
+    ``level_as_published`` and ``readers``, as ``published_agenda_to_compare`` gives them)."""
     by_source = {p.source_id: p for p in published if p.source_id is not None}
     changes: list[AgendaChange] = []
     working_ids = set()
@@ -41,11 +93,10 @@ def agenda_changes(
         if before is None:
             changes.append(AgendaChange("added", item.title))
             continue
-        differing = tuple(
-            label
-            for attr, label in COMPARED_FIELDS.items()
-            if getattr(item, attr) != getattr(before, attr)
-        )
+        differing = fields_changed(now=item, before=before)
+        named = _names_readers(item.level) or _names_readers(before.level_as_published)
+        if named and {p.pk for p in item.readers.all()} != {p.pk for p in before.readers.all()}:
+            differing += ("readers",)
         if differing:
             changes.append(AgendaChange("changed", item.title, differing))
     shared_now = [i.pk for i in shared]

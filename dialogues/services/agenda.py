@@ -1,6 +1,13 @@
 """Writes of a session's agenda: items (create, update, delete, reorder) and publishing. The
 working agenda is the convening team's; ``agenda_publish`` freezes it into a numbered version,
-which is what everyone else reads."""
+which is what everyone else reads.
+
+Tightening a working item (a higher level, a reader taken off, deleting it) changes what
+readers of the published version see at once: ``dialogues.confidentiality`` (rule 5) judges
+each published copy by its working item as well. Here, ``agenda_item_update`` keeps the copies'
+marking (``PublishedAgendaItem.level``) the stricter of their level as published and the working
+item's, in the same transaction, so pages, PDFs, feeds and the outbound rule show the level
+readers are held to."""
 
 from typing import Any
 
@@ -10,6 +17,7 @@ from django.db.models import Max
 
 from trackii.audit.services import Action, audit_record
 
+from ..confidentiality import published_marking
 from ..models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
 from .common import check_narrow_only, name_readers
 from .concurrency import save_with_revision
@@ -59,18 +67,38 @@ def agenda_item_update(
     _check_times(session=session, start=values.get("start"), end=values.get("end"))
     item = save_with_revision(instance=item, expected_revision=expected_revision, values=values)
     name_readers(item, readers=readers, created_by=item.created_by)
+    detail = {"edit_revision": item.edit_revision}
+    remarked = _mark_published_copies(item=item)
+    if remarked:
+        detail["published_copies_marked"] = remarked
     audit_record(
-        action=Action.CHANGED,
-        obj=item,
-        actor=by,
-        dialogue_id=session.dialogue_id,
-        detail={"edit_revision": item.edit_revision},
+        action=Action.CHANGED, obj=item, actor=by, dialogue_id=session.dialogue_id, detail=detail
     )
     return item
 
 
+def _mark_published_copies(*, item: AgendaItem) -> int:
+    """Mark the item's published copies (every version) with the stricter of their level as
+    published and the item's now; returns how many changed. The item's row is locked by the
+    save, so two edits of it mark its copies one after the other."""
+    copies = list(
+        PublishedAgendaItem.objects.filter(source=item).select_related("level_as_published")
+    )
+    changed = []
+    for copy in copies:
+        marking = published_marking(as_published=copy.level_as_published, working=item.level)
+        if copy.level_id != marking.pk:
+            copy.level = marking
+            changed.append(copy)
+    PublishedAgendaItem.objects.bulk_update(changed, ["level"])
+    return len(changed)
+
+
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by=None) -> None:
+    """Delete a working item. Its published copies stay (the versions are history) but are
+    withdrawn from their readers at once (their ``source`` is emptied; rule 5), and the next
+    version's change list shows the item as removed."""
     session = item.session
     audit_record(action=Action.DELETED, obj=item, actor=by, dialogue_id=session.dialogue_id)
     item.delete()
@@ -131,6 +159,7 @@ def agenda_publish(*, session: Session, by=None) -> AgendaVersion:
             session=session,
             source=item,
             order=item.order,
+            level_as_published=item.level,
             **{name: getattr(item, name) for name in ITEM_FIELDS},
         )
         for item in items

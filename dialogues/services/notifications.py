@@ -14,17 +14,16 @@ from ..confidentiality import can_view, may_leave, outbound_rank, outbound_title
 from ..feeds import calendar_for
 from ..models import PublishedAgendaItem, Session
 from ..selectors import published_agenda_visible_to
-from ..selectors.agenda import COMPARED_FIELDS
+from ..selectors.agenda import fields_changed
 
 
 def _changed(item: PublishedAgendaItem, before: PublishedAgendaItem | None) -> tuple[str, ...]:
+    """What changed in ``item`` since the previous version, as each was published (a copy's
+    marking may have followed a stricter working level meanwhile: that is no change of its
+    own)."""
     if before is None:
         return ("new",)
-    return tuple(
-        label
-        for attr, label in COMPARED_FIELDS.items()
-        if getattr(item, attr) != getattr(before, attr)
-    )
+    return fields_changed(now=item, before=before)
 
 
 def agenda_published_notify(*, session_id: int, version: int) -> int:

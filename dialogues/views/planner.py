@@ -18,7 +18,7 @@ from ..confidentiality import viewer_of, visible
 from ..forms import add_service_error
 from ..forms.planner import AgendaItemForm, SessionForm, item_initial, session_initial
 from ..models import AgendaItem, Dialogue, Session
-from ..selectors.agenda import agenda_changes, overlapping_items
+from ..selectors.agenda import agenda_changes, overlapping_items, published_agenda_to_compare
 from ..services import agenda as agenda_services
 from ..services import session_create as create_session
 from ..services.concurrency import EditConflict
@@ -164,7 +164,7 @@ def _editor_context(request, session: Session, *, add_form=None) -> dict:
         )
     )
     published = (
-        list(selectors.published_agenda_visible_to(viewer=viewer, session=session))
+        list(published_agenda_to_compare(viewer=viewer, session=session))
         if session.published_version
         else []
     )

@@ -127,6 +127,16 @@ def test_the_rules_as_this_package_states_them():
     # Named readers only, whatever the role: the participant reads the item, the facilitator not.
     assert sees_item(role("participant"), "IRES")
     assert not sees_item(role("facilitator"), "IRES")
+    # Changed since publishing: a raise and a deletion apply at once, a lowering waits.
+    for key in ("ITIGHT", "ILOOSE", "IGONE"):
+        assert not sees_item(role("participant"), key), key
+    assert sees_item(role("facilitator"), "ITIGHT")
+    assert sees_item(role("facilitator"), "ILOOSE")
+    assert not sees_item(role("facilitator"), "IGONE")
+    assert "SNT-IGONE-TITLE" in readable(role("facilitator"))  # the planner lists it as removed
+    assert "SNT-IGONE-TITLE" not in readable(reader_of_copy("OFFFAC"))
+    assert sees_item(reader_of_copy("OFFFAC"), "ITIGHT")
+    assert not sees_item(reader_of_copy("OFFPRG"), "ILOOSE")
     # Never off the record for an official; attributed records for those who record only.
     assert not sees_outcome(reader_of_copy("OFFFAC"), "OOFF")
     readable_by_participant = readable(role("participant"))

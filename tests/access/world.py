@@ -118,6 +118,13 @@ class ItemSpec:
     readers: tuple[str, ...] = ()
     moderator: str | None = None
     published: bool = True  # False: on the working agenda only (added after publishing)
+    changed_to: str | None = None  # the working item's level, changed after publishing
+    deleted: bool = False  # deleted after publishing: its published copy is withdrawn
+
+    @property
+    def level_now(self) -> str:
+        """The working item's level now (``level`` is the level it was published at)."""
+        return self.changed_to or self.level
 
     @property
     def sentinels(self) -> dict[str, str]:
@@ -219,6 +226,11 @@ ITEMS = (
     # Named: the participant only (not the facilitator, whatever their role).
     ItemSpec("IRES", "SPUB", "Restricted", readers=("part",)),
     ItemSpec("IWORK", "SPUB", "Public", published=False),
+    # Changed after publishing: raised (readers of the published version lose it at once),
+    # lowered (nobody new reads it before the next version), deleted (withdrawn at once).
+    ItemSpec("ITIGHT", "SPUB", "Participants", changed_to="Facilitators"),
+    ItemSpec("ILOOSE", "SPUB", "Facilitators", changed_to="Public"),
+    ItemSpec("IGONE", "SPUB", "Participants", deleted=True),
     ItemSpec("ISPRG", "SPRG", "Programme"),
     ItemSpec("ISPAR", "SPAR", "Participants"),
     ItemSpec("ISPARX", "SPARX", "Participants"),
@@ -244,6 +256,10 @@ DOCUMENTS = (
     # Papers on agenda items, and in a session the participant does not attend.
     DocumentSpec("DIPRG", "A", "Programme", session="SPUB", item="IPRG"),
     DocumentSpec("DIFAC", "A", "Facilitators", session="SPUB", item="IFAC"),
+    # Papers follow their item as its readers read it: gone with the raise, waiting with the
+    # lowering.
+    DocumentSpec("DITIGHT", "A", "Participants", session="SPUB", item="ITIGHT"),
+    DocumentSpec("DILOOSE", "A", "Participants", session="SPUB", item="ILOOSE"),
     DocumentSpec("DSPARX", "A", "Participants", session="SPARX"),
     DocumentSpec("DB", "B", "Public"),
 )
@@ -369,14 +385,19 @@ def sees_session(reader: Reader, key: str) -> bool:
 
 
 def sees_item(reader: Reader, key: str) -> bool:
-    """A published item (as published), or a working-agenda item (the convening team's)."""
+    """A published item, as published and as its working item is now (nobody once it is
+    deleted), or a working-agenda item (the convening team's)."""
     spec = ITEM_SPECS[key]
     grant = grant_of(reader, SESSION_SPECS[spec.session].dialogue)
     if grant is None or not sees_session(reader, spec.session):
         return False
     if not spec.published and not grant.convening:
         return False
-    return node_allows(grant, spec.level, spec.session, spec.readers)
+    if spec.deleted:
+        return False
+    return node_allows(grant, spec.level, spec.session, spec.readers) and node_allows(
+        grant, spec.level_now, spec.session, spec.readers
+    )
 
 
 def sees_working_item(reader: Reader, key: str) -> bool:
@@ -386,8 +407,24 @@ def sees_working_item(reader: Reader, key: str) -> bool:
     return (
         grant is not None
         and grant.convening
+        and not spec.deleted
+        and sees_session(reader, spec.session)
+        and node_allows(grant, spec.level_now, spec.session, spec.readers)
+    )
+
+
+def compares_item(reader: Reader, key: str) -> bool:
+    """The planner's list of changes: the convening team compares the published version with
+    the working agenda, a deleted item included (as published)."""
+    spec = ITEM_SPECS[key]
+    grant = grant_of(reader, SESSION_SPECS[spec.session].dialogue)
+    return (
+        grant is not None
+        and grant.convening
+        and spec.published
         and sees_session(reader, spec.session)
         and node_allows(grant, spec.level, spec.session, spec.readers)
+        and (spec.deleted or node_allows(grant, spec.level_now, spec.session, spec.readers))
     )
 
 
@@ -402,9 +439,11 @@ def sees_document(reader: Reader, key: str) -> bool:
         return False
     if not node_allows(grant, spec.level, spec.session, spec.readers):
         return False
-    if spec.item is not None:
-        item = ITEM_SPECS[spec.item]
-        return node_allows(grant, item.level, item.session, item.readers)
+    if spec.item is not None:  # the item as the reader sees it: working, or as published
+        if grant.convening:
+            item = ITEM_SPECS[spec.item]
+            return node_allows(grant, item.level_now, item.session, item.readers)
+        return sees_item(reader, spec.item)
     return True
 
 
@@ -550,7 +589,7 @@ def all_sentinels() -> list[Sentinel]:
             found.append(Sentinel(text, "session", s.key, f, s.dialogue, s.level))
     for i in ITEMS:
         session = SESSION_SPECS[i.session]
-        level = _effective(session.level, i.level)
+        level = _effective(session.level, i.level, i.level_now)
         for f, text in i.sentinels.items():
             found.append(Sentinel(text, "item", i.key, f, session.dialogue, level))
     for doc in DOCUMENTS:
@@ -558,7 +597,7 @@ def all_sentinels() -> list[Sentinel]:
         if doc.session:
             path.append(SESSION_SPECS[doc.session].level)
         if doc.item:
-            path.append(ITEM_SPECS[doc.item].level)
+            path += [ITEM_SPECS[doc.item].level, ITEM_SPECS[doc.item].level_now]
         for f, text in doc.sentinels.items():
             found.append(Sentinel(text, "paper", doc.key, f, doc.dialogue, _effective(*path)))
     for o in OUTCOMES:
@@ -615,7 +654,11 @@ def may_read(reader: Reader, text: str) -> bool:
     if s.kind == "session":
         return sees_session(reader, s.key)
     if s.kind == "item":
-        return sees_item(reader, s.key) or sees_working_item(reader, s.key)
+        return (
+            sees_item(reader, s.key)
+            or sees_working_item(reader, s.key)
+            or compares_item(reader, s.key)
+        )
     if s.kind == "paper":
         return sees_document(reader, s.key)
     if s.kind == "outcome":
@@ -719,7 +762,12 @@ def build_world() -> World:
         Side,
     )
     from dialogues.services import briefing
-    from dialogues.services.agenda import agenda_publish
+    from dialogues.services.agenda import (
+        ITEM_FIELDS,
+        agenda_item_delete,
+        agenda_item_update,
+        agenda_publish,
+    )
     from participants.models import (
         GroundRulesAcceptance,
         Membership,
@@ -840,6 +888,20 @@ def build_world() -> World:
                 continue
             agenda_publish(session=session, by=world.users["fac" if s.dialogue == "A" else "ofac"])
             session.refresh_from_db()
+    # Changed after publishing, as a facilitator does in the planner.
+    for spec in ITEMS:
+        if spec.changed_to:
+            item = world.items[spec.key]
+            values = {name: getattr(item, name) for name in ITEM_FIELDS}
+            world.items[spec.key] = agenda_item_update(
+                item=item,
+                expected_revision=item.edit_revision,
+                values={**values, "level": levels[spec.changed_to]},
+                readers=list(item.readers.all()),
+                by=world.users["fac"],
+            )
+        if spec.deleted:
+            agenda_item_delete(item=world.items.pop(spec.key), by=world.users["fac"])
     # Added after publishing: on the working agenda only.
     for order, spec in enumerate(ITEMS, start=1):
         if not spec.published:

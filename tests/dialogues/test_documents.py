@@ -575,11 +575,14 @@ def test_participant_never_sees_a_working_agenda_title_beside_a_paper(login, wor
     on_unpublished = paper(
         world, "On unpublished", "Participants", session=world["round_1"], item=unpublished
     )
-    response = login(world["participant"]).get(session_url(world["round_1"]))
-    assert [d.title for d in response.context["documents"]] == ["On published", "On unpublished"]
+    participant = login(world["participant"])
+    response = participant.get(session_url(world["round_1"]))
+    # A paper follows its item: one on an item not yet published waits for the publication.
+    assert [d.title for d in response.context["documents"]] == ["On published"]
     content = response.content.decode()
     assert download_url(on_published) in content
-    assert download_url(on_unpublished) in content
+    assert download_url(on_unpublished) not in content
+    assert participant.get(download_url(on_unpublished)).status_code == 404
     assert "R1 Participants item" in content  # as published
     assert "Renamed since publishing" not in content
     assert "Not yet published" not in content
@@ -587,6 +590,11 @@ def test_participant_never_sees_a_working_agenda_title_beside_a_paper(login, wor
     convenor = login(world["convenor"]).get(session_url(world["round_1"])).content.decode()
     assert "Renamed since publishing" in convenor
     assert "Not yet published" in convenor
+    assert download_url(on_unpublished) in convenor
+    agenda_services.agenda_publish(session=world["round_1"])
+    response = participant.get(session_url(world["round_1"]))
+    assert [d.title for d in response.context["documents"]] == ["On published", "On unpublished"]
+    assert "Not yet published" in response.content.decode()
 
 
 # -- who may do what -------------------------------------------------------------------------------
