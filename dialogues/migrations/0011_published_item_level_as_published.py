@@ -36,7 +36,7 @@ def restore_levels(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dialogues", "0009_briefing_guard_labels")]
+    dependencies = [("dialogues", "0010_outbound_and_scale_requests")]
 
     operations = [
         migrations.AddField(
