@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+SYSTEM_PACKAGES := scripts/system-packages
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint fmt lock clean
+.PHONY: help install run migrate seed test lint fmt lock clean system-packages-run system-packages-test
 
 help:
 	@echo "make run    create .venv, install, migrate, load the demo and serve http://127.0.0.1:8000"
@@ -16,6 +17,14 @@ help:
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
+	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
+
+# system-packages.txt: installed when missing (root, Debian), else the exact command is printed.
+system-packages-run:
+	@$(SYSTEM_PACKAGES) ensure run
+
+system-packages-test:
+	@$(SYSTEM_PACKAGES) ensure run test
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Trackii needs Python 3.11, found " + sys.version.split()[0])'
@@ -30,7 +39,7 @@ migrate: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 
-seed: migrate
+seed: system-packages-run migrate
 	$(MANAGE) seed_demo
 
 run: seed
@@ -45,7 +54,7 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: system-packages-test lint
 	mkdir -p var test-artifacts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
