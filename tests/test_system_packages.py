@@ -98,41 +98,65 @@ def test_make_ci_and_the_dockerfile_install_from_the_list_and_nothing_else():
         assert "apt-get install" not in text
 
 
-def dpkg_closure() -> set[str]:
-    """The installed packages of the list and everything they depend on (installed)."""
+def installed_packages() -> dict[str, tuple[bool, set[str]]]:
+    """Installed package -> (part of every Debian: Essential or Priority required, what it
+    depends on)."""
     require_service(bool(shutil.which("dpkg-query")), "not a Debian system (no dpkg-query)")
     rows = subprocess.run(
-        ["dpkg-query", "-W", "-f=${db:Status-Abbrev}\\t${Package}\\t${Depends}, ${Pre-Depends}\\n"],
+        [
+            "dpkg-query",
+            "-W",
+            "-f=${db:Status-Abbrev}\\t${Package}\\t${Essential}\\t${Priority}"
+            "\\t${Depends}, ${Pre-Depends}\\n",
+        ],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     ).stdout.splitlines()
-    depends: dict[str, set[str]] = {}
+    packages = {}
     for row in rows:
-        status, package, relations = row.split("\t")
+        status, package, essential, priority, relations = row.split("\t")
         if status.startswith("ii"):
-            names = re.findall(r"(?:^|[,|])\s*([a-z0-9][a-z0-9+.-]+)", relations)
-            depends[package] = set(names)
+            names = set(re.findall(r"(?:^|[,|])\s*([a-z0-9][a-z0-9+.-]+)", relations))
+            packages[package] = (essential == "yes" or priority == "required", names)
+    return packages
+
+
+def dpkg_closure(*, with_base: bool = False) -> set[str]:
+    """The installed packages of the list and what they depend on (installed); with_base, also
+    those every Debian has (Essential or required, apt) and their dependencies."""
+    packages = installed_packages()
+    todo = [p for part in parts_of_the_list().values() for p in part if p in packages]
+    if with_base:
+        todo += [p for p, (base, _) in packages.items() if base] + ["apt"]
     closure: set[str] = set()
-    todo = [p for part in parts_of_the_list().values() for p in part if p in depends]
     while todo:
         package = todo.pop()
-        if package not in closure:
+        if package in packages and package not in closure:
             closure.add(package)
-            todo.extend(name for name in depends.get(package, ()) if name in depends)
+            todo.extend(packages[package][1])
     return closure
 
 
 def package_of(path: str) -> str:
-    found = subprocess.run(
-        ["dpkg-query", "-S", str(Path(path).resolve())],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    lines = [line for line in found.stdout.splitlines() if not line.startswith("diversion")]
-    return lines[0].split(":")[0] if found.returncode == 0 and lines else ""
+    """The installed package that holds the file, as dpkg recorded it: with or without /usr
+    (Debian 12's /lib is /usr/lib), through the symbolic link or at its target."""
+    candidates = []
+    for form in (Path(path), Path(path).resolve()):
+        text = str(form)
+        candidates += [
+            text,
+            text.removeprefix("/usr") if text.startswith("/usr/") else "/usr" + text,
+        ]
+    for candidate in candidates:
+        found = subprocess.run(
+            ["dpkg-query", "-S", candidate], capture_output=True, text=True, timeout=60
+        )
+        lines = [line for line in found.stdout.splitlines() if not line.startswith("diversion")]
+        if found.returncode == 0 and lines:
+            return lines[0].split(":")[0]
+    return ""
 
 
 def programs_the_code_runs() -> set[str]:
@@ -159,6 +183,22 @@ def test_every_program_the_code_and_tests_run_comes_from_the_list():
     assert {name: p for name, p in packages.items() if p not in closure} == {}
     missing = sorted(name for name, path in installed.items() if path is None)
     require_service(not missing, f"not installed: {', '.join(missing)} (system-packages.txt)")
+
+
+def test_the_libraries_of_playwrights_own_node_come_from_the_list_or_every_debian():
+    # The browser tests' driver is a Node.js binary inside the playwright wheel: not a Debian
+    # package, so nothing installs what it links against (libatomic1) unless the list names it.
+    import playwright
+
+    closure = dpkg_closure(with_base=True)
+    node = Path(playwright.__file__).parent / "driver" / "node"
+    ldd = subprocess.run(["ldd", str(node)], capture_output=True, text=True, timeout=60)
+    needed = dict(re.findall(r"^\s*(\S+) => (.+?)(?: \(0x[0-9a-f]+\))?$", ldd.stdout, re.MULTILINE))
+    assert "libatomic.so.1" in needed
+    missing = sorted(name for name, path in needed.items() if path == "not found")
+    require_service(not missing, f"not installed: {', '.join(missing)} (system-packages.txt)")
+    packages = {name: package_of(path) for name, path in needed.items()}
+    assert {name: p for name, p in packages.items() if p not in closure} == {}
 
 
 def test_weasyprints_libraries_come_from_the_list_subsetting_included():
