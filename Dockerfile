@@ -10,29 +10,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRIVATE_STORAGE_ROOT=/app/var/private \
     XDG_CACHE_HOME=/tmp/.cache
 
-# Runtime libraries for WeasyPrint (Pango, HarfBuzz incl. subsetting, images, cffi), fonts for
-# Latin, CJK and other scripts in agendas and briefing packs, and the PostgreSQL client for
-# backups. fontconfig is listed explicitly (it is only a recommendation of the libraries) so that
-# fc-cache builds the system font cache now instead of every process scanning the fonts at start.
-# `manage.py backup` runs pg_dump, which refuses a server newer than itself: bookworm's client is
-# 15, so compose runs PostgreSQL 15 (docker-compose.yml). Keep the two major versions in step.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 \
-        libpangoft2-1.0-0 \
-        libharfbuzz0b \
-        libharfbuzz-subset0 \
-        libjpeg62-turbo \
-        libopenjp2-7 \
-        libffi8 \
-        shared-mime-info \
-        fontconfig \
-        fonts-noto-core \
-        fonts-noto-cjk \
-        fonts-dejavu-core \
-        postgresql-client \
+# Debian packages: the run part of system-packages.txt, the list `make run`, `make test` and
+# .ci/run read too (what each package is for is written there): WeasyPrint's Pango and HarfBuzz
+# (with subsetting), image libraries, Noto fonts for Latin, Arabic, Cyrillic, Hebrew and CJK,
+# fontconfig (so that fc-cache builds the font cache now instead of every process scanning the
+# fonts at start), and the PostgreSQL client for backups. `manage.py backup` runs pg_dump, which
+# refuses a server newer than itself: bookworm's client is 15, so compose runs PostgreSQL 15
+# (docker-compose.yml). Keep the two major versions in step.
+COPY system-packages.txt /tmp/trackii-packages/system-packages.txt
+COPY scripts/system-packages /tmp/trackii-packages/scripts/system-packages
+RUN /tmp/trackii-packages/scripts/system-packages ensure run \
  && fc-cache -f \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /tmp/trackii-packages
 
 # Unprivileged user with a fixed uid/gid: the nginx image adds its worker user to group 10001
 # so that it can read the private volume (mode 0750) for X-Accel-Redirect downloads.

@@ -4,18 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# make run PORT=8001: the server and every link the demo prints or e-mails use this port, on
+# localhost (passkeys refuse an IP address as the site's origin).
+PORT ?= 8000
+SYSTEM_PACKAGES := scripts/system-packages
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint fmt lock clean
+.PHONY: help install run migrate seed test lint fmt lock clean system-packages-run system-packages-test
 
 help:
-	@echo "make run    create .venv, install, migrate, load the demo and serve http://127.0.0.1:8000"
-	@echo "make test   lint and run the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
+	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
+	@echo "make test   the same Debian packages plus the tests' own, lint, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
 	@echo "make lint   ruff check and format check;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
+	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
+
+# system-packages.txt: installed when missing (root, Debian), else the exact command is printed.
+system-packages-run:
+	@$(SYSTEM_PACKAGES) ensure run
+
+system-packages-test:
+	@$(SYSTEM_PACKAGES) ensure run test
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Trackii needs Python 3.11, found " + sys.version.split()[0])'
@@ -27,15 +39,19 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 migrate: install
-	mkdir -p var
-	$(MANAGE) migrate --noinput
+	@mkdir -p var
+	@echo "Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
+	@$(MANAGE) migrate --noinput --verbosity 0
 
-seed: migrate
-	$(MANAGE) seed_demo
+# Links in the demo's e-mails and in its summary follow PORT (also for e-mails sent later).
+seed run: export TRACKII_BASE_URL = http://localhost:$(PORT)
+
+seed: system-packages-run migrate
+	@$(MANAGE) seed_demo
 
 run: seed
-	@echo "Serving Trackii on http://127.0.0.1:8000 (SQLite, Celery in-process). Ctrl-C stops it."
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving Trackii on http://localhost:$(PORT)/ (SQLite, Celery in-process). Ctrl-C stops it."
+	$(MANAGE) runserver localhost:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,7 +61,7 @@ fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: system-packages-test lint
 	mkdir -p var test-artifacts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,6 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server. Without
-Chromium (a laptop) they skip, saying why; in CI they fail. Screenshots go to test-artifacts/."""
+Chromium or libatomic1 (a laptop) they skip, saying why; in CI they fail. Screenshots go to
+test-artifacts/."""
 
+import ctypes.util
 import os
 import shutil
 import time
@@ -28,6 +30,12 @@ CHROMIUM_ARGS = [
 def browser():
     require_service(
         os.path.exists(CHROMIUM), "Chromium is not installed (apt-get install chromium)"
+    )
+    # Playwright's driver is its own Node.js, which links against libatomic (a Debian package of
+    # its own): without it the driver dies at start with no word of why.
+    require_service(
+        ctypes.util.find_library("atomic") is not None,
+        "libatomic1 is not installed (apt-get install libatomic1): Playwright's driver needs it",
     )
     from playwright.sync_api import sync_playwright
 

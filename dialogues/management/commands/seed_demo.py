@@ -13,12 +13,13 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.text import slugify
 
-from dialogues import services
+from dialogues import demo_summary, services
 from dialogues.confidentiality import viewer_for_user
 from dialogues.demo_scale import participant_email, scale_build
 from dialogues.models import (
     AgendaItem,
     BriefingPack,
+    BriefingPackCopy,
     ConfidentialityLevel,
     Dialogue,
     Document,
@@ -619,6 +620,12 @@ DEMO_OFFICIAL = briefing.Recipient(
     clearance=None,  # Programme, set when seeding
 )
 DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
+# The cleared nominee whose invitation the demo leaves under way.
+DEMO_INVITEE = "Nadia Farouk"
+
+
+class PackNotBuilt(Exception):
+    """The demo pack's copy failed to render (copy_render records and logs why)."""
 
 
 class Command(BaseCommand):
@@ -635,14 +642,17 @@ class Command(BaseCommand):
         parser.add_argument("--scale-factor", type=float, default=1.0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # Quiet while seeding (dialogues.demo_summary): warnings and errors only, e-mails held
+        # until the data is committed; then one short block says where everything is.
+        with demo_summary.seeding_quietly() as sent, transaction.atomic():
             self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
             accounts = self._accounts()
             self.admin = accounts["admin@demo.trackii.org"]
             self._designations()
             self._salt_river(accounts)
             self._coastal_fisheries(accounts)
-            self._briefing(accounts)
+            pack_problem = self._briefing(accounts)
+        extra = []
         if options["scale"]:
             scale_build(
                 password=DEMO_PASSWORD,
@@ -650,11 +660,22 @@ class Command(BaseCommand):
                 factor=options["scale_factor"],
                 say=self.stdout.write,
             )
-            self.stdout.write(f"Scaled participants sign in as {participant_email(1)}, -0002...")
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo accounts:"))
-        for email, what in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<32} {what}")
-        self.stdout.write(f"  password for all: {DEMO_PASSWORD}")
+            extra.append(f"  Scaled participants sign in as {participant_email(1)}, -0002...")
+        invitee = Person.objects.get(full_name=DEMO_INVITEE)
+        lines = demo_summary.block(
+            accounts=DEMO_ACCOUNTS,
+            password=DEMO_PASSWORD,
+            invitee=invitee,
+            invitation=demo_summary.invitation_link(person=invitee, sent=sent),
+            official=DEMO_OFFICIAL.name,
+            pack=demo_summary.pack_link(
+                BriefingPack.objects.filter(note=DEMO_PACK_NOTE).order_by("pk").first()
+            ),
+            pack_problem=pack_problem,
+            extra=extra,
+        )
+        for number, line in enumerate(lines):
+            self.stdout.write(self.style.SUCCESS(line) if number == 1 else line)
 
     def _accounts(self) -> dict[str, User]:
         accounts = {}
@@ -892,10 +913,11 @@ class Command(BaseCommand):
         if nadia.state == S.CLEARED and not nadia.invitations.exists():
             invitation_send(membership=nadia, by=facilitator)
 
-    def _briefing(self, accounts: dict[str, User]) -> None:
+    def _briefing(self, accounts: dict[str, User]) -> str:
         """Round 1's outcomes, and one briefing pack for a demo official at Programme
         clearance: rendered, approved by the second facilitator (four eyes) and released, so
-        its link (printed on the console by `make run`) opens a finished copy."""
+        its link (in the summary `make run` prints) opens a finished copy. Returns why the pack
+        could not be built, or "" when it is in place."""
         dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
         facilitator = accounts["facilitator@demo.trackii.org"]
         if not dialogue.briefing_summary:
@@ -916,21 +938,37 @@ class Command(BaseCommand):
                 speakers=list(Person.objects.filter(full_name__in=speakers)),
             )
         if BriefingPack.objects.filter(dialogue=dialogue, note=DEMO_PACK_NOTE).exists():
-            return
+            return ""
+        # A pack that cannot be rendered (WeasyPrint's libraries missing, say) is left out, with
+        # the reason, and the rest of the demo stays; the next run tries again.
+        problem = demo_summary.pdf_problem()
+        if problem:
+            return problem
         official = briefing.Recipient(
             **{**DEMO_OFFICIAL.__dict__, "clearance": self.levels["Programme"]}
         )
-        pack = briefing.pack_request(
-            dialogue=dialogue,
-            viewer=viewer_for_user(facilitator),
-            requested_by=facilitator,
-            recipients=[official],
-            sessions=[round_1],
-            note=DEMO_PACK_NOTE,
-        )
-        for copy in pack.copies.all():
-            briefing.copy_render(copy_id=copy.pk, worker="seed_demo")
-        briefing.pack_release(pack=pack, by=accounts["co-facilitator@demo.trackii.org"])
+        try:
+            with transaction.atomic():
+                pack = briefing.pack_request(
+                    dialogue=dialogue,
+                    viewer=viewer_for_user(facilitator),
+                    requested_by=facilitator,
+                    recipients=[official],
+                    sessions=[round_1],
+                    note=DEMO_PACK_NOTE,
+                )
+                for copy in pack.copies.all():
+                    briefing.copy_render(copy_id=copy.pk, worker="seed_demo")
+                if pack.copies.exclude(state=BriefingPackCopy.State.READY).exists():
+                    raise PackNotBuilt("its copy could not be rendered (the error is logged above)")
+                briefing.pack_release(pack=pack, by=accounts["co-facilitator@demo.trackii.org"])
+        except Exception as error:  # said in the summary; the rest of the demo is kept
+            return (
+                str(error)
+                if isinstance(error, PackNotBuilt)
+                else f"{type(error).__name__}: {error}"
+            )
+        return ""
 
     def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
         sessions = {s.title: s for s in dialogue.sessions.all()}
