@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 DEMO_EMAILS = {
     "co-facilitator@demo.trackii.org",
     "admin@demo.trackii.org",
+    "compliance@demo.trackii.org",
     "facilitator@demo.trackii.org",
     "participant@demo.trackii.org",
     "observer@demo.trackii.org",
@@ -55,7 +56,10 @@ def test_seed_demo_creates_the_accounts_with_the_demo_password(demo):
     assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
     for user in User.objects.all():
         assert user.check_password("trackii-demo")
-    assert User.objects.get(email="admin@demo.trackii.org").is_staff
+    assert set(User.objects.filter(is_staff=True).values_list("email", flat=True)) == {
+        "admin@demo.trackii.org",
+        "compliance@demo.trackii.org",
+    }
 
 
 def test_seed_demo_has_three_sessions_and_items_at_every_level(demo):
@@ -177,3 +181,42 @@ def test_the_demo_pack_is_rendered_released_and_holds_programme_material_only(de
     assert "On the record: Hannah Okafor" in text
     for name in ("Dragan Velikov", "Leila Nasrawi", "Samir Haddani", "Jonas Lindqvist"):
         assert name not in text
+
+
+def test_the_demo_leaves_two_changes_waiting_for_a_second_person(demo):
+    from dialogues.models import OutboundLevelRequest, ScaleChangeRequest
+
+    raise_request = OutboundLevelRequest.objects.get()
+    assert (
+        raise_request.state,
+        raise_request.dialogue.title,
+        raise_request.from_level.name,
+        raise_request.to_level.name,
+        raise_request.requested_by.email,
+    ) == ("open", "Salt River Dialogue", "Public", "Programme", "co-facilitator@demo.trackii.org")
+    assert raise_request.dialogue.outbound_level.name == "Public"
+    change = ScaleChangeRequest.objects.get()
+    assert (change.state, change.level.name, change.requested_by.email) == (
+        "open",
+        "Public",
+        "admin@demo.trackii.org",
+    )
+
+
+def test_round_2s_options_were_raised_after_publishing_and_left_the_observers_view(demo):
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.models import Session
+    from dialogues.selectors import published_agenda_visible_to
+
+    round_2 = Session.objects.get(title__startswith="Round 2")
+    observer = User.objects.get(email="observer@demo.trackii.org")
+    participant = User.objects.get(email="participant@demo.trackii.org")
+
+    def titles(user):
+        return [
+            item.title
+            for item in published_agenda_visible_to(viewer=viewer_for_user(user), session=round_2)
+        ]
+
+    assert "Three options for dry-season sharing" in titles(participant)
+    assert titles(observer) == ["Opening of the second round"]

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 RULE = "-" * 78
 ACCOUNTS = [
     "  admin@demo.trackii.org           the organisation's admin (staff, vetting)",
+    "  compliance@demo.trackii.org      second admin: confirms the admin's change of the scale",
     "  facilitator@demo.trackii.org     convenor of the Salt River Dialogue, sees everything in it",
-    "  co-facilitator@demo.trackii.org  second facilitator there: approves briefing packs",
+    "  co-facilitator@demo.trackii.org  facilitator there, cleared Facilitators: approves briefing "
+    "packs",
     "  participant@demo.trackii.org     participant, clearance Participants",
     "  observer@demo.trackii.org        observer, clearance Programme",
     "  outsider@demo.trackii.org        member of the Coastal Fisheries Dialogue only",
@@ -177,7 +179,7 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
     )
     assert BriefingPack.objects.count() == 0
     assert Dialogue.objects.get(title="Salt River Dialogue").sessions.count() == 3
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
     assert Membership.objects.get(person__full_name="Nadia Farouk").state == "invited"
     [sent] = [m for m in mail.outbox if m.to == ["nadia-farouk@people.demo.trackii.org"]]
     assert f"{invitation}\n" in sent.body

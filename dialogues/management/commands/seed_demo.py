@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from dialogues import demo_summary, services
-from dialogues.confidentiality import viewer_for_user
+from dialogues.confidentiality import outbound_rank, viewer_for_user
 from dialogues.demo_scale import participant_email, scale_build
 from dialogues.models import (
     AgendaItem,
@@ -23,12 +23,14 @@ from dialogues.models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    OutboundLevelRequest,
     Outcome,
+    ScaleChangeRequest,
     Session,
     Side,
 )
-from dialogues.services import briefing
-from dialogues.services.agenda import agenda_publish
+from dialogues.services import briefing, changes
+from dialogues.services.agenda import agenda_item_update, agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
 from participants.models import DesignationList, Membership, Person, User, VettingCase
@@ -48,11 +50,16 @@ from participants.services.invitations import (
 )
 from participants.services.vetting import screen_cases, vetting_case_decide
 
+STAFF_ACCOUNTS = ("admin@demo.trackii.org", "compliance@demo.trackii.org")
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
 DEMO_ACCOUNTS = [
     ("admin@demo.trackii.org", "the organisation's admin (staff, vetting)"),
+    ("compliance@demo.trackii.org", "second admin: confirms the admin's change of the scale"),
     ("facilitator@demo.trackii.org", "convenor of the Salt River Dialogue, sees everything in it"),
-    ("co-facilitator@demo.trackii.org", "second facilitator there: approves briefing packs"),
+    (
+        "co-facilitator@demo.trackii.org",
+        "facilitator there, cleared Facilitators: approves briefing packs",
+    ),
     ("participant@demo.trackii.org", "participant, clearance Participants"),
     ("observer@demo.trackii.org", "observer, clearance Programme"),
     ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
@@ -651,6 +658,7 @@ class Command(BaseCommand):
             self._designations()
             self._salt_river(accounts)
             self._coastal_fisheries(accounts)
+            self._two_people_changes(accounts)
             pack_problem = self._briefing(accounts)
         extra = []
         if options["scale"]:
@@ -685,9 +693,9 @@ class Command(BaseCommand):
                 user = account_create(
                     email=email,
                     password=DEMO_PASSWORD,
-                    is_staff=email.startswith("admin@"),
+                    is_staff=email in STAFF_ACCOUNTS,
                 )
-                if email.startswith("admin@"):
+                if email in STAFF_ACCOUNTS:
                     user.is_superuser = True
                     user.save(update_fields=["is_superuser"])
             accounts[email] = user
@@ -907,11 +915,69 @@ class Command(BaseCommand):
                         moderator=memberships["Hannah Okafor"],
                     )
         self._papers(dialogue=dialogue, people=people, by=facilitator)
+        # The options for dry-season sharing turned sensitive after Round 2 was published:
+        # raised to Participants, the item and the non-paper on it leave the observer's view at
+        # once (tightening takes effect before the next publication; the editor lists it as
+        # changed).
+        options = AgendaItem.objects.get(
+            session__dialogue=dialogue, title="Three options for dry-season sharing"
+        )
+        if options.level.rank < self.levels["Participants"].rank:
+            agenda_item_update(
+                item=options,
+                expected_revision=options.edit_revision,
+                values={"level": self.levels["Participants"]},
+                by=facilitator,
+            )
         # One invitation under way, so the flow can be followed (the link is in the e-mail,
         # printed on the console by `make run`).
         nadia = memberships["Nadia Farouk"]
         if nadia.state == S.CLEARED and not nadia.invitations.exists():
             invitation_send(membership=nadia, by=facilitator)
+
+    def _two_people_changes(self, accounts: dict[str, User]) -> None:
+        """Changes one person asks for and another confirms, left waiting: the co-facilitator
+        asked to raise what may leave the Salt River Dialogue (Public -> Programme), for the
+        convenor to confirm on the dialogue's edit page; the admin asked to reword the Public
+        level of the scale, for the second admin to confirm on /staff/scale/. A request lapses
+        after 72 hours: a later run asks again."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        co = accounts["co-facilitator@demo.trackii.org"]
+        waiting = [
+            r
+            for r in OutboundLevelRequest.objects.filter(
+                dialogue=dialogue, state=OutboundLevelRequest.State.OPEN
+            )
+            if not changes.outbound_request_lapse_reason(r)
+        ]
+        if not waiting and outbound_rank(dialogue) < self.levels["Programme"].rank:
+            changes.outbound_raise_request(
+                dialogue=dialogue,
+                to_level=self.levels["Programme"],
+                by=co,
+                viewer=viewer_for_user(co),
+            )
+        public = ConfidentialityLevel.objects.get(name="Public")
+        wording = (
+            "May be shared outside the programme (press lines, published reports). Trackii "
+            "still shows it only to members."
+        )
+        open_changes = [
+            c
+            for c in ScaleChangeRequest.objects.filter(state=ScaleChangeRequest.State.OPEN)
+            if not changes.scale_change_lapse_reason(c)
+        ]
+        if not open_changes and public.description != wording:
+            changes.scale_change_request(
+                level=public,
+                values={
+                    "name": public.name,
+                    "rank": public.rank,
+                    "audience": public.audience,
+                    "description": wording,
+                },
+                by=accounts["admin@demo.trackii.org"],
+            )
 
     def _briefing(self, accounts: dict[str, User]) -> str:
         """Round 1's outcomes, and one briefing pack for a demo official at Programme
