@@ -110,7 +110,7 @@ def test_participant_pdf_names_reader_and_level_on_every_page_and_holds_nothing_
             ContentType.objects.get_for_model(Session).pk,
             str(round_1.pk),
             round_1.dialogue_id,
-            {"export": "agenda_pdf", "version": round_1.published_version},
+            {"page": "agenda_pdf", "version": round_1.published_version},
         )
     ]
 
