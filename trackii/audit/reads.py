@@ -1,19 +1,20 @@
 """Audit by default: what a response showed, noted where it was looked up, written in one place.
 
 Every object a page, an htmx partial, an edit form, a PDF, a feed or a download shows is looked up
-through the confidentiality module (``dialogues.confidentiality.resolve`` and ``noted``), and that
-lookup notes it here, in a ledger that lives as long as the request (a context variable that
-``trackii.audit.middleware.ReadAuditMiddleware`` sets). Once the view has answered, the
+through the confidentiality module (``dialogues.confidentiality.resolve``, ``noted``, ``listed``),
+and that lookup notes it here, in a ledger that lives as long as the request (a context variable
+that ``trackii.audit.middleware.ReadAuditMiddleware`` sets). Once the view has answered, the
 middleware writes the ledger to the trail if, and only if, the answer shows content
 (``shows_content``): nothing for a redirect, a refusal or an error, so a failed lookup never
-leaves a trace that it succeeded.
+leaves a trace that it succeeded. If the entries cannot be written, the request fails (nothing
+is shown that the trail did not record).
 
 What is written:
 
 - the page's **subject**: the last object resolved. A view resolves from the outside in (the
   dialogue, then its session, then the item), so the last one is what the page is about: the
   session on its page, the item on its edit page, the pack on its page, the copy downloaded;
-  the containers on the way are named by the entry's ``dialogue_id`` (and ``detail``);
+  the entry's ``dialogue_id`` names the dialogue it sits in (a copy's ``detail`` its pack);
 - the objects a page **lists** without one subject: the dialogues on the home page, the sessions
   a calendar feed carries (one entry each, so "who saw this" finds them with the object's own
   index).
