@@ -57,6 +57,10 @@ account):
 
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
+
+Single objects are looked up through ``resolve`` (or, when a container's rule decided them,
+``noted``), which also notes them as what the response shows: the audit trail records every read
+from there (``trackii.audit.reads``), not view by view.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 from participants.selectors import active_memberships_of
+from trackii.audit import reads
 
 from .models import (
     AgendaItem,
@@ -488,6 +493,56 @@ def published_to_compare(
 def can_view(viewer: Viewer, obj: models.Model) -> bool:
     """The object check for single-object views: the queryset filter, asked about one row."""
     return visible(viewer, type(obj)).filter(pk=obj.pk).exists()
+
+
+# -- looking up what a page shows (and noting it for the audit trail) ---------------------------
+
+
+def resolve(
+    viewer: Viewer,
+    queryset: models.QuerySet,
+    *,
+    pk: int,
+    dialogue_id: int | None = None,
+    session=ANY,
+    **detail,
+) -> models.Model:
+    """The object a single-object page is about: the row of ``queryset`` with this pk if the
+    viewer may see it (the model's ``DoesNotExist`` otherwise), noted as what the response shows.
+    The audit trail records it once the page has shown it (``trackii.audit.reads``).
+
+    A session is decided once (``visible_session``). With ``session`` (a Session decided for this
+    viewer, or None for a dialogue's own papers), a row of it is filtered by its own rule only
+    (``visible_in_session``); otherwise by ``visible``, for ``dialogue_id``'s grant if given.
+    Rows that sit in a session and name no dialogue (agenda items, outcomes) need ``session``.
+    ``detail``: ids or codes recorded with it."""
+    model = queryset.model
+    if model is Session:
+        row = visible_session(viewer, queryset, session_id=pk)
+        owner = row.dialogue_id
+    elif session is ANY:
+        row = visible(viewer, queryset, dialogue_id=dialogue_id).get(pk=pk)
+        owner = row.pk if model is Dialogue else row.dialogue_id
+    else:
+        owner = session.dialogue_id if session is not None else dialogue_id
+        row = visible_in_session(viewer, queryset, dialogue_id=owner, session=session).get(pk=pk)
+    return noted(row, dialogue_id=owner, **detail)
+
+
+def noted(obj: models.Model, *, dialogue_id: int | None, **detail) -> models.Model:
+    """An object a page is about that a container's rule decided, not a rule of its own (a
+    briefing pack of a dialogue the viewer plans, a copy of it, a member of its roster, the
+    dialogue whose ground rules a member reads, the copy an official's link opens): noted for
+    the audit trail like ``resolve``'s. Returns ``obj``."""
+    reads.note(obj, dialogue_id=dialogue_id, **detail)
+    return obj
+
+
+def listed(obj: models.Model, *, dialogue_id: int | None, **detail) -> models.Model:
+    """One of the objects a response lists without one subject (the dialogues of the home page,
+    the sessions a calendar feed carries), found through ``visible``: each is recorded."""
+    reads.note_listed(obj, dialogue_id=dialogue_id, **detail)
+    return obj
 
 
 def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:

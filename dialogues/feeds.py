@@ -26,7 +26,14 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .confidentiality import may_leave, outbound_rank, outbound_title, viewer_for_user, visible
+from .confidentiality import (
+    listed,
+    may_leave,
+    outbound_rank,
+    outbound_title,
+    viewer_for_user,
+    visible,
+)
 from .models import Dialogue, PublishedAgendaItem, Session
 
 PRODID = "-//Trackii//EN"
@@ -99,9 +106,10 @@ def _event(
     return event
 
 
-def calendar_for(*, user, session_id: int | None = None) -> bytes:
+def calendar_for(*, user, session_id: int | None = None, fetched: bool = False) -> bytes:
     """The account's feed, as iCalendar bytes (one session's events only, with ``session_id``:
-    the attachment of an agenda notification)."""
+    the attachment of an agenda notification). ``fetched``: the feed's own address was fetched,
+    and each session it carries (with its agenda) is noted for the audit trail."""
     viewer = viewer_for_user(user)
     ranks = _OutboundRanks()
     stamp = timezone.now()
@@ -119,6 +127,8 @@ def calendar_for(*, user, session_id: int | None = None) -> bytes:
     if session_id is not None:
         sessions = sessions.filter(pk=session_id)
     for session in sessions:
+        if fetched:
+            listed(session, dialogue_id=session.dialogue_id)
         dialogue = session.dialogue
         rank = ranks(dialogue)
         leaves = may_leave(dialogue, session, rank=rank)

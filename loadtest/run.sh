@@ -2,8 +2,9 @@
 # The load test (`make loadtest`): production settings on PostgreSQL and Redis (DATABASE_URL,
 # REDIS_URL), the scaled demo organisation, gunicorn with 3 workers, a Celery worker
 # (concurrency 1) rendering briefing packs all along, and locust on this machine measuring the
-# pages signed-in participants read (loadtest/measure.py). Exits non-zero if phase 1 misses its
-# targets. gunicorn, the worker and the pack requests are stopped however this script ends.
+# pages signed-in participants read (loadtest/measure.py), then how much the audit trail grew
+# (loadtest/trail.py). Exits non-zero if phase 1 misses its targets. gunicorn, the worker and
+# the pack requests are stopped however this script ends.
 #
 # The database gets 50 dialogues and 2,000 invented people: give the load test a database of its
 # own (created if missing), never one that holds real data.
@@ -131,7 +132,10 @@ rm -f "$VAR/packs.json"
 pids+=($!)
 
 echo "== Measuring (locust, headless) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The audit trail's growth meanwhile (loadtest/trail.py): its last entry now, its entries after.
+"$BIN/python" loadtest/trail.py --mark "$VAR/trail.json"
 status=0
 "$BIN/python" loadtest/measure.py --host "http://127.0.0.1:$PORT" \
     --packs-status "$VAR/packs.json" --json "$VAR/result.json" || status=$?
+"$BIN/python" loadtest/trail.py --report "$VAR/trail.json" || true
 exit "$status"

@@ -1,21 +1,24 @@
 """Permission-filtered reads for pages. Every queryset here passes through
 ``dialogues.confidentiality.visible``; related rows are fetched up front so a page's query count
-does not grow with its data."""
+does not grow with its data. Single objects are looked up with ``resolve``, which notes them for
+the audit trail (what the page shows)."""
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from participants.models import Membership
-from participants.selectors import roster_of
+from participants.selectors import membership_of, roster_of
 
 from ..confidentiality import (
     Viewer,
     can_plan,
     can_see_attendees,
     can_see_roster,
+    listed,
+    noted,
+    resolve,
     visible,
     visible_in_session,
-    visible_session,
 )
 from ..models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
 
@@ -27,14 +30,34 @@ def dialogues_visible_to(*, viewer: Viewer) -> QuerySet[Dialogue]:
     )
 
 
+def dialogues_listed_for(*, viewer: Viewer) -> list[Dialogue]:
+    """The home page's dialogues with their sessions, each dialogue noted as shown."""
+    return [
+        listed(dialogue, dialogue_id=dialogue.pk)
+        for dialogue in dialogues_visible_to(viewer=viewer)
+    ]
+
+
 def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
     """The dialogue, or 404 for anyone who may not know it exists."""
     try:
-        return visible(
-            viewer, Dialogue.objects.select_related("default_level", "outbound_level")
-        ).get(pk=dialogue_id)
+        return resolve(
+            viewer,
+            Dialogue.objects.select_related("default_level", "outbound_level"),
+            pk=dialogue_id,
+        )
     except Dialogue.DoesNotExist:
         raise Http404 from None
+
+
+def ground_rules_membership(*, user, dialogue_id: int) -> Membership:
+    """The account's active membership of the dialogue, whose ground rules it reads before
+    anything else of it (the dialogue noted as shown); 404 for anyone else."""
+    membership = membership_of(user, dialogue_id=dialogue_id)
+    if membership is None:
+        raise Http404
+    noted(membership.dialogue, dialogue_id=dialogue_id)
+    return membership
 
 
 def planned_dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
@@ -57,10 +80,10 @@ def session_for(*, viewer: Viewer, dialogue_id: int, session_id: int) -> Session
     """The session, or 404; decided once, so that its agenda, papers and outcomes are then
     filtered by their own rules only."""
     try:
-        return visible_session(
+        return resolve(
             viewer,
             Session.objects.filter(dialogue_id=dialogue_id).select_related("dialogue", "level"),
-            session_id=session_id,
+            pk=session_id,
         )
     except Session.DoesNotExist:
         raise Http404 from None
@@ -83,6 +106,27 @@ def session_number_for(*, viewer: Viewer, session: Session) -> int:
         .filter(Q(start__lt=session.start) | Q(start=session.start, pk__lt=session.pk))
     )
     return earlier.count() + 1
+
+
+def agenda_item_for(*, viewer: Viewer, session: Session, item_id: int) -> AgendaItem:
+    """An item of the working agenda (the convening team's) of a session found by
+    ``session_for``, or 404."""
+    items = AgendaItem.objects.select_related("level", "session__level")
+    try:
+        return resolve(viewer, items, pk=item_id, session=session)
+    except AgendaItem.DoesNotExist:
+        raise Http404 from None
+
+
+def document_for(*, viewer: Viewer, dialogue_id: int, document_id: int) -> Document:
+    """A paper of the dialogue the viewer may download, or 404."""
+    documents = Document.objects.filter(dialogue_id=dialogue_id).select_related(
+        "level", "session__level", "agenda_item__level", "dialogue__outbound_level"
+    )
+    try:
+        return resolve(viewer, documents, pk=document_id, dialogue_id=dialogue_id)
+    except Document.DoesNotExist:
+        raise Http404 from None
 
 
 def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:

@@ -18,6 +18,8 @@ from participants.models import Membership, Person
 from ..confidentiality import (
     Viewer,
     names_may_accompany,
+    noted,
+    resolve,
     viewer_for_official,
     visible,
     visible_in_session,
@@ -32,20 +34,22 @@ from ..models import (
 )
 
 
-def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome]:
-    return (
-        visible_in_session(
-            viewer, Outcome.objects.all(), dialogue_id=session.dialogue_id, session=session
-        )
-        .select_related("level")
-        .prefetch_related(Prefetch("speakers", queryset=Person.objects.order_by("full_name")))
-        .order_by("position", "id")
+def _outcomes() -> QuerySet[Outcome]:
+    return Outcome.objects.select_related("level").prefetch_related(
+        Prefetch("speakers", queryset=Person.objects.order_by("full_name"))
     )
 
 
+def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome]:
+    return visible_in_session(
+        viewer, _outcomes(), dialogue_id=session.dialogue_id, session=session
+    ).order_by("position", "id")
+
+
 def outcome_for(*, viewer: Viewer, session: Session, outcome_id: int) -> Outcome:
+    """An outcome of a session found by ``session_for``, or 404 (noted as the page's subject)."""
     try:
-        return outcomes_visible_to(viewer=viewer, session=session).get(pk=outcome_id)
+        return resolve(viewer, _outcomes(), pk=outcome_id, session=session)
     except Outcome.DoesNotExist:
         raise Http404 from None
 
@@ -128,8 +132,10 @@ def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
 
 
 def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
+    """A pack of a dialogue the caller found the viewer plans, or 404 (noted as the page's
+    subject)."""
     try:
-        return (
+        pack = (
             packs_of(dialogue=dialogue)
             .select_related("reviewed_by")
             .prefetch_related("sessions")
@@ -137,13 +143,19 @@ def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
         )
     except BriefingPack.DoesNotExist:
         raise Http404 from None
+    return noted(pack, dialogue_id=dialogue.pk)
 
 
 def copy_for(*, pack: BriefingPack, copy_id: int) -> BriefingPackCopy:
+    """A copy of a pack found by ``pack_for``, or 404 (noted as the page's subject, for the
+    register's downloads: by the convening team)."""
     try:
-        return pack.copies.select_related("clearance").get(pk=copy_id)
+        copy = pack.copies.select_related("clearance").get(pk=copy_id)
     except BriefingPackCopy.DoesNotExist:
         raise Http404 from None
+    return noted(
+        copy, dialogue_id=pack.dialogue_id, via="convening_team", pack=pack.pk, number=copy.number
+    )
 
 
 def member_names_of(*, dialogue_id: int) -> list[tuple[int, list[str]]]:

@@ -15,7 +15,7 @@ from django.http import Http404
 from participants.models import Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 
-from ..confidentiality import Viewer, can_plan
+from ..confidentiality import Viewer, can_plan, noted
 from ..models import Dialogue, OutboundLevelRequest, Side
 
 # -- who may start a dialogue, and whom they may put on a roster -------------------------------
@@ -52,11 +52,13 @@ def sides_with_member_counts(*, dialogue_id: int) -> QuerySet[Side]:
 
 
 def membership_on_roster(*, dialogue_id: int, membership_id: int) -> Membership:
-    """One member of a dialogue's roster, or 404 if the id names a member of another one."""
+    """One member of a dialogue's roster (callers decided the roster is the viewer's to see), or
+    404 if the id names a member of another one."""
     try:
-        return roster_of(dialogue_id=dialogue_id).get(pk=membership_id)
+        membership = roster_of(dialogue_id=dialogue_id).get(pk=membership_id)
     except Membership.DoesNotExist:
         raise Http404 from None
+    return noted(membership, dialogue_id=dialogue_id)
 
 
 def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:

@@ -562,14 +562,3 @@ def link_email_send(*, copy_id: int, nonce: str) -> bool:
         to=[copy.recipient_email],
     ).send()
     return True
-
-
-def copy_download_record(*, copy: BriefingPackCopy, request, via: str) -> None:
-    """Every download is audited: by a recipient's link (no account) or a facilitator."""
-    audit_record(
-        action=Action.DOWNLOADED,
-        obj=copy,
-        request=request,
-        dialogue_id=copy.pack.dialogue_id,
-        detail={"via": via, "pack": copy.pack_id, "number": copy.number},
-    )

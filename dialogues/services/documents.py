@@ -30,8 +30,6 @@ ACCEPTED_KINDS = (
     "plain text (.txt, .md), PNG and JPEG"
 )
 ACCEPTED = f"Only {ACCEPTED_KINDS} files are accepted"
-# Downloads of papers whose effective level is this one or stricter are recorded.
-AUDITED_FROM_LEVEL = "Participants"
 _CHUNK = 64 * 1024
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
@@ -369,20 +367,3 @@ def _ids(document: Document) -> dict:
         "agenda_item_id": document.agenda_item_id,
         "level_id": document.level_id,
     }
-
-
-def document_effective_rank(document: Document) -> int:
-    """The rank of the strictest level on the paper's path: its own, its session's, its item's.
-    Expects ``level``, ``session__level`` and ``agenda_item__level`` to be loaded."""
-    return floor_level(document, document.session, document.agenda_item).rank
-
-
-def document_download_is_audited(document: Document) -> bool:
-    """Downloads at Participants level or stricter are recorded. Should that level have been
-    renamed away, every download is recorded rather than none."""
-    threshold = (
-        ConfidentialityLevel.objects.filter(name=AUDITED_FROM_LEVEL)
-        .values_list("rank", flat=True)
-        .first()
-    )
-    return threshold is None or document_effective_rank(document) >= threshold

@@ -1,18 +1,17 @@
-"""Pages of dialogue content. Thin: a selector reads through the confidentiality module, the
-view records the read in the audit trail and renders. Anything not visible answers 404.
+"""Pages of dialogue content. Thin: a selector reads through the confidentiality module (which
+notes what the page shows, for the audit trail: ``trackii.audit.reads``) and the view renders.
+Anything not visible answers 404.
 Planning pages live beside this module: ``planner`` (sessions, agenda), ``workspace`` (dialogue,
 sides, roster), ``documents`` (papers)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from participants.selectors import ground_rules_pending_for, membership_of
+from participants.selectors import ground_rules_pending_for
 from participants.services import ground_rules_accept
-from trackii.audit.services import Action, audit_record
 
 from .. import selectors
 from ..confidentiality import can_plan, can_record, viewer_of
@@ -23,7 +22,7 @@ from ..selectors.briefing import outcomes_visible_to
 @login_required
 def home(request):
     viewer = viewer_of(request)
-    dialogues = selectors.dialogues_visible_to(viewer=viewer)
+    dialogues = selectors.dialogues_listed_for(viewer=viewer)
     context = {"dialogues": dialogues, "pending_rules": ground_rules_pending_for(request.user)}
     return render(request, "dialogues/home.html", context)
 
@@ -42,9 +41,7 @@ def _posted_version(value: str | None) -> int:
 def ground_rules(request, dialogue_id: int):
     """A member reads and accepts the dialogue's ground rules; until then they see nothing
     else of it. Anyone else: 404."""
-    membership = membership_of(request.user, dialogue_id=dialogue_id)
-    if membership is None:
-        raise Http404
+    membership = selectors.ground_rules_membership(user=request.user, dialogue_id=dialogue_id)
     dialogue = membership.dialogue
     error = None
     if request.method == "POST":
@@ -67,7 +64,6 @@ def ground_rules(request, dialogue_id: int):
 def dialogue_detail(request, dialogue_id: int):
     viewer = viewer_of(request)
     dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
-    audit_record(action=Action.VIEWED, obj=dialogue, request=request, dialogue_id=dialogue.pk)
     roster = selectors.roster_visible_to(viewer=viewer, dialogue=dialogue)
     context = {
         "dialogue": dialogue,
@@ -85,7 +81,6 @@ def dialogue_detail(request, dialogue_id: int):
 def session_detail(request, dialogue_id: int, session_id: int):
     viewer = viewer_of(request)
     session = selectors.session_for(viewer=viewer, dialogue_id=dialogue_id, session_id=session_id)
-    audit_record(action=Action.VIEWED, obj=session, request=request, dialogue_id=dialogue_id)
     context = {
         "dialogue": session.dialogue,
         "session": session,

@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trackii.audit.services import Action, audit_record
+from trackii.audit.reads import polled
 
 from .. import exporters, selectors
-from ..confidentiality import can_read_copy, grantable_levels, viewer_of
+from ..confidentiality import can_read_copy, grantable_levels, noted, viewer_of
 from ..forms import add_service_error
 from ..forms.briefing import PackRequestForm, RecipientFormSet, ReviewForm
 from ..selectors.briefing import (
@@ -105,6 +105,7 @@ def _detail_context(request, dialogue, pack):
 @login_required
 @require_GET
 @never_cache
+@polled  # the status partial, every two seconds while copies render
 def pack_detail(request, dialogue_id: int, pack_id: int):
     _viewer, dialogue = _planned(request, dialogue_id)
     pack = pack_for(dialogue=dialogue, pack_id=pack_id)
@@ -227,19 +228,21 @@ def copy_download(request, dialogue_id: int, pack_id: int, copy_id: int):
     copy = copy_for(pack=pack, copy_id=copy_id)
     if copy.state != copy.State.READY or not can_read_copy(viewer, copy):
         raise Http404
-    response = _pdf_response(copy)
-    services.copy_download_record(copy=copy, request=request, via="convening_team")
-    return response
+    return _pdf_response(copy)
 
 
 # -- the official's link -----------------------------------------------------------------------
 
 
 def _linked_copy(token: str):
+    """The copy a link opens (404 otherwise), noted for the audit trail as read through the link
+    (by its id: never the token)."""
     copy = services.copy_by_token(token)
     if copy is None:
         raise Http404
-    return copy
+    return noted(
+        copy, dialogue_id=copy.pack.dialogue_id, via="link", pack=copy.pack_id, number=copy.number
+    )
 
 
 @require_GET
@@ -248,13 +251,6 @@ def pack_link(request, token: str):
     """The page a recipient's link opens: what it is, and the download. No account needed; an
     invalid, expired or revoked link answers 404."""
     copy = _linked_copy(token)
-    audit_record(
-        action=Action.VIEWED,
-        obj=copy,
-        request=request,
-        dialogue_id=copy.pack.dialogue_id,
-        detail={"via": "link"},
-    )
     response = render(request, "dialogues/pack_link.html", {"copy": copy, "token": token})
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -262,8 +258,6 @@ def pack_link(request, token: str):
 
 @require_GET
 def pack_link_download(request, token: str):
-    copy = _linked_copy(token)
-    response = _pdf_response(copy)
-    services.copy_download_record(copy=copy, request=request, via="link")
+    response = _pdf_response(_linked_copy(token))
     response["Referrer-Policy"] = "no-referrer"
     return response

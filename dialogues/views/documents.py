@@ -1,6 +1,7 @@
 """Papers: upload and delete (the convening team), download (whoever may see the paper). Every
-lookup goes through the confidentiality module; anything else answers 404, so neither a paper
-nor the place it sits in is confirmed to anyone not cleared for it."""
+lookup goes through the confidentiality module (which notes it for the audit trail: every
+download is recorded); anything else answers 404, so neither a paper nor the place it sits in is
+confirmed to anyone not cleared for it."""
 
 from urllib.parse import quote
 
@@ -14,13 +15,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from trackii.audit.services import Action, audit_record
-
 from .. import exporters, selectors
-from ..confidentiality import floor_level, viewer_of, visible
+from ..confidentiality import floor_level, viewer_of
 from ..forms import add_service_error
 from ..forms.documents import DocumentForm, DocumentPlaceForm
-from ..models import Document
 from ..services import documents as services
 
 
@@ -49,10 +47,7 @@ def _place(request, viewer, dialogue):
             viewer=viewer, dialogue_id=dialogue.pk, session_id=session_id
         )
     if item_id is not None:
-        items = selectors.agenda_items_visible_to(viewer=viewer, session=session)
-        item = items.filter(pk=item_id).first()
-        if item is None:
-            raise Http404
+        item = selectors.agenda_item_for(viewer=viewer, session=session, item_id=item_id)
     return session, item
 
 
@@ -102,15 +97,9 @@ def document_upload(request, dialogue_id: int):
 @require_http_methods(["GET"])
 @login_required
 def document_download(request, dialogue_id: int, document_id: int):
-    viewer = viewer_of(request)
-    documents = Document.objects.filter(dialogue_id=dialogue_id).select_related(
-        "level", "session__level", "agenda_item__level", "dialogue__outbound_level"
+    document = selectors.document_for(
+        viewer=viewer_of(request), dialogue_id=dialogue_id, document_id=document_id
     )
-    try:
-        document = visible(viewer, documents).get(pk=document_id)
-    except Document.DoesNotExist:
-        raise Http404 from None
-
     filename = exporters.document_filename(document)
     prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
     if prefix:
@@ -131,10 +120,6 @@ def document_download(request, dialogue_id: int, document_id: int):
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if services.document_download_is_audited(document):
-        audit_record(
-            action=Action.DOWNLOADED, obj=document, request=request, dialogue_id=dialogue_id
-        )
     return response
 
 
@@ -142,10 +127,9 @@ def document_download(request, dialogue_id: int, document_id: int):
 @login_required
 def document_delete(request, dialogue_id: int, document_id: int):
     viewer, dialogue = _planned_dialogue(request, dialogue_id)
-    try:
-        document = visible(viewer, Document.objects.filter(dialogue=dialogue)).get(pk=document_id)
-    except Document.DoesNotExist:
-        raise Http404 from None
+    document = selectors.document_for(
+        viewer=viewer, dialogue_id=dialogue.pk, document_id=document_id
+    )
     back = _page_of(dialogue_id=dialogue.pk, session_id=document.session_id)
     services.document_delete(document=document, by=request.user)
     messages.success(request, "The paper was deleted.")

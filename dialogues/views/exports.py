@@ -1,6 +1,7 @@
 """Downloads rendered from what the viewer may see: the agenda as a PDF. The session is looked up
 through the confidentiality module (404 for anyone who may not see it, and for an agenda not yet
-published); the file is rendered in the request (an agenda is a few pages) and never cached."""
+published); the file is rendered in the request (an agenda is a few pages) and never cached.
+Every download is recorded in the audit trail (``trackii.audit.reads``)."""
 
 import re
 import unicodedata
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from trackii.audit.services import Action, audit_record
+from trackii.audit import reads
 
 from .. import exporters, selectors
 from ..confidentiality import viewer_of
@@ -35,13 +36,8 @@ def agenda_pdf(request, dialogue_id: int, session_id: int):
     if not session.published_version:
         raise Http404
     pdf, filename = exporters.agenda_pdf(viewer=viewer, user=request.user, session=session)
-    audit_record(
-        action=Action.DOWNLOADED,
-        obj=session,
-        request=request,
-        dialogue_id=dialogue_id,
-        detail={"export": "agenda_pdf", "version": session.published_version},
-    )
+    # The trail records the download (the session, noted by its lookup) and which version it was.
+    reads.describe(version=session.published_version)
     response = HttpResponse(pdf, content_type=exporters.AGENDA_PDF_CONTENT_TYPE)
     response["Content-Disposition"] = attachment_disposition(filename)
     response["Cache-Control"] = "private, no-store"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from participants.selectors import roster_of
 
 from .. import selectors
-from ..confidentiality import viewer_of, visible
+from ..confidentiality import noted, viewer_of
 from ..forms import add_service_error
 from ..forms.planner import AgendaItemForm, SessionForm, item_initial, session_initial
 from ..models import AgendaItem, Dialogue, Session
@@ -42,11 +42,7 @@ def _planned_session(request, dialogue_id: int, session_id: int) -> Session:
 
 
 def _planned_item(request, session: Session, item_id: int) -> AgendaItem:
-    items = AgendaItem.objects.filter(session=session).select_related("session__level")
-    try:
-        return visible(viewer_of(request), items).get(pk=item_id)
-    except AgendaItem.DoesNotExist:
-        raise Http404 from None
+    return selectors.agenda_item_for(viewer=viewer_of(request), session=session, item_id=item_id)
 
 
 def _agenda_url(session: Session) -> str:
@@ -182,6 +178,8 @@ def _editor_context(request, session: Session, *, add_form=None) -> dict:
 
 
 def _render_editor(request, session: Session, *, add_form=None, status=200):
+    # The editor shows the session's agenda, also after an action on one of its items.
+    noted(session, dialogue_id=session.dialogue_id)
     template = "dialogues/_agenda_editor.html" if request.htmx else "dialogues/agenda_edit.html"
     response = render(request, template, _editor_context(request, session, add_form=add_form))
     response.status_code = status

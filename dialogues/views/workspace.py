@@ -12,7 +12,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.selectors import latest_invitations, roster_of
-from trackii.audit.services import Action, audit_record
 
 from .. import selectors
 from ..confidentiality import (
@@ -319,14 +318,6 @@ def roster(request, dialogue_id: int):
                     request, f"{membership.person.full_name} added to the roster as nominated."
                 )
                 return redirect("dialogues:roster", dialogue.pk)
-    else:
-        audit_record(
-            action=Action.VIEWED,
-            obj=dialogue,
-            request=request,
-            dialogue_id=dialogue.pk,
-            detail={"page": "roster"},
-        )
     members = list(roster_of(dialogue_id=dialogue.pk))
     invitations = latest_invitations(dialogue.pk)
     for membership in members:

@@ -9,7 +9,9 @@ matrix only checks is refused to everyone else).
 ``run_matrix`` makes every request, each in a savepoint rolled back at once (no cell sees another's
 writes), and reports every difference: a wrong status, a sentinel the reader may not read in a
 body, a PDF or a feed, something above the outbound level in a file name, a feed or a PDF's
-metadata, a missing positive control. ``placed_patterns`` says which URL patterns the targets
+metadata, a missing positive control, a read of dialogue content that the audit trail did not
+record (``expected_reads``: every answer that shows content leaves exactly the entries naming
+what it showed; a refusal leaves none). ``placed_patterns`` says which URL patterns the targets
 reach (resolved, not declared), so that a pattern nobody placed fails the suite.
 """
 
@@ -20,11 +22,13 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from trackii.audit.models import AuditEntry
 
 from . import world as W
 from .world import (
@@ -124,6 +128,10 @@ class Target:
     # The roles that knock here. By default all of them, but the official's client is an
     # anonymous one: without a link it is the anonymous cell, requested once.
     roles: tuple[str, ...] | None = None
+    # Whether an answer here shows dialogue content, which the audit trail must record (see
+    # ``expected_reads``). None: decided by the URL (the dialogues' pages, the home page, the
+    # feed and the officials' links do; account, vetting, staff and admin pages do not).
+    content: bool | None = None
 
     def roles_to_run(self) -> tuple[str, ...]:
         if self.roles is not None:
@@ -1486,6 +1494,121 @@ def run_route(w: World, route: Route, clients: dict[str, Client]) -> Report:
     return report
 
 
+# -- what the audit trail must record -------------------------------------------------------------
+
+# Top-level URL names that show dialogue content (besides every page of the dialogues' namespace).
+CONTENT_URL_NAMES = frozenset({"home", "calendar_feed", "pack_link", "pack_link_download"})
+READ_ACTIONS = (AuditEntry.Action.VIEWED, AuditEntry.Action.DOWNLOADED)
+# A page's subject is the most specific object its address names (query parameters of the paper
+# upload page included): URL keyword -> model.
+SUBJECT_KWARGS = (
+    ("copy_id", "dialogues.briefingpackcopy"),
+    ("outcome_id", "dialogues.outcome"),
+    ("item_id", "dialogues.agendaitem"),
+    ("document_id", "dialogues.document"),
+    ("membership_id", "participants.membership"),
+    ("pack_id", "dialogues.briefingpack"),
+    ("session_id", "dialogues.session"),
+    ("dialogue_id", "dialogues.dialogue"),
+)
+SUBJECT_QUERY = (("item", "dialogues.agendaitem"), ("session", "dialogues.session"))
+
+
+def _shows_content(target: Target, match) -> bool:
+    if target.content is not None:
+        return target.content
+    return "dialogues" in match.namespaces or match.url_name in CONTENT_URL_NAMES
+
+
+def _user_id(w: World, person: str | None) -> int | None:
+    user = w.users.get(person) if person else None
+    return user.pk if user is not None else None
+
+
+def expected_reads(w: World, target: Target, role: str, match, query: dict) -> set[tuple]:
+    """The entries an answer that shows content must leave, as (actor id, "app.model", object
+    id, action), stated from the world and the address alone: who (the role's account; a feed's
+    owner, whoever fetched it), what (the page's subject; the home page's dialogues; each session
+    a feed carries), and how (a file is downloaded, anything else viewed)."""
+    action = "downloaded" if target.body in ("pdf", "file") else "viewed"
+    actor = _user_id(w, W.ROLE_PERSON.get(role))
+    if match.url_name == "home":
+        reader = reader_of_role(role)
+        return {
+            (actor, "dialogues.dialogue", str(w.dialogues[d.key].pk), action)
+            for d in W.DIALOGUES
+            if W.is_member(reader, d.key)
+        }
+    if match.url_name == "calendar_feed":
+        owner = target.reader
+        return {
+            (_user_id(w, owner.person), "dialogues.session", str(w.sessions[s.key].pk), action)
+            for s in W.SESSIONS
+            if W.sees_session(owner, s.key)
+        }
+    if match.url_name in ("pack_link", "pack_link_download"):
+        copy = w.copies[target.reader.copy]
+        return {(actor, "dialogues.briefingpackcopy", str(copy.pk), action)}
+    for name, model in SUBJECT_QUERY:
+        if query.get(name):
+            return {(actor, model, query[name][0], action)}
+    for name, model in SUBJECT_KWARGS:
+        if name in match.kwargs:
+            return {(actor, model, str(match.kwargs[name]), action)}
+    return set()  # a page that shows no object (the form that starts a dialogue)
+
+
+def _new_reads(since: int | None) -> list[dict]:
+    entries = AuditEntry.objects.filter(action__in=READ_ACTIONS)
+    if since is not None:
+        entries = entries.filter(pk__gt=since)
+    return list(
+        entries.values(
+            "actor_id",
+            "content_type__app_label",
+            "content_type__model",
+            "object_id",
+            "action",
+            "detail",
+        )
+    )
+
+
+def check_reads(w, route_label, target, role, response, entries: list[dict]) -> list[Problem]:
+    """The audit trail against what the answer showed (see ``expected_reads``)."""
+    path, _, query_string = target.url.partition("?")
+    match = resolve(path)
+    if not _shows_content(target, match):
+        return []
+    shown = response.status_code in (200, 400, 409)
+    expected = expected_reads(w, target, role, match, parse_qs(query_string)) if shown else set()
+    got = {
+        (
+            e["actor_id"],
+            f"{e['content_type__app_label']}.{e['content_type__model']}",
+            e["object_id"],
+            e["action"],
+        )
+        for e in entries
+    }
+    problems = []
+
+    def problem(detail: str) -> None:
+        problems.append(Problem("read", route_label, target.label, role, detail))
+
+    if got != expected:
+        problem(
+            f"the audit trail recorded {sorted(got, key=str)}, expected {sorted(expected, key=str)}"
+        )
+    if any(e["detail"].get("page") != match.url_name for e in entries):
+        problem(f"entries do not name the page {match.url_name}: {[e['detail'] for e in entries]}")
+    # Bearer secrets (a feed's, a link's) never reach the trail.
+    for secret in (match.kwargs.get("secret"), match.kwargs.get("token")):
+        if secret and secret in repr(entries):
+            problem("an entry holds the address's secret")
+    return problems
+
+
 def _run_cell(w, route_label, target, role, client, expect, report) -> list[Problem]:
     headers = {"HX-Request": "true"} if target.htmx else {}
     problems: list[Problem] = []
@@ -1494,6 +1617,7 @@ def _run_cell(w, route_label, target, role, client, expect, report) -> list[Prob
         problems.append(Problem(kind, route_label, target.label, role, detail))
 
     with transaction.atomic():
+        last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
         try:
             if target.method == "POST":
                 response = client.post(target.url, target.data or {}, headers=headers)
@@ -1505,6 +1629,7 @@ def _run_cell(w, route_label, target, role, client, expect, report) -> list[Prob
                 content = b"".join(response.streaming_content)
             else:
                 content = response.content
+            entries = _new_reads(last)
         except Exception as error:  # a crash is a finding of its own, not the end of the run
             problem("error", f"{type(error).__name__}: {error}")
             return problems
@@ -1521,6 +1646,7 @@ def _run_cell(w, route_label, target, role, client, expect, report) -> list[Prob
     ):
         shown = f"{got} to {location}" if got in (301, 302) else str(got)
         problem("status", f"expected {expect.describe()}, got {shown}")
+    problems += check_reads(w, route_label, target, role, response, entries)
     if got == 200:
         report.bodies_checked += 1
         problems += check_body(

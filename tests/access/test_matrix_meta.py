@@ -1,6 +1,7 @@
 """The matrix can fail: with the confidentiality module made to allow everything, the same
 checks report wrong statuses and leaked sentinels (pages, feeds, PDFs, e-mails), each for the
-reason it should, not a crash."""
+reason it should, not a crash; with the audit trail's writer doing nothing, or the ledger naming
+the wrong object or recording a refusal, they report the reads the trail got wrong."""
 
 import sys
 from dataclasses import replace
@@ -153,3 +154,93 @@ def test_the_email_check_fails_when_confidentiality_allows_everything(world, mon
     problems = matrix.check_emails(world, mail.outbox)
     assert {(p.kind, p.role) for p in problems} == {("outbound", "person part")}
     assert "SNT-SFAC-TITLE" in problems[0].detail
+
+
+# -- the audit trail's part: the matrix notices reads that were not recorded ---------------------
+
+# Pages of each kind the issue names (edit forms, the agenda editor, the roster, the pack page and
+# its polled partial), a feed, a file, a PDF and an official's link.
+READ_ROUTES = [
+    matrix.route_by_label(label)
+    for label in (
+        "home",
+        "dialogue_detail",
+        "roster",
+        "membership_edit",
+        "session_edit",
+        "agenda_edit (htmx partial)",
+        "outcome_edit",
+        "pack_detail (htmx status partial)",
+    )
+] + [
+    _subset("agenda_item_edit", targets={"item IPUB", "item IFAC"}),
+    _subset("calendar_feed", targets={"feed of part", "feed of obs"}, roles=("anonymous",)),
+    _subset("document_download", targets={"paper DPUB", "paper DFAC"}),
+    _subset("agenda_pdf", targets={"session SPUB"}, roles=("observer",)),
+    _subset("pack_link_download", targets={"link of copy OFFPRG"}, roles=("official",)),
+]
+
+
+def test_the_matrix_fails_when_reads_are_not_written(world, clients, monkeypatch):
+    from trackii.audit import middleware
+
+    monkeypatch.setattr(middleware, "audit_reads", lambda **kwargs: [])
+    report = matrix.run_matrix(world, READ_ROUTES, clients=clients)
+    found = _keys(report.problems)
+
+    for route, target, role in (
+        ("home", "home", "participant"),
+        ("dialogue_detail", "dialogue A", "participant"),
+        ("roster", "dialogue A", "facilitator"),
+        ("membership_edit", "participant of A", "facilitator"),
+        ("session_edit", "session SFAC", "facilitator"),
+        ("agenda_edit (htmx partial)", "session SPUB", "facilitator"),
+        ("agenda_item_edit", "item IFAC", "facilitator"),
+        ("outcome_edit", "outcome OPUB", "facilitator"),
+        ("pack_detail (htmx status partial)", "pack of A", "facilitator"),
+        ("calendar_feed", "feed of part", "anonymous"),
+        ("document_download", "paper DPUB", "observer"),
+        ("agenda_pdf", "session SPUB", "observer"),
+        ("pack_link_download", "link of copy OFFPRG", "official"),
+    ):
+        assert ("read", route, target, role) in found, (route, target, role)
+    # Only the trail is wrong: every status and body is as the rules call for.
+    assert {p.kind for p in report.problems} == {"read"}, report.text()
+
+
+def test_the_matrix_fails_when_a_read_names_the_wrong_object_or_a_refusal_is_recorded(
+    world, clients, monkeypatch
+):
+    from trackii.audit import reads
+
+    def first_only(obj, *, dialogue_id, **detail):
+        """The first object resolved (the container) instead of the page's subject."""
+        ledger = reads.current()
+        if ledger is not None and ledger.subject is None:
+            ledger.subject = reads.Read(obj, dialogue_id, detail)
+
+    monkeypatch.setattr(reads, "note", first_only)
+    monkeypatch.setattr(reads, "SHOWING_STATUSES", frozenset({200, 404}))
+    routes = [
+        _subset("agenda_item_edit", targets={"item IPUB"}),
+        _subset("agenda_edit", targets={"session SPUB"}),
+    ]
+    report = matrix.run_matrix(world, routes, clients=clients)
+    found = _keys(report.problems)
+    # The item's page recorded as a read of its dialogue (the first object looked up).
+    assert ("read", "agenda_item_edit", "item IPUB", "facilitator") in found
+    wrong = next(
+        p
+        for p in report.problems
+        if (p.kind, p.target, p.role) == ("read", "item IPUB", "facilitator")
+    )
+    user = world.users["fac"].pk
+    dialogue, item = world.dialogues["A"].pk, world.items["IPUB"].pk
+    assert wrong.detail == (
+        f"the audit trail recorded [({user}, 'dialogues.dialogue', '{dialogue}', 'viewed')], "
+        f"expected [({user}, 'dialogues.agendaitem', '{item}', 'viewed')]"
+    )
+    # A refusal recorded as a read: the participant was answered 404 (the planner is the
+    # convening team's) after the dialogue was looked up; the trail would say "viewed".
+    assert ("read", "agenda_edit", "session SPUB", "participant") in found
+    assert {p.kind for p in report.problems} == {"read"}, report.text()

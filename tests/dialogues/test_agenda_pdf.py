@@ -169,7 +169,7 @@ def test_participant_pdf_is_marked_with_the_restricted_item_it_prints_and_holds_
             ContentType.objects.get_for_model(Session).pk,
             str(round_1.pk),
             round_1.dialogue_id,
-            {"export": "agenda_pdf", "version": round_1.published_version},
+            {"page": "agenda_pdf", "version": round_1.published_version},
         )
     ]
 

@@ -798,7 +798,8 @@ def test_x_accel_mode_hands_the_transfer_to_the_web_server(login, world, setting
     assert "X-Accel-Redirect" not in outsider
 
 
-def test_downloads_at_participants_level_and_above_are_audited(login, world):
+def test_every_download_is_audited(login, world):
+    """Whatever the paper's level, Programme included: the trail names each download."""
     items = world["items"]
     wide_programme = paper(world, "Programme wide", "Programme")
     round_programme = paper(world, "Round programme", "Programme", session=world["round_1"])
@@ -828,8 +829,15 @@ def test_downloads_at_participants_level_and_above_are_audited(login, world):
     document_type = ContentType.objects.get_for_model(Document).pk
     user = world["participant"].person.user.pk
     assert entries == [
-        (user, document_type, str(d.pk), world["dialogue"].pk, {})
-        for d in (wide_participants, in_pre, on_item, restricted)
+        (user, document_type, str(d.pk), world["dialogue"].pk, {"page": "document_download"})
+        for d in (
+            wide_programme,
+            round_programme,
+            wide_participants,
+            in_pre,
+            on_item,
+            restricted,
+        )
     ]
 
 

@@ -357,3 +357,38 @@ def test_people_search_finds_by_name_or_address_in_fixed_queries(
     assert len(found) == size + 1
     assert "Someone else" not in {p.full_name for p in found}
     assert reverse("ops:lockdown", args=[found[0].pk]) in response.content.decode()
+
+
+def test_who_saw_a_session_finds_its_page_its_pdf_and_the_feeds_that_carried_it(staff_client):
+    """What the pages and the feed wrote (trackii.audit.reads), as the staff read it: who, and
+    where they saw it."""
+    from dialogues.services.agenda import agenda_publish
+    from participants.services.profile import calendar_secret_regenerate
+
+    member = member_with_account(dialogue=DialogueFactory(), email="reader@example.org")
+    session = SessionFactory(dialogue=member.dialogue, level=level("Public"))
+    agenda_publish(session=session)
+    other = SessionFactory(dialogue=member.dialogue, level=level("Public"))
+    reader = Client()
+    reader.force_login(member.person.user)
+    page = reverse("dialogues:session_detail", args=[session.dialogue_id, session.pk])
+    assert reader.get(page).status_code == 200
+    pdf = reverse("dialogues:agenda_pdf", args=[session.dialogue_id, session.pk])
+    assert reader.get(pdf).status_code == 200
+    feed = reverse("calendar_feed", args=[calendar_secret_regenerate(user=member.person.user)])
+    assert Client().get(feed).status_code == 200  # a calendar service, signed out
+
+    rows = [
+        (r.by, r.action, r.what, r.where)
+        for r in who_saw(staff_client, Session, session.pk).context["rows"]
+    ]
+    assert rows == [
+        ("reader@example.org", "Viewed", "this object", "calendar feed"),
+        ("reader@example.org", "Downloaded", "this object", "agenda pdf"),
+        ("reader@example.org", "Viewed", "this object", "session detail"),
+    ]
+    # The feed carried the other session too: its own report says so, and nothing else.
+    rows = [(r.by, r.where) for r in who_saw(staff_client, Session, other.pk).context["rows"]]
+    assert rows == [("reader@example.org", "calendar feed")]
+    page = who_saw(staff_client, Session, session.pk).content.decode()
+    assert "<td>session detail</td>" in page

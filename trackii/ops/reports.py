@@ -1,5 +1,9 @@
 """Reads behind the staff's reports: searching the audit trail and the change history, and who
-saw an object. Every query here is a fixed number of queries, whatever the size of the trail."""
+saw an object. Every query here is a fixed number of queries, whatever the size of the trail.
+
+"Who saw this" reads the entries ``trackii.audit.reads`` writes for every response that shows
+content: one per page, partial, form, PDF or download whose subject the object was, and one per
+calendar-feed fetch that carried a session (so a session's own entries include its feeds)."""
 
 from __future__ import annotations
 
@@ -79,6 +83,7 @@ class Sighting:
     by: str  # the account's e-mail, or "the recipient's link"
     ip_address: str | None
     what: str  # "this object", or "copy 3" of a pack
+    where: str = ""  # the page, feed or download that showed it ("session detail")
 
 
 def copy_numbers_of(*, content_type: ContentType, object_id: str) -> dict[str, int]:
@@ -123,4 +128,15 @@ def sightings(entries, *, content_type: ContentType, copy_numbers: dict[str, int
             by=by,
             ip_address=entry.ip_address,
             what=what,
+            where=where(entry.detail or {}),
         )
+
+
+def where(detail: dict) -> str:
+    """The page an entry names (``trackii.audit.reads``), as a person reads it: "calendar feed",
+    "pack detail (update)" for an htmx partial; empty for entries written before pages were
+    named."""
+    page = str(detail.get("page") or "").replace("_", " ")
+    if page and detail.get("partial"):
+        page += " (update)"
+    return page

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     # UserSessionsMiddleware, which writes on every request.
     "trackii.middleware.SessionTimeoutMiddleware",
     "participants.middleware.RequireMFAMiddleware",
+    # Last, so it sees the view's own answer: writes to the audit trail what a response showed
+    # (trackii.audit.reads), for every page, partial, form, PDF, feed and download of content.
+    "trackii.audit.middleware.ReadAuditMiddleware",
 ]
 
 ROOT_URLCONF = "trackii.urls"
