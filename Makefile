@@ -43,14 +43,16 @@ migrate: install
 	@echo "Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
 	@$(MANAGE) migrate --noinput --verbosity 0
 
-# Links in the demo's e-mails and in its summary follow PORT (also for e-mails sent later).
-seed run: export TRACKII_BASE_URL = http://localhost:$(PORT)
+# Links in the demo's e-mails and in its summary follow PORT (also for e-mails sent later),
+# unless TRACKII_BASE_URL is set in the environment.
+TRACKII_BASE_URL ?= http://localhost:$(PORT)
+seed run: export TRACKII_BASE_URL := $(TRACKII_BASE_URL)
 
 seed: system-packages-run migrate
 	@$(MANAGE) seed_demo
 
 run: seed
-	@echo "Serving Trackii on http://localhost:$(PORT)/ (SQLite, Celery in-process). Ctrl-C stops it."
+	@echo "Serving Trackii on http://localhost:$(PORT)/ (SQLite and Celery in-process unless DATABASE_URL / REDIS_URL are set). Ctrl-C stops it."
 	$(MANAGE) runserver localhost:$(PORT)
 
 lint: install

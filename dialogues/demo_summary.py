@@ -123,6 +123,32 @@ def invitation_link(*, person, sent: list) -> str:
     return ""
 
 
+def fresh_code(*, person, sent: list) -> str:
+    """A one-time code for the person's open invitation, sent now (it is valid for 15 minutes),
+    read back from its e-mail; "" when none can be sent (no open invitation, the address already
+    confirmed, or a code sent less than a minute ago: then it is the newest e-mail)."""
+    from django.core.exceptions import ValidationError
+
+    from participants.models import Invitation
+    from participants.services.invitations import invitation_send_code
+
+    invitation = next(
+        (i for i in Invitation.objects.filter(membership__person=person) if i.is_open), None
+    )
+    if invitation is None:
+        return ""
+    before = len(sent)
+    try:
+        invitation_send_code(invitation=invitation)
+    except ValidationError:
+        return ""
+    for message in sent[before:]:
+        found = re.search(r"\b(\d{6})\b", message.body)
+        if found and message.to == [invitation.email]:
+            return found.group(1)
+    return ""
+
+
 def pack_link(pack) -> str:
     """A working link to the pack's first copy for its official, or ""."""
     from dialogues.services import briefing
@@ -156,6 +182,7 @@ def block(
     password: str,
     invitee,
     invitation: str,
+    code: str = "",
     official: str,
     pack: str,
     pack_problem: str,
@@ -173,10 +200,16 @@ def block(
     lines += [f"  {email:<32} {what}" for email, what in accounts]
     lines += extra
     lines += ["", f"An invitation under way, for {invitee.full_name} (open it signed out):"]
-    if invitation:
+    if invitation and code:
         lines += [
             f"  {invitation}",
-            "  Its one-time code is e-mailed to her when you ask for it on that page.",
+            f"  Its one-time code: {code} (valid for 15 minutes; after that, ask the page for a",
+            "  new one: it is e-mailed to her, as the newest e-mail).",
+        ]
+    elif invitation:
+        lines += [
+            f"  {invitation}",
+            "  Its one-time code: ask for one on that page; it arrives as her newest e-mail.",
         ]
     else:
         lines.append(

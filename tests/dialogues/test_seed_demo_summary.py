@@ -5,6 +5,7 @@ is committed; a pack that cannot be rendered is left out with the reason, and th
 import io
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -62,11 +63,22 @@ def expected(base: str, invitation: list[str], pack: list[str], mail_line: str) 
     ]
 
 
-def invitation_lines(link: str) -> list[str]:
+def invitation_lines(link: str, code: str = "") -> list[str]:
+    if code:
+        return [
+            f"  {link}",
+            f"  Its one-time code: {code} (valid for 15 minutes; after that, ask the page for a",
+            "  new one: it is e-mailed to her, as the newest e-mail).",
+        ]
     return [
         f"  {link}",
-        "  Its one-time code is e-mailed to her when you ask for it on that page.",
+        "  Its one-time code: ask for one on that page; it arrives as her newest e-mail.",
     ]
+
+
+def code_in(lines: list[str]) -> str:
+    [code] = [m.group(1) for line in lines if (m := re.search(r"one-time code: (\d{6}) ", line))]
+    return code
 
 
 def links(lines: list[str], base: str, kind: str) -> list[str]:
@@ -89,9 +101,10 @@ def test_the_block_names_the_logins_and_links_that_open_nadias_invitation_and_el
         lines = seed(base, tmp_path / "demo-links.json")
     [invitation] = links(lines, base, "invitations")
     [pack] = links(lines, base, "packs")
+    code = code_in(lines)
     assert lines == expected(
         base,
-        invitation_lines(invitation),
+        invitation_lines(invitation, code),
         [f"  {pack}"],
         f"E-mails are not sent: they are written to files in {folder}/ (newest last).",
     )
@@ -100,6 +113,10 @@ def test_the_block_names_the_logins_and_links_that_open_nadias_invitation_and_el
     assert page.status_code == 200
     assert page.context["invitation"].membership.person.full_name == "Nadia Farouk"
     assert page.context["invitation"].state == Invitation.State.OPENED
+    # The code shown is the one e-mailed to her, and it confirms her address on the page.
+    confirmed = client.post(urlsplit(invitation).path, {"action": "verify", "code": code})
+    assert confirmed.status_code == 302
+    assert Invitation.objects.get(membership__person__full_name="Nadia Farouk").verified_at
     page = client.get(urlsplit(pack).path)
     assert page.status_code == 200
     assert page.context["copy"].recipient_name == "Elena Marsh"
@@ -109,12 +126,17 @@ def test_the_block_names_the_logins_and_links_that_open_nadias_invitation_and_el
     written = "".join(path.read_text() for path in sorted(folder.iterdir()))
     assert re.findall(r"http://localhost:8123/invitations/\S+/", written) == [invitation]
     assert len(re.findall(r"http://localhost:8123/packs/\S+/", written)) == 1
+    assert re.findall(r"Your one-time code is (\d{6})", written) == [code]
     recipients = re.findall(r"^To: (.*)$", written, re.MULTILINE)
-    assert recipients.count("nadia-farouk@people.demo.trackii.org") == 1
+    assert recipients.count("nadia-farouk@people.demo.trackii.org") == 2  # the link, the code
     assert recipients.count("envoy@ministry.demo.trackii.org") == 1
 
 
-def test_a_rerun_on_another_port_shows_the_same_invitation_and_a_fresh_pack_link(tmp_path):
+def test_a_rerun_on_another_port_shows_the_same_invitation_and_a_fresh_pack_link(
+    tmp_path, monkeypatch
+):
+    # A code is sent at most once a minute: a rerun within it sends none and says where to ask.
+    monkeypatch.setattr("participants.services.invitations.CODE_RESEND_AFTER", timedelta(days=1))
     remembered = tmp_path / "demo-links.json"
     [first] = links(
         seed("http://localhost:8000", remembered), "http://localhost:8000", "invitations"
@@ -169,7 +191,7 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
     [invitation] = links(lines, base, "invitations")
     assert lines == expected(
         base,
-        invitation_lines(invitation),
+        invitation_lines(invitation, code_in(lines)),
         [
             f"  Not built: OSError: {LIBRARY_ERROR} file: No such file or directory",
             "  The rest of the demo is in place. If WeasyPrint's libraries are missing, install",
@@ -181,10 +203,13 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
     assert Dialogue.objects.get(title="Salt River Dialogue").sessions.count() == 3
     assert User.objects.count() == 7
     assert Membership.objects.get(person__full_name="Nadia Farouk").state == "invited"
-    [sent] = [m for m in mail.outbox if m.to == ["nadia-farouk@people.demo.trackii.org"]]
+    [sent, code] = [m for m in mail.outbox if m.to == ["nadia-farouk@people.demo.trackii.org"]]
     assert f"{invitation}\n" in sent.body
+    assert f"Your one-time code is {code_in(lines)}" in code.body
 
     monkeypatch.undo()  # the libraries are installed: the next run builds the pack
+    # (and sends no second code: one a minute at most, however slow this machine is)
+    monkeypatch.setattr("participants.services.invitations.CODE_RESEND_AFTER", timedelta(days=1))
     lines = seed(base, tmp_path / "demo-links.json")
     [pack] = links(lines, base, "packs")
     assert lines == expected(

@@ -660,6 +660,10 @@ class Command(BaseCommand):
             self._coastal_fisheries(accounts)
             self._two_people_changes(accounts)
             pack_problem = self._briefing(accounts)
+            # A fresh one-time code for the invitation under way, shown in the block.
+            code = demo_summary.fresh_code(
+                person=Person.objects.get(full_name=DEMO_INVITEE), sent=sent
+            )
         extra = []
         if options["scale"]:
             scale_build(
@@ -675,6 +679,7 @@ class Command(BaseCommand):
             password=DEMO_PASSWORD,
             invitee=invitee,
             invitation=demo_summary.invitation_link(person=invitee, sent=sent),
+            code=code,
             official=DEMO_OFFICIAL.name,
             pack=demo_summary.pack_link(
                 BriefingPack.objects.filter(note=DEMO_PACK_NOTE).order_by("pk").first()
