@@ -634,26 +634,34 @@ def check_grantable(
 def can_change_membership(viewer: Viewer, membership) -> bool:
     """Whether the viewer may change (or remove, or invite) this member of their dialogue: a
     member of the convening team only one cleared *below* their own clearance (never their own
-    membership, nor a peer's or a senior's); the convenor any. Within that, ``assignable_roles``
-    and ``grantable_levels`` bound what they may set."""
+    membership, nor a peer's or a senior's); a convenor any, except another convenor's cleared
+    above their own (a junior convenor cannot demote a senior one). Within that,
+    ``assignable_roles`` and ``grantable_levels`` bound what they may set."""
     grant = _team_grant(viewer, membership.dialogue_id)
     if grant is None:
         return False
+    rank = _rank_of(viewer, membership.clearance_id)
+    if rank is None:
+        return False
+    if membership.role == CONVENOR:
+        # A convenor's place is the convenor's or a fellow convenor's cleared as high.
+        return grant.convenor and rank <= grant.clearance_rank
     if grant.convenor:
         return True
-    rank = _rank_of(viewer, membership.clearance_id)
-    return rank is not None and rank < grant.clearance_rank
+    return rank < grant.clearance_rank
 
 
-# Roles that make the convening team: only a convenor gives or takes them.
-TEAM_ROLES = ("convenor", "facilitator")
+CONVENOR = "convenor"
+# Roles only a convenor gives or takes: those that make the convening team, and the rapporteur,
+# who (with the team) reads the attributed record, who said what.
+TEAM_ROLES = ("convenor", "facilitator", "rapporteur")
 
 
 def assignable_roles(viewer: Viewer, dialogue_id: int, *, current: str | None = None) -> list[str]:
     """The roles the viewer may give in their dialogue: a convenor any; another member of the
-    convening team none of the team's roles (convenor, facilitator). ``current``: a member's
-    present role, which may stay, but a team role held by someone is only the convenor's to
-    take away."""
+    convening team none of ``TEAM_ROLES`` (convenor, facilitator, rapporteur). ``current``: a
+    member's present role, which may stay, but such a role held by someone is only the
+    convenor's to take away."""
     from participants.models import Membership
 
     grant = _team_grant(viewer, dialogue_id)
@@ -673,7 +681,7 @@ def check_roster_add(
     """Refuse putting someone on the roster with a role or a clearance the viewer may not give."""
     errors = {}
     if role not in assignable_roles(viewer, dialogue_id):
-        errors["role"] = "Only a convenor gives the convenor and facilitator roles."
+        errors["role"] = "Only a convenor gives the convenor, facilitator and rapporteur roles."
     try:
         check_grantable(viewer, dialogue_id=dialogue_id, clearance=clearance)
     except ValidationError as error:
@@ -694,7 +702,9 @@ def check_membership_change(
         )
     errors = {}
     if role not in assignable_roles(viewer, membership.dialogue_id, current=membership.role):
-        errors["role"] = "Only a convenor gives or takes the convenor and facilitator roles."
+        errors["role"] = (
+            "Only a convenor gives or takes the convenor, facilitator and rapporteur roles."
+        )
     try:
         check_grantable(
             viewer,

@@ -133,7 +133,7 @@ def _membership_fields(dialogue: Dialogue, sides, levels, roles) -> dict[str, fo
             initial=Membership.Role.PARTICIPANT,
             help_text=None
             if Membership.Role.CONVENOR in roles
-            else "Only a convenor gives the convenor and facilitator roles.",
+            else "Only a convenor gives the convenor, facilitator and rapporteur roles.",
         ),
         "clearance": forms.ModelChoiceField(
             queryset=levels,

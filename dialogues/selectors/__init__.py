@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from participants.models import Membership
-from participants.selectors import membership_of, roster_of
+from participants.selectors import ground_rules_pending_for, membership_of, roster_of
 
 from ..confidentiality import (
     Viewer,
@@ -36,6 +36,15 @@ def dialogues_listed_for(*, viewer: Viewer) -> list[Dialogue]:
         listed(dialogue, dialogue_id=dialogue.pk)
         for dialogue in dialogues_visible_to(viewer=viewer)
     ]
+
+
+def ground_rules_pending_listed(*, user) -> list:
+    """The memberships waiting for the account to accept their dialogue's ground rules: the
+    home page names each dialogue (its title), so each is noted as shown."""
+    pending = list(ground_rules_pending_for(user))
+    for membership in pending:
+        listed(membership.dialogue, dialogue_id=membership.dialogue_id, ground_rules=True)
+    return pending
 
 
 def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:

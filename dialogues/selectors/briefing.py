@@ -17,6 +17,7 @@ from participants.models import Membership, Person
 
 from ..confidentiality import (
     Viewer,
+    listed,
     names_may_accompany,
     noted,
     resolve,
@@ -44,6 +45,16 @@ def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome
     return visible_in_session(
         viewer, _outcomes(), dialogue_id=session.dialogue_id, session=session
     ).order_by("position", "id")
+
+
+def outcomes_shown_with_records(*, viewer: Viewer, session: Session) -> list[Outcome]:
+    """The session page's outcomes for those who record (``can_record``), who see each one's
+    attributed record (who said what): each is noted for the audit trail, so "who saw this" of
+    an outcome finds the session pages that showed its record, not only its edit page."""
+    outcomes = list(outcomes_visible_to(viewer=viewer, session=session))
+    for outcome in outcomes:
+        listed(outcome, dialogue_id=session.dialogue_id, record=True)
+    return outcomes
 
 
 def outcome_for(*, viewer: Viewer, session: Session, outcome_id: int) -> Outcome:

@@ -90,7 +90,9 @@ def outbound_request_lapse_reason(raise_request: OutboundLevelRequest, *, now=No
     if now >= raise_request.expires_at:
         return EXPIRED
     dialogue = raise_request.dialogue
-    if dialogue.outbound_level_id != raise_request.from_level_id:
+    # No outbound level set means the lowest level, as a request records it.
+    standing = dialogue.outbound_level_id or getattr(_lowest_level(), "pk", None)
+    if standing != raise_request.from_level_id:
         return OUTBOUND_CHANGED
     to_level = raise_request.to_level
     from_level = raise_request.from_level

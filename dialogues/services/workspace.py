@@ -434,16 +434,25 @@ def _check_may_invite(viewer: Viewer, membership: Membership) -> None:
         )
 
 
+@transaction.atomic
 def roster_invite(
     *, membership: Membership, by, viewer: Viewer, request: HttpRequest | None = None
 ) -> Invitation:
-    """Send (or send again) an invitation to a cleared member (``participants`` sends it)."""
+    """Send (or send again) an invitation to a cleared member (``participants`` sends it). The
+    rule is asked of the membership as it stands under its row lock, so a clearance raised
+    meanwhile is not invited on the strength of the old one."""
+    membership = _locked_membership(membership)
     _check_may_invite(viewer, membership)
     return invitation_services.invitation_send(membership=membership, by=by, request=request)
 
 
+@transaction.atomic
 def roster_invitation_revoke(
     *, invitation: Invitation, by, viewer: Viewer, request: HttpRequest | None = None
 ) -> Invitation:
-    _check_may_invite(viewer, invitation.membership)
+    _check_may_invite(viewer, _locked_membership(invitation.membership))
     return invitation_services.invitation_revoke(invitation=invitation, by=by, request=request)
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)

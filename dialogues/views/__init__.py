@@ -10,12 +10,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from participants.selectors import ground_rules_pending_for
 from participants.services import ground_rules_accept
 
 from .. import selectors
 from ..confidentiality import can_plan, can_record, viewer_of
-from ..selectors.briefing import outcomes_visible_to
+from ..selectors.briefing import outcomes_shown_with_records, outcomes_visible_to
 
 
 @require_GET
@@ -23,7 +22,8 @@ from ..selectors.briefing import outcomes_visible_to
 def home(request):
     viewer = viewer_of(request)
     dialogues = selectors.dialogues_listed_for(viewer=viewer)
-    context = {"dialogues": dialogues, "pending_rules": ground_rules_pending_for(request.user)}
+    pending = selectors.ground_rules_pending_listed(user=request.user)
+    context = {"dialogues": dialogues, "pending_rules": pending}
     return render(request, "dialogues/home.html", context)
 
 
@@ -81,6 +81,12 @@ def dialogue_detail(request, dialogue_id: int):
 def session_detail(request, dialogue_id: int, session_id: int):
     viewer = viewer_of(request)
     session = selectors.session_for(viewer=viewer, dialogue_id=dialogue_id, session_id=session_id)
+    recording = can_record(viewer, dialogue_id)
+    outcomes = (
+        outcomes_shown_with_records(viewer=viewer, session=session)
+        if recording
+        else outcomes_visible_to(viewer=viewer, session=session)
+    )
     context = {
         "dialogue": session.dialogue,
         "session": session,
@@ -90,7 +96,7 @@ def session_detail(request, dialogue_id: int, session_id: int):
         "documents": selectors.documents_visible_to(
             viewer=viewer, dialogue_id=dialogue_id, session=session
         ),
-        "outcomes": outcomes_visible_to(viewer=viewer, session=session),
-        "can_record": can_record(viewer, dialogue_id),
+        "outcomes": outcomes,
+        "can_record": recording,
     }
     return render(request, "dialogues/session_detail.html", context)

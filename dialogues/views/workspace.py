@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.selectors import latest_invitations, roster_of
+from trackii.audit import reads
 
 from .. import selectors
 from ..confidentiality import (
@@ -134,6 +135,12 @@ def dialogue_edit(request, dialogue_id: int):
     )
 
 
+def _unknown_action():
+    # A malformed form shows nothing of the page it was posted to: nothing to record.
+    reads.nothing_shown()
+    return HttpResponseBadRequest("Unknown action.")
+
+
 def _outbound_requests(viewer, dialogue: Dialogue) -> list:
     """The dialogue's requests to raise its outbound level, newest first, each with whether
     this viewer may confirm or withdraw it and, if it can no longer be confirmed, why."""
@@ -238,7 +245,7 @@ def sides_edit(request, dialogue_id: int):
                     return redirect("dialogues:sides_edit", dialogue.pk)
             failed = (side.pk, form)
         else:
-            return HttpResponseBadRequest("Unknown action.")
+            return _unknown_action()
     rows = []
     for side in ws_selectors.sides_with_member_counts(dialogue_id=dialogue.pk):
         if failed and failed[0] == side.pk:
@@ -296,7 +303,7 @@ def roster(request, dialogue_id: int):
                 request.POST, dialogue=dialogue, levels=levels, roles=roles, prefix="new"
             )
         else:
-            return HttpResponseBadRequest("Unknown action.")
+            return _unknown_action()
         if form.is_valid():
             if action == "existing":
                 who = {"person": form.cleaned_data["person"]}

@@ -1549,6 +1549,18 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
     if match.url_name in ("pack_link", "pack_link_download"):
         copy = w.copies[target.reader.copy]
         return {(actor, "dialogues.briefingpackcopy", str(copy.pk), action)}
+    if match.url_name == "session_detail":
+        # Those who record read each outcome's attributed record there: each is recorded.
+        reader = reader_of_role(role)
+        session = next(k for k, row in w.sessions.items() if row.pk == match.kwargs["session_id"])
+        outcomes = {
+            (actor, "dialogues.outcome", str(w.outcomes[o.key].pk), action)
+            for o in W.OUTCOMES
+            if o.session == session
+            and W.records(reader, SESSION_SPECS[session].dialogue)
+            and W.sees_outcome(reader, o.key)
+        }
+        return {(actor, "dialogues.session", str(match.kwargs["session_id"]), action)} | outcomes
     for name, model in SUBJECT_QUERY:
         if query.get(name):
             return {(actor, model, query[name][0], action)}

@@ -469,12 +469,16 @@ def convenes(reader: Reader, dialogue: str) -> bool:
 
 def changes_membership(reader: Reader, key: str) -> bool:
     """Inside the convening team: a member changes (or invites) only members cleared below
-    their own clearance; the convenor anyone of their dialogue."""
+    their own clearance; a convenor anyone of their dialogue but a convenor cleared above
+    them."""
     person = PERSONS[key]
     grant = grant_of(reader, person.dialogue) if person.dialogue else None
     if grant is None or not grant.convening:
         return False
-    if PERSONS[grant.person].role == "convenor":
+    is_convenor = PERSONS[grant.person].role == "convenor"
+    if person.role == "convenor":  # only a convenor cleared as high touches a convenor's place
+        return is_convenor and RANK[person.clearance] <= grant.rank
+    if is_convenor:
         return True
     return RANK[person.clearance] < grant.rank
 

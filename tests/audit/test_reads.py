@@ -229,6 +229,29 @@ def test_refusals_redirects_and_lookups_outside_requests_leave_no_read(world, lo
     )
 
 
+def test_a_malformed_post_shows_nothing_and_records_nothing(world, login):
+    client = login(world["convenor"])
+    since = last_id()
+    for page in ("sides_edit", "roster"):
+        refused = client.post(dialogue_url(page, world), {"action": "bogus"})
+        assert (refused.status_code, refused.content) == (400, b"Unknown action.")
+    assert new_reads(since) == []
+
+
+def test_the_home_page_records_dialogues_named_for_their_ground_rules(world, login):
+    """A member who has not accepted the current ground rules sees the dialogue's title on the
+    home page (to go and accept them): recorded too."""
+    dialogue = world["dialogue"]
+    Dialogue.objects.filter(pk=dialogue.pk).update(
+        ground_rules="Chatham House.", ground_rules_version=2
+    )
+    participant = world["participant"]
+    response, entries = get(login(participant), reverse("home"))
+    assert [m.dialogue_id for m in response.context["pending_rules"]] == [dialogue.pk]
+    assert len(response.context["dialogues"]) == 0
+    assert entries == [read(participant.person.user, dialogue, "home", ground_rules=True)]
+
+
 def test_a_form_shown_again_with_its_errors_is_a_read(world, login):
     user = world["convenor"].person.user
     client = login(world["convenor"])
@@ -357,10 +380,29 @@ def test_entries_name_the_objects_by_id_never_by_title(world, login):
     ):
         assert client.get(url).status_code == 200
     written = repr(list(AuditEntry.objects.filter(pk__gt=since).values()))
-    assert len(new_reads(since)) == 3
+    # The session page shows the convenor the outcome's attributed record: it is recorded too.
+    assert len(new_reads(since)) == 4
     for text in ("SENT-SUMMARY", "Round 1", "Salt River"):
         assert text not in written
     assert {Outcome, Session, Dialogue} == {
         ContentType.objects.get(pk=pk).model_class()
         for pk in AuditEntry.objects.filter(pk__gt=since).values_list("content_type", flat=True)
     }
+
+
+def test_the_session_page_records_each_attributed_record_it_shows_and_no_more(world, login):
+    """Who said what is shown on the session page to those who record: "who saw this" of an
+    outcome finds those pages. A participant, who reads only the non-attributed summary, leaves
+    the session only."""
+    outcome = OutcomeFactory(session=world["round_1"], summary="A summary", record="Words")
+    url = dialogue_url("session_detail", world, world["round_1"].pk)
+    since = last_id()
+    assert login(world["rapporteur"]).get(url).status_code == 200
+    assert sorted((e[2], e[5]) for e in new_reads(since)) == [
+        ("outcome", {"page": "session_detail", "record": True}),
+        ("session", {"page": "session_detail"}),
+    ]
+    assert [e[3] for e in new_reads(since) if e[2] == "outcome"] == [str(outcome.pk)]
+    since = last_id()
+    assert login(world["participant"]).get(url).status_code == 200
+    assert [(e[2], e[5]) for e in new_reads(since)] == [("session", {"page": "session_detail"})]

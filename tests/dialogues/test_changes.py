@@ -16,6 +16,7 @@ from icalendar import Calendar
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import (
     ConfidentialityLevel,
+    Dialogue,
     OutboundLevelRequest,
     PublishedAgendaItem,
     ScaleChangeRequest,
@@ -467,3 +468,16 @@ def test_a_scale_keeps_unique_names_and_ranks(team):
     )
     changes.scale_change_confirm(change=added, by=UserFactory(is_staff=True))
     assert ConfidentialityLevel.objects.filter(name="Secret", rank=99, audience="named").exists()
+
+
+def test_a_raise_from_an_unset_outbound_level_can_be_confirmed(team):
+    # "The lowest level (Public)" on the form stores no level: a request from it still holds.
+    dialogue = team["dialogue"]
+    Dialogue.objects.filter(pk=dialogue.pk).update(outbound_level=None)
+    raise_request = raise_to(team["co"], "Programme")
+    assert raise_request.from_level.name == "Public"
+    decided = changes.outbound_request_confirm(
+        raise_request=raise_request, by=user_of(team["convenor"]), viewer=viewer(team["convenor"])
+    )
+    assert decided.state == State.CONFIRMED
+    assert outbound(dialogue) == "Programme"

@@ -476,3 +476,27 @@ def test_an_edit_that_changes_no_level_marks_nothing(agenda):
     copy.refresh_from_db()
     assert (copy.title, copy.level.name) == ("Opening", "Programme")
     assert "Opening" in current_titles(agenda["participant"], agenda["round_1"])
+
+
+def test_a_papers_file_name_waits_for_its_lowered_item_to_be_published(agenda, login):
+    # "Back channel" was published Restricted (the participant named on it); lowered on the
+    # working agenda to Programme, the outbound level, a paper's real name must not leave with
+    # the file before the lowered item is published.
+    timed = agenda["timed"]
+    edit(timed["Back channel"], level=level("Programme"))
+    paper = paper_on(agenda, timed["Back channel"], "Interlocutors")
+    Document.objects.filter(pk=paper.pk).update(original_name="back-channel-interlocutors.pdf")
+    url = reverse("dialogues:document_download", args=[paper.dialogue_id, paper.pk])
+
+    def file_name(client) -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+        return response["Content-Disposition"]
+
+    covered = f"lakeside-meetings-paper-{paper.pk}.pdf"
+    assert covered in file_name(login(agenda["convenor"]))
+    assert covered in file_name(login(agenda["participant"]))  # named on the published copy
+    agenda_publish(session=agenda["round_1"])
+    participant = login(agenda["participant"])
+    assert "back-channel-interlocutors.pdf" in file_name(participant)  # the positive control

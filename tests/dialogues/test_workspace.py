@@ -956,7 +956,7 @@ def test_a_co_facilitator_changes_members_cleared_below_them_without_team_roles(
     client = login(ws["facilitator"])
     page = url("membership_edit", dialogue.pk, participant.pk)
     form = client.get(page).context["form"]
-    assert role_choices(form) == [R.RAPPORTEUR, R.PARTICIPANT, R.OBSERVER, R.OFFICIAL_LIAISON]
+    assert role_choices(form) == [R.PARTICIPANT, R.OBSERVER, R.OFFICIAL_LIAISON]
     assert clearance_choices(form) == LEVEL_NAMES[:4]
     promote = {"side": ws["side_b"].pk, "role": R.FACILITATOR, "clearance": level("Programme").pk}
     response = client.post(page, promote)
@@ -999,7 +999,7 @@ def test_only_a_convenor_gives_or_takes_the_team_roles(ws, login):
             viewer=viewer,
         )
     assert taken.value.message_dict == {
-        "role": ["Only a convenor gives or takes the convenor and facilitator roles."]
+        "role": ["Only a convenor gives or takes the convenor, facilitator and rapporteur roles."]
     }
     with pytest.raises(ValidationError) as given:
         roster_add_person(
@@ -1012,7 +1012,7 @@ def test_only_a_convenor_gives_or_takes_the_team_roles(ws, login):
             person=ws["known"],
         )
     assert given.value.message_dict == {
-        "role": ["Only a convenor gives the convenor and facilitator roles."]
+        "role": ["Only a convenor gives the convenor, facilitator and rapporteur roles."]
     }
     assert not Membership.objects.filter(dialogue=dialogue, person=ws["known"]).exists()
     assert membership_row(junior)[1] == R.FACILITATOR
@@ -1094,3 +1094,34 @@ def test_invitations_follow_the_roster_rule(ws, login):
     assert convenor_client.post(wrong).status_code == 404
     low_invitation.refresh_from_db()
     assert low_invitation.revoked_at is None
+
+
+def test_a_co_facilitator_cannot_make_a_rapporteur(ws, login):
+    # A rapporteur reads the attributed record (who said what): only the convenor gives the role.
+    dialogue, participant = ws["dialogue"], ws["participant"]
+    client = login(ws["facilitator"])
+    page = url("membership_edit", dialogue.pk, participant.pk)
+    make = {"side": ws["side_a"].pk, "role": R.RAPPORTEUR, "clearance": level("Participants").pk}
+    response = client.post(page, make)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["role"]
+    assert membership_row(participant)[1] == R.PARTICIPANT
+    assert signed_in(ws["convenor"]).post(page, make).status_code == 302
+    assert membership_row(participant)[1] == R.RAPPORTEUR
+
+
+def test_a_junior_convenor_cannot_demote_a_senior_convenor(ws, login):
+    dialogue, senior = ws["dialogue"], ws["convenor"]  # cleared Restricted
+    junior = member_with_account(dialogue=dialogue, role=R.CONVENOR, clearance="Programme")
+    before = membership_row(senior)
+    client = login(junior)
+    page = url("membership_edit", dialogue.pk, senior.pk)
+    assert client.get(page).status_code == 404
+    demote = {"side": "", "role": R.PARTICIPANT, "clearance": level("Public").pk}
+    assert client.post(page, demote).status_code == 404
+    assert membership_row(senior) == before
+    # The senior convenor changes the junior one; a co-facilitator cleared above a convenor
+    # still does not touch a convenor's membership.
+    assert signed_in(senior).get(url("membership_edit", dialogue.pk, junior.pk)).status_code == 200
+    facilitator_client = signed_in(ws["facilitator"])  # cleared Facilitators, above Programme
+    assert facilitator_client.get(url("membership_edit", dialogue.pk, junior.pk)).status_code == 404

@@ -120,6 +120,15 @@ def describe(**detail: Any) -> None:
         ledger.subject.detail.update(detail)
 
 
+def nothing_shown() -> None:
+    """The response shows nothing of what was looked up (a request refused as malformed after
+    the lookup): nothing is recorded for it."""
+    ledger = _ledger.get()
+    if ledger is not None:
+        ledger.subject = None
+        ledger.listed.clear()
+
+
 def read_by(user) -> None:
     """Whose reading this is when it is not the request's account: a feed's owner (calendar
     services fetch it signed out)."""
