@@ -114,7 +114,7 @@ def test_invitation_mail_names_only_the_cover_name(dialogue, convenor):
         assert "Salt River" not in text
         assert "Amira" not in text
         assert convenor.person.full_name not in text
-    assert f"http://127.0.0.1:8000/invitations/{token}/" in message.body
+    assert f"http://localhost:8000/invitations/{token}/" in message.body
     # The code e-mail too.
     from django.test import Client
 

@@ -317,7 +317,7 @@ CELERY_BEAT_SCHEDULE["screening-nightly"] = {
 }
 
 # The address people use to reach Trackii, for links in e-mail (no trailing slash).
-TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://127.0.0.1:8000")
+TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://localhost:8000")
 
 # Invitations: how long an invitation's link stays valid.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
