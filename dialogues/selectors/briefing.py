@@ -26,6 +26,8 @@ from ..confidentiality import (
     visible_in_session,
 )
 from ..models import (
+    AgendaItem,
+    AgendaVersion,
     BriefingPack,
     BriefingPackCopy,
     Dialogue,
@@ -90,6 +92,34 @@ class PackContents:
     @property
     def outcome_count(self) -> int:
         return sum(len(s.outcomes) for s in self.sessions)
+
+
+def pack_changed_since_render(pack: BriefingPack) -> bool:
+    """Whether anything a copy of the pack prints may have changed since its oldest copy was
+    rendered: the dialogue (its summary), one of the pack's sessions, a working agenda item of
+    them (a level raised, readers taken off: what readers may see tightens at once), an outcome,
+    a new publication, or a deletion recorded in the trail. A copy made before is not what its
+    recipient may be sent now: it is rendered again first."""
+    from trackii.audit.models import AuditEntry
+
+    rendered = [c.rendered_at for c in pack.copies.all() if c.rendered_at is not None]
+    if not rendered:
+        return False
+    since = min(rendered)
+    chosen = list(pack.sessions.values_list("pk", flat=True))
+    sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
+    if chosen:
+        sessions = sessions.filter(pk__in=chosen)
+    return (
+        Dialogue.objects.filter(pk=pack.dialogue_id, updated_at__gt=since).exists()
+        or sessions.filter(updated_at__gt=since).exists()
+        or AgendaItem.objects.filter(session__in=sessions, updated_at__gt=since).exists()
+        or Outcome.objects.filter(session__in=sessions, updated_at__gt=since).exists()
+        or AgendaVersion.objects.filter(session__in=sessions, published_at__gt=since).exists()
+        or AuditEntry.objects.filter(
+            dialogue_id=pack.dialogue_id, action=AuditEntry.Action.DELETED, at__gt=since
+        ).exists()
+    )
 
 
 def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:

@@ -33,7 +33,12 @@ from .. import exporters, pdf
 from ..confidentiality import Viewer, can_plan, grantable_levels
 from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
 from ..models.briefing import PACKS_DIR
-from ..selectors.briefing import PackContents, member_names_of, pack_contents
+from ..selectors.briefing import (
+    PackContents,
+    member_names_of,
+    pack_changed_since_render,
+    pack_contents,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -408,6 +413,13 @@ def pack_review(*, pack: BriefingPack, by, reason: str) -> BriefingPack:
     return pack
 
 
+CHANGED_SINCE_RENDER = (
+    "Something the pack prints changed after its copies were rendered (a level raised, an item "
+    "edited or deleted, a new version published): render it again, so that no copy holds what "
+    "its recipient may no longer be sent."
+)
+
+
 def release_blockers(pack: BriefingPack, *, by) -> list[str]:
     """Why ``by`` may not release the pack now (empty: they may)."""
     copies = list(pack.copies.all())
@@ -416,6 +428,8 @@ def release_blockers(pack: BriefingPack, *, by) -> list[str]:
         reasons.append("The pack has been released.")
     if any(c.state != State.READY for c in copies):
         reasons.append("Every copy must be ready.")
+    elif pack.released_at is None and pack_changed_since_render(pack):
+        reasons.append(CHANGED_SINCE_RENDER)
     if pack.guard == Guard.HELD:
         reasons.append(
             "The attribution guard found a member's name where names may not stand: mend "

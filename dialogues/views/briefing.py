@@ -91,11 +91,13 @@ def _detail_context(request, dialogue, pack):
         copy.downloads = downloads.get(copy.pk, [])
         copy.pack = pack  # the same object: no query per copy
         copy.readable = can_read_copy(viewer, copy)
+    blockers = services.release_blockers(pack, by=request.user)
     return {
         "dialogue": dialogue,
         "pack": pack,
         "copies": copies,
-        "blockers": services.release_blockers(pack, by=request.user),
+        "blockers": blockers,
+        "stale": services.CHANGED_SINCE_RENDER in blockers,
         "four_eyes": settings.BRIEFING_FOUR_EYES,
         "review_form": ReviewForm(),
         "findings": guard_findings_of(pack=pack, viewer=viewer),

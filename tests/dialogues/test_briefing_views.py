@@ -681,3 +681,55 @@ def test_the_request_form_offers_clearances_up_to_the_requesters_own(login, team
         "Participants",
         "Facilitators",
     ]
+
+
+def copy_text(copy) -> str:
+    with copy.file.open("rb") as stream:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(stream.read())).pages)
+
+
+def test_a_pack_whose_content_tightened_after_rendering_is_rendered_again_before_release(
+    login, team, django_capture_on_commit_callbacks
+):
+    """An item raised after the copies were rendered: the copies may hold what their
+    recipients may no longer be sent, so the pack cannot go out until rendered again."""
+    from dialogues.services.agenda import agenda_item_update
+
+    capture = django_capture_on_commit_callbacks
+    request_pack(login(team["convenor"]), team, capture, Amal="Programme")
+    pack = BriefingPack.objects.get()
+    copy = pack.copies.get()
+    first = copy_text(copy)
+    assert "R1 Programme item" in first
+    # The copy was rendered a moment ago; the Programme item of round 1 is raised now.
+    pack.copies.update(rendered_at=copy.rendered_at - timedelta(seconds=5))
+    item = team["items"]["Programme"]
+    agenda_item_update(
+        item=item,
+        expected_revision=item.edit_revision,
+        values={"level": level("Participants")},
+        by=team["convenor"].person.user,
+    )
+    client = login(team["facilitator"])
+    page = client.get(packs_url(team, "pack_detail", pack.pk))
+    assert briefing.CHANGED_SINCE_RENDER in page.context["blockers"]
+    render_again = packs_url(team, "pack_render_again", pack.pk)
+    assert render_again in page.content.decode()
+    with capture(execute=True):
+        refused = client.post(packs_url(team, "pack_release", pack.pk))
+    assert refused.status_code == 302
+    pack.refresh_from_db()
+    assert pack.released_at is None
+    assert mail.outbox == []
+    # Rendered again, the copy no longer holds the raised item, and the pack can go.
+    with capture(execute=True):
+        client.post(render_again)
+    copy.refresh_from_db()
+    text = copy_text(copy)
+    assert "R1 Programme item" not in text
+    assert "R1 Public item" in text
+    assert briefing.release_blockers(pack, by=team["facilitator"].person.user) == []
+    with capture(execute=True):
+        client.post(packs_url(team, "pack_release", pack.pk))
+    pack.refresh_from_db()
+    assert pack.released_at is not None
