@@ -366,44 +366,27 @@ def roster_update_membership(
     )
     check_membership_change(viewer, membership=membership, role=role, clearance=clearance)
     accepted = membership.state == Membership.State.ACCEPTED
-    if accepted and membership.role == Membership.Role.CONVENOR and role != membership.role:
-        convenors = (
-            Membership.objects.select_for_update()
-            .filter(
-                dialogue_id=membership.dialogue_id,
-                role=Membership.Role.CONVENOR,
-                state=Membership.State.ACCEPTED,
-            )
-            .exclude(pk=membership.pk)
+    steps_down = (
+        accepted and membership.role == Membership.Role.CONVENOR and role != membership.role
+    )
+    if steps_down and not _others_accepted_in(membership, [Membership.Role.CONVENOR]):
+        raise ValidationError(
+            {
+                "role": "This is the dialogue's last accepted convenor: the convening team "
+                "would have nobody to hold its roles. Make someone else convenor first."
+            }
         )
-        if not list(convenors):
-            raise ValidationError(
-                {
-                    "role": "This is the dialogue's last accepted convenor: the convening team "
-                    "would have nobody to hold its roles. Make someone else convenor first."
-                }
-            )
     leaves_convening_team = (
         accepted and membership.is_convening and role not in Membership.CONVENING_ROLES
     )
-    if leaves_convening_team:
-        team = (
-            Membership.objects.select_for_update()
-            .filter(
-                dialogue_id=membership.dialogue_id,
-                role__in=Membership.CONVENING_ROLES,
-                state=Membership.State.ACCEPTED,
-            )
-            .exclude(pk=membership.pk)
+    if leaves_convening_team and not _others_accepted_in(membership, Membership.CONVENING_ROLES):
+        raise ValidationError(
+            {
+                "role": "This is the dialogue's last accepted convenor or facilitator: "
+                "nobody could plan the dialogue any more. Bring someone else onto the "
+                "convening team first."
+            }
         )
-        if not list(team):
-            raise ValidationError(
-                {
-                    "role": "This is the dialogue's last accepted convenor or facilitator: "
-                    "nobody could plan the dialogue any more. Bring someone else onto the "
-                    "convening team first."
-                }
-            )
     changed = _changed(membership, {"side": side, "role": role, "clearance": clearance})
     membership_update(membership=membership, side=side, role=role, clearance=clearance)
     audit_record(
@@ -452,6 +435,21 @@ def roster_invitation_revoke(
 ) -> Invitation:
     _check_may_invite(viewer, _locked_membership(invitation.membership))
     return invitation_services.invitation_revoke(invitation=invitation, by=by, request=request)
+
+
+def _others_accepted_in(membership: Membership, roles) -> bool:
+    """Whether anyone else in the membership's dialogue holds one of ``roles``, accepted (their
+    rows locked until the change is saved, so two people cannot both step down)."""
+    others = (
+        Membership.objects.select_for_update()
+        .filter(
+            dialogue_id=membership.dialogue_id,
+            role__in=roles,
+            state=Membership.State.ACCEPTED,
+        )
+        .exclude(pk=membership.pk)
+    )
+    return bool(list(others))
 
 
 def _locked_membership(membership: Membership) -> Membership:

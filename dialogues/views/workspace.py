@@ -395,13 +395,7 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
 @require_POST
 def invitation_send(request, dialogue_id: int, membership_id: int):
     """Invite a cleared member, or send a fresh link to one already invited."""
-    dialogue = _planned_dialogue(request, dialogue_id)
-    membership = ws_selectors.membership_on_roster(
-        dialogue_id=dialogue.pk, membership_id=membership_id
-    )
-    viewer = viewer_of(request)
-    if not can_change_membership(viewer, membership):
-        raise Http404
+    dialogue, membership, viewer = _changeable_member(request, dialogue_id, membership_id)
     try:
         ws_services.roster_invite(
             membership=membership, by=request.user, viewer=viewer, request=request
@@ -413,17 +407,24 @@ def invitation_send(request, dialogue_id: int, membership_id: int):
     return redirect("dialogues:roster", dialogue.pk)
 
 
-@login_required
-@require_POST
-def invitation_revoke(request, dialogue_id: int, membership_id: int, invitation_id: int):
+def _changeable_member(request, dialogue_id: int, membership_id: int):
+    """The dialogue, one member of its roster the viewer may change (or invite), and the
+    viewer; 404 otherwise."""
     dialogue = _planned_dialogue(request, dialogue_id)
     membership = ws_selectors.membership_on_roster(
         dialogue_id=dialogue.pk, membership_id=membership_id
     )
-    invitation = ws_selectors.invitation_of(membership=membership, invitation_id=invitation_id)
     viewer = viewer_of(request)
     if not can_change_membership(viewer, membership):
         raise Http404
+    return dialogue, membership, viewer
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, dialogue_id: int, membership_id: int, invitation_id: int):
+    dialogue, membership, viewer = _changeable_member(request, dialogue_id, membership_id)
+    invitation = ws_selectors.invitation_of(membership=membership, invitation_id=invitation_id)
     try:
         ws_services.roster_invitation_revoke(
             invitation=invitation, by=request.user, viewer=viewer, request=request
