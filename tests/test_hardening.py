@@ -85,7 +85,7 @@ def test_staff_reach_the_admin_only_after_the_second_factor(client):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
-    add_security_key(staff)  # staff must hold one; the code from the app is used here
+    key = add_security_key(staff)  # staff must hold one; the code from the app is used first
     response = client.post(
         "/accounts/login/?next=/admin/", {"login": staff.email, "password": PASSWORD}
     )
@@ -96,6 +96,18 @@ def test_staff_reach_the_admin_only_after_the_second_factor(client):
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    # A code from an app can be relayed: staff confirm with their key before the admin opens.
+    confirm = reverse("mfa_reauthenticate_webauthn")
+    assert client.get("/admin/")["Location"] == f"{confirm}?next=%2Fadmin%2F"
+    page = client.get(confirm, {"next": "/admin/"}, HTTP_HOST="localhost")
+    options = json.loads(
+        re.search(r'<script id="js_data" type="application/json">(.*?)</script>', page.text)[1]
+    )["request_options"]
+    answer = key.get(options, origin="http://localhost", rp_id="localhost")
+    response = client.post(
+        confirm, {"credential": json.dumps(answer), "next": "/admin/"}, HTTP_HOST="localhost"
+    )
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 

@@ -183,6 +183,9 @@ def test_a_convenor_with_an_app_only_is_told_why_and_may_add_a_key(client):
         assert client.get(url).status_code in (200, 302)
         assert not client.get(url).get("Location", "").startswith(ADD_KEY)
     assert client.get(reverse("profile"))["Location"] == ADD_KEY
+    # An htmx call makes the whole page go there, not a fragment of it.
+    response = client.get(reverse("profile"), headers={"HX-Request": "true"})
+    assert (response.status_code, response["HX-Redirect"]) == (200, ADD_KEY)
 
 
 def test_mfa_requirement_can_be_switched_off(client, settings):
