@@ -35,7 +35,7 @@ from django.views.debug import get_exception_reporter_class
 from dialogues.models import AgendaItem, BriefingPack, Session
 from dialogues.services.agenda import agenda_publish
 from participants.models import Membership
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
@@ -85,7 +85,7 @@ def test_staff_reach_the_admin_only_after_the_second_factor(client):
     staff = UserFactory(email="staff@example.org", is_staff=True, is_superuser=True)
     secret = generate_totp_secret()
     TOTP.activate(staff, secret)
-    add_security_key(staff)  # staff must hold one; the code from the app is used here
+    key = add_security_key(staff)  # staff must hold one; the code from the app is used first
     response = client.post(
         "/accounts/login/?next=/admin/", {"login": staff.email, "password": PASSWORD}
     )
@@ -97,12 +97,24 @@ def test_staff_reach_the_admin_only_after_the_second_factor(client):
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+    # A code from an app can be relayed: staff confirm with their key before the admin opens.
+    confirm = reverse("mfa_reauthenticate_webauthn")
+    assert client.get("/admin/")["Location"] == f"{confirm}?next=%2Fadmin%2F"
+    page = client.get(confirm, {"next": "/admin/"}, HTTP_HOST="localhost")
+    options = json.loads(
+        re.search(r'<script id="js_data" type="application/json">(.*?)</script>', page.text)[1]
+    )["request_options"]
+    answer = key.get(options, origin="http://localhost", rp_id="localhost")
+    response = client.post(
+        confirm, {"credential": json.dumps(answer), "next": "/admin/"}, HTTP_HOST="localhost"
+    )
+    assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 
 @pytest.mark.django_db
 def test_staff_without_mfa_is_sent_to_set_it_up_before_the_admin(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory(is_staff=True, is_superuser=True))
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_add_webauthn")
@@ -138,7 +150,7 @@ def rate_limits_on(settings):
     cache.clear()
 
 
-def sign_in(client, email, password, address="203.0.113.7"):
+def password_sign_in(client, email, password, address="203.0.113.7"):
     return client.post(
         reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=address
     )
@@ -165,16 +177,16 @@ def test_five_failed_sign_ins_for_one_address_lock_it_even_with_the_right_passwo
 ):
     UserFactory(email="reader@example.org")
     for _ in range(5):
-        response = sign_in(client, "reader@example.org", "wrong")
+        response = password_sign_in(client, "reader@example.org", "wrong")
         assert response.status_code == 200
         assert TOO_MANY not in form_errors(response)
-    response = sign_in(client, "reader@example.org", PASSWORD)
+    response = password_sign_in(client, "reader@example.org", PASSWORD)
     assert response.status_code == 200
     assert form_errors(response) == [TOO_MANY]
     assert "_auth_user_id" not in client.session
     # Another address is not locked by this one's failures.
     UserFactory(email="other@example.org")
-    assert sign_in(client, "other@example.org", PASSWORD).status_code == 302
+    assert password_sign_in(client, "other@example.org", PASSWORD).status_code == 302
 
 
 @pytest.mark.django_db
@@ -183,11 +195,13 @@ def test_ten_failed_sign_ins_from_one_network_address_lock_it_for_every_account(
 ):
     UserFactory(email="reader@example.org")
     for n in range(10):
-        assert TOO_MANY not in form_errors(sign_in(client, f"guess{n}@example.org", "wrong"))
-    response = sign_in(client, "reader@example.org", PASSWORD)
+        assert TOO_MANY not in form_errors(
+            password_sign_in(client, f"guess{n}@example.org", "wrong")
+        )
+    response = password_sign_in(client, "reader@example.org", PASSWORD)
     assert form_errors(response) == [TOO_MANY]
     # From elsewhere the account still signs in.
-    elsewhere = sign_in(Client(), "reader@example.org", PASSWORD, address="198.51.100.9")
+    elsewhere = password_sign_in(Client(), "reader@example.org", PASSWORD, address="198.51.100.9")
     assert elsewhere.status_code == 302
 
 
@@ -208,8 +222,8 @@ def test_rate_limit_counters_live_in_redis_when_the_cache_is_redis(redis_url, cl
     try:
         UserFactory(email="reader@example.org")
         for _ in range(5):
-            sign_in(client, "reader@example.org", "wrong")
-        assert form_errors(sign_in(client, "reader@example.org", PASSWORD)) == [TOO_MANY]
+            password_sign_in(client, "reader@example.org", "wrong")
+        assert form_errors(password_sign_in(client, "reader@example.org", PASSWORD)) == [TOO_MANY]
         serializer = RedisSerializer()
         counters = {}
         for key in store.keys("trackii:*:allauth:rl:*"):
@@ -251,7 +265,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def participant_client(client, clock):
     participant = member_with_account(dialogue=DialogueFactory())
-    client.force_login(participant.person.user)
+    sign_in(client, participant.person.user)
     return client
 
 
@@ -306,12 +320,12 @@ def test_an_expired_htmx_request_sends_the_whole_page_to_sign_in(participant_cli
 @pytest.mark.django_db
 def test_a_sign_in_starts_both_clocks(client, clock):
     user = member_with_account(dialogue=DialogueFactory()).person.user
-    client.force_login(user)
+    sign_in(client, user)
     started = clock.now
     assert client.session[session_clock.SIGNED_IN_AT] == started
     clock.move(600)
     assert signed_in(client)
-    client.force_login(user)  # signs in again
+    sign_in(client, user)  # signs in again
     assert client.session[session_clock.SIGNED_IN_AT] == started + 600
     assert client.session[session_clock.LAST_SEEN_AT] == started + 600
 
@@ -438,7 +452,7 @@ def released_pack_token(login, meeting, capture, recipient="SENTINEL-RECIPIENT-N
     assert [c.state for c in pack.copies.all()] == ["ready"]
     releaser = Client()
     enable_mfa(meeting["facilitator"].person.user)
-    releaser.force_login(meeting["facilitator"].person.user)
+    sign_in(releaser, meeting["facilitator"].person.user)
     with capture(execute=True):
         response = releaser.post(reverse("dialogues:pack_release", args=[dialogue.pk, pack.pk]))
     assert response.status_code == 302
@@ -523,7 +537,7 @@ def test_an_error_report_carries_no_posted_values_user_name_query_or_secret(
 ):
     user = UserFactory(email="sentinel-user@example.org", display_name="SENTINEL-USER-N3")
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    sign_in(client, user)
     client.cookies["theme"] = "SENTINEL-COOKIE-VALUE"
     response = client.post(
         "/packs/SENTINEL-TOKEN-S1/?q=SENTINEL-QUERY-Q1",

@@ -72,6 +72,29 @@ class SoftPasskey:
             )
         )
 
+    def for_chromium(self, *, rp_id: str = "localhost") -> dict:
+        """The credential as Chromium's virtual authenticator takes it (DevTools protocol,
+        ``WebAuthn.addCredential``): the private key in PKCS #8, binary fields in base64."""
+        from base64 import b64encode
+
+        from cryptography.hazmat.primitives import serialization
+
+        private_key = self.key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        credential = {
+            "credentialId": b64encode(self.credential_id).decode(),
+            "isResidentCredential": self.resident,
+            "rpId": rp_id,
+            "privateKey": b64encode(private_key).decode(),
+            "signCount": self.counter,
+        }
+        if self.resident and self.user_handle is not None:
+            credential["userHandle"] = b64encode(self.user_handle).decode()
+        return credential
+
     def get(self, request_options: dict, *, origin: str, rp_id: str | None = None) -> dict:
         """The authentication response to ``navigator.credentials.get(request_options)`` on
         ``origin``, signed with the key (``rp_id`` when the options do not name one)."""
@@ -99,6 +122,11 @@ class SoftPasskey:
         )
 
 
+# The keys this test process gave to accounts, by credential id: a browser test hands a key to
+# Chromium's virtual authenticator (WebAuthn.addCredential), so that the same key answers there.
+ISSUED: dict[bytes, SoftPasskey] = {}
+
+
 def add_security_key(user, *, passwordless: bool = False, name: str = "Test key") -> SoftPasskey:
     """Give an account a WebAuthn authenticator (allauth's own row and data), as if its owner had
     added a key on localhost; returns the key, which can then sign in."""
@@ -115,4 +143,16 @@ def add_security_key(user, *, passwordless: bool = False, name: str = "Test key"
         }
     }
     WebAuthn.add(user, name, key.create(options, origin="http://localhost"))
+    ISSUED[key.credential_id] = key
     return key
+
+
+def issued_key_of(user) -> SoftPasskey | None:
+    """The key this process gave the account with ``add_security_key``, if any."""
+    from allauth.mfa.models import Authenticator
+
+    for authenticator in Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN):
+        credential_id = authenticator.wrap().authenticator_data.credential_data.credential_id
+        if credential_id in ISSUED:
+            return ISSUED[credential_id]
+    return None

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from tests.conftest import sign_in
 from trackii.audit.models import AuditEntry
 
 from . import world as W
@@ -1394,7 +1395,7 @@ def clients_for(w: World, roles: Iterable[str]) -> dict[str, Client]:
         client = Client()
         person = W.ROLE_PERSON.get(role)
         if person is not None:
-            client.force_login(w.users[person])
+            sign_in(client, w.users[person])
         clients[role] = client
     return clients
 

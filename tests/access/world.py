@@ -1059,8 +1059,10 @@ def build_world() -> World:
         from allauth.usersessions.models import UserSession
         from django.test import Client
 
+        from tests.conftest import sign_in
+
         signed_in = Client()
-        signed_in.force_login(admin)
+        sign_in(signed_in, admin)
         UserSession.objects.create(
             user=admin, session_key=signed_in.session.session_key, ip="127.0.0.1", user_agent="-"
         )

@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from dialogues.models import Dialogue
+from tests.conftest import sign_in
 from tests.factories import DialogueFactory, UserFactory
 from trackii.audit.models import AuditEntry
 from trackii.audit.services import Action, audit_record
@@ -64,7 +65,7 @@ def test_admin_shows_the_trail_read_only(client):
 
     staff = UserFactory(is_staff=True, is_superuser=True)
     enable_mfa(staff)
-    client.force_login(staff)
+    sign_in(client, staff)
     entry = audit_record(action=Action.VIEWED, obj=DialogueFactory())
     assert client.get("/admin/audit/auditentry/").status_code == 200
     assert client.get("/admin/audit/auditentry/add/").status_code == 403

@@ -20,7 +20,7 @@ from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Dialogue, Outcome, Session
 from participants.models import Membership
 from participants.services.profile import calendar_secret_regenerate
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import OutcomeFactory, level
 from trackii.audit import reads
 from trackii.audit.models import AuditEntry
@@ -271,7 +271,7 @@ def test_an_entry_that_cannot_be_written_shows_nothing(world, monkeypatch):
 
     monkeypatch.setattr(middleware, "audit_reads", broken)
     client = Client(raise_request_exception=False)
-    client.force_login(world["participant"].person.user)
+    sign_in(client, world["participant"].person.user)
     response = client.get(dialogue_url("session_detail", world, world["round_1"].pk))
     assert response.status_code == 500
     assert b"Round 1" not in response.content
@@ -302,7 +302,7 @@ def test_the_polled_pack_status_records_once_per_person_and_ten_minutes(world, l
     second = world["rapporteur"]
     Membership.objects.filter(pk=second.pk).update(role=Membership.Role.FACILITATOR)
     enable_mfa(second.person.user)
-    other.force_login(second.person.user)
+    sign_in(other, second.person.user)
     _response, theirs = get(other, url, HX_Request="true")
     assert theirs == [read(second.person.user, pack, "pack_detail", partial=True)]
     # The full page is recorded every time it is opened.

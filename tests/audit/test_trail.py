@@ -12,7 +12,7 @@ from dialogues.models import Outcome, Session
 from dialogues.services.outcomes import outcome_update
 from participants.models import Membership
 from participants.services.profile import calendar_secret_regenerate
-from tests.conftest import enable_mfa, require_service
+from tests.conftest import enable_mfa, require_service, sign_in
 from tests.factories import (
     DialogueFactory,
     OutcomeFactory,
@@ -119,7 +119,7 @@ def test_password_and_calendar_secret_never_enter_the_history(client):
     user.set_password("a new passphrase for the history test")
     user.save()
     secret = calendar_secret_regenerate(user=user)
-    client.force_login(user)
+    sign_in(client, user)
     user.refresh_from_db()
     user.display_name = "Keeper"
     user.save()
@@ -175,7 +175,7 @@ def test_the_application_cannot_change_or_delete_a_history_entry():
 def staff(client):
     user = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
     enable_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 
@@ -206,7 +206,7 @@ def test_history_admin_is_read_only_and_searchable_by_actor(client, staff):
 
 def test_history_admin_is_closed_to_everyone_but_staff(client):
     participant = member_with_account(dialogue=DialogueFactory())
-    client.force_login(participant.person.user)
+    sign_in(client, participant.person.user)
     response = client.get(reverse("admin:auditlog_logentry_changelist"))
     assert (response.status_code, response["Location"].split("?")[0]) == (302, "/admin/login/")
 

@@ -1,6 +1,7 @@
 """A convenor who has only an authenticator app signs in, is sent to add a passkey (an app alone
 is not enough for a convenor in production), adds one with Chromium's virtual authenticator,
-signs out, and signs in again with the passkey alone. WebAuthn refuses IP-address origins, so the
+confirms the session with it (the app's code was used to sign in), signs out, and signs in again
+with the passkey alone. WebAuthn refuses IP-address origins, so the
 live server is reached as http://localhost:<port>; allauth's scripts run under our
 Content-Security-Policy (no inline script), and nothing is refused or logged as an error."""
 
@@ -13,6 +14,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.mfa.utils import decrypt
 
 from participants.models import Membership
+from tests.browser.conftest import add_virtual_authenticator
 from tests.conftest import enable_totp
 from tests.factories import DialogueFactory, member_with_account
 
@@ -51,20 +53,7 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
     page.on("pageerror", lambda error: problems.append(str(error)))
 
     # Chromium's virtual authenticator: a platform passkey that verifies its holder.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    authenticator_id = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-            }
-        },
-    )["authenticatorId"]
+    cdp, authenticator_id = add_virtual_authenticator(page, resident=True)
 
     # Password, then the app's code.
     page.goto("/accounts/login/")
@@ -85,9 +74,16 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
     page.check("#id_passwordless")
     screenshot("1-add-a-passkey")
     page.click("#mfa_webauthn_add")
-    # The first key comes with recovery codes to keep.
+    # This session signed in with the app's code: the new passkey confirms it once, and then the
+    # first key's recovery codes are shown, to keep.
+    page.wait_for_url(
+        "**/accounts/2fa/webauthn/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2F"
+    )
+    page.get_by_text("a code from an app can be relayed by a look-alike site").wait_for()
+    screenshot("2-confirm-with-the-passkey")
+    page.get_by_role("button", name="Use your passkey or security key").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/")
-    screenshot("2-recovery-codes")
+    screenshot("3-recovery-codes")
 
     [added] = Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN)
     assert (added.wrap().name, added.wrap().is_passwordless) == ("This laptop", True)
@@ -101,14 +97,14 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
 
     # The passkey alone: no password, no code.
     page.get_by_role("button", name="Sign in with a passkey").wait_for()
-    screenshot("3-sign-in")
+    screenshot("4-sign-in")
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(lambda url: url.rstrip("/") == live_server.url)
     page.get_by_text(f"Signed in as {user.email}", exact=True).wait_for()
     page.get_by_role("link", name="Salt River").wait_for()
-    screenshot("4-signed-in")
+    screenshot("5-signed-in")
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
-    assert [c["signCount"] for c in credentials["credentials"]] == [2]
+    assert [c["signCount"] for c in credentials["credentials"]] == [3]  # made, confirmed, signed in
 
     # A passkey that cannot verify its holder (a wrong PIN, a finger not recognised) is refused
     # by the browser; the page says so (allauth alone would write it to the console only).
@@ -124,7 +120,7 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
         "The passkey or security key was not used: the request was cancelled or timed out. "
         "Try again, or use another way to sign in."
     )
-    screenshot("5-passkey-refused")
+    screenshot("6-passkey-refused")
     assert "/accounts/login/" in page.url
 
     assert problems == []

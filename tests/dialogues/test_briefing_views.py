@@ -19,7 +19,7 @@ from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
 from dialogues.services import briefing
 from dialogues.services.outcomes import outcome_create
 from participants.models import Membership
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import level, member_with_account
 from trackii.audit.models import AuditEntry
 
@@ -383,7 +383,7 @@ def signed_in_facilitator(team, clearance: str) -> Client:
     )
     client = Client()
     enable_mfa(member.person.user)
-    client.force_login(member.person.user)
+    sign_in(client, member.person.user)
     return client
 
 

@@ -25,7 +25,7 @@ from dialogues.services import changes
 from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_start, dialogue_update
 from participants.models import Membership
 from participants.services.profile import calendar_secret_regenerate
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
 from tests.factories import UserFactory, level, member_with_account
 from trackii.audit.models import AuditEntry
@@ -113,7 +113,7 @@ def raise_to(member, name: str) -> OutboundLevelRequest:
 
 def test_the_edit_form_offers_outbound_levels_up_to_the_editors_own(team, client):
     dialogue = team["dialogue"]
-    client.force_login(user_of(team["co"]))
+    sign_in(client, user_of(team["co"]))
     form = client.get(edit_url(dialogue)).context["form"]
     assert [lv.name for lv in form.fields["outbound_level"].queryset.order_by("rank")] == [
         "Public",
@@ -139,7 +139,7 @@ def test_raising_the_outbound_level_alone_is_only_a_request(
 ):
     dialogue, participant = team["dialogue"], team["participant"]
     assert feed_summaries(client, participant) == BEFORE
-    client.force_login(user_of(team["co"]))
+    sign_in(client, user_of(team["co"]))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             edit_url(dialogue),
@@ -188,7 +188,7 @@ def test_the_requester_cannot_confirm_their_own_request(team, client):
         "It takes another member of the convening team, cleared “Participants” or higher, to "
         "confirm this."
     ]
-    client.force_login(user_of(team["co"]))
+    sign_in(client, user_of(team["co"]))
     confirm = reverse(
         "dialogues:outbound_request_confirm", args=[team["dialogue"].pk, raise_request.pk]
     )
@@ -226,7 +226,7 @@ def test_another_member_cleared_for_it_confirms_and_more_leaves(
     dialogue = team["dialogue"]
     raise_request = raise_to(team["co"], "Participants")
     mail.outbox.clear()
-    client.force_login(user_of(team["convenor"]))
+    sign_in(client, user_of(team["convenor"]))
     page = client.get(edit_url(dialogue)).content.decode()
     confirm = reverse("dialogues:outbound_request_confirm", args=[dialogue.pk, raise_request.pk])
     assert confirm in page

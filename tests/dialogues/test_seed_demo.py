@@ -16,6 +16,7 @@ from dialogues.models import (
     Session,
 )
 from participants.models import Membership, User
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_the_seed_prints_the_demo_logins(db, capsys):
 
 
 def test_observer_sees_no_agenda_item_above_programme_on_any_page(demo, client):
-    client.force_login(User.objects.get(email="observer@demo.trackii.org"))
+    sign_in(client, User.objects.get(email="observer@demo.trackii.org"))
     dialogue = Dialogue.objects.get(title="Salt River Dialogue")
     above = AgendaItem.objects.filter(session__dialogue=dialogue, level__rank__gt=20)
     within = PublishedAgendaItem.objects.filter(
@@ -107,7 +108,7 @@ def test_observer_sees_no_agenda_item_above_programme_on_any_page(demo, client):
 
 
 def test_outsider_gets_404_for_every_url_of_the_demo_dialogue(demo, client):
-    client.force_login(User.objects.get(email="outsider@demo.trackii.org"))
+    sign_in(client, User.objects.get(email="outsider@demo.trackii.org"))
     dialogue = Dialogue.objects.get(title="Salt River Dialogue")
     urls = list(demo_urls(dialogue))
     assert len(urls) == 4
@@ -122,7 +123,7 @@ def test_demo_facilitator_sees_everything_in_the_demo_dialogue(demo, client):
 
     user = User.objects.get(email="facilitator@demo.trackii.org")
     enable_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     dialogue = Dialogue.objects.get(title="Salt River Dialogue")
     seen = b"".join(client.get(url).content for url in demo_urls(dialogue))
     agenda_urls = [

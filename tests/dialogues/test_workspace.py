@@ -12,7 +12,7 @@ from dialogues.models import Dialogue, Side
 from dialogues.selectors.workspace import room_composition, room_warnings
 from participants.models import Membership, Person
 from participants.selectors import roster_of
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     DialogueFactory,
     MembershipFactory,
@@ -127,7 +127,7 @@ def signed_in(membership) -> Client:
     """A second browser, for a second facilitator."""
     other = Client()
     enable_mfa(membership.person.user)
-    other.force_login(membership.person.user)
+    sign_in(other, membership.person.user)
     return other
 
 

@@ -42,6 +42,7 @@ from dialogues.models import (
     Side,
 )
 from participants.models import Membership, Person, User
+from tests.conftest import sign_in
 from tests.factories import MembershipFactory, PersonFactory, level, member_with_account
 
 from .support import PROFILE, build_world, changed_tables, mutated, snapshot, succeeded
@@ -167,7 +168,7 @@ class Fuzz(HypothesisTestCase):
         headers=None,
     ):
         if who is not None:
-            self.client.force_login(User.objects.get(pk=self.w[who]))
+            sign_in(self.client, User.objects.get(pk=self.w[who]))
         posted = data.draw(mutated(base, self.w["far_ids"], SMUGGLED), label="data")
         if files is not None:
             posted.update(data.draw(files, label="files"))
@@ -185,7 +186,7 @@ class Fuzz(HypothesisTestCase):
     def check_url_ids(self, data, *, who: str, urls):
         """An action's URL with another dialogue's object, or a number no row has: 404 and
         nothing changed. ``urls``: (the other dialogue's object of the right kind, URL maker)."""
-        self.client.force_login(User.objects.get(pk=self.w[who]))
+        sign_in(self.client, User.objects.get(pk=self.w[who]))
         far, make = data.draw(st.sampled_from(urls), label="url")
         pk = data.draw(
             st.one_of(st.just(far), st.integers(min_value=10**6, max_value=2**70)), label="id"
@@ -817,7 +818,7 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_by_the_form(
     client, small_world, zone, start, end
 ):
     w = small_world
-    client.force_login(User.objects.get(pk=w["convenor_user"]))
+    sign_in(client, User.objects.get(pk=w["convenor_user"]))
     before = snapshot()
     session = client.post(
         reverse("dialogues:session_create", args=[w["dialogue"]]),
@@ -856,7 +857,7 @@ def test_calendar_address_with_a_nul_byte_or_odd_characters_is_404(client, small
 
 def test_ids_past_any_primary_key_are_refused_as_invalid_choices(client, small_world):
     w = small_world
-    client.force_login(User.objects.get(pk=w["convenor_user"]))
+    sign_in(client, User.objects.get(pk=w["convenor_user"]))
     response = client.post(
         reverse("dialogues:outcome_create", args=[w["dialogue"], w["session"]]),
         {
@@ -873,7 +874,7 @@ def test_ids_past_any_primary_key_are_refused_as_invalid_choices(client, small_w
 
 def test_a_huge_recipient_count_builds_no_more_forms_than_allowed(client, small_world):
     w = small_world
-    client.force_login(User.objects.get(pk=w["convenor_user"]))
+    sign_in(client, User.objects.get(pk=w["convenor_user"]))
     response = client.post(
         reverse("dialogues:pack_request", args=[w["dialogue"]]),
         {"recipients-TOTAL_FORMS": "1000000", "recipients-INITIAL_FORMS": "0"},
@@ -885,7 +886,7 @@ def test_a_huge_recipient_count_builds_no_more_forms_than_allowed(client, small_
 
 def test_a_ground_rules_version_that_is_not_a_number_is_refused(client, small_world):
     w = small_world
-    client.force_login(User.objects.get(pk=w["participant_user"]))
+    sign_in(client, User.objects.get(pk=w["participant_user"]))
     before = snapshot()
     for version in (" ", "abc", "1.0", "\x00"):
         response = client.post(

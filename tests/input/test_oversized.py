@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from dialogues.models import Dialogue, Document
 from participants.models import DesignationList, DesignationListVersion, User
+from tests.conftest import sign_in
 from tests.input.support import build_world, changed_tables, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def w(db):
 
 
 def signed_in(client, w, who):
-    client.force_login(User.objects.get(pk=w[who]))
+    sign_in(client, User.objects.get(pk=w[who]))
     return client
 
 

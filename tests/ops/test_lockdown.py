@@ -18,7 +18,7 @@ from dialogues.services.briefing import copy_link_issue, link_token
 from participants.models import Invitation, Membership, Person
 from participants.services.invitations import invitation_send
 from participants.services.profile import calendar_secret_regenerate
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     DialogueFactory,
     MembershipFactory,
@@ -43,13 +43,13 @@ def staff():
 @pytest.fixture
 def staff_client(staff):
     client = Client()
-    client.force_login(staff)
+    sign_in(client, staff)
     return client
 
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dialogues.models import BriefingPack, BriefingPackCopy, Dialogue, Session
 from participants.models import Membership
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     DialogueFactory,
     PersonFactory,
@@ -36,7 +36,7 @@ def staff_client():
     user = UserFactory(email="admin@example.org", is_staff=True)
     enable_mfa(user)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -93,7 +93,7 @@ def test_every_staff_page_answers_404_to_non_staff(who):
         user = member_with_account(dialogue=dialogue, role=role, clearance="Restricted").person.user
     enable_mfa(user)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     target = PersonFactory()
     urls = every_staff_url(target.pk)
     assert len(urls) == 8
@@ -113,7 +113,7 @@ def test_every_staff_page_sends_the_anonymous_to_sign_in():
 def test_staff_without_mfa_are_sent_to_set_it_up():
     user = UserFactory(is_staff=True)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("ops:audit_search"))
     assert (response.status_code, response["Location"]) == (302, reverse("mfa_add_webauthn"))
 
@@ -370,7 +370,7 @@ def test_who_saw_a_session_finds_its_page_its_pdf_and_the_feeds_that_carried_it(
     agenda_publish(session=session)
     other = SessionFactory(dialogue=member.dialogue, level=level("Public"))
     reader = Client()
-    reader.force_login(member.person.user)
+    sign_in(reader, member.person.user)
     page = reverse("dialogues:session_detail", args=[session.dialogue_id, session.pk])
     assert reader.get(page).status_code == 200
     pdf = reverse("dialogues:agenda_pdf", args=[session.dialogue_id, session.pk])

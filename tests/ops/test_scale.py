@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dialogues.models import ConfidentialityLevel, ScaleChangeRequest
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import DialogueFactory, UserFactory, level, member_with_account
 from trackii.audit.models import AuditEntry
 
@@ -20,7 +20,7 @@ def staff_client() -> tuple:
     user = UserFactory(is_staff=True, is_superuser=True)
     enable_mfa(user)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return user, client
 
 

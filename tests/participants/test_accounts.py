@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from participants.models import Membership, User
-from tests.conftest import enable_totp
+from tests.conftest import enable_totp, sign_in
 from tests.factories import (
     DialogueFactory,
     MembershipFactory,
@@ -143,7 +143,7 @@ ADD_APP = reverse("mfa_activate_totp")
 def test_each_place_must_hold_its_second_factor(client, kind, factors, answer):
     user = _account(kind)
     _give(user, factors)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("home"))
     if answer == 200:
         assert response.status_code == 200
@@ -159,14 +159,14 @@ def test_recovery_codes_alone_are_no_second_factor(client):
     assert list(Authenticator.objects.filter(user=user).values_list("type", flat=True)) == [
         Authenticator.Type.RECOVERY_CODES
     ]
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(reverse("home"))["Location"] == ADD_APP
 
 
 def test_a_convenor_with_an_app_only_is_told_why_and_may_add_a_key(client):
     user = _account("convenor")
     enable_totp(user)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("home"), headers={"accept": "text/html"}, follow=True)
     # Adding a key asks for the password again first; neither step is blocked.
     assert response.redirect_chain == [
@@ -183,17 +183,20 @@ def test_a_convenor_with_an_app_only_is_told_why_and_may_add_a_key(client):
         assert client.get(url).status_code in (200, 302)
         assert not client.get(url).get("Location", "").startswith(ADD_KEY)
     assert client.get(reverse("profile"))["Location"] == ADD_KEY
+    # An htmx call makes the whole page go there, not a fragment of it.
+    response = client.get(reverse("profile"), headers={"HX-Request": "true"})
+    assert (response.status_code, response["HX-Redirect"]) == (200, ADD_KEY)
 
 
 def test_mfa_requirement_can_be_switched_off(client, settings):
     settings.TRACKII_REQUIRE_MFA = False
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
     assert client.get(reverse("home")).status_code == 200
 
 
 def test_totp_and_recovery_codes_are_offered_to_every_user(client):
     participant = member_with_account(dialogue=DialogueFactory())
-    client.force_login(participant.person.user)
+    sign_in(client, participant.person.user)
     page = client.get(reverse("mfa_index"))
     assert page.status_code == 200
     assert reverse("mfa_activate_totp").encode() in page.content

@@ -12,6 +12,7 @@ from dialogues.models import PublishedAgendaItem, Session
 from dialogues.services.agenda import agenda_publish
 from dialogues.templatetags.times import in_zone
 from participants.services.profile import calendar_secret_regenerate, profile_time_zone_set
+from tests.conftest import sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
 from tests.factories import (
     AgendaItemFactory,
@@ -191,7 +192,7 @@ def test_regenerating_the_secret_ends_the_old_address(client, world):  # noqa: F
     assert len(old) >= 43
     assert client.get(reverse("calendar_feed", args=[old])).status_code == 200
 
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("calendar_address_renew"))
     assert response.status_code == 302
     client.logout()
@@ -238,7 +239,7 @@ def test_profile_requires_login(client):
 
 def test_profile_shows_the_absolute_feed_address(client, world):  # noqa: F811
     user = world["participant"].person.user
-    client.force_login(user)
+    sign_in(client, user)
     content = client.get(reverse("profile")).content.decode()
     assert "Create my calendar address" in content
     assert "/calendar/" not in content
@@ -251,7 +252,7 @@ def test_profile_shows_the_absolute_feed_address(client, world):  # noqa: F811
 
 def test_profile_time_zone_saved(client, world):  # noqa: F811
     user = world["participant"].person.user
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("profile"), {"time_zone": "Asia/Tokyo"})
     assert response.status_code == 302
     user.refresh_from_db()
@@ -266,7 +267,7 @@ def test_profile_bad_time_zone_is_refused(client, world):  # noqa: F811
     user = world["participant"].person.user
     user.time_zone = "Europe/Paris"
     user.save(update_fields=["time_zone"])
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.post(reverse("profile"), {"time_zone": "Mars/Olympus_Mons"})
 
@@ -296,7 +297,7 @@ def test_in_zone_formats_wall_clock_time_and_tolerates_bad_input():
 
 def test_session_page_shows_your_time_when_zones_differ(client, covered):
     user = covered["participant"].person.user
-    client.force_login(user)
+    sign_in(client, user)
     round_1 = covered["round_1"]
     url = reverse("dialogues:session_detail", args=[round_1.dialogue_id, round_1.pk])
 

@@ -15,6 +15,7 @@ from dialogues.services.workspace import roster_invite
 from participants.models import Invitation, Membership, User
 from participants.selectors import latest_invitations
 from participants.services import invitations as services
+from tests.conftest import sign_in
 from tests.factories import (
     DialogueFactory,
     MembershipFactory,
@@ -293,7 +294,7 @@ def test_invitation_link_existing_signed_in_account_with_the_same_email(client, 
     user = UserFactory(email="amira@example.org")
     membership = invitee(dialogue)
     _, token = send(membership, convenor)
-    client.force_login(user)
+    sign_in(client, user)
     verify(client, token)
     response = client.post(page(token), {"action": "link"})
     assert response.status_code == 302
@@ -307,7 +308,7 @@ def test_invitation_different_signed_in_account_cannot_link(client, dialogue, co
     other = UserFactory(email="someone.else@example.org")
     membership = invitee(dialogue)
     invitation, token = send(membership, convenor)
-    client.force_login(other)
+    sign_in(client, other)
     verify(client, token)
     response = client.post(page(token), {"action": "link"})
     assert response.status_code == 400

@@ -20,7 +20,7 @@ from participants.services.vetting import (
     vetting_case_decide,
     vetting_case_open,
 )
-from tests.conftest import enable_mfa
+from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     DialogueFactory,
     PersonFactory,
@@ -160,7 +160,7 @@ def test_cleared_with_conditions_shows_the_conditions_to_facilitators(team, clie
     )
     user = team["facilitator"].person.user
     enable_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(reverse("dialogues:dialogue_detail", args=[team["dialogue"].pk]))
     content = page.content.decode()
     assert "Conditions: Not to be told the venue before arrival." in content
@@ -227,7 +227,7 @@ def test_only_admins_see_vetting(team, client):
     enable_mfa(facilitator)
     participant = member_with_account(dialogue=team["dialogue"]).person.user
     for user in (facilitator, participant):
-        client.force_login(user)
+        sign_in(client, user)
         statuses = [
             getattr(client, method)(
                 url,
@@ -249,7 +249,7 @@ def test_admin_decides_a_case_through_the_pages(team, client):
     assert screen(case) == 1
     admin = team["admin"]
     enable_mfa(admin)
-    client.force_login(admin)
+    sign_in(client, admin)
     queue = client.get(reverse("vetting:queue"))
     assert [c.pk for c in queue.context["cases"]] == [case.pk]
     page = client.get(reverse("vetting:case", args=[case.pk]))
@@ -289,7 +289,7 @@ def test_a_rejected_decision_is_refused_without_reason_on_the_page(team, client)
     case = nominate(team, "Nadia Farouk")
     admin = team["admin"]
     enable_mfa(admin)
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(reverse("vetting:case_decide", args=[case.pk]), {"decision": "rejected"})
     assert response.status_code == 400
     assert response.context["decision_form"].errors["reason"] == ["This field is required."]
@@ -317,7 +317,7 @@ def test_queue_query_count_does_not_grow(team, client, django_assert_num_queries
         screen(nominate(team, f"Yusuf Karimov {n}"))
     admin = team["admin"]
     enable_mfa(admin)
-    client.force_login(admin)
+    sign_in(client, admin)
     client.get(reverse("vetting:queue"))
     with django_assert_num_queries(5):
         response = client.get(reverse("vetting:queue"))
@@ -332,7 +332,7 @@ def test_case_page_query_count_does_not_grow(team, client, django_assert_num_que
     screen(case)
     admin = team["admin"]
     enable_mfa(admin)
-    client.force_login(admin)
+    sign_in(client, admin)
     client.get(reverse("vetting:case", args=[case.pk]))
     with django_assert_num_queries(7):
         response = client.get(reverse("vetting:case", args=[case.pk]))
@@ -383,7 +383,7 @@ def test_the_name_check_page_for_admins(team, client):
     designation_entry(reference="QDi.909", name="Viktor Belov", birth_years=[1955])
     admin = team["admin"]
     enable_mfa(admin)
-    client.force_login(admin)
+    sign_in(client, admin)
     page = client.get(reverse("vetting:check"), {"name": "Belov Viktor", "dob": "1955"})
     assert [hit.entry.reference for hit in page.context["hits"]] == ["QDi.909"]
     bad = client.get(reverse("vetting:check"), {"name": "X", "dob": "55"})
