@@ -1,0 +1,65 @@
+"""What the features' views share, written once: the convening team's gate, the response that
+hands a private file to its reader, and the form shown again after an edit conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+from . import selectors
+from .confidentiality import viewer_of
+
+
+def convening_team_only(view):
+    """A view of one dialogue for its convening team only: the signed-out are sent to sign in,
+    everyone else who is not of the team gets 404 (the dialogue's existence does not leak). The
+    view is called with ``dialogue`` (resolved through the confidentiality module, so noted for
+    the audit trail) and ``viewer`` instead of the URL's ``dialogue_id``."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, dialogue_id: int, *args, **kwargs):
+        viewer = viewer_of(request)
+        dialogue = selectors.planned_dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+        return view(request, *args, dialogue=dialogue, viewer=viewer, **kwargs)
+
+    return wrapper
+
+
+def private_file_response(stored_file, *, filename: str, content_type: str) -> HttpResponse:
+    """A private file (a paper, a pack copy) as a download, once the caller has decided its
+    reader may have it. With ``PRIVATE_STORAGE_X_ACCEL_PREFIX`` nginx streams it from an
+    internal location; otherwise Django does. Never cached, never sniffed."""
+    prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix}{quote(stored_file.name)}"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        try:
+            stream = stored_file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            stream, as_attachment=True, filename=filename, content_type=content_type
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def form_after_conflict(request, conflict, build: Callable):
+    """The edit form shown again after ``conflict`` (``services.concurrency.EditConflict``):
+    this editor's values, at the revision now saved, so that saving again is a decision taken
+    with the differences in view. ``build(data)`` makes the bound form."""
+    data = request.POST.copy()
+    data["edit_revision"] = str(conflict.current.edit_revision)
+    form = build(data)
+    form.is_valid()
+    return form
