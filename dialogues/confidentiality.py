@@ -61,12 +61,18 @@ checks (single-object views); ``can_view`` is the filter asked about one row, so
 Single objects are looked up through ``resolve`` (or, when a container's rule decided them,
 ``noted``), which also notes them as what the response shows: the audit trail records every read
 from there (``trackii.audit.reads``), not view by view.
+
+The module's vocabulary: a ``Viewer`` holds one ``Grant`` per dialogue, read with
+``viewer.grant(dialogue_id)`` and nothing else; ``Scope`` says which rows of sessions' children a
+query is about (every session's, or those outside any session) when it is not one decided
+session's; ``Attends`` whether the viewer attends a node's session, when a query knows it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -91,6 +97,51 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from .models import BriefingPackCopy
+
+__all__ = [
+    "CONVENOR",
+    "NOBODY",
+    "TEAM_ROLES",
+    "Grant",
+    "Scope",
+    "Viewer",
+    "assignable_roles",
+    "can_change_membership",
+    "can_change_scale",
+    "can_confirm_outbound_raise",
+    "can_confirm_scale_change",
+    "can_plan",
+    "can_read_copy",
+    "can_record",
+    "can_see_attendees",
+    "can_see_roster",
+    "can_view",
+    "check_grantable",
+    "check_membership_change",
+    "check_narrow_only",
+    "check_roster_add",
+    "floor_level",
+    "grantable_levels",
+    "levels_at_or_above",
+    "listed",
+    "may_leave",
+    "names_may_accompany",
+    "noted",
+    "outbound_levels",
+    "outbound_rank",
+    "outbound_title",
+    "published_marking",
+    "published_to_compare",
+    "raises_outbound",
+    "resolve",
+    "strictest_level",
+    "viewer_for_official",
+    "viewer_for_user",
+    "viewer_of",
+    "visible",
+    "visible_in_session",
+    "visible_session",
+]
 
 Audience = ConfidentialityLevel.Audience
 _NOTHING = Q(pk__in=[])
@@ -121,10 +172,11 @@ class Viewer:
     levels: Mapping[int, ConfidentialityLevel] = field(default_factory=dict)
 
     def grant(self, dialogue_id: int) -> Grant | None:
+        """What the viewer holds in one dialogue (None: nothing): the one way to read it."""
         return self.grants.get(dialogue_id)
 
     def is_convening(self, dialogue_id: int) -> bool:
-        grant = self.grants.get(dialogue_id)
+        grant = self.grant(dialogue_id)
         return grant is not None and grant.convening
 
 
@@ -200,8 +252,13 @@ class _Node:
     draft_status: str | None = None  # lookup of a session's status, for sessions only
 
 
-# Where the viewer stands towards a node's session, when the query does not decide it row by row.
-_ATTENDS_ROW_BY_ROW = "row by row"
+class Attends(Enum):
+    """Whether the viewer attends a node's session: decided by the query row by row, or already
+    known when the query is about one session."""
+
+    ROW_BY_ROW = "decided by the query, row by row"
+    YES = "attends"
+    NO = "does not attend"
 
 
 def _level_ids(viewer: Viewer, grant: Grant, audiences: Iterable[str]) -> list[int]:
@@ -216,22 +273,21 @@ def _level_ids(viewer: Viewer, grant: Grant, audiences: Iterable[str]) -> list[i
 
 
 def _node_q(
-    viewer: Viewer, grant: Grant, node: _Node, *, attends: bool | str = _ATTENDS_ROW_BY_ROW
+    viewer: Viewer, grant: Grant, node: _Node, *, attends: Attends = Attends.ROW_BY_ROW
 ) -> Q:
-    """Rule 3 at one node, and rule 4 at a session. ``attends`` says whether the viewer attends
-    the node's session: decided by the query row by row (the default), or already known (True
-    or False) when the query is about one session; a node outside any session passes True, so
-    that an attendees level goes by clearance alone."""
+    """Rule 3 at one node, and rule 4 at a session. ``attends``: whether the viewer attends the
+    node's session (``Attends``); for a node outside any session an attendees level goes by
+    clearance alone."""
     team = grant.convening or grant.official
     audiences = [Audience.OUTSIDE, Audience.PROGRAMME]
     if team:
         audiences += [Audience.ATTENDEES, Audience.CONVENING_TEAM]
-    elif node.session_id is None or attends is True:
+    elif node.session_id is None or attends is Attends.YES:
         audiences.append(Audience.ATTENDEES)
     open_ids = _level_ids(viewer, grant, audiences)
     allowed = Q(**{f"{node.level}__in": open_ids}) if open_ids else _NOTHING
 
-    if not team and node.session_id is not None and attends == _ATTENDS_ROW_BY_ROW:
+    if not team and node.session_id is not None and attends is Attends.ROW_BY_ROW:
         attendee_ids = _level_ids(viewer, grant, [Audience.ATTENDEES])
         if attendee_ids and grant.attended_session_ids:
             allowed |= Q(**{f"{node.level}__in": attendee_ids}) & Q(
@@ -312,11 +368,21 @@ _OUTCOME = _own_node(Outcome, "outcome_id")
 
 # -- the rules by kind ----------------------------------------------------------------------------
 # Each rule gives, for one grant, the rows of its kind that the grant allows. ``session`` is the
-# scope of the query: ANY (rows of every session, each container's rule applied), a Session the
-# viewer was found to see by ``visible_session`` (only its rows; its rule is already decided), or
-# None (rows outside any session: dialogue-wide papers).
+# scope of the query: ``Scope.EVERY_SESSION`` (rows of every session, each container's rule
+# applied), a Session the viewer was found to see by ``visible_session`` (only its rows; its rule
+# is already decided), or ``Scope.OUTSIDE_SESSIONS`` (rows outside any session: dialogue-wide
+# papers).
 
-ANY = object()
+
+class Scope(Enum):
+    """Which rows of sessions' children a query is about, when not one decided session's."""
+
+    EVERY_SESSION = "every session"
+    OUTSIDE_SESSIONS = "outside any session"
+
+
+EVERY = Scope.EVERY_SESSION
+OUTSIDE = Scope.OUTSIDE_SESSIONS
 
 
 def _sessions_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -325,7 +391,7 @@ def _sessions_rule(viewer: Viewer, g: Grant, session) -> Q:
 
 def _in_session(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
     """A child of a session: the session's rule (unless already decided) and its own."""
-    if session is ANY:
+    if session is EVERY:
         return (
             Q(session__dialogue_id=g.dialogue_id)
             & _node_q(viewer, g, _SESSION_OF_CHILD)
@@ -337,14 +403,15 @@ def _in_session(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
 def _child_q(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
     """One more node of a session's child, in the query's scope (attendance decided row by row,
     or already known for one session)."""
-    if session is ANY:
+    if session is EVERY:
         return _node_q(viewer, g, node)
-    return _node_q(viewer, g, node, attends=session.pk in g.attended_session_ids)
+    attends = Attends.YES if session.pk in g.attended_session_ids else Attends.NO
+    return _node_q(viewer, g, node, attends=attends)
 
 
 def _agenda_items_rule(viewer: Viewer, g: Grant, session) -> Q:
     """The working agenda: the convening team's to edit. Others read published versions."""
-    if not g.convening or session is None:
+    if not g.convening or session is OUTSIDE:
         return _NOTHING
     return _in_session(viewer, g, session, _AGENDA_ITEM)
 
@@ -354,14 +421,14 @@ def _published_agenda_items_rule(viewer: Viewer, g: Grant, session, *, comparing
     versions for the convening team only (to compare). Each item as published and as its
     working item is now; an item whose working item is gone is withdrawn, except from the
     convening team ``comparing`` the working agenda with the published one."""
-    if session is None or (comparing and not g.convening):
+    if session is OUTSIDE or (comparing and not g.convening):
         return _NOTHING
     q = _in_session(viewer, g, session, _PUBLISHED_ITEM)
     now = Q(source__isnull=False) & _child_q(viewer, g, session, _WORKING_ITEM_OF_PUBLISHED)
     if comparing:
         return q & (Q(source__isnull=True) | now)
     if not g.convening:
-        current = F("session__published_version") if session is ANY else session.published_version
+        current = F("session__published_version") if session is EVERY else session.published_version
         q &= Q(version__number=current)
     return q & now
 
@@ -370,9 +437,9 @@ def _documents_rule(viewer: Viewer, g: Grant, session) -> Q:
     """A paper needs its own rule and its containers': session, and agenda item if any. A
     dialogue-wide paper at an attendees level goes by clearance alone (no session to attend)."""
     q = _NOTHING
-    if session is ANY or session is None:
+    if session is EVERY or session is OUTSIDE:
         q |= Q(session__isnull=True) & _node_q(viewer, g, _DIALOGUE_WIDE_DOCUMENT)
-    if session is not None:
+    if session is not OUTSIDE:
         q |= (
             Q(session__isnull=False)
             & _in_session(viewer, g, session, _DOCUMENT)
@@ -395,7 +462,7 @@ def _paper_item_q(viewer: Viewer, g: Grant, session) -> Q:
 def _outcomes_rule(viewer: Viewer, g: Grant, session) -> Q:
     """Notes and outcomes: the session's rule and their own; never off the record for an
     official."""
-    if session is None:
+    if session is OUTSIDE:
         return _NOTHING
     q = _in_session(viewer, g, session, _OUTCOME)
     if g.official:
@@ -440,7 +507,7 @@ def visible(
         grants = [] if grant is None else [grant]
     if not grants:
         return queryset.none()
-    return queryset.filter(_rule_q(viewer, queryset.model, grants, ANY))
+    return queryset.filter(_rule_q(viewer, queryset.model, grants, EVERY))
 
 
 def visible_session(viewer: Viewer, queryset: models.QuerySet, *, session_id: int) -> Session:
@@ -463,13 +530,13 @@ def visible_in_session(
     if grant is None:
         return queryset.none()
     if session is None:
-        scope, where = None, Q(session__isnull=True)
+        scope, where = OUTSIDE, Q(session__isnull=True)
     elif session.dialogue_id != dialogue_id:
         return queryset.none()
     elif getattr(session, "_trackii_visible_to", None) is viewer:
         scope, where = session, Q(session_id=session.pk)
     else:
-        scope, where = ANY, Q(session_id=session.pk)
+        scope, where = EVERY, Q(session_id=session.pk)
     return queryset.filter(where, _rule_q(viewer, queryset.model, [grant], scope))
 
 
@@ -483,7 +550,7 @@ def published_to_compare(
     grant = viewer.grant(session.dialogue_id)
     if grant is None:
         return queryset.none()
-    scope = session if getattr(session, "_trackii_visible_to", None) is viewer else ANY
+    scope = session if getattr(session, "_trackii_visible_to", None) is viewer else EVERY
     return queryset.filter(
         Q(session_id=session.pk),
         _published_agenda_items_rule(viewer, grant, scope, comparing=True),
@@ -504,7 +571,7 @@ def resolve(
     *,
     pk: int,
     dialogue_id: int | None = None,
-    session=ANY,
+    session: Session | Scope | None = Scope.EVERY_SESSION,
     **detail,
 ) -> models.Model:
     """The object a single-object page is about: the row of ``queryset`` with this pk if the
@@ -512,7 +579,8 @@ def resolve(
     The audit trail records it once the page has shown it (``trackii.audit.reads``).
 
     A session is decided once (``visible_session``). With ``session`` (a Session decided for this
-    viewer, or None for a dialogue's own papers), a row of it is filtered by its own rule only
+    viewer, or None or ``Scope.OUTSIDE_SESSIONS`` for a dialogue's own papers), a row of it is
+    filtered by its own rule only
     (``visible_in_session``); otherwise by ``visible``, for ``dialogue_id``'s grant if given.
     Rows that sit in a session and name no dialogue (agenda items, outcomes) need ``session``.
     ``detail``: ids or codes recorded with it."""
@@ -520,12 +588,13 @@ def resolve(
     if model is Session:
         row = visible_session(viewer, queryset, session_id=pk)
         owner = row.dialogue_id
-    elif session is ANY:
+    elif session is Scope.EVERY_SESSION:
         row = visible(viewer, queryset, dialogue_id=dialogue_id).get(pk=pk)
         owner = row.pk if model is Dialogue else row.dialogue_id
     else:
-        owner = session.dialogue_id if session is not None else dialogue_id
-        row = visible_in_session(viewer, queryset, dialogue_id=owner, session=session).get(pk=pk)
+        one = None if session is Scope.OUTSIDE_SESSIONS else session
+        owner = one.dialogue_id if one is not None else dialogue_id
+        row = visible_in_session(viewer, queryset, dialogue_id=owner, session=one).get(pk=pk)
     return noted(row, dialogue_id=owner, **detail)
 
 
@@ -553,7 +622,7 @@ def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
 def can_see_attendees(viewer: Viewer, session: Session) -> bool:
     """Who attends a session: the convening team always; its own attendees when the dialogue
     allows it; nobody else (not even members cleared to see the session)."""
-    grant = viewer.grants.get(session.dialogue_id)
+    grant = viewer.grant(session.dialogue_id)
     if grant is None or grant.official:
         return False
     if grant.convening:
@@ -754,7 +823,7 @@ def can_confirm_scale_change(user, change) -> bool:
 
 def can_record(viewer: Viewer, dialogue_id: int) -> bool:
     """Writing a session's notes and outcomes: the convening team and rapporteurs."""
-    grant = viewer.grants.get(dialogue_id)
+    grant = viewer.grant(dialogue_id)
     return grant is not None and not grant.official and (grant.convening or grant.recording)
 
 
