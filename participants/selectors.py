@@ -101,7 +101,7 @@ def is_facilitator_anywhere(user) -> bool:
 
 def is_convenor_anywhere(user) -> bool:
     """Whether the account is the convenor of any dialogue: convenors must hold a passkey or a
-    security key (participants.middleware)."""
+    security key (participants.accounts.middleware)."""
     return Membership.Role.CONVENOR in convening_roles_of(user)
 
 
