@@ -1,11 +1,10 @@
 """Reads of people and memberships that other code reuses."""
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import GroundRulesAcceptance, Membership, Person, User
+from .models import GroundRulesAcceptance, Membership, Person
 
 # Only a member who has come all the way in sees anything of a dialogue.
 ACTIVE_STATES = (Membership.State.ACCEPTED,)
@@ -130,20 +129,6 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
             | Q(affiliation__icontains=search)
         )
     return persons.order_by("family_name", "full_name", "id")
-
-
-# A feed address's secret is token_urlsafe(32): anything much shorter is not one of ours.
-MIN_CALENDAR_SECRET_LENGTH = 32
-_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def account_by_calendar_secret(secret: str):
-    """The active account whose calendar feed this secret opens, or None."""
-    # Secrets are URL-safe base64 (secrets.token_urlsafe); anything else cannot match, and a NUL
-    # byte in the address would make PostgreSQL refuse the query (a server error, not a 404).
-    if len(secret) < MIN_CALENDAR_SECRET_LENGTH or not _URLSAFE.fullmatch(secret):
-        return None
-    return User.objects.filter(calendar_secret=secret, is_active=True).first()
 
 
 def latest_invitations(dialogue_id: int) -> dict:

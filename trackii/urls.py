@@ -26,7 +26,7 @@ urlpatterns = [
     path("vetting/", include("participants.urls")),
     path("invitations/", include("participants.urls_invitations")),
     path("accounts/", include("allauth.urls")),
-    path("", include("participants.urls_profile")),
+    path("", include("participants.profile.urls")),
     path("staff/", include("trackii.ops.urls")),
     path("admin/", admin.site.urls),
 ]

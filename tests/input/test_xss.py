@@ -496,7 +496,7 @@ def test_feed_keeps_titles_and_places_as_text_and_injects_no_property(xss):
 
 
 def test_feed_over_http_is_the_same_text(xss):
-    from participants.services.profile import calendar_secret_regenerate
+    from participants.profile.services import calendar_secret_regenerate
 
     user = xss["participant"].person.user
     calendar_secret_regenerate(user=user)

@@ -21,5 +21,5 @@ urlpatterns = [
     path("vetting/", include((vetting_patterns, "vetting"))),
     path("staff/", include("trackii.ops.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("participants.urls_profile")),
+    path("", include("participants.profile.urls")),
 ]

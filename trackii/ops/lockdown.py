@@ -27,7 +27,7 @@ from django.utils import timezone
 from dialogues.models import BriefingPackCopy
 from dialogues.services.briefing import copy_link_revoke
 from participants.models import Invitation, Person, User
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from trackii.audit.services import Action, audit_record
 
 from .models import Lockdown
