@@ -129,16 +129,3 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
             | Q(affiliation__icontains=search)
         )
     return persons.order_by("family_name", "full_name", "id")
-
-
-def latest_invitations(dialogue_id: int) -> dict:
-    """Each membership's newest invitation in the dialogue, in one query: membership id ->
-    ``Invitation``."""
-    from .models import Invitation
-
-    latest: dict = {}
-    for invitation in Invitation.objects.filter(membership__dialogue_id=dialogue_id).order_by(
-        "membership_id", "-created_at", "-id"
-    ):
-        latest.setdefault(invitation.membership_id, invitation)
-    return latest

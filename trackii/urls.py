@@ -24,7 +24,7 @@ urlpatterns = [
         "packs/<str:token>/download/", briefing_views.pack_link_download, name="pack_link_download"
     ),
     path("vetting/", include("participants.urls")),
-    path("invitations/", include("participants.urls_invitations")),
+    path("invitations/", include("participants.invitations.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.profile.urls")),
     path("staff/", include("trackii.ops.urls")),

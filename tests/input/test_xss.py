@@ -37,9 +37,9 @@ from dialogues.services.agenda import agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.notifications import agenda_published_notify
 from dialogues.services.outcomes import outcome_create
+from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
 from participants.services import ground_rules_accept, membership_nominate
-from participants.services import invitations as invitation_services
 from participants.services.vetting import possible_match_decide, vetting_case_decide
 from tests.factories import (
     AgendaItemFactory,

@@ -33,6 +33,12 @@ from dialogues.services import briefing, changes
 from dialogues.services.agenda import agenda_item_update, agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
+from participants.invitations.services import (
+    invitation_accept,
+    invitation_send,
+    invitation_send_code,
+    invitation_verify_code,
+)
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
@@ -41,12 +47,6 @@ from participants.services import (
     membership_nominate,
     membership_transition,
     person_create,
-)
-from participants.services.invitations import (
-    invitation_accept,
-    invitation_send,
-    invitation_send_code,
-    invitation_verify_code,
 )
 from participants.services.vetting import screen_cases, vetting_case_decide
 
