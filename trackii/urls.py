@@ -23,7 +23,7 @@ urlpatterns = [
     path(
         "packs/<str:token>/download/", briefing_views.pack_link_download, name="pack_link_download"
     ),
-    path("vetting/", include("participants.urls")),
+    path("vetting/", include("participants.vetting.urls")),
     path("invitations/", include("participants.invitations.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("participants.profile.urls")),

@@ -1,3 +1,3 @@
 """Screening nominees against designation lists: importing the lists (``importers``), matching
 names (``matching``), screening against the lists in force (``runner``); vetting cases use it
-through ``participants.services.vetting``."""
+through ``participants.vetting.services``."""

@@ -30,32 +30,6 @@ def person_create(*, full_name: str, **fields) -> Person:
     return person
 
 
-@transaction.atomic
-def membership_nominate(
-    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None, vet=True
-) -> Membership:
-    """Add a person to a dialogue's roster. Everyone starts as nominated, with a vetting case
-    screened once the nomination commits; vetting and invitations move the state on. Only the
-    convenor who opens a dialogue is not vetted here (``vet=False``)."""
-    if side is not None and side.dialogue_id != dialogue.pk:
-        raise ValidationError({"side": "The side must belong to the same dialogue."})
-    membership = Membership(
-        person=person,
-        dialogue=dialogue,
-        side=side,
-        role=role,
-        clearance=clearance,
-        nominated_by=nominated_by,
-    )
-    membership.full_clean()
-    membership.save()
-    if vet:
-        from .vetting import vetting_case_open
-
-        vetting_case_open(membership=membership)
-    return membership
-
-
 # The one place the membership state moves. Vetting (cleared/rejected) and invitations
 # (invited/accepted/declined) call this; nothing else writes ``Membership.state``.
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -39,8 +39,12 @@ from dialogues.services.notifications import agenda_published_notify
 from dialogues.services.outcomes import outcome_create
 from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
-from participants.services import ground_rules_accept, membership_nominate
-from participants.services.vetting import possible_match_decide, vetting_case_decide
+from participants.services import ground_rules_accept
+from participants.vetting.services import (
+    membership_nominate,
+    possible_match_decide,
+    vetting_case_decide,
+)
 from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,

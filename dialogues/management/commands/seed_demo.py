@@ -44,11 +44,10 @@ from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
     account_create,
     ground_rules_accept,
-    membership_nominate,
     membership_transition,
     person_create,
 )
-from participants.services.vetting import screen_cases, vetting_case_decide
+from participants.vetting.services import membership_nominate, screen_cases, vetting_case_decide
 
 STAFF_ACCOUNTS = ("admin@demo.trackii.org", "compliance@demo.trackii.org")
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
