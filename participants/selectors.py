@@ -1,4 +1,5 @@
-"""Reads of people and memberships that other code reuses."""
+"""Reads of people and memberships that other code reuses (the core every feature and
+``dialogues`` use)."""
 
 from dataclasses import dataclass
 

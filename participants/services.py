@@ -1,4 +1,7 @@
-"""Writes of people and memberships. Keyword-only, validated, atomic."""
+"""Writes of people and memberships, the core every feature uses: accounts, persons, the one
+place a membership's state moves, its side, role and clearance, and the acceptance of ground
+rules. Keyword-only, validated, atomic. Adding a person to a roster starts their vetting, so it
+is vetting's (``participants.vetting.services.membership_nominate``)."""
 
 import hashlib
 
@@ -7,7 +10,7 @@ from django.db import transaction
 
 from trackii.audit.services import Action, audit_record
 
-from ..models import GroundRulesAcceptance, Membership, Person, User
+from .models import GroundRulesAcceptance, Membership, Person, User
 
 
 @transaction.atomic
