@@ -66,7 +66,7 @@ def pdf_problem() -> str:
 
 
 def _token_digest(token: str) -> str:
-    # Invitation.token_hash is the SHA-256 of the link's token (participants.services.invitations).
+    # Invitation.token_hash is the SHA-256 of the link's token (participants.invitations.services).
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -129,8 +129,8 @@ def fresh_code(*, person, sent: list) -> str:
     confirmed, or a code sent less than a minute ago: then it is the newest e-mail)."""
     from django.core.exceptions import ValidationError
 
+    from participants.invitations.services import invitation_send_code
     from participants.models import Invitation
-    from participants.services.invitations import invitation_send_code
 
     invitation = next(
         (i for i in Invitation.objects.filter(membership__person=person) if i.is_open), None

@@ -1,11 +1,11 @@
-"""Reads of people and memberships that other code reuses."""
+"""Reads of people and memberships that other code reuses (the core every feature and
+``dialogues`` use)."""
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import GroundRulesAcceptance, Membership, Person, User
+from .models import GroundRulesAcceptance, Membership, Person
 
 # Only a member who has come all the way in sees anything of a dialogue.
 ACTIVE_STATES = (Membership.State.ACCEPTED,)
@@ -101,7 +101,7 @@ def is_facilitator_anywhere(user) -> bool:
 
 def is_convenor_anywhere(user) -> bool:
     """Whether the account is the convenor of any dialogue: convenors must hold a passkey or a
-    security key (participants.middleware)."""
+    security key (participants.accounts.middleware)."""
     return Membership.Role.CONVENOR in convening_roles_of(user)
 
 
@@ -130,30 +130,3 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
             | Q(affiliation__icontains=search)
         )
     return persons.order_by("family_name", "full_name", "id")
-
-
-# A feed address's secret is token_urlsafe(32): anything much shorter is not one of ours.
-MIN_CALENDAR_SECRET_LENGTH = 32
-_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def account_by_calendar_secret(secret: str):
-    """The active account whose calendar feed this secret opens, or None."""
-    # Secrets are URL-safe base64 (secrets.token_urlsafe); anything else cannot match, and a NUL
-    # byte in the address would make PostgreSQL refuse the query (a server error, not a 404).
-    if len(secret) < MIN_CALENDAR_SECRET_LENGTH or not _URLSAFE.fullmatch(secret):
-        return None
-    return User.objects.filter(calendar_secret=secret, is_active=True).first()
-
-
-def latest_invitations(dialogue_id: int) -> dict:
-    """Each membership's newest invitation in the dialogue, in one query: membership id ->
-    ``Invitation``."""
-    from .models import Invitation
-
-    latest: dict = {}
-    for invitation in Invitation.objects.filter(membership__dialogue_id=dialogue_id).order_by(
-        "membership_id", "-created_at", "-id"
-    ):
-        latest.setdefault(invitation.membership_id, invitation)
-    return latest

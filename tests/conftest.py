@@ -35,7 +35,7 @@ def enable_totp(user) -> None:
 
 def enable_mfa(user) -> None:
     """Give an account every second factor production may ask of it: TOTP, and a security key
-    (WebAuthn, which staff and convenors must hold; see participants.middleware)."""
+    (WebAuthn, which staff and convenors must hold; see participants.accounts.middleware)."""
     from allauth.mfa.models import Authenticator
 
     from tests.webauthn import add_security_key
@@ -48,14 +48,13 @@ def enable_mfa(user) -> None:
 def sign_in(client, user):
     """Sign an account in on a test client, as a real sign-in would leave it.
 
-    ``force_login`` records no authentication method, and staff and convenors who hold a key
-    must have used it in this session (participants.middleware). For an account that holds a
+    ``force_login`` records no authentication method, and staff and convenors who hold a key must
+    have used it in this session (participants.accounts.middleware). For an account that holds a
     key, this records what allauth records when the password and then the key are given at its
-    second-factor step, with allauth's own function, in the client's session (the database
-    session engine here; saved before the next request). A facilitator who holds one has used
-    it too, so starting a dialogue (and so becoming its convenor) asks for nothing more. An
-    account without a key is only signed in: staff or a convenor among them is sent to add one,
-    as in production."""
+    second-factor step, with allauth's own function, in the client's session (the database session
+    engine here; saved before the next request). A facilitator who holds one has used it too, so
+    starting a dialogue (and so becoming its convenor) asks for nothing more. An account without a
+    key is only signed in: staff or a convenor among them is sent to add one, as in production."""
     from types import SimpleNamespace
 
     from allauth.account.internal.flows.login import record_authentication

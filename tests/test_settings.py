@@ -108,7 +108,7 @@ def test_production_requires_mfa_counts_sign_ins_in_redis_and_limits_sessions():
         "django.contrib.messages.middleware.MessageMiddleware",
         "allauth.account.middleware.AccountMiddleware",
         "trackii.middleware.SessionTimeoutMiddleware",
-        "participants.middleware.RequireMFAMiddleware",
+        "participants.accounts.middleware.RequireMFAMiddleware",
     ]
     assert sorted(in_order, key=facts["middleware"].index) == in_order
     # Replaced by the one above, which records activity once a minute, not on every request.

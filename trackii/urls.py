@@ -23,10 +23,10 @@ urlpatterns = [
     path(
         "packs/<str:token>/download/", briefing_views.pack_link_download, name="pack_link_download"
     ),
-    path("vetting/", include("participants.urls")),
-    path("invitations/", include("participants.urls_invitations")),
+    path("vetting/", include("participants.vetting.urls")),
+    path("invitations/", include("participants.invitations.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("participants.urls_profile")),
+    path("", include("participants.profile.urls")),
     path("staff/", include("trackii.ops.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.models import Membership, Person
-from participants.services import membership_nominate, membership_start_as_convenor
+from participants.services import membership_start_as_convenor
+from participants.vetting.services import membership_nominate
 
 from ..models import ConfidentialityLevel, Dialogue, Session, SessionAttendance, Side
 from .common import check_narrow_only, name_readers

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from participants.invitations import services as invitation_services
 from participants.models import Invitation, Membership, Person
-from participants.services import invitations as invitation_services
-from participants.services import membership_nominate, membership_update, person_create
+from participants.services import membership_update, person_create
+from participants.vetting.services import membership_nominate
 from trackii.audit.services import Action, audit_record
 
 from ..confidentiality import (

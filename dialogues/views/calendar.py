@@ -6,7 +6,7 @@ one entry per session it carries (never the secret)."""
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from participants.selectors import account_by_calendar_secret
+from participants.profile.selectors import account_by_calendar_secret
 from trackii.audit import reads
 
 from ..feeds import calendar_for

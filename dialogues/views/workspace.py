@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from participants.selectors import latest_invitations, roster_of
+from participants.invitations.selectors import latest_invitations
+from participants.selectors import roster_of
 from trackii.audit import reads
 
 from .. import selectors

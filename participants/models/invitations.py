@@ -1,5 +1,5 @@
 """Invitations into a dialogue. Thin model: every change goes through
-``participants.services.invitations``; the token and the code are stored only as SHA-256 digests."""
+``participants.invitations.services``; the token and the code are stored only as SHA-256 digests."""
 
 from django.conf import settings
 from django.db import models

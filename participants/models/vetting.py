@@ -1,5 +1,5 @@
 """Vetting: one case per nomination, the possible matches screening raised for it, and the
-human decisions on them. Written only through ``participants.services.vetting``; read by admins
+human decisions on them. Written only through ``participants.vetting.services``; read by admins
 only (facilitators see the resulting membership state and any conditions)."""
 
 from django.conf import settings

@@ -772,6 +772,7 @@ def build_world() -> World:
         agenda_item_update,
         agenda_publish,
     )
+    from participants.invitations.services import invitation_send
     from participants.models import (
         GroundRulesAcceptance,
         Membership,
@@ -780,7 +781,6 @@ def build_world() -> World:
         User,
         VettingCase,
     )
-    from participants.services.invitations import invitation_send
     from tests.conftest import enable_mfa
     from tests.factories import designation_entry
 

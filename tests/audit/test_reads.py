@@ -19,7 +19,7 @@ from dialogues import selectors
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Dialogue, Outcome, Session
 from participants.models import Membership
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import OutcomeFactory, level
 from trackii.audit import reads

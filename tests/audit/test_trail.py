@@ -11,7 +11,7 @@ from django.urls import reverse
 from dialogues.models import Outcome, Session
 from dialogues.services.outcomes import outcome_update
 from participants.models import Membership
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, require_service, sign_in
 from tests.factories import (
     DialogueFactory,

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from dialogues.models import Session
+from participants.invitations.services import invitation_send
 from participants.models import Membership
-from participants.services.invitations import invitation_send
 from tests.browser.conftest import sign_in  # noqa: F401 - same conftest helpers as the others
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -24,7 +24,7 @@ from dialogues.models import (
 from dialogues.services import changes
 from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_start, dialogue_update
 from participants.models import Membership
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
 from tests.factories import UserFactory, level, member_with_account

@@ -136,7 +136,7 @@ def test_a_rerun_on_another_port_shows_the_same_invitation_and_a_fresh_pack_link
     tmp_path, monkeypatch
 ):
     # A code is sent at most once a minute: a rerun within it sends none and says where to ask.
-    monkeypatch.setattr("participants.services.invitations.CODE_RESEND_AFTER", timedelta(days=1))
+    monkeypatch.setattr("participants.invitations.services.CODE_RESEND_AFTER", timedelta(days=1))
     remembered = tmp_path / "demo-links.json"
     [first] = links(
         seed("http://localhost:8000", remembered), "http://localhost:8000", "invitations"
@@ -209,7 +209,7 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
 
     monkeypatch.undo()  # the libraries are installed: the next run builds the pack
     # (and sends no second code: one a minute at most, however slow this machine is)
-    monkeypatch.setattr("participants.services.invitations.CODE_RESEND_AFTER", timedelta(days=1))
+    monkeypatch.setattr("participants.invitations.services.CODE_RESEND_AFTER", timedelta(days=1))
     lines = seed(base, tmp_path / "demo-links.json")
     [pack] = links(lines, base, "packs")
     assert lines == expected(

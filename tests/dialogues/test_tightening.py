@@ -32,7 +32,7 @@ from dialogues.services.agenda import (
 )
 from dialogues.services.notifications import agenda_published_notify
 from participants.models import Membership
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from tests.dialogues.test_documents import pdf
 from tests.factories import AgendaItemFactory, level, member_with_account
 from trackii.audit.models import AuditEntry

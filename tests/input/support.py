@@ -22,9 +22,9 @@ from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Outcome
 from dialogues.services import briefing
 from dialogues.services.agenda import agenda_publish
+from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
-from participants.services import invitations as invitation_services
-from participants.services import membership_nominate
+from participants.vetting.services import membership_nominate
 from tests.conftest import enable_mfa
 from tests.factories import (
     AgendaItemFactory,

@@ -28,9 +28,9 @@ from pypdf import PdfReader
 from dialogues.feeds import calendar_for
 from dialogues.models import AgendaItem, BriefingPack, Dialogue, Session
 from dialogues.services import briefing
+from participants.invitations import services as invitation_services
 from participants.models import Membership, Person
 from participants.services import ground_rules_accept
-from participants.services import invitations as invitation_services
 from tests.factories import (
     DialogueFactory,
     SideFactory,

@@ -37,10 +37,14 @@ from dialogues.services.agenda import agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.notifications import agenda_published_notify
 from dialogues.services.outcomes import outcome_create
+from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
-from participants.services import ground_rules_accept, membership_nominate
-from participants.services import invitations as invitation_services
-from participants.services.vetting import possible_match_decide, vetting_case_decide
+from participants.services import ground_rules_accept
+from participants.vetting.services import (
+    membership_nominate,
+    possible_match_decide,
+    vetting_case_decide,
+)
 from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
@@ -496,7 +500,7 @@ def test_feed_keeps_titles_and_places_as_text_and_injects_no_property(xss):
 
 
 def test_feed_over_http_is_the_same_text(xss):
-    from participants.services.profile import calendar_secret_regenerate
+    from participants.profile.services import calendar_secret_regenerate
 
     user = xss["participant"].person.user
     calendar_secret_regenerate(user=user)

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from dialogues.models import BriefingPack, BriefingPackCopy
 from dialogues.services.briefing import copy_link_issue, link_token
+from participants.invitations.services import invitation_send
 from participants.models import Invitation, Membership, Person
-from participants.services.invitations import invitation_send
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import (
     DialogueFactory,

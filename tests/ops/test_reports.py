@@ -363,7 +363,7 @@ def test_who_saw_a_session_finds_its_page_its_pdf_and_the_feeds_that_carried_it(
     """What the pages and the feed wrote (trackii.audit.reads), as the staff read it: who, and
     where they saw it."""
     from dialogues.services.agenda import agenda_publish
-    from participants.services.profile import calendar_secret_regenerate
+    from participants.profile.services import calendar_secret_regenerate
 
     member = member_with_account(dialogue=DialogueFactory(), email="reader@example.org")
     session = SessionFactory(dialogue=member.dialogue, level=level("Public"))

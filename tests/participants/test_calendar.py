@@ -11,7 +11,7 @@ from icalendar import Calendar
 from dialogues.models import PublishedAgendaItem, Session
 from dialogues.services.agenda import agenda_publish
 from dialogues.templatetags.times import in_zone
-from participants.services.profile import calendar_secret_regenerate, profile_time_zone_set
+from participants.profile.services import calendar_secret_regenerate, profile_time_zone_set
 from tests.conftest import sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
 from tests.factories import (

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from dialogues.confidentiality import viewer_for_user
 from dialogues.services.workspace import roster_invite
+from participants.invitations import services as services
+from participants.invitations.selectors import latest_invitations
 from participants.models import Invitation, Membership, User
-from participants.selectors import latest_invitations
-from participants.services import invitations as services
 from tests.conftest import sign_in
 from tests.factories import (
     DialogueFactory,

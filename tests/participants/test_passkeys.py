@@ -190,7 +190,7 @@ def test_a_security_key_is_the_second_factor_after_the_password(convenor):
 
 # -- which factor this session used ------------------------------------------------------------
 # Holding a key is not enough for staff and convenors: a look-alike site can relay the password
-# and the app's code, so the session must have used the key (participants.middleware).
+# and the app's code, so the session must have used the key (participants.accounts.middleware).
 
 SENTINEL_DIALOGUE = "SENTINEL-DIALOGUE-Salt-River"
 

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from participants.models import Membership
-from participants.services import membership_nominate, membership_transition
+from participants.services import membership_transition
+from participants.vetting.services import membership_nominate
 from tests.factories import DialogueFactory, MembershipFactory, PersonFactory, SideFactory, level
 
 pytestmark = pytest.mark.django_db

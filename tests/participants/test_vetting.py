@@ -12,9 +12,9 @@ from participants.models import (
     Membership,
     VettingCase,
 )
-from participants.services import membership_nominate
-from participants.services.vetting import (
+from participants.vetting.services import (
     cases_to_screen,
+    membership_nominate,
     possible_match_decide,
     screen_cases,
     vetting_case_decide,

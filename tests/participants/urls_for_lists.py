@@ -5,6 +5,7 @@ from django.http import Http404
 from django.urls import include, path
 
 from dialogues import views as dialogue_views
+from participants.vetting.urls import designation_list_urlpatterns
 
 
 def _elsewhere(request):
@@ -13,7 +14,7 @@ def _elsewhere(request):
 
 vetting_patterns = [
     path("", _elsewhere, name="queue"),
-    path("", include("participants.urls_lists")),
+    path("", include(designation_list_urlpatterns)),
 ]
 
 urlpatterns = [
@@ -21,5 +22,5 @@ urlpatterns = [
     path("vetting/", include((vetting_patterns, "vetting"))),
     path("staff/", include("trackii.ops.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("participants.urls_profile")),
+    path("", include("participants.profile.urls")),
 ]

@@ -27,7 +27,7 @@ from django.utils import timezone
 from dialogues.models import BriefingPackCopy
 from dialogues.services.briefing import copy_link_revoke
 from participants.models import Invitation, Person, User
-from participants.services.profile import calendar_secret_regenerate
+from participants.profile.services import calendar_secret_regenerate
 from trackii.audit.services import Action, audit_record
 
 from .models import Lockdown
@@ -148,7 +148,7 @@ def _end_sessions(user: User) -> int:
 
 
 def _revoke_invitations(*, person: Person, by: User, request) -> list[int]:
-    # participants.services.invitations.invitation_revoke is for the dialogue's convening team;
+    # participants.invitations.services.invitation_revoke is for the dialogue's convening team;
     # a lockdown is ordered by staff, who need not be on it, so the revocation is written here,
     # the same way (revoked_at, one audit entry each).
     now = timezone.now()

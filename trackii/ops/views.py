@@ -1,6 +1,6 @@
 """The staff's pages under /staff/: searching the audit trail and the change history, who saw an
 object, and locking a person out. Anyone signed in who is not staff gets 404, as if the pages did
-not exist; staff pass the same MFA rule as everywhere (participants.middleware)."""
+not exist; staff pass the same MFA rule as everywhere (participants.accounts.middleware)."""
 
 from auditlog.models import LogEntry
 from django.contrib import messages

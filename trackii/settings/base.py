@@ -59,7 +59,7 @@ MIDDLEWARE = [
     # each user's list of signed-in browsers current (/accounts/sessions/) in place of allauth's
     # UserSessionsMiddleware, which writes on every request.
     "trackii.middleware.SessionTimeoutMiddleware",
-    "participants.middleware.RequireMFAMiddleware",
+    "participants.accounts.middleware.RequireMFAMiddleware",
     # Last, so it sees the view's own answer: writes to the audit trail what a response showed
     # (trackii.audit.reads), for every page, partial, form, PDF, feed and download of content.
     "trackii.audit.middleware.ReadAuditMiddleware",
@@ -115,8 +115,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail is the login; nobody signs up on their own (accounts come from
-# invitations or from admins), see participants.adapters.
-ACCOUNT_ADAPTER = "participants.adapters.AccountAdapter"
+# invitations or from admins), see participants.accounts.adapters.
+ACCOUNT_ADAPTER = "participants.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -134,7 +134,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Second factors: an authenticator app (TOTP), passkeys and security keys (WebAuthn), and
 # recovery codes. A WebAuthn key signs the site's own origin, so a look-alike site cannot relay it:
-# staff and convenors must hold one (participants.middleware).
+# staff and convenors must hold one (participants.accounts.middleware).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trackii"
 # Signing in with a passkey alone: allauth asks the key to verify its holder (PIN or biometrics)
@@ -148,8 +148,8 @@ MFA_PASSKEY_SIGNUP_ENABLED = False
 # browser tests; allauth's allowance would switch that check off for every origin, and the
 # check is what makes a key phishing-resistant. Production refuses to start with it on.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
-# Who must hold which second factor (participants.middleware): staff and convenors a passkey or
-# security key, facilitators any second factor.
+# Who must hold which second factor (participants.accounts.middleware): staff and convenors a
+# passkey or security key, facilitators any second factor.
 TRACKII_REQUIRE_MFA = env.bool("TRACKII_REQUIRE_MFA", default=True)
 
 LANGUAGE_CODE = "en-gb"

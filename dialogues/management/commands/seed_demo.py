@@ -33,22 +33,21 @@ from dialogues.services import briefing, changes
 from dialogues.services.agenda import agenda_item_update, agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
-from participants.models import DesignationList, Membership, Person, User, VettingCase
-from participants.screening.importers import import_designations_into_new_list
-from participants.services import (
-    account_create,
-    ground_rules_accept,
-    membership_nominate,
-    membership_transition,
-    person_create,
-)
-from participants.services.invitations import (
+from participants.invitations.services import (
     invitation_accept,
     invitation_send,
     invitation_send_code,
     invitation_verify_code,
 )
-from participants.services.vetting import screen_cases, vetting_case_decide
+from participants.models import DesignationList, Membership, Person, User, VettingCase
+from participants.screening.importers import import_designations_into_new_list
+from participants.services import (
+    account_create,
+    ground_rules_accept,
+    membership_transition,
+    person_create,
+)
+from participants.vetting.services import membership_nominate, screen_cases, vetting_case_decide
 
 STAFF_ACCOUNTS = ("admin@demo.trackii.org", "compliance@demo.trackii.org")
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only

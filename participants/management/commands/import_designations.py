@@ -15,7 +15,7 @@ from participants.screening.importers import (
     import_designations,
     import_designations_into_new_list,
 )
-from participants.services.vetting import rescreen_everyone
+from participants.vetting.services import rescreen_everyone
 
 DEFAULT_LIST_NAMES = {
     DesignationList.Format.UN: "UN Security Council consolidated list",

@@ -23,7 +23,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from .selectors import is_convenor_anywhere, is_facilitator_anywhere
+from ..selectors import is_convenor_anywhere, is_facilitator_anywhere
 
 # Paths a user without their second factor may still reach: setting one up (an authenticator
 # app, a passkey or security key under /accounts/2fa/webauthn/, recovery codes), confirming

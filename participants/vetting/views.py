@@ -1,25 +1,45 @@
 """The vetting pages, for the organisation's admins (staff) only: everyone else gets 404, as if
-vetting did not exist. Facilitators see only the resulting state on their roster."""
+vetting did not exist. Facilitators see only the resulting state on their roster.
+
+The designation lists' pages are here too: each list with its version in force, an upload form
+that imports a new version (and has everyone active screened again), and a page per list with the
+entries of that version."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.audit.services import Action, audit_record
 from trackii.decorators import staff_only
 from trackii.forms import add_service_error
 
-from .forms_vetting import CaseDecisionForm, MatchDecisionForm, NameCheckForm
-from .models import PossibleMatch, VettingCase
-from .screening.matching import NomineeFacts
-from .screening.runner import screen_facts
-from .services import vetting
+from ..models import DesignationAlias, DesignationEntry, DesignationList, PossibleMatch, VettingCase
+from ..screening.importers import (
+    ImportFailed,
+    import_designations,
+    import_designations_into_new_list,
+)
+from ..screening.matching import NomineeFacts
+from ..screening.runner import screen_facts
+from . import services as vetting
+from .forms import (
+    CaseDecisionForm,
+    DesignationUploadForm,
+    EntrySearchForm,
+    MatchDecisionForm,
+    NameCheckForm,
+)
 
 # Vetting exists only for admins: anyone else is answered 404.
 admins_only = staff_only
+
+ENTRIES_PER_PAGE = 100
 
 
 @admins_only
@@ -38,7 +58,7 @@ def queue(request):
     counts = dict(VettingCase.objects.values_list("status").annotate(n=Count("id")))
     return render(
         request,
-        "participants/vetting_queue.html",
+        "participants/vetting/queue.html",
         {
             "cases": cases.order_by("-open_matches", "created_at"),
             "status": status,
@@ -83,7 +103,7 @@ def _case_page(request, case: VettingCase, *, decision_form=None, match_forms=No
         ),
         "four_eyes_blocked": case.membership.nominated_by_id == request.user.pk,
     }
-    return render(request, "participants/vetting_case.html", context, status=status)
+    return render(request, "participants/vetting/case.html", context, status=status)
 
 
 @admins_only
@@ -158,4 +178,87 @@ def name_check(request):
                 names=(data["name"],), birth_year=data["dob"], nationality=data["nationality"]
             )
         )
-    return render(request, "participants/vetting_check.html", {"form": form, "hits": hits})
+    return render(request, "participants/vetting/check.html", {"form": form, "hits": hits})
+
+
+# -- Designation lists
+
+
+def _staff_only(request) -> None:
+    if not request.user.is_staff:
+        raise Http404
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@login_required
+def designation_lists(request):
+    _staff_only(request)
+    posted = request.method == "POST"
+    form = DesignationUploadForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        files = [(upload.name, upload.read()) for upload in data["files"]]
+        try:
+            if data["designation_list"] is not None:
+                version = import_designations(
+                    designation_list=data["designation_list"], files=files, by=request.user
+                )
+            else:
+                version = import_designations_into_new_list(
+                    name=data["new_name"], format=data["format"], files=files, by=request.user
+                )
+        except ImportFailed as error:
+            form.add_error(
+                None,
+                f"Nothing was imported; the version in force is unchanged. {error.message}",
+            )
+        except ValidationError as error:  # e.g. another admin took the new name meanwhile
+            form.add_error(None, error.messages)
+        else:
+            vetting.rescreen_everyone()
+            messages.success(
+                request,
+                f"Imported version {version.number} with {version.entry_count} entries; "
+                "everyone active is being screened again.",
+            )
+            return redirect("vetting:designation_lists")
+    lists = DesignationList.objects.select_related("current_version__imported_by").order_by("name")
+    return render(
+        request,
+        "participants/vetting/designation_lists.html",
+        {"lists": lists, "form": form},
+    )
+
+
+@require_GET
+@login_required
+def designation_list_detail(request, list_id: int):
+    _staff_only(request)
+    designation_list = get_object_or_404(
+        DesignationList.objects.select_related("current_version__imported_by"), pk=list_id
+    )
+    search = EntrySearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    entries = DesignationEntry.objects.filter(version_id=designation_list.current_version_id)
+    if designation_list.current_version_id is None:
+        entries = entries.none()
+    if query:
+        aliases = DesignationAlias.objects.filter(entry=OuterRef("pk"), name__icontains=query)
+        entries = entries.filter(
+            Q(name__icontains=query) | Q(name_original_script__icontains=query) | Exists(aliases)
+        )
+    entries = entries.order_by("reference", "pk").prefetch_related("aliases")
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    versions = designation_list.versions.select_related("imported_by").order_by("-number")[:10]
+    context = {
+        "designation_list": designation_list,
+        "version": designation_list.current_version,
+        "search": search,
+        "query": query,
+        "page": page,
+        "versions": versions,
+    }
+    return render(request, "participants/vetting/designation_list_detail.html", context)

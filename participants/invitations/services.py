@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from trackii.audit.services import Action, audit_record
 
-from ..models import Invitation, Membership
-from . import account_create, membership_transition
+from ..models import Invitation, Membership, User
+from ..services import account_create, membership_transition
 
 CODE_MAX_ATTEMPTS = 5
 CODE_VALID_FOR = timedelta(minutes=15)
@@ -259,8 +259,6 @@ def invitation_accept(
 ) -> Invitation:
     """Accept: create the account (with ``password``) or link the signed-in ``user`` whose e-mail
     is the invited one. Only after the code proved the mailbox; once only."""
-    from ..models import User
-
     invitation = _lock(invitation)
     _check_usable(invitation)
     if invitation.verified_at is None:

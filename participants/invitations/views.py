@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from .forms_invitations import InvitationCodeForm, InvitationPasswordForm
-from .models import Invitation, User
-from .services import invitations as services
+from ..models import Invitation, User
+from . import services
+from .forms import InvitationCodeForm, InvitationPasswordForm
 
 # The invitations whose code this browser entered: knowing the link alone is not enough to
 # answer, even after the invitee confirmed their address elsewhere.
@@ -31,7 +31,7 @@ def _mark_verified(request, invitation: Invitation) -> None:
 
 def _refused(request, error: ValidationError, status: int = 410):
     return render(
-        request, "participants/invitation_refused.html", {"reasons": error.messages}, status=status
+        request, "participants/invitations/refused.html", {"reasons": error.messages}, status=status
     )
 
 
@@ -76,7 +76,7 @@ def invitation_page(request, token: str):
                     raise ValidationError("Confirm your e-mail address with the code first.")
                 if action == "decline":
                     services.invitation_decline(invitation=invitation, request=request)
-                    return render(request, "participants/invitation_declined.html")
+                    return render(request, "participants/invitations/declined.html")
                 if action == "link":
                     services.invitation_accept(
                         invitation=invitation, user=request.user, request=request
@@ -114,4 +114,4 @@ def invitation_page(request, token: str):
         "signed_in": signed_in,
         "same_account": signed_in and request.user.email.lower() == invitation.email.lower(),
     }
-    return render(request, "participants/invitation_page.html", context, status=status)
+    return render(request, "participants/invitations/page.html", context, status=status)

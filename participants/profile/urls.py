@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import views_profile
+from . import views
 
 urlpatterns = [
-    path("account/", views_profile.profile, name="profile"),
+    path("account/", views.profile, name="profile"),
     path(
         "account/calendar-address/",
-        views_profile.calendar_address_renew,
+        views.calendar_address_renew,
         name="calendar_address_renew",
     ),
 ]

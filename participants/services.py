@@ -1,4 +1,7 @@
-"""Writes of people and memberships. Keyword-only, validated, atomic."""
+"""Writes of people and memberships, the core every feature uses: accounts, persons, the one
+place a membership's state moves, its side, role and clearance, and the acceptance of ground
+rules. Keyword-only, validated, atomic. Adding a person to a roster starts their vetting, so it
+is vetting's (``participants.vetting.services.membership_nominate``)."""
 
 import hashlib
 
@@ -7,7 +10,7 @@ from django.db import transaction
 
 from trackii.audit.services import Action, audit_record
 
-from ..models import GroundRulesAcceptance, Membership, Person, User
+from .models import GroundRulesAcceptance, Membership, Person, User
 
 
 @transaction.atomic
@@ -28,32 +31,6 @@ def person_create(*, full_name: str, **fields) -> Person:
     person.full_clean()
     person.save()
     return person
-
-
-@transaction.atomic
-def membership_nominate(
-    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None, vet=True
-) -> Membership:
-    """Add a person to a dialogue's roster. Everyone starts as nominated, with a vetting case
-    screened once the nomination commits; vetting and invitations move the state on. Only the
-    convenor who opens a dialogue is not vetted here (``vet=False``)."""
-    if side is not None and side.dialogue_id != dialogue.pk:
-        raise ValidationError({"side": "The side must belong to the same dialogue."})
-    membership = Membership(
-        person=person,
-        dialogue=dialogue,
-        side=side,
-        role=role,
-        clearance=clearance,
-        nominated_by=nominated_by,
-    )
-    membership.full_clean()
-    membership.save()
-    if vet:
-        from .vetting import vetting_case_open
-
-        vetting_case_open(membership=membership)
-    return membership
 
 
 # The one place the membership state moves. Vetting (cleared/rejected) and invitations

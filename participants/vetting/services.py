@@ -1,7 +1,8 @@
 """Vetting: a case for every nomination, screening it against the lists in force, and the
 decisions on possible matches and on the case. Four eyes: whoever nominated a person cannot
 decide their case. A case's decision drives the membership's state (nominated -> cleared or
-rejected) through ``membership_transition``."""
+rejected) through ``membership_transition``. A nomination is where a case starts, so adding a
+person to a dialogue's roster (``membership_nominate``) is here too."""
 
 from __future__ import annotations
 
@@ -11,16 +12,40 @@ from django.utils import timezone
 
 from trackii.audit.services import Action, audit_record
 
-from ..models import MatchDismissal, Membership, PossibleMatch, VettingCase
+from ..models import MatchDismissal, Membership, Person, PossibleMatch, VettingCase
 from ..screening.runner import Hit, screen_people
+from ..services import membership_transition
+from . import tasks
 
 Status = VettingCase.Status
 
 
 def _queue_screening(case: VettingCase) -> None:
-    from ..tasks import screen_case  # the task module imports this one
+    transaction.on_commit(lambda: tasks.screen_case.delay(case_id=case.pk))
 
-    transaction.on_commit(lambda: screen_case.delay(case_id=case.pk))
+
+@transaction.atomic
+def membership_nominate(
+    *, person: Person, dialogue, side=None, role: str, clearance, nominated_by=None, vet=True
+) -> Membership:
+    """Add a person to a dialogue's roster. Everyone starts as nominated, with a vetting case
+    screened once the nomination commits; vetting and invitations move the state on. Only the
+    convenor who opens a dialogue is not vetted here (``vet=False``)."""
+    if side is not None and side.dialogue_id != dialogue.pk:
+        raise ValidationError({"side": "The side must belong to the same dialogue."})
+    membership = Membership(
+        person=person,
+        dialogue=dialogue,
+        side=side,
+        role=role,
+        clearance=clearance,
+        nominated_by=nominated_by,
+    )
+    membership.full_clean()
+    membership.save()
+    if vet:
+        vetting_case_open(membership=membership)
+    return membership
 
 
 @transaction.atomic
@@ -150,8 +175,6 @@ def vetting_case_decide(
 ) -> VettingCase:
     """Decide a case: cleared, cleared with conditions, or rejected, with a reason. Moves the
     membership to cleared or rejected."""
-    from . import membership_transition
-
     case = VettingCase.objects.select_for_update().select_related("membership").get(pk=case.pk)
     _check_four_eyes(case=case, by=by)
     errors = {}
@@ -203,6 +226,4 @@ def vetting_case_decide(
 
 def rescreen_everyone() -> None:
     """A list changed: screen everyone active again once the import is committed."""
-    from ..tasks import screen_all
-
-    transaction.on_commit(lambda: screen_all.delay())
+    transaction.on_commit(lambda: tasks.screen_all.delay())

@@ -3,7 +3,7 @@ from the dialogue's roster: ``dialogues.urls_workspace``)."""
 
 from django.urls import path
 
-from . import views_invitations as views
+from . import views
 
 app_name = "invitations"
 

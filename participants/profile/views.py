@@ -3,9 +3,6 @@
 The feed cannot ask for a login (calendar apps cannot sign in): the long random secret in its
 address is the credential, and the participant can replace it at any time."""
 
-import zoneinfo
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,20 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trackii.forms import add_service_error
 
-from .services.profile import calendar_secret_regenerate, profile_time_zone_set
-
-
-class TimeZoneForm(forms.Form):
-    time_zone = forms.ChoiceField(
-        label="Your time zone",
-        required=False,
-        help_text="Agenda times are shown in the venue's time zone and, when it differs, in yours.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        zones = sorted(zoneinfo.available_timezones())
-        self.fields["time_zone"].choices = [("", "— Venue time only —")] + [(z, z) for z in zones]
+from .forms import TimeZoneForm
+from .services import calendar_secret_regenerate, profile_time_zone_set
 
 
 def _profile_context(request, form: TimeZoneForm) -> dict:
@@ -53,7 +38,7 @@ def profile(request):
         request.user.refresh_from_db(fields=["time_zone"])
     else:
         form = TimeZoneForm(initial={"time_zone": request.user.time_zone})
-    return render(request, "participants/profile.html", _profile_context(request, form))
+    return render(request, "participants/profile/page.html", _profile_context(request, form))
 
 
 @login_required

@@ -1,0 +1,146 @@
+"""Forms of vetting: deciding a possible match, deciding a case, checking a name, importing a
+designation list and searching its entries."""
+
+import re
+
+from django import forms
+
+from ..models import DesignationList, VettingCase
+from ..screening.importers import ImportFailed, designation_file_size_check
+
+
+class MatchDecisionForm(forms.Form):
+    verdict = forms.ChoiceField(
+        choices=[
+            ("not_same_person", "Not the same person"),
+            ("same_person", "The same person"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What tells them apart, or what confirms it (dates, places, documents).",
+    )
+
+
+class CaseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in VettingCase.Status if s in VettingCase.DECIDED],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Shown to the facilitators when the nominee is cleared with conditions.",
+    )
+    jurisdictions = forms.CharField(max_length=300, required=False)
+    references = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    conflicts_of_interest = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+_DOB = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+
+
+class NameCheckForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    dob = forms.CharField(
+        label="Date or year of birth", max_length=10, required=False, help_text="YYYY or YYYY-MM-DD"
+    )
+    nationality = forms.CharField(
+        max_length=2, required=False, help_text="ISO country code, e.g. IQ"
+    )
+
+    def clean_dob(self) -> int | None:
+        value = self.cleaned_data["dob"].strip()
+        if not value:
+            return None
+        if not _DOB.match(value):
+            raise forms.ValidationError("Write the year (1970) or the date (1970-03-12).")
+        return int(value[:4])
+
+    def clean_nationality(self) -> str | None:
+        value = self.cleaned_data["nationality"].strip().upper()
+        if value and not re.fullmatch(r"[A-Z]{2}", value):
+            raise forms.ValidationError("Two letters, e.g. IQ.")
+        return value or None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class DesignationUploadForm(forms.Form):
+    designation_list = forms.ModelChoiceField(
+        queryset=DesignationList.objects.order_by("name"),
+        required=False,
+        empty_label="A new list (name it below)",
+        label="List",
+    )
+    new_name = forms.CharField(
+        max_length=DesignationList._meta.get_field("name").max_length,
+        required=False,
+        label="Name of the new list",
+    )
+    format = forms.ChoiceField(
+        choices=[("", "The list's own format"), *DesignationList.Format.choices],
+        required=False,
+        help_text="Needed for a new list; an existing list keeps its format.",
+    )
+    files = MultipleFileField(
+        widget=MultipleFileInput(attrs={"accept": ".xml,.csv"}),
+        help_text="UN: the consolidated XML. OFAC: sdn.csv, and alt.csv for the aliases. "
+        "Our own list: one CSV with the columns name, aliases, date_of_birth, nationality, "
+        "reference, note.",
+    )
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        for upload in uploads:
+            try:
+                designation_file_size_check(name=upload.name, size=upload.size)
+            except ImportFailed as error:
+                raise forms.ValidationError(error.message) from None
+        return uploads
+
+    def clean(self):
+        data = super().clean()
+        chosen, new_name, format = (
+            data.get("designation_list"),
+            data.get("new_name", ""),
+            data.get("format", ""),
+        )
+        if chosen is not None:
+            if new_name:
+                self.add_error("new_name", "Choose an existing list or name a new one, not both.")
+            if format and format != chosen.format:
+                self.add_error(
+                    "format",
+                    f"“{chosen}” is a list in the {chosen.get_format_display()} format.",
+                )
+        else:
+            if not new_name:
+                self.add_error("new_name", "Name the new list, or choose an existing one.")
+            elif DesignationList.objects.filter(name__iexact=new_name).exists():
+                self.add_error("new_name", "A list with this name exists: choose it above.")
+            if not format:
+                self.add_error("format", "Choose the format of the new list.")
+        return data
+
+
+class EntrySearchForm(forms.Form):
+    q = forms.CharField(max_length=200, required=False, label="Name")
