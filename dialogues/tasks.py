@@ -6,14 +6,14 @@ import socket
 
 from celery import shared_task
 
-from . import services
-
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="dialogues.sessions_mark_held")
 def sessions_mark_held() -> int:
-    changed = services.sessions_mark_held()
+    from .services import sessions_mark_held as mark_held
+
+    changed = mark_held()
     logger.info("sessions marked held: %d", changed)
     return changed
 

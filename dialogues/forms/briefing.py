@@ -7,7 +7,7 @@ from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import ConfidentialityLevel, Outcome, Session
-from .planner import LevelChoiceField
+from . import LevelChoiceField
 
 
 class OutcomeForm(forms.Form):

@@ -12,6 +12,7 @@ from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import AgendaItem, ConfidentialityLevel, Session, Side
+from . import LevelChoiceField
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -49,11 +50,6 @@ def check_years(form: forms.Form, data: dict, names: tuple[str, ...]) -> None:
         value = data.get(name)
         if value is not None and value.year not in YEARS:
             form.add_error(name, OUT_OF_RANGE)
-
-
-class LevelChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: ConfidentialityLevel) -> str:
-        return f"{obj.name}: {obj.get_audience_display().lower()}"
 
 
 class MemberChoiceField(ModelMultipleChoiceField):

@@ -12,8 +12,22 @@ from django.utils import timezone
 from participants.models import Membership, Person
 from participants.services import membership_nominate, membership_start_as_convenor
 
+from ..confidentiality import check_narrow_only
 from ..models import ConfidentialityLevel, Dialogue, Session, SessionAttendance, Side
-from .common import check_narrow_only, name_readers
+
+
+def person_of(user) -> Person | None:
+    return getattr(user, "person", None) if user is not None else None
+
+
+def name_readers(obj, *, readers=(), created_by=None) -> None:
+    """Set the people named on ``obj``; whoever creates it is named too, so restricted material
+    stays theirs."""
+    named = {p.pk for p in readers}
+    creator = person_of(created_by)
+    if creator is not None:
+        named.add(creator.pk)
+    obj.readers.set(named)
 
 
 @transaction.atomic
@@ -78,6 +92,8 @@ __all__ = [
     "agenda_item_create",
     "check_narrow_only",
     "dialogue_create",
+    "name_readers",
+    "person_of",
     "session_attendance_add",
     "session_create",
     "sessions_mark_held",

@@ -17,10 +17,10 @@ from django.db.models import Max
 
 from trackii.audit.services import Action, audit_record
 
+from ..concurrency import save_with_revision
 from ..confidentiality import published_marking
 from ..models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
-from .common import check_narrow_only, name_readers
-from .concurrency import save_with_revision
+from . import check_narrow_only, name_readers
 
 ITEM_FIELDS = ("start", "end", "room", "title", "description", "kind", "moderator", "level")
 

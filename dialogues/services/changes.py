@@ -37,7 +37,7 @@ from ..confidentiality import (
 )
 from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, ScaleChangeRequest
 from ..models.changes import REQUEST_VALID_FOR
-from .common import person_of
+from . import person_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -8,9 +8,9 @@ from django.db.models import Max
 
 from trackii.audit.services import Action, audit_record
 
+from ..concurrency import save_with_revision
 from ..models import Outcome, Session
-from .common import check_narrow_only, name_readers
-from .concurrency import save_with_revision
+from . import check_narrow_only, name_readers
 
 OUTCOME_FIELDS = ("kind", "attribution", "summary", "record", "level")
 

@@ -9,9 +9,9 @@ from django.db import transaction
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
 
+from ..concurrency import save_with_revision
 from ..models import Session, SessionAttendance
-from .common import name_readers
-from .concurrency import save_with_revision
+from . import name_readers
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from participants.services import invitations as invitation_services
 from participants.services import membership_nominate, membership_update, person_create
 from trackii.audit.services import Action, audit_record
 
+from ..concurrency import EditConflict, save_with_revision
 from ..confidentiality import (
     Viewer,
     can_change_membership,
@@ -25,10 +26,8 @@ from ..confidentiality import (
     viewer_for_user,
 )
 from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
-from . import dialogue_create, side_create
+from . import dialogue_create, person_of, side_create
 from .changes import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
-from .common import person_of
-from .concurrency import EditConflict, save_with_revision
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

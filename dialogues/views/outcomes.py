@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from participants.selectors import roster_of
 
 from .. import selectors
+from ..concurrency import EditConflict
 from ..confidentiality import can_record, viewer_of
 from ..forms import add_service_error
 from ..forms.briefing import OutcomeForm, outcome_initial
 from ..selectors.briefing import outcome_for
 from ..services import outcomes as services
-from ..services.concurrency import EditConflict
 
 
 def _recorded_session(request, dialogue_id: int, session_id: int):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from participants.selectors import roster_of
 
 from .. import selectors
+from ..concurrency import EditConflict
 from ..confidentiality import noted, viewer_of
 from ..forms import add_service_error
 from ..forms.planner import AgendaItemForm, SessionForm, item_initial, session_initial
@@ -21,7 +22,6 @@ from ..models import AgendaItem, Dialogue, Session
 from ..selectors.agenda import agenda_changes, overlapping_items, published_agenda_to_compare
 from ..services import agenda as agenda_services
 from ..services import session_create as create_session
-from ..services.concurrency import EditConflict
 from ..services.sessions import (
     session_attendance_set,
     session_cancel,

@@ -15,6 +15,7 @@ from participants.selectors import latest_invitations, roster_of
 from trackii.audit import reads
 
 from .. import selectors
+from ..concurrency import EditConflict
 from ..confidentiality import (
     assignable_roles,
     can_change_membership,
@@ -38,7 +39,6 @@ from ..models import ConfidentialityLevel, Dialogue
 from ..selectors import workspace as ws_selectors
 from ..services import changes as change_services
 from ..services import workspace as ws_services
-from ..services.concurrency import EditConflict
 
 
 def _planned_dialogue(request, dialogue_id: int) -> Dialogue:
