@@ -18,30 +18,6 @@ def sessions_mark_held() -> int:
     return changed
 
 
-@shared_task(name="dialogues.agenda_published_notify")
-def agenda_published_notify(*, session_id: int, version: int) -> None:
-    from .services.notifications import agenda_published_notify as notify
-
-    sent = notify(session_id=session_id, version=version)
-    logger.info("agenda of session %s version %s: %d e-mails", session_id, version, sent)
-
-
-@shared_task(name="dialogues.session_status_notify")
-def session_status_notify(*, session_id: int, status: str) -> None:
-    from .services.notifications import session_status_notify as notify
-
-    sent = notify(session_id=session_id, status=status)
-    logger.info("session %s now %s: %d e-mails", session_id, status, sent)
-
-
-@shared_task(name="dialogues.outbound_request_notify")
-def outbound_request_notify(*, request_id: int, status: str) -> None:
-    from .services.notifications import outbound_request_notify as notify
-
-    sent = notify(request_id=request_id, status=status)
-    logger.info("outbound request %s %s: %d e-mails", request_id, status, sent)
-
-
 @shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
 def briefing_render_copy(*, copy_id: int) -> None:
     """Render one copy of a briefing pack (idempotent; see services.briefing)."""

@@ -1,11 +1,10 @@
-"""Writes of dialogue content. Keyword-only, validated with ``full_clean``, atomic. The
-narrow-only rule (a child never below its container's level) is enforced here, on the server.
-The agenda's writes are in ``services.agenda``, papers in ``services.documents``, the
-workspace (dialogue, sides, roster) in ``services.workspace``."""
+"""The writes every feature shares. Services are keyword-only, validated with ``full_clean``,
+atomic; the narrow-only rule (a child never below its container's level) is enforced on the
+server with ``check_narrow_only``. Each feature's own writes are in its ``services`` module
+(``dialogues.planning.services``, ``dialogues.papers.services``...)."""
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from participants.models import Membership, Person
 from participants.services import membership_nominate, membership_start_as_convenor
 
 from ..confidentiality import check_narrow_only
-from ..models import ConfidentialityLevel, Dialogue, Session, SessionAttendance, Side
+from ..models import ConfidentialityLevel, Dialogue, Session, Side
 
 
 def person_of(user) -> Person | None:
@@ -59,25 +58,6 @@ def side_create(*, dialogue: Dialogue, name: str, is_third_party=False, position
     return side
 
 
-@transaction.atomic
-def session_create(*, dialogue: Dialogue, created_by=None, readers=(), **fields) -> Session:
-    """Create a session; whoever creates it is named on it, so it stays theirs when it is
-    restricted to named people."""
-    session = Session(dialogue=dialogue, created_by=created_by, **fields)
-    session.full_clean()
-    session.save()
-    name_readers(session, readers=readers, created_by=created_by)
-    return session
-
-
-@transaction.atomic
-def session_attendance_add(*, session: Session, membership: Membership) -> SessionAttendance:
-    if membership.dialogue_id != session.dialogue_id:
-        raise ValidationError("Only members of the session's dialogue can attend it.")
-    attendance, _ = SessionAttendance.objects.get_or_create(session=session, membership=membership)
-    return attendance
-
-
 def sessions_mark_held(*, now: datetime | None = None) -> int:
     """Published sessions whose end has passed are held. Returns how many changed."""
     now = now or timezone.now()
@@ -86,16 +66,11 @@ def sessions_mark_held(*, now: datetime | None = None) -> int:
     )
 
 
-from .agenda import agenda_item_create  # noqa: E402  (kept importable from here)
-
 __all__ = [
-    "agenda_item_create",
     "check_narrow_only",
     "dialogue_create",
     "name_readers",
     "person_of",
-    "session_attendance_add",
-    "session_create",
     "sessions_mark_held",
     "side_create",
 ]

@@ -56,7 +56,7 @@ def _lowest_level() -> ConfidentialityLevel | None:
 
 def _notify(raise_request: OutboundLevelRequest) -> None:
     """Tell the convening team, once committed, of the request in its new state."""
-    from ..tasks import outbound_request_notify
+    from ..outbound.tasks import outbound_request_notify
 
     request_id, status = raise_request.pk, raise_request.state
     transaction.on_commit(

@@ -765,13 +765,13 @@ def build_world() -> World:
         SessionAttendance,
         Side,
     )
-    from dialogues.services import briefing
-    from dialogues.services.agenda import (
+    from dialogues.planning.services import (
         ITEM_FIELDS,
         agenda_item_delete,
         agenda_item_update,
         agenda_publish,
     )
+    from dialogues.services import briefing
     from participants.models import (
         GroundRulesAcceptance,
         Membership,

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Outcome
+from dialogues.planning.services import agenda_publish
 from dialogues.services import briefing
-from dialogues.services.agenda import agenda_publish
 from participants.models import Membership, PossibleMatch
 from participants.services import invitations as invitation_services
 from participants.services import membership_nominate

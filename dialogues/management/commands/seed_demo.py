@@ -29,8 +29,9 @@ from dialogues.models import (
     Session,
     Side,
 )
+from dialogues.planning import services as planning
+from dialogues.planning.services import agenda_item_update, agenda_publish
 from dialogues.services import briefing, changes
-from dialogues.services.agenda import agenda_item_update, agenda_publish
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
 from participants.models import DesignationList, Membership, Person, User, VettingCase
@@ -864,7 +865,7 @@ class Command(BaseCommand):
             zone = ZoneInfo(tz)
             session = Session.objects.filter(dialogue=dialogue, title=title).first()
             if session is None:
-                session = services.session_create(
+                session = planning.session_create(
                     dialogue=dialogue,
                     created_by=facilitator,
                     title=title,
@@ -878,7 +879,7 @@ class Command(BaseCommand):
                     level=self.levels[level],
                 )
             for name in attendees:
-                services.session_attendance_add(session=session, membership=memberships[name])
+                planning.session_attendance_add(session=session, membership=memberships[name])
             year, month = start[0], start[1]
             for (s_day, s_h, s_m), (
                 e_day,
@@ -889,7 +890,7 @@ class Command(BaseCommand):
             ]:
                 if AgendaItem.objects.filter(session=session, title=item_title).exists():
                     continue
-                services.agenda_item_create(
+                planning.agenda_item_create(
                     session=session,
                     created_by=facilitator,
                     readers=[people[n] for n in named],
@@ -907,7 +908,7 @@ class Command(BaseCommand):
                 agenda_publish(session=session, by=facilitator)
                 if title == ROUND_2:
                     # An edit after publishing, so the editor shows what changed since then.
-                    services.agenda_item_create(
+                    planning.agenda_item_create(
                         session=session,
                         created_by=facilitator,
                         start=datetime(2027, 3, 17, 11, 30, tzinfo=zone),
@@ -1112,7 +1113,7 @@ class Command(BaseCommand):
         session = Session.objects.filter(dialogue=dialogue, title=title).first()
         if session is None:
             zone = ZoneInfo("Atlantic/Azores")
-            session = services.session_create(
+            session = planning.session_create(
                 dialogue=dialogue,
                 title=title,
                 kind=Session.Kind.WORKSHOP,
@@ -1124,7 +1125,7 @@ class Command(BaseCommand):
                 status=Session.Status.PUBLISHED,
                 level=self.levels["Programme"],
             )
-            services.agenda_item_create(
+            planning.agenda_item_create(
                 session=session,
                 title="Quota calendar for the spring season",
                 kind="plenary",
@@ -1134,4 +1135,4 @@ class Command(BaseCommand):
                 room="Main hall",
             )
             agenda_publish(session=session)
-        services.session_attendance_add(session=session, membership=membership)
+        planning.session_attendance_add(session=session, membership=membership)

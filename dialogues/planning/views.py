@@ -1,48 +1,41 @@
 """The planner: sessions, who attends, the agenda editor and publishing. For the convening team
-of a dialogue only; everyone else gets 404. Every page works without JavaScript through plain
-forms; with htmx, the agenda editor updates in place."""
+of a dialogue only (``dialogues.http.convening_team_only``); everyone else gets 404. Every page
+works without JavaScript through plain forms; with htmx, the agenda editor updates in place.
+
+The agenda as a PDF (``agenda_pdf``) is for whoever may see the session: looked up through the
+confidentiality module (404 for anyone who may not see it, and for an agenda not yet
+published), rendered in the request (an agenda is a few pages), never cached, and recorded in
+the audit trail as a download (``trackii.audit.reads``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.selectors import roster_of
+from trackii.audit import reads
 
 from .. import selectors
 from ..concurrency import EditConflict
 from ..confidentiality import noted, viewer_of
 from ..forms import add_service_error
-from ..forms.planner import AgendaItemForm, SessionForm, item_initial, session_initial
-from ..models import AgendaItem, Dialogue, Session
-from ..selectors.agenda import agenda_changes, overlapping_items, published_agenda_to_compare
-from ..services import agenda as agenda_services
-from ..services import session_create as create_session
-from ..services.sessions import (
-    session_attendance_set,
-    session_cancel,
-    session_reinstate,
-    session_update,
-)
+from ..http import convening_team_only, form_after_conflict
+from ..models import AgendaItem, Session
+from . import exports, services
+from .forms import AgendaItemForm, SessionForm, item_initial, session_initial
+from .selectors import agenda_changes, overlapping_items, published_agenda_to_compare
 
 
-def _planned_dialogue(request, dialogue_id: int) -> Dialogue:
-    return selectors.planned_dialogue_for(viewer=viewer_of(request), dialogue_id=dialogue_id)
+def _planned_session(viewer, dialogue, session_id: int) -> Session:
+    return selectors.session_for(viewer=viewer, dialogue_id=dialogue.pk, session_id=session_id)
 
 
-def _planned_session(request, dialogue_id: int, session_id: int) -> Session:
-    _planned_dialogue(request, dialogue_id)
-    return selectors.session_for(
-        viewer=viewer_of(request), dialogue_id=dialogue_id, session_id=session_id
-    )
-
-
-def _planned_item(request, session: Session, item_id: int) -> AgendaItem:
-    return selectors.agenda_item_for(viewer=viewer_of(request), session=session, item_id=item_id)
+def _planned_item(viewer, session: Session, item_id: int) -> AgendaItem:
+    return selectors.agenda_item_for(viewer=viewer, session=session, item_id=item_id)
 
 
 def _agenda_url(session: Session) -> str:
@@ -52,10 +45,9 @@ def _agenda_url(session: Session) -> str:
 # -- sessions -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def session_create(request, dialogue_id: int):
-    dialogue = _planned_dialogue(request, dialogue_id)
+@convening_team_only
+def session_create(request, dialogue, viewer):
     roster = list(roster_of(dialogue_id=dialogue.pk))
     form = SessionForm(
         request.POST or None,
@@ -66,13 +58,13 @@ def session_create(request, dialogue_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the session and who attends, or neither
-                session = create_session(
+                session = services.session_create(
                     dialogue=dialogue,
                     created_by=request.user,
                     readers=form.cleaned_data["readers"],
                     **form.session_values(),
                 )
-                session_attendance_set(
+                services.session_attendance_set(
                     session=session, memberships=form.chosen_attendees(), by=request.user
                 )
         except ValidationError as error:
@@ -80,13 +72,15 @@ def session_create(request, dialogue_id: int):
         else:
             messages.success(request, "Session planned. Now build its agenda.")
             return redirect(_agenda_url(session))
-    return render(request, "dialogues/session_form.html", {"dialogue": dialogue, "form": form})
+    return render(
+        request, "dialogues/planning/session_form.html", {"dialogue": dialogue, "form": form}
+    )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def session_edit(request, dialogue_id: int, session_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
+@convening_team_only
+def session_edit(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
     dialogue = session.dialogue
     roster = list(roster_of(dialogue_id=dialogue.pk))
     form = SessionForm(
@@ -96,22 +90,21 @@ def session_edit(request, dialogue_id: int, session_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the edit and who attends, or neither
-                session = session_update(
+                session = services.session_update(
                     session=session,
                     expected_revision=form.cleaned_data["edit_revision"] or 0,
                     values=form.session_values(),
                     readers=form.cleaned_data["readers"],
                     by=request.user,
                 )
-                session_attendance_set(
+                services.session_attendance_set(
                     session=session, memberships=form.chosen_attendees(), by=request.user
                 )
         except EditConflict as clash:
             conflict = clash
-            data = request.POST.copy()
-            data["edit_revision"] = clash.current.edit_revision
-            form = SessionForm(data, dialogue=dialogue, roster=roster)
-            form.is_valid()
+            form = form_after_conflict(
+                request, clash, lambda data: SessionForm(data, dialogue=dialogue, roster=roster)
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -119,22 +112,22 @@ def session_edit(request, dialogue_id: int, session_id: int):
             return redirect("dialogues:session_detail", dialogue.pk, session.pk)
     return render(
         request,
-        "dialogues/session_form.html",
+        "dialogues/planning/session_form.html",
         {"dialogue": dialogue, "session": session, "form": form, "conflict": conflict},
     )
 
 
 _STATUS_ACTIONS = {
-    "cancel": (session_cancel, "Session cancelled: its attendees are being told."),
-    "reinstate": (session_reinstate, "Session reinstated: its attendees are being told."),
+    "cancel": (services.session_cancel, "Session cancelled: its attendees are being told."),
+    "reinstate": (services.session_reinstate, "Session reinstated: its attendees are being told."),
 }
 
 
-@login_required
 @require_POST
-def session_status(request, dialogue_id: int, session_id: int):
+@convening_team_only
+def session_status(request, session_id: int, dialogue, viewer):
     """Cancel a published session, or reinstate a cancelled one (``action``)."""
-    session = _planned_session(request, dialogue_id, session_id)
+    session = _planned_session(viewer, dialogue, session_id)
     chosen = _STATUS_ACTIONS.get(request.POST.get("action", ""))
     if chosen is None:
         messages.error(request, "Choose to cancel or to reinstate the session.")
@@ -152,8 +145,7 @@ def session_status(request, dialogue_id: int, session_id: int):
 # -- the agenda editor --------------------------------------------------------------------------
 
 
-def _editor_context(request, session: Session, *, add_form=None) -> dict:
-    viewer = viewer_of(request)
+def _editor_context(viewer, session: Session, *, add_form=None) -> dict:
     items = list(
         selectors.agenda_items_visible_to(viewer=viewer, session=session).prefetch_related(
             "readers"
@@ -177,11 +169,15 @@ def _editor_context(request, session: Session, *, add_form=None) -> dict:
     }
 
 
-def _render_editor(request, session: Session, *, add_form=None, status=200):
+def _render_editor(request, viewer, session: Session, *, add_form=None, status=200):
     # The editor shows the session's agenda, also after an action on one of its items.
     noted(session, dialogue_id=session.dialogue_id)
-    template = "dialogues/_agenda_editor.html" if request.htmx else "dialogues/agenda_edit.html"
-    response = render(request, template, _editor_context(request, session, add_form=add_form))
+    template = (
+        "dialogues/planning/_agenda_editor.html"
+        if request.htmx
+        else "dialogues/planning/agenda_edit.html"
+    )
+    response = render(request, template, _editor_context(viewer, session, add_form=add_form))
     response.status_code = status
     if request.htmx:
         response["HX-Retarget"] = "#agenda-editor"
@@ -189,22 +185,22 @@ def _render_editor(request, session: Session, *, add_form=None, status=200):
     return response
 
 
-@login_required
 @require_http_methods(["GET"])
-def agenda_edit(request, dialogue_id: int, session_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
-    return _render_editor(request, session)
+@convening_team_only
+def agenda_edit(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    return _render_editor(request, viewer, session)
 
 
-@login_required
 @require_POST
-def agenda_item_create(request, dialogue_id: int, session_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
+@convening_team_only
+def agenda_item_create(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
     roster = list(roster_of(dialogue_id=session.dialogue_id))
     form = AgendaItemForm(request.POST, session=session, roster=roster)
     if form.is_valid():
         try:
-            agenda_services.agenda_item_create(
+            services.agenda_item_create(
                 session=session,
                 created_by=request.user,
                 readers=form.cleaned_data["readers"],
@@ -216,15 +212,15 @@ def agenda_item_create(request, dialogue_id: int, session_id: int):
             if not request.htmx:
                 messages.success(request, "Item added.")
                 return redirect(_agenda_url(session))
-            return _render_editor(request, session)
-    return _render_editor(request, session, add_form=form)
+            return _render_editor(request, viewer, session)
+    return _render_editor(request, viewer, session, add_form=form)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_edit(request, dialogue_id: int, session_id: int, item_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
-    item = _planned_item(request, session, item_id)
+@convening_team_only
+def agenda_item_edit(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
     roster = list(roster_of(dialogue_id=session.dialogue_id))
     form = AgendaItemForm(
         request.POST or None, session=session, roster=roster, initial=item_initial(item)
@@ -232,7 +228,7 @@ def agenda_item_edit(request, dialogue_id: int, session_id: int, item_id: int):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            agenda_services.agenda_item_update(
+            services.agenda_item_update(
                 item=item,
                 expected_revision=form.cleaned_data["edit_revision"] or 0,
                 values=form.item_values(),
@@ -241,15 +237,14 @@ def agenda_item_edit(request, dialogue_id: int, session_id: int, item_id: int):
             )
         except EditConflict as clash:
             conflict = clash
-            data = request.POST.copy()
-            data["edit_revision"] = clash.current.edit_revision
-            form = AgendaItemForm(data, session=session, roster=roster)
-            form.is_valid()
+            form = form_after_conflict(
+                request, clash, lambda data: AgendaItemForm(data, session=session, roster=roster)
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             if request.htmx:
-                return _render_editor(request, session)
+                return _render_editor(request, viewer, session)
             messages.success(request, "Item saved.")
             return redirect(_agenda_url(session))
     context = {
@@ -260,43 +255,45 @@ def agenda_item_edit(request, dialogue_id: int, session_id: int, item_id: int):
         "conflict": conflict,
     }
     template = (
-        "dialogues/_agenda_item_form.html" if request.htmx else "dialogues/agenda_item_edit.html"
+        "dialogues/planning/_agenda_item_form.html"
+        if request.htmx
+        else "dialogues/planning/agenda_item_edit.html"
     )
     return render(request, template, context)
 
 
-@login_required
 @require_POST
-def agenda_item_delete(request, dialogue_id: int, session_id: int, item_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
-    item = _planned_item(request, session, item_id)
-    agenda_services.agenda_item_delete(item=item, by=request.user)
+@convening_team_only
+def agenda_item_delete(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
+    services.agenda_item_delete(item=item, by=request.user)
     if request.htmx:
-        return _render_editor(request, session)
+        return _render_editor(request, viewer, session)
     messages.success(request, "Item deleted.")
     return redirect(_agenda_url(session))
 
 
-@login_required
 @require_POST
-def agenda_item_move(request, dialogue_id: int, session_id: int, item_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
-    item = _planned_item(request, session, item_id)
+@convening_team_only
+def agenda_item_move(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
         raise Http404
-    agenda_services.agenda_item_move(item=item, direction=direction, by=request.user)
+    services.agenda_item_move(item=item, direction=direction, by=request.user)
     if request.htmx:
-        return _render_editor(request, session)
+        return _render_editor(request, viewer, session)
     return redirect(_agenda_url(session))
 
 
-@login_required
 @require_POST
-def agenda_publish(request, dialogue_id: int, session_id: int):
-    session = _planned_session(request, dialogue_id, session_id)
+@convening_team_only
+def agenda_publish(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
     try:
-        version = agenda_services.agenda_publish(session=session, by=request.user)
+        version = services.agenda_publish(session=session, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -304,3 +301,23 @@ def agenda_publish(request, dialogue_id: int, session_id: int):
             request, f"Published version {version.number}: participants now see this agenda."
         )
     return redirect(_agenda_url(session))
+
+
+# -- the agenda as a PDF ------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def agenda_pdf(request, dialogue_id: int, session_id: int):
+    viewer = viewer_of(request)
+    session = selectors.session_for(viewer=viewer, dialogue_id=dialogue_id, session_id=session_id)
+    if not session.published_version:
+        raise Http404
+    pdf, filename = exports.agenda_pdf(viewer=viewer, user=request.user, session=session)
+    # The trail records the download (the session, noted by its lookup) and which version it was.
+    reads.describe(version=session.published_version)
+    response = HttpResponse(pdf, content_type=exports.AGENDA_PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = exports.attachment_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -11,8 +11,8 @@ from participants.models import Membership, Person
 from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
+from ..forms import LevelChoiceField
 from ..models import AgendaItem, ConfidentialityLevel, Session, Side
-from . import LevelChoiceField
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

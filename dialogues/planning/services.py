@@ -1,6 +1,8 @@
-"""Writes of a session's agenda: items (create, update, delete, reorder) and publishing. The
+"""Writes of the planner: sessions (created, edited without lost edits, who attends, cancelled
+and reinstated) and their agenda (items created, updated, deleted, reordered; publishing). The
 working agenda is the convening team's; ``agenda_publish`` freezes it into a numbered version,
-which is what everyone else reads.
+which is what everyone else reads. Attendees are told of a new version, and of a session called
+off or back on, by e-mail once the change is committed (``planning.tasks``).
 
 Tightening a working item (a higher level, a reader taken off, deleting it) changes what
 readers of the published version see at once: ``dialogues.confidentiality`` (rule 5) judges
@@ -15,12 +17,131 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from participants.models import Membership
 from trackii.audit.services import Action, audit_record
 
 from ..concurrency import save_with_revision
 from ..confidentiality import published_marking
-from ..models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
-from . import check_narrow_only, name_readers
+from ..models import (
+    AgendaItem,
+    AgendaVersion,
+    Dialogue,
+    PublishedAgendaItem,
+    Session,
+    SessionAttendance,
+)
+from ..services import check_narrow_only, name_readers
+from . import tasks
+
+# -- sessions -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, dialogue: Dialogue, created_by=None, readers=(), **fields) -> Session:
+    """Create a session; whoever creates it is named on it, so it stays theirs when it is
+    restricted to named people."""
+    session = Session(dialogue=dialogue, created_by=created_by, **fields)
+    session.full_clean()
+    session.save()
+    name_readers(session, readers=readers, created_by=created_by)
+    return session
+
+
+@transaction.atomic
+def session_attendance_add(*, session: Session, membership: Membership) -> SessionAttendance:
+    if membership.dialogue_id != session.dialogue_id:
+        raise ValidationError("Only members of the session's dialogue can attend it.")
+    attendance, _ = SessionAttendance.objects.get_or_create(session=session, membership=membership)
+    return attendance
+
+
+@transaction.atomic
+def session_update(
+    *, session: Session, expected_revision: int, values: dict[str, Any], readers=(), by=None
+) -> Session:
+    session = save_with_revision(
+        instance=session, expected_revision=expected_revision, values=values
+    )
+    name_readers(session, readers=readers, created_by=session.created_by)
+    audit_record(
+        action=Action.CHANGED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"edit_revision": session.edit_revision},
+    )
+    return session
+
+
+@transaction.atomic
+def session_attendance_set(*, session: Session, memberships: list[Membership], by=None) -> None:
+    """Make exactly these members the session's attendees."""
+    if any(m.dialogue_id != session.dialogue_id for m in memberships):
+        raise ValidationError("Only members of the session's dialogue can attend it.")
+    wanted = {m.pk for m in memberships}
+    current = set(session.attendances.values_list("membership_id", flat=True))
+    SessionAttendance.objects.filter(session=session, membership_id__in=current - wanted).delete()
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(session=session, membership_id=pk) for pk in wanted - current
+    )
+    if wanted != current:
+        audit_record(
+            action=Action.CHANGED,
+            obj=session,
+            actor=by,
+            dialogue_id=session.dialogue_id,
+            detail={"attendees": len(wanted)},
+        )
+
+
+def _status_set(session: Session, status: str, *, by) -> Session:
+    """Save the new status (the row is locked by the caller), audit it, and tell the attendees
+    once it is committed (ids only to the task)."""
+    session.status = status
+    session.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=session,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"status": status},
+    )
+    session_id = session.pk
+    transaction.on_commit(
+        lambda: tasks.session_status_notify.delay(session_id=session_id, status=status)
+    )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by=None) -> Session:
+    """Call off a published session: it stays where its attendees see it, marked cancelled (in
+    their calendars too), and they are told by e-mail. A draft is known to the convening team
+    only, so there is nothing to call off (and cancelling it would show it to everyone cleared);
+    a session already held cannot be undone."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.DRAFT:
+        raise ValidationError(
+            "A draft session is known to the convening team only: there is nothing to cancel."
+        )
+    if session.status == Session.Status.HELD:
+        raise ValidationError("This session has been held: it cannot be cancelled.")
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError("This session is already cancelled.")
+    return _status_set(session, Session.Status.CANCELLED, by=by)
+
+
+@transaction.atomic
+def session_reinstate(*, session: Session, by=None) -> Session:
+    """Put a cancelled session back on, as published (the nightly task marks it held once its
+    end has passed); its attendees are told."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.CANCELLED:
+        raise ValidationError("Only a cancelled session can be reinstated.")
+    return _status_set(session, Session.Status.PUBLISHED, by=by)
+
+
+# -- the agenda -----------------------------------------------------------------------------------
 
 ITEM_FIELDS = ("start", "end", "room", "title", "description", "kind", "moderator", "level")
 
@@ -182,10 +303,8 @@ def agenda_publish(*, session: Session, by=None) -> AgendaVersion:
         detail={"published_version": version.number, "items": len(items)},
     )
     # Attendees hear of it once the new version is committed (ids only to the task).
-    from ..tasks import agenda_published_notify  # the task module imports this one
-
     number = version.number
     transaction.on_commit(
-        lambda: agenda_published_notify.delay(session_id=session.pk, version=number)
+        lambda: tasks.agenda_published_notify.delay(session_id=session.pk, version=number)
     )
     return version
