@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("", include("dialogues.planning.urls")),
     path("", include("dialogues.urls_workspace")),
+    path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.urls_documents")),
     path("", include("dialogues.urls_briefing")),
 ]

@@ -24,16 +24,4 @@ urlpatterns = [
         workspace.invitation_revoke,
         name="invitation_revoke",
     ),
-    path(
-        "<int:dialogue_id>/outbound-requests/<int:request_id>/confirm/",
-        workspace.outbound_request_decide,
-        {"action": "confirm"},
-        name="outbound_request_confirm",
-    ),
-    path(
-        "<int:dialogue_id>/outbound-requests/<int:request_id>/withdraw/",
-        workspace.outbound_request_decide,
-        {"action": "withdraw"},
-        name="outbound_request_withdraw",
-    ),
 ]

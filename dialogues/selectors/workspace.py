@@ -16,7 +16,7 @@ from participants.models import Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 
 from ..confidentiality import Viewer, can_plan, noted
-from ..models import Dialogue, OutboundLevelRequest, Side
+from ..models import Dialogue, Side
 
 # -- who may start a dialogue, and whom they may put on a roster -------------------------------
 
@@ -66,25 +66,6 @@ def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:
     try:
         return membership.invitations.select_related("membership").get(pk=invitation_id)
     except Invitation.DoesNotExist:
-        raise Http404 from None
-
-
-def outbound_requests_of(*, dialogue_id: int, recent: int = 5) -> list[OutboundLevelRequest]:
-    """A dialogue's requests to raise its outbound level: the open one and the latest decided,
-    newest first, with what they name."""
-    return list(
-        OutboundLevelRequest.objects.filter(dialogue_id=dialogue_id)
-        .select_related(
-            "dialogue__outbound_level", "from_level", "to_level", "requester", "decided_by"
-        )
-        .order_by("-requested_at", "-id")[:recent]
-    )
-
-
-def outbound_request_of(*, dialogue_id: int, request_id: int) -> OutboundLevelRequest:
-    try:
-        return OutboundLevelRequest.objects.get(dialogue_id=dialogue_id, pk=request_id)
-    except OutboundLevelRequest.DoesNotExist:
         raise Http404 from None
 
 

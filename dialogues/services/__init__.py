@@ -3,16 +3,23 @@ atomic; the narrow-only rule (a child never below its container's level) is enfo
 server with ``check_narrow_only``. Each feature's own writes are in its ``services`` module
 (``dialogues.planning.services``, ``dialogues.papers.services``...)."""
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from participants.models import Membership, Person
 from participants.services import membership_nominate, membership_start_as_convenor
+from trackii.audit.services import Action, audit_record
 
 from ..confidentiality import check_narrow_only
 from ..models import ConfidentialityLevel, Dialogue, Session, Side
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 def person_of(user) -> Person | None:
@@ -66,11 +73,38 @@ def sessions_mark_held(*, now: datetime | None = None) -> int:
     )
 
 
+# -- changes that take two people (``models.changes``) ---------------------------------------------
+
+# A request not confirmed within ``models.changes.REQUEST_VALID_FOR`` lapses.
+EXPIRED = "It was not confirmed within 72 hours."
+
+
+def request_lapse(
+    req, *, reason: str, by=None, request: HttpRequest | None = None, dialogue_id=None
+) -> None:
+    """Record a change request (``models.changes``: an outbound raise, a change of the scale) as
+    lapsed, with why, and audit it."""
+    req.state = req.State.LAPSED
+    req.lapse_reason = reason
+    req.decided_at = timezone.now()
+    req.save(update_fields=["state", "lapse_reason", "decided_at"])
+    audit_record(
+        action=Action.CHANGED,
+        obj=req,
+        actor=by,
+        request=request,
+        dialogue_id=dialogue_id,
+        detail={"state": "lapsed"},
+    )
+
+
 __all__ = [
+    "EXPIRED",
     "check_narrow_only",
     "dialogue_create",
     "name_readers",
     "person_of",
+    "request_lapse",
     "sessions_mark_held",
     "side_create",
 ]

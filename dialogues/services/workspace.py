@@ -26,8 +26,8 @@ from ..confidentiality import (
     viewer_for_user,
 )
 from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
+from ..outbound.services import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
 from . import dialogue_create, person_of, side_create
-from .changes import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -5,7 +5,7 @@ redirects with a message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,7 +19,6 @@ from ..concurrency import EditConflict
 from ..confidentiality import (
     assignable_roles,
     can_change_membership,
-    can_confirm_outbound_raise,
     grantable_levels,
     outbound_levels,
     viewer_of,
@@ -36,8 +35,8 @@ from ..forms.workspace import (
     SideForm,
 )
 from ..models import ConfidentialityLevel, Dialogue
+from ..outbound import selectors as outbound_selectors
 from ..selectors import workspace as ws_selectors
-from ..services import changes as change_services
 from ..services import workspace as ws_services
 
 
@@ -125,7 +124,9 @@ def dialogue_edit(request, dialogue_id: int):
         "dialogue": dialogue,
         "form": form,
         "conflict": conflict,
-        "outbound_requests": _outbound_requests(viewer, dialogue),
+        "outbound_requests": outbound_selectors.outbound_requests_shown_to(
+            viewer=viewer, dialogue=dialogue
+        ),
     }
     return render(
         request,
@@ -139,61 +140,6 @@ def _unknown_action():
     # A malformed form shows nothing of the page it was posted to: nothing to record.
     reads.nothing_shown()
     return HttpResponseBadRequest("Unknown action.")
-
-
-def _outbound_requests(viewer, dialogue: Dialogue) -> list:
-    """The dialogue's requests to raise its outbound level, newest first, each with whether
-    this viewer may confirm or withdraw it and, if it can no longer be confirmed, why."""
-    rows = list(ws_selectors.outbound_requests_of(dialogue_id=dialogue.pk))
-    grant = viewer.grant(dialogue.pk)
-    for row in rows:
-        row.lapsed_because = (
-            change_services.outbound_request_lapse_reason(row) if row.is_open else ""
-        )
-        row.may_confirm = (
-            row.is_open and not row.lapsed_because and can_confirm_outbound_raise(viewer, row)
-        )
-        row.may_withdraw = row.is_open and (
-            row.may_confirm or (grant is not None and grant.person_id == row.requester_id)
-        )
-    return rows
-
-
-@login_required
-@require_POST
-def outbound_request_decide(request, dialogue_id: int, request_id: int, action: str):
-    """Confirm or withdraw a request to raise the outbound level (the convening team's; 404 to
-    everyone else)."""
-    dialogue = _planned_dialogue(request, dialogue_id)
-    raise_request = ws_selectors.outbound_request_of(dialogue_id=dialogue.pk, request_id=request_id)
-    viewer = viewer_of(request)
-    may_confirm = can_confirm_outbound_raise(viewer, raise_request)
-    grant = viewer.grant(dialogue.pk)
-    own = grant is not None and grant.person_id == raise_request.requester_id
-    if not (may_confirm if action == "confirm" else may_confirm or own):
-        # The convening team knows the request exists: a refusal, not a 404.
-        raise PermissionDenied(
-            "Another member of the convening team, cleared for the new level, decides this."
-        )
-    try:
-        if action == "confirm":
-            decided = change_services.outbound_request_confirm(
-                raise_request=raise_request, by=request.user, viewer=viewer, request=request
-            )
-        else:
-            decided = change_services.outbound_request_withdraw(
-                raise_request=raise_request, by=request.user, viewer=viewer, request=request
-            )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if decided.state == decided.State.LAPSED:
-            messages.error(request, f"This request has lapsed: {decided.lapse_reason}")
-        elif decided.state == decided.State.CONFIRMED:
-            messages.success(request, f"Confirmed: the outbound level is now “{decided.to_level}”.")
-        else:
-            messages.success(request, "Request withdrawn.")
-    return redirect("dialogues:dialogue_edit", dialogue.pk)
 
 
 # -- sides ----------------------------------------------------------------------------------------

@@ -1026,7 +1026,8 @@ def build_world() -> World:
 
     # A's co-facilitator asks to raise what may leave A (Programme -> Participants): it stays a
     # request; the convening team is told. Staff ask for a change of the scale.
-    from dialogues.services.changes import outbound_raise_request, scale_change_request
+    from dialogues.outbound.services import outbound_raise_request
+    from dialogues.scale.services import scale_change_request
 
     with capture(execute=True):
         world.outbound_request = outbound_raise_request(

@@ -29,9 +29,11 @@ from dialogues.models import (
     Session,
     Side,
 )
+from dialogues.outbound import services as outbound_services
 from dialogues.planning import services as planning
 from dialogues.planning.services import agenda_item_update, agenda_publish
-from dialogues.services import briefing, changes
+from dialogues.scale import services as scale_services
+from dialogues.services import briefing
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
 from participants.models import DesignationList, Membership, Person, User, VettingCase
@@ -954,10 +956,10 @@ class Command(BaseCommand):
             for r in OutboundLevelRequest.objects.filter(
                 dialogue=dialogue, state=OutboundLevelRequest.State.OPEN
             )
-            if not changes.outbound_request_lapse_reason(r)
+            if not outbound_services.outbound_request_lapse_reason(r)
         ]
         if not waiting and outbound_rank(dialogue) < self.levels["Programme"].rank:
-            changes.outbound_raise_request(
+            outbound_services.outbound_raise_request(
                 dialogue=dialogue,
                 to_level=self.levels["Programme"],
                 by=co,
@@ -971,10 +973,10 @@ class Command(BaseCommand):
         open_changes = [
             c
             for c in ScaleChangeRequest.objects.filter(state=ScaleChangeRequest.State.OPEN)
-            if not changes.scale_change_lapse_reason(c)
+            if not scale_services.scale_change_lapse_reason(c)
         ]
         if not open_changes and public.description != wording:
-            changes.scale_change_request(
+            scale_services.scale_change_request(
                 level=public,
                 values={
                     "name": public.name,

@@ -1,19 +1,15 @@
-"""Changes that one person asks for and another confirms.
-
-- **What may leave a dialogue.** Its outbound level is never set above the editor's own
-  clearance, and raising it is a request (``outbound_raise_request``) that another accepted
-  convenor or facilitator of the dialogue, cleared at or above the new level, confirms
-  (``outbound_request_confirm``). Lowering it is immediate (``dialogue_update``).
-- **The organisation's confidentiality scale.** Adding a level or changing one is a request of a
-  member of staff (``scale_change_request``) that another member of staff confirms
-  (``scale_change_confirm``).
+"""What may leave a dialogue: its outbound level is never set above the editor's own clearance,
+and raising it is a request (``outbound_raise_request``) that another accepted convenor or
+facilitator of the dialogue, cleared at or above the new level, confirms
+(``outbound_request_confirm``). Lowering it is immediate (``workspace.services.dialogue_update``).
 
 A request names what it would change and what stood when it was made; it lapses after 72 hours
-or as soon as anything it names changes (``*_lapse_reason``): a lapsed request is recorded as
-such when someone tries to confirm it, and when the change it names happens otherwise. Who may
-ask and confirm is decided by ``dialogues.confidentiality``; every step is audited, and the
-convening team is told (by e-mail, within the outbound rule) of each request on their dialogue.
-"""
+or as soon as anything it names changes (``outbound_request_lapse_reason``): a lapsed request is
+recorded as such when someone tries to confirm it, and when the change it names happens
+otherwise (a lower outbound level, a confirmed change of the scale:
+``outbound_requests_lapse``, ``outbound_requests_naming_lapse``). Who may ask and confirm is
+decided by ``dialogues.confidentiality``; every step is audited, and the convening team is told
+(by e-mail, within the outbound rule) of each request on their dialogue."""
 
 from __future__ import annotations
 
@@ -29,25 +25,22 @@ from trackii.audit.services import Action, audit_record
 
 from ..confidentiality import (
     Viewer,
-    can_change_scale,
     can_confirm_outbound_raise,
-    can_confirm_scale_change,
     check_grantable,
     raises_outbound,
 )
-from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, ScaleChangeRequest
+from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest
 from ..models.changes import REQUEST_VALID_FOR
-from . import person_of
+from ..services import EXPIRED, person_of, request_lapse
+from . import tasks
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-EXPIRED = "It was not confirmed within 72 hours."
 OUTBOUND_CHANGED = "The dialogue's outbound level has changed since it was asked for."
 SCALE_CHANGED = "The confidentiality scale has changed since it was asked for."
 REQUESTER_GONE = "The person who asked may no longer ask for it (their place in the team changed)."
 SUPERSEDED = "A newer request replaced it."
-LEVEL_CHANGED = "The level has changed since it was asked for."
 
 
 def _lowest_level() -> ConfidentialityLevel | None:
@@ -56,26 +49,9 @@ def _lowest_level() -> ConfidentialityLevel | None:
 
 def _notify(raise_request: OutboundLevelRequest) -> None:
     """Tell the convening team, once committed, of the request in its new state."""
-    from ..outbound.tasks import outbound_request_notify
-
     request_id, status = raise_request.pk, raise_request.state
     transaction.on_commit(
-        lambda: outbound_request_notify.delay(request_id=request_id, status=status)
-    )
-
-
-def _lapse(req, *, reason: str, by=None, request: HttpRequest | None = None, dialogue_id=None):
-    req.state = req.State.LAPSED
-    req.lapse_reason = reason
-    req.decided_at = timezone.now()
-    req.save(update_fields=["state", "lapse_reason", "decided_at"])
-    audit_record(
-        action=Action.CHANGED,
-        obj=req,
-        actor=by,
-        request=request,
-        dialogue_id=dialogue_id,
-        detail={"state": "lapsed"},
+        lambda: tasks.outbound_request_notify.delay(request_id=request_id, status=status)
     )
 
 
@@ -145,7 +121,7 @@ def outbound_raise_request(
     for earlier in OutboundLevelRequest.objects.select_for_update().filter(
         dialogue=dialogue, state=OutboundLevelRequest.State.OPEN
     ):
-        _lapse(earlier, reason=SUPERSEDED, by=by, request=request, dialogue_id=dialogue.pk)
+        request_lapse(earlier, reason=SUPERSEDED, by=by, request=request, dialogue_id=dialogue.pk)
     from_level = dialogue.outbound_level or _lowest_level()
     raise_request = OutboundLevelRequest(
         dialogue=dialogue,
@@ -209,7 +185,7 @@ def outbound_request_confirm(
         )
     reason = outbound_request_lapse_reason(raise_request)
     if reason:
-        _lapse(
+        request_lapse(
             raise_request,
             reason=reason,
             by=by,
@@ -296,160 +272,26 @@ def outbound_requests_lapse(
     for open_request in OutboundLevelRequest.objects.select_for_update().filter(
         dialogue_id=dialogue_id, state=OutboundLevelRequest.State.OPEN
     ):
-        _lapse(open_request, reason=reason, by=by, request=request, dialogue_id=dialogue_id)
+        request_lapse(open_request, reason=reason, by=by, request=request, dialogue_id=dialogue_id)
         lapsed += 1
     return lapsed
 
 
-# -- the confidentiality scale ---------------------------------------------------------------------
-
-SCALE_FIELDS = ("name", "rank", "audience", "description")
-
-
-def _level_values(level: ConfidentialityLevel) -> dict:
-    return {name: getattr(level, name) for name in SCALE_FIELDS}
-
-
-def _check_scale_values(*, level: ConfidentialityLevel | None, values: dict) -> None:
-    """The scale stays a scale: names and ranks unique, audiences known."""
-    if level is None:
-        candidate = ConfidentialityLevel(**values)
-    else:
-        # A fresh copy of the stored level, so its own name and rank do not count as taken.
-        candidate = ConfidentialityLevel.objects.get(pk=level.pk)
-        for name, value in values.items():
-            setattr(candidate, name, value)
-    candidate.full_clean()
-
-
-def scale_change_lapse_reason(change: ScaleChangeRequest, *, now=None) -> str:
-    now = now or timezone.now()
-    if now >= change.expires_at:
-        return EXPIRED
-    if change.level_id is not None:
-        level = ConfidentialityLevel.objects.get(pk=change.level_id)
-        if _level_values(level) != change.was:
-            return LEVEL_CHANGED
-    return ""
-
-
-@transaction.atomic
-def scale_change_request(
-    *,
-    level: ConfidentialityLevel | None,
-    values: dict,
-    by,
-    request: HttpRequest | None = None,
-) -> ScaleChangeRequest:
-    """Ask to add a level (``level`` None) or to change one (name, rank, audience,
-    description). Checked now (a scale with unique names and ranks) and again on
-    confirmation."""
-    if not can_change_scale(by):
-        raise ValidationError("Only staff can ask for a change of the confidentiality scale.")
-    unknown = set(values) - set(SCALE_FIELDS)
-    if unknown:
-        raise TypeError(f"Not fields of a level: {sorted(unknown)}")
-    if level is not None:
-        level = ConfidentialityLevel.objects.select_for_update().get(pk=level.pk)
-        if all(getattr(level, name) == value for name, value in values.items()):
-            raise ValidationError("Nothing would change: the level already reads like this.")
-    _check_scale_values(level=level, values=values)
-    change = ScaleChangeRequest(
-        kind=ScaleChangeRequest.Kind.ADD if level is None else ScaleChangeRequest.Kind.CHANGE,
-        level=level,
-        was=_level_values(level) if level is not None else {},
-        requested_by=by,
-        requested_at=(now := timezone.now()),
-        expires_at=now + REQUEST_VALID_FOR,
-        **values,
-    )
-    change.full_clean()
-    change.save()
-    audit_record(
-        action=Action.CREATED,
-        obj=change,
-        actor=by,
-        request=request,
-        detail={"kind": change.kind, "level_id": change.level_id},
-    )
-    return change
-
-
-@transaction.atomic
-def scale_change_confirm(
-    *, change: ScaleChangeRequest, by, request: HttpRequest | None = None
-) -> ScaleChangeRequest:
-    """A second member of staff confirms: the level is added or changed. Open requests of
-    dialogues that name a changed level lapse (their levels now mean something else), and so do
-    other open changes of the same level."""
-    change = ScaleChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if not change.is_open:
-        raise ValidationError(
-            f"This request is {change.get_state_display().lower()}: nothing to confirm."
+def outbound_requests_naming_lapse(
+    *, level: ConfidentialityLevel, by=None, request: HttpRequest | None = None
+) -> int:
+    """Record the open requests that name ``level`` (from or to) as lapsed: a confirmed change
+    of the scale made that level mean something else."""
+    lapsed = 0
+    for open_request in OutboundLevelRequest.objects.select_for_update().filter(
+        Q(from_level=level) | Q(to_level=level), state=OutboundLevelRequest.State.OPEN
+    ):
+        request_lapse(
+            open_request,
+            reason=SCALE_CHANGED,
+            by=by,
+            request=request,
+            dialogue_id=open_request.dialogue_id,
         )
-    if not can_confirm_scale_change(by, change):
-        raise ValidationError("Another member of staff, not the one who asked, confirms it.")
-    reason = scale_change_lapse_reason(change)
-    if reason:
-        _lapse(change, reason=reason, by=by, request=request)
-        return change
-    values = {name: getattr(change, name) for name in SCALE_FIELDS}
-    if change.level_id is None:
-        _check_scale_values(level=None, values=values)
-        level = ConfidentialityLevel.objects.create(**values)
-    else:
-        level = ConfidentialityLevel.objects.select_for_update().get(pk=change.level_id)
-        _check_scale_values(level=level, values=values)
-        for name, value in values.items():
-            setattr(level, name, value)
-        level.save()
-    change.level = level
-    change.state = ScaleChangeRequest.State.CONFIRMED
-    change.decided_by = by
-    change.decided_at = timezone.now()
-    change.save(update_fields=["level", "state", "decided_by", "decided_at"])
-    audit_record(
-        action=Action.DECIDED,
-        obj=change,
-        actor=by,
-        request=request,
-        detail={"state": "confirmed", "kind": change.kind, "level_id": level.pk},
-    )
-    if change.kind == ScaleChangeRequest.Kind.CHANGE:
-        for other in ScaleChangeRequest.objects.select_for_update().filter(
-            level=level, state=ScaleChangeRequest.State.OPEN
-        ):
-            _lapse(other, reason=LEVEL_CHANGED, by=by, request=request)
-        for open_request in OutboundLevelRequest.objects.select_for_update().filter(
-            Q(from_level=level) | Q(to_level=level), state=OutboundLevelRequest.State.OPEN
-        ):
-            _lapse(
-                open_request,
-                reason=SCALE_CHANGED,
-                by=by,
-                request=request,
-                dialogue_id=open_request.dialogue_id,
-            )
-    return change
-
-
-@transaction.atomic
-def scale_change_withdraw(
-    *, change: ScaleChangeRequest, by, request: HttpRequest | None = None
-) -> ScaleChangeRequest:
-    """Any member of staff withdraws an open change."""
-    change = ScaleChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if not can_change_scale(by):
-        raise ValidationError("Only staff can withdraw a change of the confidentiality scale.")
-    if not change.is_open:
-        raise ValidationError(
-            f"This request is {change.get_state_display().lower()}: nothing to withdraw."
-        )
-    change.state = ScaleChangeRequest.State.WITHDRAWN
-    change.decided_by = by
-    change.decided_at = timezone.now()
-    change.save(update_fields=["state", "decided_by", "decided_at"])
-    audit_record(
-        action=Action.CHANGED, obj=change, actor=by, request=request, detail={"state": "withdrawn"}
-    )
-    return change
+        lapsed += 1
+    return lapsed
