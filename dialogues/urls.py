@@ -16,7 +16,7 @@ urlpatterns = [
         name="session_detail",
     ),
     path("", include("dialogues.planning.urls")),
-    path("", include("dialogues.urls_workspace")),
+    path("", include("dialogues.workspace.urls")),
     path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.urls_documents")),
     path("", include("dialogues.urls_briefing")),

@@ -8,15 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils import timezone
 
-from participants.models import Membership, Person
-from participants.services import membership_nominate, membership_start_as_convenor
+from participants.models import Person
 from trackii.audit.services import Action, audit_record
 
 from ..confidentiality import check_narrow_only
-from ..models import ConfidentialityLevel, Dialogue, Session, Side
+from ..models import Session
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -34,35 +32,6 @@ def name_readers(obj, *, readers=(), created_by=None) -> None:
     if creator is not None:
         named.add(creator.pk)
     obj.readers.set(named)
-
-
-@transaction.atomic
-def dialogue_create(*, created_by, convenor: Person, clearance: ConfidentialityLevel, **fields):
-    """Create a dialogue with its convenor, who is an accepted member from the start. What
-    may leave Trackii defaults to the lowest level of the scale."""
-    if fields.get("outbound_level") is None:
-        fields["outbound_level"] = ConfidentialityLevel.objects.order_by("rank").first()
-    dialogue = Dialogue(**fields)
-    dialogue.full_clean()
-    dialogue.save()
-    membership = membership_nominate(
-        person=convenor,
-        dialogue=dialogue,
-        role=Membership.Role.CONVENOR,
-        clearance=clearance,
-        nominated_by=created_by,
-        vet=False,
-    )
-    membership_start_as_convenor(membership=membership)
-    return dialogue
-
-
-@transaction.atomic
-def side_create(*, dialogue: Dialogue, name: str, is_third_party=False, position=0) -> Side:
-    side = Side(dialogue=dialogue, name=name, is_third_party=is_third_party, position=position)
-    side.full_clean()
-    side.save()
-    return side
 
 
 def sessions_mark_held(*, now: datetime | None = None) -> int:
@@ -101,10 +70,8 @@ def request_lapse(
 __all__ = [
     "EXPIRED",
     "check_narrow_only",
-    "dialogue_create",
     "name_readers",
     "person_of",
     "request_lapse",
     "sessions_mark_held",
-    "side_create",
 ]

@@ -23,7 +23,7 @@ from dialogues.models import (
 )
 from dialogues.outbound import services as outbound_services
 from dialogues.scale import services as scale_services
-from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_start, dialogue_update
+from dialogues.workspace.services import DIALOGUE_FIELDS, dialogue_create, dialogue_update
 from participants.models import Membership
 from participants.services.profile import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
@@ -372,8 +372,8 @@ def test_a_request_lapses_when_its_level_changes_on_the_scale(team):
 
 def test_starting_a_dialogue_with_a_raised_outbound_level_asks_for_it(team):
     user = user_of(team["convenor"])
-    dialogue = dialogue_start(
-        user=user,
+    dialogue = dialogue_create(
+        by=user,
         title="Northern Waters",
         default_level=level("Programme"),
         outbound_level=level("Participants"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from dialogues import services
 from dialogues.models import AgendaItem, Session
 from dialogues.planning import services as planning
+from dialogues.workspace import services as workspace
 from participants.models import Membership
 from tests.factories import (
     DialogueFactory,
@@ -99,8 +100,8 @@ def test_attendance_only_for_members_of_the_same_dialogue():
 
 def test_dialogue_create_makes_its_convenor_an_accepted_member():
     person = PersonFactory()
-    dialogue = services.dialogue_create(
-        created_by=None,
+    dialogue = workspace.dialogue_create(
+        by=None,
         convenor=person,
         clearance=level("Restricted"),
         title="New",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogues.confidentiality import viewer_for_user
-from dialogues.services.workspace import roster_invite
+from dialogues.workspace.services import roster_invite
 from participants.models import Invitation, Membership, User
 from participants.selectors import latest_invitations
 from participants.services import invitations as services

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.text import slugify
 
-from dialogues import demo_summary, services
+from dialogues import demo_summary
 from dialogues.confidentiality import outbound_rank, viewer_for_user
 from dialogues.demo_scale import participant_email, scale_build
 from dialogues.models import (
@@ -36,6 +36,7 @@ from dialogues.scale import services as scale_services
 from dialogues.services import briefing
 from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
+from dialogues.workspace import services as workspace
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
@@ -781,8 +782,8 @@ class Command(BaseCommand):
     def _dialogue(self, *, spec: dict, convenor: Person, created_by: User) -> Dialogue:
         dialogue = Dialogue.objects.filter(title=spec["title"]).first()
         if dialogue is None:
-            dialogue = services.dialogue_create(
-                created_by=created_by,
+            dialogue = workspace.dialogue_create(
+                by=created_by,
                 convenor=convenor,
                 clearance=self.levels["Restricted"],
                 default_level=self.levels["Programme"],
@@ -795,7 +796,7 @@ class Command(BaseCommand):
         for position, name in enumerate(names):
             side = Side.objects.filter(dialogue=dialogue, name=name).first()
             if side is None:
-                side = services.side_create(
+                side = workspace.side_create(
                     dialogue=dialogue,
                     name=name,
                     is_third_party=name.startswith("Third party"),

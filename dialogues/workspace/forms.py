@@ -1,5 +1,5 @@
 """Forms of the workspace: the dialogue, its sides, its roster. They validate what a user typed;
-the services in ``dialogues.services.workspace`` act on it. Forms are built without ``instance``
+the services in ``dialogues.workspace.services`` act on it. Forms are built without ``instance``
 so that validating one never alters the record the service compares against."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from participants.models import Membership, Person
 
 from ..models import Dialogue, Side
-from ..services.workspace import DIALOGUE_FIELDS, PERSON_FIELDS
+from .services import DIALOGUE_FIELDS, PERSON_FIELDS
 
 # -- the dialogue ---------------------------------------------------------------------------------
 
@@ -157,7 +157,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class RosterExistingPersonForm(_MembershipValues, forms.Form):
     """Someone the convening team already works with: the choice is limited to ``persons``
-    (``selectors.workspace.persons_known_to``), so an id from elsewhere is refused."""
+    (``workspace.selectors.persons_known_to``), so an id from elsewhere is refused."""
 
     person = PersonChoiceField(queryset=Person.objects.none(), empty_label=None)
 

@@ -12,7 +12,12 @@ from django.db.models import ProtectedError
 
 from participants.models import Invitation, Membership, Person
 from participants.services import invitations as invitation_services
-from participants.services import membership_nominate, membership_update, person_create
+from participants.services import (
+    membership_nominate,
+    membership_start_as_convenor,
+    membership_update,
+    person_create,
+)
 from trackii.audit.services import Action, audit_record
 
 from ..concurrency import EditConflict, save_with_revision
@@ -27,7 +32,7 @@ from ..confidentiality import (
 )
 from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
 from ..outbound.services import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
-from . import dialogue_create, person_of, side_create
+from ..services import person_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -68,38 +73,61 @@ def _changed(instance, values: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def dialogue_start(*, user, request: HttpRequest | None = None, **fields) -> Dialogue:
-    """Open a dialogue; its creator becomes its convenor, an accepted member at the strictest
-    clearance of the scale (``Restricted`` by default). A creator without a Person gets one,
-    from their account. The dialogue starts with the lowest outbound level: an outbound level
-    chosen above it is asked for (``outbound_raise_request``), to be confirmed by another
-    member of the convening team once there is one."""
+def dialogue_create(
+    *,
+    by,
+    convenor: Person | None = None,
+    clearance: ConfidentialityLevel | None = None,
+    request: HttpRequest | None = None,
+    **fields,
+) -> Dialogue:
+    """Open a dialogue with its convenor, an accepted member from the start: ``convenor`` if
+    given (the demo names one), otherwise whoever opens it (``by``), who gets a Person from their
+    account if they have none. The convenor is cleared at ``clearance``, or at the strictest
+    level of the scale (``Restricted`` by default). The dialogue starts with the lowest outbound
+    level: an outbound level chosen above it is asked for (``outbound_raise_request``), to be
+    confirmed by another member of the convening team once there is one."""
     unknown = set(fields) - set(DIALOGUE_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of a dialogue's workspace: {sorted(unknown)}")
     wanted_outbound = fields.pop("outbound_level", None)
-    person = person_of(user)
-    if person is None:
-        person = person_create(
-            full_name=user.display_name or user.email, user=user, email=user.email
-        )
-        audit_record(action=Action.CREATED, obj=person, actor=user, request=request)
-    strictest = ConfidentialityLevel.objects.order_by("-rank").first()
-    dialogue = dialogue_create(created_by=user, convenor=person, clearance=strictest, **fields)
+    if convenor is None:
+        if by is None:
+            raise TypeError("Name the convenor, or the account that opens the dialogue.")
+        convenor = person_of(by)
+        if convenor is None:
+            convenor = person_create(full_name=by.display_name or by.email, user=by, email=by.email)
+            audit_record(action=Action.CREATED, obj=convenor, actor=by, request=request)
+    if clearance is None:
+        clearance = ConfidentialityLevel.objects.order_by("-rank").first()
+    dialogue = Dialogue(
+        outbound_level=ConfidentialityLevel.objects.order_by("rank").first(), **fields
+    )
+    dialogue.full_clean()
+    dialogue.save()
+    membership = membership_nominate(
+        person=convenor,
+        dialogue=dialogue,
+        role=Membership.Role.CONVENOR,
+        clearance=clearance,
+        nominated_by=by,
+        vet=False,
+    )
+    membership_start_as_convenor(membership=membership)
     audit_record(
         action=Action.CREATED,
         obj=dialogue,
-        actor=user,
+        actor=by,
         request=request,
         dialogue_id=dialogue.pk,
-        detail={"convenor_person_id": person.pk, "clearance_id": strictest.pk},
+        detail={"convenor_person_id": convenor.pk, "clearance_id": clearance.pk},
     )
     if raises_outbound(dialogue, wanted_outbound):
         outbound_raise_request(
             dialogue=dialogue,
             to_level=wanted_outbound,
-            by=user,
-            viewer=viewer_for_user(user),
+            by=by,
+            viewer=viewer_for_user(by),
             request=request,
         )
     return dialogue
@@ -217,18 +245,18 @@ def dialogue_edit(
 
 
 @transaction.atomic
-def side_add(
+def side_create(
     *,
     dialogue: Dialogue,
     name: str,
     is_third_party: bool = False,
     position: int = 0,
-    by,
+    by=None,
     request: HttpRequest | None = None,
 ) -> Side:
-    side = side_create(
-        dialogue=dialogue, name=name, is_third_party=is_third_party, position=position
-    )
+    side = Side(dialogue=dialogue, name=name, is_third_party=is_third_party, position=position)
+    side.full_clean()
+    side.save()
     audit_record(
         action=Action.CREATED, obj=side, actor=by, request=request, dialogue_id=dialogue.pk
     )

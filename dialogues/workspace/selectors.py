@@ -16,7 +16,7 @@ from participants.models import Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 
 from ..confidentiality import Viewer, can_plan, noted
-from ..models import Dialogue, Side
+from ..models import ConfidentialityLevel, Dialogue, Side
 
 # -- who may start a dialogue, and whom they may put on a roster -------------------------------
 
@@ -26,6 +26,14 @@ def can_start_dialogue(user) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return user.is_staff or is_facilitator_anywhere(user)
+
+
+def programme_level() -> ConfidentialityLevel | None:
+    """The level a new dialogue's material defaults to: the scale's level for the programme's
+    participants (by its audience, whatever it is called)."""
+    return ConfidentialityLevel.objects.filter(
+        audience=ConfidentialityLevel.Audience.PROGRAMME
+    ).first()
 
 
 def dialogues_planned_by(viewer: Viewer) -> list[int]:

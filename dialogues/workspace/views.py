@@ -14,17 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from participants.selectors import latest_invitations, roster_of
 from trackii.audit import reads
 
-from .. import selectors
 from ..concurrency import EditConflict
 from ..confidentiality import (
     assignable_roles,
     can_change_membership,
     grantable_levels,
     outbound_levels,
-    viewer_of,
 )
 from ..forms import add_service_error
-from ..forms.workspace import (
+from ..http import convening_team_only, form_after_conflict
+from ..outbound import selectors as outbound_selectors
+from . import selectors as ws_selectors
+from . import services as ws_services
+from .forms import (
     DialogueEditForm,
     DialogueForm,
     MembershipEditForm,
@@ -34,14 +36,16 @@ from ..forms.workspace import (
     SideChoiceForm,
     SideForm,
 )
-from ..models import ConfidentialityLevel, Dialogue
-from ..outbound import selectors as outbound_selectors
-from ..selectors import workspace as ws_selectors
-from ..services import workspace as ws_services
 
 
-def _planned_dialogue(request, dialogue_id: int) -> Dialogue:
-    return selectors.planned_dialogue_for(viewer=viewer_of(request), dialogue_id=dialogue_id)
+def _changeable_member(viewer, dialogue, membership_id: int):
+    """One member of the dialogue's roster the viewer may change (or invite); 404 otherwise."""
+    membership = ws_selectors.membership_on_roster(
+        dialogue_id=dialogue.pk, membership_id=membership_id
+    )
+    if not can_change_membership(viewer, membership):
+        raise Http404
+    return membership
 
 
 # -- the dialogue ---------------------------------------------------------------------------------
@@ -56,8 +60,8 @@ def dialogue_create(request):
         form = DialogueForm(request.POST)
         if form.is_valid():
             try:
-                dialogue = ws_services.dialogue_start(
-                    user=request.user, request=request, **form.values()
+                dialogue = ws_services.dialogue_create(
+                    by=request.user, request=request, **form.values()
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -71,18 +75,14 @@ def dialogue_create(request):
                     )
                 return redirect("dialogues:dialogue_detail", dialogue.pk)
     else:
-        programme = ConfidentialityLevel.objects.filter(
-            audience=ConfidentialityLevel.Audience.PROGRAMME
-        ).first()
+        programme = ws_selectors.programme_level()
         form = DialogueForm(initial={"default_level": programme.pk if programme else None})
-    return render(request, "dialogues/workspace_dialogue_form.html", {"form": form})
+    return render(request, "dialogues/workspace/dialogue_form.html", {"form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def dialogue_edit(request, dialogue_id: int):
-    dialogue = _planned_dialogue(request, dialogue_id)
-    viewer = viewer_of(request)
+@convening_team_only
+def dialogue_edit(request, dialogue, viewer):
     levels = outbound_levels(viewer, dialogue)
     conflict = None
     if request.method == "POST":
@@ -98,12 +98,10 @@ def dialogue_edit(request, dialogue_id: int):
                     request=request,
                 )
             except EditConflict as error:
-                # Keep this editor's values, at the revision now saved: saving again is a
-                # decision taken with the differences in view.
                 conflict = error
-                data = request.POST.copy()
-                data["edit_revision"] = str(error.current.edit_revision)
-                form = DialogueEditForm(data, outbound_levels=levels)
+                form = form_after_conflict(
+                    request, error, lambda data: DialogueEditForm(data, outbound_levels=levels)
+                )
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -130,7 +128,7 @@ def dialogue_edit(request, dialogue_id: int):
     }
     return render(
         request,
-        "dialogues/workspace_dialogue_form.html",
+        "dialogues/workspace/dialogue_form.html",
         context,
         status=409 if conflict else 200,
     )
@@ -145,10 +143,9 @@ def _unknown_action():
 # -- sides ----------------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def sides_edit(request, dialogue_id: int):
-    dialogue = _planned_dialogue(request, dialogue_id)
+@convening_team_only
+def sides_edit(request, dialogue, viewer):
     add_form = SideForm(dialogue=dialogue, prefix="add")
     failed = None  # the side whose rename failed, with its bound form
     if request.method == "POST":
@@ -157,7 +154,7 @@ def sides_edit(request, dialogue_id: int):
             add_form = SideForm(request.POST, dialogue=dialogue, prefix="add")
             if add_form.is_valid():
                 try:
-                    ws_services.side_add(
+                    ws_services.side_create(
                         dialogue=dialogue, by=request.user, request=request, **add_form.values()
                     )
                 except ValidationError as error:
@@ -202,7 +199,7 @@ def sides_edit(request, dialogue_id: int):
     context = {"dialogue": dialogue, "rows": rows, "add_form": add_form}
     return render(
         request,
-        "dialogues/workspace_sides.html",
+        "dialogues/workspace/sides.html",
         context,
         status=400 if request.method == "POST" else 200,
     )
@@ -212,11 +209,9 @@ def sides_edit(request, dialogue_id: int):
 
 
 @sensitive_post_parameters()
-@login_required
 @require_http_methods(["GET", "POST"])
-def roster(request, dialogue_id: int):
-    dialogue = _planned_dialogue(request, dialogue_id)
-    viewer = viewer_of(request)
+@convening_team_only
+def roster(request, dialogue, viewer):
     known = ws_selectors.persons_known_to(viewer=viewer, exclude_dialogue_id=dialogue.pk)
     search = PersonSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -287,23 +282,17 @@ def roster(request, dialogue_id: int):
     }
     return render(
         request,
-        "dialogues/workspace_roster.html",
+        "dialogues/workspace/roster.html",
         context,
         status=400 if request.method == "POST" else 200,
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def membership_edit(request, dialogue_id: int, membership_id: int):
-    dialogue = _planned_dialogue(request, dialogue_id)
-    membership = ws_selectors.membership_on_roster(
-        dialogue_id=dialogue.pk, membership_id=membership_id
-    )
-    viewer = viewer_of(request)
-    if not can_change_membership(viewer, membership):
-        # Not theirs to change: a senior's or a peer's membership, or their own.
-        raise Http404
+@convening_team_only
+def membership_edit(request, membership_id: int, dialogue, viewer):
+    # Not theirs to change (a senior's or a peer's membership, or their own): 404.
+    membership = _changeable_member(viewer, dialogue, membership_id)
     levels = grantable_levels(viewer, dialogue.pk, keep=membership.clearance)
     roles = assignable_roles(viewer, dialogue.pk, current=membership.role)
     fields = {"dialogue": dialogue, "membership": membership, "levels": levels, "roles": roles}
@@ -328,7 +317,7 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
     context = {"dialogue": dialogue, "membership": membership, "form": form}
     return render(
         request,
-        "dialogues/workspace_membership_form.html",
+        "dialogues/workspace/membership_form.html",
         context,
         status=400 if request.method == "POST" else 200,
     )
@@ -337,11 +326,11 @@ def membership_edit(request, dialogue_id: int, membership_id: int):
 # -- invitations ----------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
-def invitation_send(request, dialogue_id: int, membership_id: int):
+@convening_team_only
+def invitation_send(request, membership_id: int, dialogue, viewer):
     """Invite a cleared member, or send a fresh link to one already invited."""
-    dialogue, membership, viewer = _changeable_member(request, dialogue_id, membership_id)
+    membership = _changeable_member(viewer, dialogue, membership_id)
     try:
         ws_services.roster_invite(
             membership=membership, by=request.user, viewer=viewer, request=request
@@ -353,23 +342,10 @@ def invitation_send(request, dialogue_id: int, membership_id: int):
     return redirect("dialogues:roster", dialogue.pk)
 
 
-def _changeable_member(request, dialogue_id: int, membership_id: int):
-    """The dialogue, one member of its roster the viewer may change (or invite), and the
-    viewer; 404 otherwise."""
-    dialogue = _planned_dialogue(request, dialogue_id)
-    membership = ws_selectors.membership_on_roster(
-        dialogue_id=dialogue.pk, membership_id=membership_id
-    )
-    viewer = viewer_of(request)
-    if not can_change_membership(viewer, membership):
-        raise Http404
-    return dialogue, membership, viewer
-
-
-@login_required
 @require_POST
-def invitation_revoke(request, dialogue_id: int, membership_id: int, invitation_id: int):
-    dialogue, membership, viewer = _changeable_member(request, dialogue_id, membership_id)
+@convening_team_only
+def invitation_revoke(request, membership_id: int, invitation_id: int, dialogue, viewer):
+    membership = _changeable_member(viewer, dialogue, membership_id)
     invitation = ws_selectors.invitation_of(membership=membership, invitation_id=invitation_id)
     try:
         ws_services.roster_invitation_revoke(
