@@ -18,6 +18,6 @@ urlpatterns = [
     path("", include("dialogues.planning.urls")),
     path("", include("dialogues.workspace.urls")),
     path("", include("dialogues.outbound.urls")),
-    path("", include("dialogues.urls_documents")),
+    path("", include("dialogues.papers.urls")),
     path("", include("dialogues.urls_briefing")),
 ]

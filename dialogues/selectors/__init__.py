@@ -127,17 +127,6 @@ def agenda_item_for(*, viewer: Viewer, session: Session, item_id: int) -> Agenda
         raise Http404 from None
 
 
-def document_for(*, viewer: Viewer, dialogue_id: int, document_id: int) -> Document:
-    """A paper of the dialogue the viewer may download, or 404."""
-    documents = Document.objects.filter(dialogue_id=dialogue_id).select_related(
-        "level", "session__level", "agenda_item__level", "dialogue__outbound_level"
-    )
-    try:
-        return resolve(viewer, documents, pk=document_id, dialogue_id=dialogue_id)
-    except Document.DoesNotExist:
-        raise Http404 from None
-
-
 def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:
     """The working agenda (the convening team's)."""
     return visible_in_session(

@@ -23,6 +23,7 @@ from dialogues.confidentiality import (
     visible,
 )
 from dialogues.models import AgendaItem, Document, PublishedAgendaItem
+from dialogues.papers import services as document_services
 from dialogues.planning.notifications import agenda_published_notify
 from dialogues.planning.services import (
     ITEM_FIELDS,
@@ -30,7 +31,6 @@ from dialogues.planning.services import (
     agenda_item_update,
     agenda_publish,
 )
-from dialogues.services import documents as document_services
 from participants.models import Membership
 from participants.services.profile import calendar_secret_regenerate
 from tests.dialogues.test_documents import pdf

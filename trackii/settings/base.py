@@ -293,7 +293,7 @@ LOGGING = {
 # default: without a proxy in front, a client could write it themselves.
 TRACKII_CLIENT_IP_META = env("TRACKII_CLIENT_IP_META", default="")
 
-# Papers (dialogues.services.documents): the largest file accepted, checked on every upload.
+# Papers (dialogues.papers.services): the largest file accepted, checked on every upload.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # An upload above this is spooled to a temporary file instead of held in a worker's memory, so a
 # few large papers at once cannot exhaust it.

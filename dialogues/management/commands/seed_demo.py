@@ -30,11 +30,11 @@ from dialogues.models import (
     Side,
 )
 from dialogues.outbound import services as outbound_services
+from dialogues.papers.services import document_upload
 from dialogues.planning import services as planning
 from dialogues.planning.services import agenda_item_update, agenda_publish
 from dialogues.scale import services as scale_services
 from dialogues.services import briefing
-from dialogues.services.documents import document_upload
 from dialogues.services.outcomes import outcome_create
 from dialogues.workspace import services as workspace
 from participants.models import DesignationList, Membership, Person, User, VettingCase

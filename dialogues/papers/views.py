@@ -3,34 +3,28 @@ lookup goes through the confidentiality module (which notes it for the audit tra
 download is recorded); anything else answers 404, so neither a paper nor the place it sits in is
 confirmed to anyone not cleared for it."""
 
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from .. import exporters, selectors
+from .. import selectors
 from ..confidentiality import floor_level, viewer_of
 from ..forms import add_service_error
-from ..forms.documents import DocumentForm, DocumentPlaceForm
-from ..services import documents as services
+from ..http import convening_team_only, private_file_response
+from . import services
+from .exports import document_filename
+from .forms import DocumentForm, DocumentPlaceForm
+from .selectors import document_for
 
 
 def _page_of(*, dialogue_id: int, session_id: int | None) -> str:
     if session_id is not None:
         return reverse("dialogues:session_detail", args=[dialogue_id, session_id])
     return reverse("dialogues:dialogue_detail", args=[dialogue_id])
-
-
-def _planned_dialogue(request, dialogue_id: int):
-    viewer = viewer_of(request)
-    return viewer, selectors.planned_dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
 
 
 def _place(request, viewer, dialogue):
@@ -52,9 +46,8 @@ def _place(request, viewer, dialogue):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-def document_upload(request, dialogue_id: int):
-    viewer, dialogue = _planned_dialogue(request, dialogue_id)
+@convening_team_only
+def document_upload(request, dialogue, viewer):
     session, item = _place(request, viewer, dialogue)
     back = _page_of(dialogue_id=dialogue.pk, session_id=session.pk if session else None)
     posted = request.method == "POST"
@@ -91,45 +84,24 @@ def document_upload(request, dialogue_id: int):
         "form": form,
         "back": back,
     }
-    return render(request, "dialogues/document_upload.html", context)
+    return render(request, "dialogues/papers/upload.html", context)
 
 
 @require_http_methods(["GET"])
 @login_required
 def document_download(request, dialogue_id: int, document_id: int):
-    document = selectors.document_for(
+    document = document_for(
         viewer=viewer_of(request), dialogue_id=dialogue_id, document_id=document_id
     )
-    filename = exporters.document_filename(document)
-    prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
-    if prefix:
-        # nginx streams the file from an internal location, after the checks above.
-        response = HttpResponse(content_type=document.content_type)
-        response["X-Accel-Redirect"] = f"{prefix}{quote(document.file.name)}"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:
-        try:
-            stream = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            stream,
-            as_attachment=True,
-            filename=filename,
-            content_type=document.content_type,
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        document.file, filename=document_filename(document), content_type=document.content_type
+    )
 
 
 @require_http_methods(["POST"])
-@login_required
-def document_delete(request, dialogue_id: int, document_id: int):
-    viewer, dialogue = _planned_dialogue(request, dialogue_id)
-    document = selectors.document_for(
-        viewer=viewer, dialogue_id=dialogue.pk, document_id=document_id
-    )
+@convening_team_only
+def document_delete(request, document_id: int, dialogue, viewer):
+    document = document_for(viewer=viewer, dialogue_id=dialogue.pk, document_id=document_id)
     back = _page_of(dialogue_id=dialogue.pk, session_id=document.session_id)
     services.document_delete(document=document, by=request.user)
     messages.success(request, "The paper was deleted.")

@@ -23,7 +23,7 @@ from trackii.audit.services import Action, audit_record
 
 from ..confidentiality import floor_level
 from ..models import AgendaItem, ConfidentialityLevel, Dialogue, Document, Session
-from . import check_narrow_only, name_readers
+from ..services import check_narrow_only, name_readers
 
 ACCEPTED_KINDS = (
     "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt), "

@@ -11,7 +11,7 @@ from trackii.forms import ModelMultipleChoiceField
 
 from ..confidentiality import levels_at_or_above
 from ..models import ConfidentialityLevel, Dialogue, Document
-from ..services.documents import ACCEPTED_KINDS, document_file_check, size_text
+from .services import ACCEPTED_KINDS, document_file_check, size_text
 
 
 class DocumentForm(forms.Form):
