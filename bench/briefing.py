@@ -292,8 +292,8 @@ def configure() -> Path:
 def build(rng: random.Random):
     """The dialogue, its roster, sessions, published agendas and outcomes."""
     from dialogues.models import Session
+    from dialogues.outcomes.services import outcome_create
     from dialogues.planning.services import agenda_item_create, agenda_publish
-    from dialogues.services.outcomes import outcome_create
     from participants.models import Membership
     from tests.factories import (
         DialogueFactory,

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("dialogues.workspace.urls")),
     path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.papers.urls")),
+    path("", include("dialogues.outcomes.urls")),
     path("", include("dialogues.urls_briefing")),
 ]

@@ -1,18 +1,14 @@
-"""URLs of notes and outcomes and of briefing packs (the convening team's side). The
+"""URLs of briefing packs (the convening team's side). The
 recipients' link pages are top-level (trackii.urls): they need no account."""
 
 from django.urls import path
 
-from .views import briefing, outcomes
+from .views import briefing
 
-SESSION = "<int:dialogue_id>/sessions/<int:session_id>/outcomes/"
 PACK = "<int:dialogue_id>/packs/<int:pack_id>/"
 COPY = PACK + "copies/<int:copy_id>/"
 
 urlpatterns = [
-    path(SESSION + "new/", outcomes.outcome_create, name="outcome_create"),
-    path(SESSION + "<int:outcome_id>/edit/", outcomes.outcome_edit, name="outcome_edit"),
-    path(SESSION + "<int:outcome_id>/delete/", outcomes.outcome_delete, name="outcome_delete"),
     path("<int:dialogue_id>/packs/", briefing.pack_list, name="pack_list"),
     path("<int:dialogue_id>/packs/new/", briefing.pack_request, name="pack_request"),
     path(PACK, briefing.pack_detail, name="pack_detail"),

@@ -1,4 +1,4 @@
-"""Reads for notes and outcomes and for briefing packs.
+"""Reads for briefing packs.
 
 ``pack_contents`` collects everything one copy of a pack holds, as its recipient (an official at
 a clearance) may see it, in a fixed number of queries whatever the number of sessions, items or
@@ -17,13 +17,10 @@ from participants.models import Membership, Person
 
 from ..confidentiality import (
     Viewer,
-    listed,
     names_may_accompany,
     noted,
-    resolve,
     viewer_for_official,
     visible,
-    visible_in_session,
 )
 from ..models import (
     AgendaItem,
@@ -35,37 +32,6 @@ from ..models import (
     PublishedAgendaItem,
     Session,
 )
-
-
-def _outcomes() -> QuerySet[Outcome]:
-    return Outcome.objects.select_related("level").prefetch_related(
-        Prefetch("speakers", queryset=Person.objects.order_by("full_name"))
-    )
-
-
-def outcomes_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[Outcome]:
-    return visible_in_session(
-        viewer, _outcomes(), dialogue_id=session.dialogue_id, session=session
-    ).order_by("position", "id")
-
-
-def outcomes_shown_with_records(*, viewer: Viewer, session: Session) -> list[Outcome]:
-    """The session page's outcomes for those who record (``can_record``), who see each one's
-    attributed record (who said what): each is noted for the audit trail, so "who saw this" of
-    an outcome finds the session pages that showed its record, not only its edit page."""
-    outcomes = list(outcomes_visible_to(viewer=viewer, session=session))
-    for outcome in outcomes:
-        listed(outcome, dialogue_id=session.dialogue_id, record=True)
-    return outcomes
-
-
-def outcome_for(*, viewer: Viewer, session: Session, outcome_id: int) -> Outcome:
-    """An outcome of a session found by ``session_for``, or 404 (noted as the page's subject)."""
-    try:
-        return resolve(viewer, _outcomes(), pk=outcome_id, session=session)
-    except Outcome.DoesNotExist:
-        raise Http404 from None
-
 
 # -- what one copy holds -------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from participants.services import ground_rules_accept
 
 from .. import selectors
 from ..confidentiality import can_plan, can_record, viewer_of
-from ..selectors.briefing import outcomes_shown_with_records, outcomes_visible_to
+from ..outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
 
 
 @require_GET

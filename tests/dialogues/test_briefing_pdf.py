@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from dialogues.models import BriefingPackCopy, Outcome
+from dialogues.outcomes.services import outcome_create
 from dialogues.services import briefing
-from dialogues.services.outcomes import outcome_create
 from tests.factories import level
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
+from dialogues.outcomes.services import outcome_create
 from dialogues.services import briefing
-from dialogues.services.outcomes import outcome_create
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import level, member_with_account

@@ -30,12 +30,12 @@ from dialogues.models import (
     Side,
 )
 from dialogues.outbound import services as outbound_services
+from dialogues.outcomes.services import outcome_create
 from dialogues.papers.services import document_upload
 from dialogues.planning import services as planning
 from dialogues.planning.services import agenda_item_update, agenda_publish
 from dialogues.scale import services as scale_services
 from dialogues.services import briefing
-from dialogues.services.outcomes import outcome_create
 from dialogues.workspace import services as workspace
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list

@@ -16,9 +16,10 @@ from .. import selectors
 from ..concurrency import EditConflict
 from ..confidentiality import can_record, viewer_of
 from ..forms import add_service_error
-from ..forms.briefing import OutcomeForm, outcome_initial
-from ..selectors.briefing import outcome_for
-from ..services import outcomes as services
+from ..http import form_after_conflict
+from . import services
+from .forms import OutcomeForm, outcome_initial
+from .selectors import outcome_for
 
 
 def _recorded_session(request, dialogue_id: int, session_id: int):
@@ -55,7 +56,7 @@ def outcome_create(request, dialogue_id: int, session_id: int):
             messages.success(request, "The outcome was recorded.")
             return redirect(_back(session))
     context = {"dialogue": session.dialogue, "session": session, "form": form}
-    return render(request, "dialogues/outcome_form.html", context)
+    return render(request, "dialogues/outcomes/form.html", context)
 
 
 @sensitive_post_parameters()
@@ -81,10 +82,9 @@ def outcome_edit(request, dialogue_id: int, session_id: int, outcome_id: int):
             )
         except EditConflict as clash:
             conflict = clash
-            data = request.POST.copy()
-            data["edit_revision"] = clash.current.edit_revision
-            form = OutcomeForm(data, session=session, roster=roster)
-            form.is_valid()
+            form = form_after_conflict(
+                request, clash, lambda data: OutcomeForm(data, session=session, roster=roster)
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -97,7 +97,7 @@ def outcome_edit(request, dialogue_id: int, session_id: int, outcome_id: int):
         "form": form,
         "conflict": conflict,
     }
-    return render(request, "dialogues/outcome_form.html", context)
+    return render(request, "dialogues/outcomes/form.html", context)
 
 
 @login_required

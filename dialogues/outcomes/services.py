@@ -10,7 +10,7 @@ from trackii.audit.services import Action, audit_record
 
 from ..concurrency import save_with_revision
 from ..models import Outcome, Session
-from . import check_narrow_only, name_readers
+from ..services import check_narrow_only, name_readers
 
 OUTCOME_FIELDS = ("kind", "attribution", "summary", "record", "level")
 
