@@ -151,7 +151,7 @@ def fresh_code(*, person, sent: list) -> str:
 
 def pack_link(pack) -> str:
     """A working link to the pack's first copy for its official, or ""."""
-    from dialogues.services import briefing
+    from dialogues.briefing import services as briefing
 
     copy = pack.copies.order_by("number").first() if pack is not None else None
     if copy is None or not copy.link_nonce:

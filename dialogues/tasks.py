@@ -1,8 +1,7 @@
-"""Celery tasks: thin, named, ids only as arguments; each calls a service."""
+"""The core's Celery task (each feature keeps its own ``tasks`` module): thin, named, ids only as
+arguments; it imports its service inside the function."""
 
 import logging
-import os
-import socket
 
 from celery import shared_task
 
@@ -16,34 +15,3 @@ def sessions_mark_held() -> int:
     changed = mark_held()
     logger.info("sessions marked held: %d", changed)
     return changed
-
-
-@shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
-def briefing_render_copy(*, copy_id: int) -> None:
-    """Render one copy of a briefing pack (idempotent; see services.briefing)."""
-    from .services.briefing import copy_render
-
-    outcome = copy_render(copy_id=copy_id, worker=f"{socket.gethostname()}:{os.getpid()}")
-    logger.info("briefing copy %s: %s", copy_id, outcome)
-
-
-@shared_task(name="dialogues.briefing_link_send")
-def briefing_link_send(*, copy_id: int, nonce: str) -> None:
-    from .services.briefing import link_email_send
-
-    link_email_send(copy_id=copy_id, nonce=nonce)
-
-
-@shared_task(name="dialogues.briefing_sweep")
-def briefing_sweep() -> int:
-    """Requeue briefing copies whose job was lost, and delete pack files no copy names (beat,
-    every few minutes)."""
-    from .services.briefing import pack_files_sweep, packs_sweep
-
-    requeued = packs_sweep()
-    if requeued:
-        logger.warning("briefing sweep requeued %d copies", requeued)
-    orphans = pack_files_sweep()
-    if orphans:
-        logger.warning("briefing sweep deleted %d pack files no copy names", orphans)
-    return requeued

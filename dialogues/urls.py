@@ -20,5 +20,5 @@ urlpatterns = [
     path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.papers.urls")),
     path("", include("dialogues.outcomes.urls")),
-    path("", include("dialogues.urls_briefing")),
+    path("", include("dialogues.briefing.urls")),
 ]

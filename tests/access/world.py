@@ -754,6 +754,7 @@ def build_world() -> World:
     from django.core.files.base import ContentFile
     from django.test import TestCase
 
+    from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
     from dialogues.models import (
         AgendaItem,
@@ -771,7 +772,6 @@ def build_world() -> World:
         agenda_item_update,
         agenda_publish,
     )
-    from dialogues.services import briefing
     from participants.models import (
         GroundRulesAcceptance,
         Membership,

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
 from dialogues.outcomes.services import outcome_create
-from dialogues.services import briefing
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import level, member_with_account

@@ -18,10 +18,10 @@ from django.core import mail
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Outcome
 from dialogues.planning.services import agenda_publish
-from dialogues.services import briefing
 from participants.models import Membership, PossibleMatch
 from participants.services import invitations as invitation_services
 from participants.services import membership_nominate

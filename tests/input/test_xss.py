@@ -29,6 +29,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from dialogues import pdf
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import viewer_for_user
 from dialogues.feeds import calendar_for
 from dialogues.models import BriefingPack, BriefingPackCopy, Dialogue, Outcome, Session
@@ -36,7 +37,6 @@ from dialogues.outcomes.services import outcome_create
 from dialogues.papers.services import document_upload
 from dialogues.planning.notifications import agenda_published_notify
 from dialogues.planning.services import agenda_publish
-from dialogues.services import briefing
 from participants.models import Membership, PossibleMatch
 from participants.services import ground_rules_accept, membership_nominate
 from participants.services import invitations as invitation_services

@@ -322,7 +322,7 @@ TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://localhost:8000")
 # Invitations: how long an invitation's link stays valid.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
-# Briefing packs (dialogues.services.briefing).
+# Briefing packs (dialogues.briefing).
 # Four eyes: a second facilitator (not the requester) must approve a pack before it is released.
 BRIEFING_FOUR_EYES = env.bool("BRIEFING_FOUR_EYES", default=True)
 # How long an official's personal download link works.

@@ -14,6 +14,7 @@ from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from dialogues import demo_summary
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import outbound_rank, viewer_for_user
 from dialogues.demo_scale import participant_email, scale_build
 from dialogues.models import (
@@ -35,7 +36,6 @@ from dialogues.papers.services import document_upload
 from dialogues.planning import services as planning
 from dialogues.planning.services import agenda_item_update, agenda_publish
 from dialogues.scale import services as scale_services
-from dialogues.services import briefing
 from dialogues.workspace import services as workspace
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list

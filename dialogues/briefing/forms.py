@@ -4,8 +4,8 @@ from django import forms
 
 from trackii.forms import ModelMultipleChoiceField
 
+from ..forms import LevelChoiceField
 from ..models import ConfidentialityLevel, Session
-from . import LevelChoiceField
 
 
 class PackRequestForm(forms.Form):

@@ -2,58 +2,43 @@
 distribution register; an official opens their copy through a personal link, without an
 account. Everything but the link pages is for the dialogue's convening team (404 otherwise)."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.audit.reads import polled
 
-from .. import exporters, selectors
-from ..confidentiality import can_read_copy, grantable_levels, noted, viewer_of
+from .. import selectors
+from ..confidentiality import can_read_copy, grantable_levels, noted
 from ..forms import add_service_error
-from ..forms.briefing import PackRequestForm, RecipientFormSet, ReviewForm
-from ..selectors.briefing import (
-    copy_for,
-    downloads_of,
-    guard_findings_of,
-    pack_for,
-    packs_of,
-)
-from ..services import briefing as services
-
-
-def _planned(request, dialogue_id: int):
-    viewer = viewer_of(request)
-    return viewer, selectors.planned_dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+from ..http import convening_team_only, private_file_response
+from . import services
+from .exports import briefing_pack_filename
+from .forms import PackRequestForm, RecipientFormSet, ReviewForm
+from .selectors import copy_for, downloads_of, guard_findings_of, pack_for, packs_of
 
 
 def _pack_url(pack) -> str:
     return reverse("dialogues:pack_detail", args=[pack.dialogue_id, pack.pk])
 
 
-@login_required
 @require_GET
-def pack_list(request, dialogue_id: int):
-    _viewer, dialogue = _planned(request, dialogue_id)
+@convening_team_only
+def pack_list(request, dialogue, viewer):
     context = {"dialogue": dialogue, "packs": packs_of(dialogue=dialogue)}
-    return render(request, "dialogues/pack_list.html", context)
+    return render(request, "dialogues/briefing/pack_list.html", context)
 
 
 @sensitive_post_parameters()
-@login_required
 @require_http_methods(["GET", "POST"])
-def pack_request(request, dialogue_id: int):
-    viewer, dialogue = _planned(request, dialogue_id)
+@convening_team_only
+def pack_request(request, dialogue, viewer):
     posted = request.POST if request.method == "POST" else None
     form = PackRequestForm(
         posted, sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue)
@@ -80,11 +65,10 @@ def pack_request(request, dialogue_id: int):
             messages.success(request, "The pack was requested.")
             return redirect(_pack_url(pack))
     context = {"dialogue": dialogue, "form": form, "recipients": recipients}
-    return render(request, "dialogues/pack_request.html", context)
+    return render(request, "dialogues/briefing/pack_request.html", context)
 
 
-def _detail_context(request, dialogue, pack):
-    viewer = viewer_of(request)
+def _detail_context(request, viewer, dialogue, pack):
     copies = list(pack.copies.all())
     downloads = downloads_of(pack=pack)
     for copy in copies:
@@ -104,19 +88,21 @@ def _detail_context(request, dialogue, pack):
     }
 
 
-@login_required
 @require_GET
 @never_cache
 @polled  # the status partial, every two seconds while copies render
-def pack_detail(request, dialogue_id: int, pack_id: int):
-    _viewer, dialogue = _planned(request, dialogue_id)
+@convening_team_only
+def pack_detail(request, pack_id: int, dialogue, viewer):
     pack = pack_for(dialogue=dialogue, pack_id=pack_id)
-    template = "dialogues/_pack_status.html" if request.htmx else "dialogues/pack_detail.html"
-    return render(request, template, _detail_context(request, dialogue, pack))
+    template = (
+        "dialogues/briefing/_pack_status.html"
+        if request.htmx
+        else "dialogues/briefing/pack_detail.html"
+    )
+    return render(request, template, _detail_context(request, viewer, dialogue, pack))
 
 
-def _act(request, dialogue_id: int, pack_id: int, action, done: str):
-    _viewer, dialogue = _planned(request, dialogue_id)
+def _act(request, dialogue, pack_id: int, action, done: str):
     pack = pack_for(dialogue=dialogue, pack_id=pack_id)
     try:
         action(pack)
@@ -128,13 +114,13 @@ def _act(request, dialogue_id: int, pack_id: int, action, done: str):
     return redirect(_pack_url(pack))
 
 
-@login_required
 @require_POST
-def pack_render_again(request, dialogue_id: int, pack_id: int):
+@convening_team_only
+def pack_render_again(request, pack_id: int, dialogue, viewer):
     failed_only = request.POST.get("failed_only") == "1"
     return _act(
         request,
-        dialogue_id,
+        dialogue,
         pack_id,
         lambda pack: services.pack_render_again(
             pack=pack, by=request.user, failed_only=failed_only
@@ -143,45 +129,45 @@ def pack_render_again(request, dialogue_id: int, pack_id: int):
     )
 
 
-@login_required
 @require_POST
-def pack_review(request, dialogue_id: int, pack_id: int):
+@convening_team_only
+def pack_review(request, pack_id: int, dialogue, viewer):
     form = ReviewForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(
         request,
-        dialogue_id,
+        dialogue,
         pack_id,
         lambda pack: services.pack_review(pack=pack, by=request.user, reason=reason),
         "Your review was recorded.",
     )
 
 
-@login_required
 @require_POST
-def pack_release(request, dialogue_id: int, pack_id: int):
+@convening_team_only
+def pack_release(request, pack_id: int, dialogue, viewer):
     return _act(
         request,
-        dialogue_id,
+        dialogue,
         pack_id,
         lambda pack: services.pack_release(pack=pack, by=request.user),
         "The pack was released: each recipient was sent their personal link.",
     )
 
 
-def _copy_action(request, dialogue_id, pack_id, copy_id, action, done):
+def _copy_action(request, dialogue, pack_id, copy_id, action, done):
     def run(pack):
         action(copy_for(pack=pack, copy_id=copy_id))
 
-    return _act(request, dialogue_id, pack_id, run, done)
+    return _act(request, dialogue, pack_id, run, done)
 
 
-@login_required
 @require_POST
-def copy_link_revoke(request, dialogue_id: int, pack_id: int, copy_id: int):
+@convening_team_only
+def copy_link_revoke(request, pack_id: int, copy_id: int, dialogue, viewer):
     return _copy_action(
         request,
-        dialogue_id,
+        dialogue,
         pack_id,
         copy_id,
         lambda copy: services.copy_link_revoke(copy=copy, by=request.user),
@@ -189,12 +175,12 @@ def copy_link_revoke(request, dialogue_id: int, pack_id: int, copy_id: int):
     )
 
 
-@login_required
 @require_POST
-def copy_link_issue(request, dialogue_id: int, pack_id: int, copy_id: int):
+@convening_team_only
+def copy_link_issue(request, pack_id: int, copy_id: int, dialogue, viewer):
     return _copy_action(
         request,
-        dialogue_id,
+        dialogue,
         pack_id,
         copy_id,
         lambda copy: services.copy_link_issue(copy=copy, by=request.user),
@@ -203,29 +189,14 @@ def copy_link_issue(request, dialogue_id: int, pack_id: int, copy_id: int):
 
 
 def _pdf_response(copy):
-    filename = exporters.briefing_pack_filename(copy)
-    prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
-    if prefix:
-        response = HttpResponse(content_type="application/pdf")
-        response["X-Accel-Redirect"] = f"{prefix}{quote(copy.file.name)}"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:
-        try:
-            stream = copy.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            stream, as_attachment=True, filename=filename, content_type="application/pdf"
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        copy.file, filename=briefing_pack_filename(copy), content_type="application/pdf"
+    )
 
 
-@login_required
 @require_GET
-def copy_download(request, dialogue_id: int, pack_id: int, copy_id: int):
-    viewer, dialogue = _planned(request, dialogue_id)
+@convening_team_only
+def copy_download(request, pack_id: int, copy_id: int, dialogue, viewer):
     pack = pack_for(dialogue=dialogue, pack_id=pack_id)
     copy = copy_for(pack=pack, copy_id=copy_id)
     if copy.state != copy.State.READY or not can_read_copy(viewer, copy):
@@ -253,7 +224,7 @@ def pack_link(request, token: str):
     """The page a recipient's link opens: what it is, and the download. No account needed; an
     invalid, expired or revoked link answers 404."""
     copy = _linked_copy(token)
-    response = render(request, "dialogues/pack_link.html", {"copy": copy, "token": token})
+    response = render(request, "dialogues/briefing/pack_link.html", {"copy": copy, "token": token})
     response["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -282,3 +282,32 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
         if where is not None and finding["person"] in people:
             found.append(Finding(number, people[finding["person"]], *where))
     return found
+
+
+# -- for the staff's pages (``trackii.ops``) -----------------------------------------------------
+
+
+def copies_linked_to(*, emails) -> QuerySet[BriefingPackCopy]:
+    """Copies with a live link sent to one of ``emails`` (compared without regard to case)."""
+    if not emails:
+        return BriefingPackCopy.objects.none()
+    addressed = Q()
+    for email in emails:
+        addressed |= Q(recipient_email__iexact=email)
+    return BriefingPackCopy.objects.filter(addressed).exclude(link_nonce="")
+
+
+def copy_content_type():
+    """The content type the audit trail names a pack's copy by."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(BriefingPackCopy)
+
+
+def copy_numbers_of(*, content_type, object_id: str) -> dict[str, int]:
+    """For a briefing pack named in the audit trail (``content_type``, ``object_id``): its
+    copies' numbers by copy id (as the trail writes ids); nothing for anything else."""
+    if content_type.model_class() is not BriefingPack or not object_id.isdigit():
+        return {}
+    copies = BriefingPackCopy.objects.filter(pack_id=int(object_id))
+    return {str(pk): number for pk, number in copies.values_list("pk", "number")}

@@ -29,11 +29,12 @@ from django.utils import timezone
 
 from trackii.audit.services import Action, audit_record
 
-from .. import exporters, pdf
+from .. import pdf
 from ..confidentiality import Viewer, can_plan, grantable_levels
 from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
 from ..models.briefing import PACKS_DIR
-from ..selectors.briefing import (
+from . import exports, tasks
+from .selectors import (
     PackContents,
     member_names_of,
     pack_changed_since_render,
@@ -57,10 +58,8 @@ class Recipient:
 
 
 def _enqueue(copy_ids: list[int]) -> None:
-    from ..tasks import briefing_render_copy  # the task module imports this one
-
     for copy_id in copy_ids:
-        briefing_render_copy.delay(copy_id=copy_id)
+        tasks.briefing_render_copy.delay(copy_id=copy_id)
 
 
 def _enqueue_on_commit(copy_ids: list[int]) -> None:
@@ -226,7 +225,7 @@ def render_copy_pdf(copy: BriefingPackCopy) -> tuple[bytes, int, list]:
     """Collect what the copy's recipient may see, render it, and scan it: (pdf, pages,
     guard findings)."""
     contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
-    html = exporters.briefing_pack_html(contents=contents, copy=copy)
+    html = exports.briefing_pack_html(contents=contents, copy=copy)
     log = pdf.FetchLog()
     data, pages = pdf.render_pdf(html, log=log)
     if log.refused:
@@ -510,10 +509,8 @@ def _issue_link(copy: BriefingPackCopy, *, by) -> None:
         dialogue_id=copy.pack.dialogue_id,
         detail={"link": "issued"},
     )
-    from ..tasks import briefing_link_send
-
     copy_id, nonce = copy.pk, copy.link_nonce
-    transaction.on_commit(lambda: briefing_link_send.delay(copy_id=copy_id, nonce=nonce))
+    transaction.on_commit(lambda: tasks.briefing_link_send.delay(copy_id=copy_id, nonce=nonce))
 
 
 @transaction.atomic

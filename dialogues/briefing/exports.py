@@ -1,16 +1,16 @@
-"""Exports that leave Trackii as files: the briefing pack's PDF (the agenda's is
-``dialogues.planning.exports``, a paper's download name ``dialogues.papers.exports``)."""
+"""A briefing pack's copy as a file: its HTML (rendered to PDF by ``services.render_copy_pdf``
+through ``dialogues.pdf``, which fetches nothing but an allow-list of our own static files) and
+its file name, which leaves our control and so carries the cover name and the copy number
+only."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from .pdf import static_url
+from ..pdf import static_url
 
-# -- briefing packs ------------------------------------------------------------------------------
-
-BRIEFING_PDF_TEMPLATE = "dialogues/briefing_pdf.html"
+BRIEFING_PDF_TEMPLATE = "dialogues/briefing/pack_pdf.html"
 BRIEFING_PDF_STYLESHEET = "css/briefing_pdf.css"
 BRIEFING_PDF_LOGO = "img/trackii-mark.svg"
 
@@ -23,7 +23,7 @@ def briefing_pack_filename(copy) -> str:
 
 def briefing_pack_html(*, contents, copy) -> str:
     """The HTML of one copy. ``contents`` is what the copy's recipient may see
-    (``selectors.briefing.pack_contents``); nothing else reaches the template."""
+    (``selectors.pack_contents``); nothing else reaches the template."""
     return render_to_string(
         BRIEFING_PDF_TEMPLATE,
         {
