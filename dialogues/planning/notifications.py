@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from participants.models import Membership
 
+from ..calendar.feeds import calendar_for
 from ..confidentiality import can_view, may_leave, outbound_rank, outbound_title, viewer_for_user
-from ..feeds import calendar_for
 from ..models import PublishedAgendaItem, Session
 from ..selectors import published_agenda_visible_to
 from .selectors import fields_changed

@@ -26,7 +26,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from dialogues.briefing import services as briefing
-from dialogues.feeds import calendar_for
+from dialogues.calendar.feeds import calendar_for
 from dialogues.models import AgendaItem, BriefingPack, Dialogue, Session
 from participants.models import Membership, Person
 from participants.services import ground_rules_accept

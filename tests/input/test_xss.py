@@ -30,8 +30,8 @@ from pypdf import PdfReader
 
 from dialogues import pdf
 from dialogues.briefing import services as briefing
+from dialogues.calendar.feeds import calendar_for
 from dialogues.confidentiality import viewer_for_user
-from dialogues.feeds import calendar_for
 from dialogues.models import BriefingPack, BriefingPackCopy, Dialogue, Outcome, Session
 from dialogues.outcomes.services import outcome_create
 from dialogues.papers.services import document_upload

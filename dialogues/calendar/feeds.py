@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .confidentiality import (
+from ..confidentiality import (
     listed,
     may_leave,
     outbound_rank,
@@ -34,7 +34,7 @@ from .confidentiality import (
     viewer_for_user,
     visible,
 )
-from .models import Dialogue, PublishedAgendaItem, Session
+from ..models import Dialogue, PublishedAgendaItem, Session
 
 PRODID = "-//Trackii//EN"
 CALENDAR_NAME = "Trackii"

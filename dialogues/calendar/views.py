@@ -1,6 +1,6 @@
 """The personal calendar feed. Calendar services cannot sign in, so the address carries a long
 random secret instead; the feed holds only what its owner may see, within the outbound rule
-(``dialogues.feeds``). Every fetch is recorded in the audit trail as read by the feed's owner,
+(``calendar.feeds``). Every fetch is recorded in the audit trail as read by the feed's owner,
 one entry per session it carries (never the secret)."""
 
 from django.http import Http404, HttpResponse
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from participants.selectors import account_by_calendar_secret
 from trackii.audit import reads
 
-from ..feeds import calendar_for
+from .feeds import calendar_for
 
 
 @require_GET
