@@ -24,7 +24,7 @@ from locust import FastHttpUser, constant_throughput, task
 from locust.exception import StopUser
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "trackii-demo")
-# The scaled participants' addresses (dialogues.demo_scale.participant_email), without importing
+# The scaled participants' addresses (dialogues.demo.demo_scale.participant_email), without importing
 # Django into the load generator.
 EMAIL = "participant-{:04d}@scale.demo.trackii.org"
 ACCOUNTS = int(os.environ.get("LOADTEST_ACCOUNTS", "1500"))

@@ -46,7 +46,7 @@ def main() -> int:
 
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.demo_scale import TITLE_PREFIX
+    from dialogues.demo.demo_scale import TITLE_PREFIX
     from dialogues.models import BriefingPackCopy, ConfidentialityLevel, Dialogue
     from participants.models import Membership
 

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from dialogues import demo_summary
+from dialogues.demo import demo_summary
 from dialogues.models import BriefingPack, Dialogue
 from participants.models import Invitation, Membership, User
 

@@ -1,42 +1,17 @@
-"""Create the demo organisation: an invented conflict, invented places and people, and the five
-demo accounts. Idempotent: what exists already is left as it is, so a rerun changes nothing."""
+"""The demo organisation: an invented conflict, invented places and people, and the five demo
+accounts, built through the features' services. Idempotent: what exists already is left as it
+is, so a rerun changes nothing. ``manage.py seed_demo`` runs it."""
 
-import argparse
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.text import slugify
 
-from dialogues import demo_summary
-from dialogues.briefing import services as briefing
-from dialogues.confidentiality import outbound_rank, viewer_for_user
-from dialogues.demo_scale import participant_email, scale_build
-from dialogues.models import (
-    AgendaItem,
-    BriefingPack,
-    BriefingPackCopy,
-    ConfidentialityLevel,
-    Dialogue,
-    Document,
-    OutboundLevelRequest,
-    Outcome,
-    ScaleChangeRequest,
-    Session,
-    Side,
-)
-from dialogues.outbound import services as outbound_services
-from dialogues.outcomes.services import outcome_create
-from dialogues.papers.services import document_upload
-from dialogues.planning import services as planning
-from dialogues.planning.services import agenda_item_update, agenda_publish
-from dialogues.scale import services as scale_services
-from dialogues.workspace import services as workspace
 from participants.models import DesignationList, Membership, Person, User, VettingCase
 from participants.screening.importers import import_designations_into_new_list
 from participants.services import (
@@ -53,6 +28,31 @@ from participants.services.invitations import (
     invitation_verify_code,
 )
 from participants.services.vetting import screen_cases, vetting_case_decide
+
+from ..briefing import services as briefing
+from ..confidentiality import outbound_rank, viewer_for_user
+from ..models import (
+    AgendaItem,
+    BriefingPack,
+    BriefingPackCopy,
+    ConfidentialityLevel,
+    Dialogue,
+    Document,
+    OutboundLevelRequest,
+    Outcome,
+    ScaleChangeRequest,
+    Session,
+    Side,
+)
+from ..outbound import services as outbound_services
+from ..outcomes.services import outcome_create
+from ..papers.services import document_upload
+from ..planning import services as planning
+from ..planning.services import agenda_item_update, agenda_publish
+from ..scale import services as scale_services
+from ..workspace import services as workspace
+from . import demo_summary
+from .demo_scale import participant_email, scale_build
 
 STAFF_ACCOUNTS = ("admin@demo.trackii.org", "compliance@demo.trackii.org")
 DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
@@ -639,22 +639,15 @@ class PackNotBuilt(Exception):
     """The demo pack's copy failed to render (copy_render records and logs why)."""
 
 
-class Command(BaseCommand):
-    help = "Create the demo organisation and accounts (idempotent)."
+class DemoSeed:
+    """Builds the demo organisation (``seed_demo``), through the features' services as a person
+    would, so the demo holds nothing the application could not have made."""
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--scale",
-            action="store_true",
-            help="Also build a large organisation for the load test (dialogues.demo_scale): "
-            "50 dialogues, 2,000 people, 500 sessions, 10,000 agenda items, 2,000 papers.",
-        )
-        # The tests build a small version of it.
-        parser.add_argument("--scale-factor", type=float, default=1.0, help=argparse.SUPPRESS)
-
-    def handle(self, *args, **options):
-        # Quiet while seeding (dialogues.demo_summary): warnings and errors only, e-mails held
-        # until the data is committed; then one short block says where everything is.
+    def run(self, *, scale: bool = False, scale_factor: float = 1.0, say=print) -> list[str]:
+        """Build (or leave as it is) the demo, and the scaled organisation with ``scale``;
+        returns the short block of lines that says where everything is."""
+        # Quiet while seeding (demo_summary): warnings and errors only, e-mails held until the
+        # data is committed; then one short block says where everything is.
         with demo_summary.seeding_quietly() as sent, transaction.atomic():
             self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
             accounts = self._accounts()
@@ -669,16 +662,16 @@ class Command(BaseCommand):
                 person=Person.objects.get(full_name=DEMO_INVITEE), sent=sent
             )
         extra = []
-        if options["scale"]:
+        if scale:
             scale_build(
                 password=DEMO_PASSWORD,
                 decided_by=self.admin,
-                factor=options["scale_factor"],
-                say=self.stdout.write,
+                factor=scale_factor,
+                say=say,
             )
             extra.append(f"  Scaled participants sign in as {participant_email(1)}, -0002...")
         invitee = Person.objects.get(full_name=DEMO_INVITEE)
-        lines = demo_summary.block(
+        return demo_summary.block(
             accounts=DEMO_ACCOUNTS,
             password=DEMO_PASSWORD,
             invitee=invitee,
@@ -691,8 +684,6 @@ class Command(BaseCommand):
             pack_problem=pack_problem,
             extra=extra,
         )
-        for number, line in enumerate(lines):
-            self.stdout.write(self.style.SUCCESS(line) if number == 1 else line)
 
     def _accounts(self) -> dict[str, User]:
         accounts = {}

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from participants.models import GroundRulesAcceptance, Membership, Person, User, VettingCase
 
-from .models import (
+from ..models import (
     AgendaItem,
     AgendaVersion,
     ConfidentialityLevel,

@@ -55,7 +55,7 @@ def seeding_quietly() -> Iterator[list]:
 
 def pdf_problem() -> str:
     """Why WeasyPrint cannot make a PDF here (its libraries missing, say), or ""."""
-    from dialogues.pdf import render_pdf
+    from ..pdf import render_pdf
 
     try:
         render_pdf("<p>Trackii</p>")
@@ -151,7 +151,7 @@ def fresh_code(*, person, sent: list) -> str:
 
 def pack_link(pack) -> str:
     """A working link to the pack's first copy for its official, or ""."""
-    from dialogues.briefing import services as briefing
+    from ..briefing import services as briefing
 
     copy = pack.copies.order_by("number").first() if pack is not None else None
     if copy is None or not copy.link_nonce:
