@@ -5,7 +5,7 @@ from django import forms
 
 from trackii.forms import add_service_error
 
-from ..models import ConfidentialityLevel
+from .models import ConfidentialityLevel
 
 __all__ = ["LevelChoiceField", "add_service_error"]
 

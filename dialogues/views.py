@@ -1,8 +1,8 @@
 """Pages of dialogue content. Thin: a selector reads through the confidentiality module (which
 notes what the page shows, for the audit trail: ``trackii.audit.reads``) and the view renders.
 Anything not visible answers 404.
-Planning pages live beside this module: ``planner`` (sessions, agenda), ``workspace`` (dialogue,
-sides, roster), ``documents`` (papers)."""
+The core pages: home, a dialogue's page, a session's page and the ground rules; each feature's
+pages are in its own package (``planning.views``, ``workspace.views``, ``papers.views``...)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.services import ground_rules_accept
 
-from .. import selectors
-from ..confidentiality import can_plan, can_record, viewer_of
-from ..outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
+from . import selectors
+from .confidentiality import can_plan, can_record, viewer_of
+from .outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
 
 
 @require_GET

@@ -13,8 +13,8 @@ from django.utils import timezone
 from participants.models import Person
 from trackii.audit.services import Action, audit_record
 
-from ..confidentiality import check_narrow_only
-from ..models import Session
+from .confidentiality import check_narrow_only
+from .models import Session
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

@@ -9,7 +9,7 @@ from django.http import Http404
 from participants.models import Membership
 from participants.selectors import ground_rules_pending_for, membership_of, roster_of
 
-from ..confidentiality import (
+from .confidentiality import (
     Viewer,
     can_plan,
     can_see_attendees,
@@ -20,7 +20,7 @@ from ..confidentiality import (
     visible,
     visible_in_session,
 )
-from ..models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
+from .models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
 
 
 def dialogues_visible_to(*, viewer: Viewer) -> QuerySet[Dialogue]:
