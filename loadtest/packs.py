@@ -59,7 +59,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
-    programme = ConfidentialityLevel.objects.get(name="Programme")
+    # The recipients' clearance: the scale's level for the programme (by its audience, whatever
+    # an administrator named it).
+    programme = (
+        ConfidentialityLevel.objects.filter(audience=ConfidentialityLevel.Audience.PROGRAMME)
+        .order_by("rank")
+        .first()
+    )
     dialogues = list(Dialogue.objects.filter(title__startswith=TITLE_PREFIX).order_by("title")[:10])
     if not dialogues:
         print("packs: no scaled dialogue: run seed_demo --scale first", file=sys.stderr)
