@@ -292,8 +292,8 @@ def configure() -> Path:
 def build(rng: random.Random):
     """The dialogue, its roster, sessions, published agendas and outcomes."""
     from dialogues.models import Session
-    from dialogues.services.agenda import agenda_item_create, agenda_publish
-    from dialogues.services.outcomes import outcome_create
+    from dialogues.outcomes.services import outcome_create
+    from dialogues.planning.services import agenda_item_create, agenda_publish
     from participants.models import Membership
     from tests.factories import (
         DialogueFactory,
@@ -370,8 +370,8 @@ def build(rng: random.Random):
 
 
 def request(dialogue, user, sessions, email: str):
+    from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.services import briefing
     from tests.factories import level
 
     recipient = briefing.Recipient(
@@ -426,7 +426,7 @@ def run_job(pack, user, *, count_queries: bool = False) -> Timing:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dialogues.services import briefing
+    from dialogues.briefing import services as briefing
 
     briefing.pack_render_again(pack=pack, by=user, failed_only=False)
     copy_id = job_copy(pack).pk
@@ -459,7 +459,7 @@ def queries_of(function) -> int:
 
 def collection_queries(pack) -> int:
     """Queries of ``pack_contents`` for the copy, loaded as the job loads it."""
-    from dialogues.selectors.briefing import pack_contents
+    from dialogues.briefing.selectors import pack_contents
 
     copy = job_copy(pack)
     collected = []
@@ -474,8 +474,9 @@ def collection_queries(pack) -> int:
 @contextmanager
 def stage_timer(stages: dict[str, float]):
     """Time the stages of ``render_copy_pdf`` by wrapping what it calls (one run only)."""
-    from dialogues import exporters, pdf
-    from dialogues.services import briefing
+    from dialogues import pdf
+    from dialogues.briefing import exports as exporters
+    from dialogues.briefing import services as briefing
 
     targets = [
         (briefing, "copy_render", "job"),
@@ -515,8 +516,9 @@ def main() -> int:
     from django.conf import settings
     from django.db import connection
 
-    from dialogues import exporters, pdf
-    from dialogues.selectors.briefing import pack_contents
+    from dialogues import pdf
+    from dialogues.briefing import exports as exporters
+    from dialogues.briefing.selectors import pack_contents
 
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, reproducible by design)
     try:

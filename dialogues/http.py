@@ -55,7 +55,7 @@ def private_file_response(stored_file, *, filename: str, content_type: str) -> H
 
 
 def form_after_conflict(request, conflict, build: Callable):
-    """The edit form shown again after ``conflict`` (``services.concurrency.EditConflict``):
+    """The edit form shown again after ``conflict`` (``dialogues.concurrency.EditConflict``):
     this editor's values, at the revision now saved, so that saving again is a decision taken
     with the differences in view. ``build(data)`` makes the bound form."""
     data = request.POST.copy()

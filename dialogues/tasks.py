@@ -1,73 +1,17 @@
-"""Celery tasks: thin, named, ids only as arguments; each calls a service."""
+"""The core's Celery task (each feature keeps its own ``tasks`` module): thin, named, ids only as
+arguments; it imports its service inside the function."""
 
 import logging
-import os
-import socket
 
 from celery import shared_task
-
-from . import services
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="dialogues.sessions_mark_held")
 def sessions_mark_held() -> int:
-    changed = services.sessions_mark_held()
+    from .services import sessions_mark_held as mark_held
+
+    changed = mark_held()
     logger.info("sessions marked held: %d", changed)
     return changed
-
-
-@shared_task(name="dialogues.agenda_published_notify")
-def agenda_published_notify(*, session_id: int, version: int) -> None:
-    from .services.notifications import agenda_published_notify as notify
-
-    sent = notify(session_id=session_id, version=version)
-    logger.info("agenda of session %s version %s: %d e-mails", session_id, version, sent)
-
-
-@shared_task(name="dialogues.session_status_notify")
-def session_status_notify(*, session_id: int, status: str) -> None:
-    from .services.notifications import session_status_notify as notify
-
-    sent = notify(session_id=session_id, status=status)
-    logger.info("session %s now %s: %d e-mails", session_id, status, sent)
-
-
-@shared_task(name="dialogues.outbound_request_notify")
-def outbound_request_notify(*, request_id: int, status: str) -> None:
-    from .services.notifications import outbound_request_notify as notify
-
-    sent = notify(request_id=request_id, status=status)
-    logger.info("outbound request %s %s: %d e-mails", request_id, status, sent)
-
-
-@shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
-def briefing_render_copy(*, copy_id: int) -> None:
-    """Render one copy of a briefing pack (idempotent; see services.briefing)."""
-    from .services.briefing import copy_render
-
-    outcome = copy_render(copy_id=copy_id, worker=f"{socket.gethostname()}:{os.getpid()}")
-    logger.info("briefing copy %s: %s", copy_id, outcome)
-
-
-@shared_task(name="dialogues.briefing_link_send")
-def briefing_link_send(*, copy_id: int, nonce: str) -> None:
-    from .services.briefing import link_email_send
-
-    link_email_send(copy_id=copy_id, nonce=nonce)
-
-
-@shared_task(name="dialogues.briefing_sweep")
-def briefing_sweep() -> int:
-    """Requeue briefing copies whose job was lost, and delete pack files no copy names (beat,
-    every few minutes)."""
-    from .services.briefing import pack_files_sweep, packs_sweep
-
-    requeued = packs_sweep()
-    if requeued:
-        logger.warning("briefing sweep requeued %d copies", requeued)
-    orphans = pack_files_sweep()
-    if orphans:
-        logger.warning("briefing sweep deleted %d pack files no copy names", orphans)
-    return requeued

@@ -1,4 +1,5 @@
-"""Dialogue URLs. Each planning area keeps its own patterns module, included here."""
+"""Dialogue URLs: the core pages here, and each feature's own patterns (``<feature>/urls.py``),
+included. The names stay in the ``dialogues`` namespace."""
 
 from django.urls import include, path
 
@@ -14,9 +15,10 @@ urlpatterns = [
         views.session_detail,
         name="session_detail",
     ),
-    path("", include("dialogues.urls_planner")),
-    path("", include("dialogues.urls_workspace")),
-    path("", include("dialogues.urls_documents")),
-    path("", include("dialogues.urls_exports")),
-    path("", include("dialogues.urls_briefing")),
+    path("", include("dialogues.planning.urls")),
+    path("", include("dialogues.workspace.urls")),
+    path("", include("dialogues.outbound.urls")),
+    path("", include("dialogues.papers.urls")),
+    path("", include("dialogues.outcomes.urls")),
+    path("", include("dialogues.briefing.urls")),
 ]

@@ -24,8 +24,8 @@ from locust import FastHttpUser, constant_throughput, task
 from locust.exception import StopUser
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "trackii-demo")
-# The scaled participants' addresses (dialogues.demo_scale.participant_email), without importing
-# Django into the load generator.
+# The scaled participants' addresses (dialogues.demo.demo_scale.participant_email), without
+# importing Django into the load generator.
 EMAIL = "participant-{:04d}@scale.demo.trackii.org"
 ACCOUNTS = int(os.environ.get("LOADTEST_ACCOUNTS", "1500"))
 PER_USER_RATE = float(os.environ.get("LOADTEST_PER_USER_RATE", "1"))

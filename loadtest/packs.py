@@ -4,7 +4,7 @@ locust measures the pages. Runs until stopped (SIGTERM) or for ``--seconds``, an
 JSON status file up to date (requested, rendered, failed, render times), which the measuring
 script prints.
 
-The requests go through the service (``dialogues.services.briefing.pack_request``), as the
+The requests go through the service (``dialogues.briefing.services.pack_request``), as the
 pack form's view does after its checks; not through the web form, because a convenor must sign
 in with a second factor in production and this script is not a browser.
 
@@ -44,10 +44,10 @@ def main() -> int:
 
     django.setup()
 
+    from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.demo_scale import TITLE_PREFIX
+    from dialogues.demo.demo_scale import TITLE_PREFIX
     from dialogues.models import BriefingPackCopy, ConfidentialityLevel, Dialogue
-    from dialogues.services import briefing
     from participants.models import Membership
 
     stopping = False
@@ -59,7 +59,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
-    programme = ConfidentialityLevel.objects.get(name="Programme")
+    # The recipients' clearance: the scale's level for the programme (by its audience, whatever
+    # an administrator named it).
+    programme = (
+        ConfidentialityLevel.objects.filter(audience=ConfidentialityLevel.Audience.PROGRAMME)
+        .order_by("rank")
+        .first()
+    )
     dialogues = list(Dialogue.objects.filter(title__startswith=TITLE_PREFIX).order_by("title")[:10])
     if not dialogues:
         print("packs: no scaled dialogue: run seed_demo --scale first", file=sys.stderr)

@@ -72,7 +72,7 @@ def _served_since(offset: int) -> Counter:
 def _feed_rows() -> tuple[int, float, int]:
     """(accounts sampled, mean entries a feed fetch writes, accounts of the scaled demo)."""
     from dialogues.confidentiality import viewer_for_user, visible
-    from dialogues.demo_scale import SCALE_DOMAIN
+    from dialogues.demo.demo_scale import SCALE_DOMAIN
     from dialogues.models import Session
     from participants.models import User
 

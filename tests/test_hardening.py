@@ -33,7 +33,7 @@ from django.urls import URLResolver, get_resolver, path, reverse
 from django.views.debug import get_exception_reporter_class
 
 from dialogues.models import AgendaItem, BriefingPack, Session
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import (

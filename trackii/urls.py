@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dialogues import views as dialogue_views
-from dialogues.views import briefing as briefing_views
-from dialogues.views import calendar as calendar_views
+from dialogues.briefing import views as briefing_views
+from dialogues.calendar import views as calendar_views
 
 admin.site.site_header = "Trackii administration"
 admin.site.site_title = "Trackii"

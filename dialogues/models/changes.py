@@ -3,7 +3,8 @@ outbound level), and changing the organisation's confidentiality scale.
 
 Each request names what it would change and what stood when it was made; it lapses after
 ``REQUEST_VALID_FOR`` or as soon as anything it names changes (the services decide and record
-that). Its ``state`` moves only through ``dialogues.services.changes``.
+that). Its ``state`` moves only through ``dialogues.outbound.services`` and
+``dialogues.scale.services``.
 """
 
 from datetime import timedelta

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from ..selectors.workspace import Breakdown, can_start_dialogue, room_composition, room_warnings
+from ..workspace.selectors import Breakdown, can_start_dialogue, room_composition, room_warnings
 
 register = template.Library()
 
@@ -67,7 +67,7 @@ def chart_of(breakdown: Breakdown) -> Chart:
     )
 
 
-@register.inclusion_tag("dialogues/_composition.html")
+@register.inclusion_tag("dialogues/workspace/_composition.html")
 def room_at_a_glance(dialogue, roster, sides):
     """``roster``: the list of memberships the dialogue page holds (person and side loaded);
     ``sides``: the dialogue's sides."""

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 import dialogues.confidentiality as confidentiality
-from dialogues.services.notifications import agenda_published_notify
+from dialogues.planning.notifications import agenda_published_notify
 
 from . import matrix
 

@@ -754,6 +754,7 @@ def build_world() -> World:
     from django.core.files.base import ContentFile
     from django.test import TestCase
 
+    from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
     from dialogues.models import (
         AgendaItem,
@@ -765,8 +766,7 @@ def build_world() -> World:
         SessionAttendance,
         Side,
     )
-    from dialogues.services import briefing
-    from dialogues.services.agenda import (
+    from dialogues.planning.services import (
         ITEM_FIELDS,
         agenda_item_delete,
         agenda_item_update,
@@ -1026,7 +1026,8 @@ def build_world() -> World:
 
     # A's co-facilitator asks to raise what may leave A (Programme -> Participants): it stays a
     # request; the convening team is told. Staff ask for a change of the scale.
-    from dialogues.services.changes import outbound_raise_request, scale_change_request
+    from dialogues.outbound.services import outbound_raise_request
+    from dialogues.scale.services import scale_change_request
 
     with capture(execute=True):
         world.outbound_request = outbound_raise_request(

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from dialogues.models import Outcome, Session
-from dialogues.services.outcomes import outcome_update
+from dialogues.outcomes.services import outcome_update
 from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, require_service, sign_in

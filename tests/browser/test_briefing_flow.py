@@ -23,8 +23,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from dialogues.briefing import services as briefing_services
 from dialogues.models import BriefingPack
-from dialogues.services import briefing as briefing_services
 from participants.models import User
 from tests.browser.conftest import sign_in
 from tests.conftest import enable_mfa

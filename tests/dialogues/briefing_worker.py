@@ -10,7 +10,7 @@ Run as ``python -m tests.dialogues.briefing_worker MODE`` from the project folde
   settings would make a new temporary folder for this process, where the test cannot see the
   packs).
 
-MODE replaces ``dialogues.services.briefing.render_copy_pdf`` in this process (and so in the
+MODE replaces ``dialogues.briefing.services.render_copy_pdf`` in this process (and so in the
 pool processes forked from it), never in production code:
 
 - ``slow-first``: a copy's first attempt sleeps (``TRACKII_TEST_RENDER_DELAY`` seconds, default
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> None:
 
     django.setup()
 
-    from dialogues.services import briefing
+    from dialogues.briefing import services as briefing
 
     briefing.render_copy_pdf = _shim(mode, briefing.render_copy_pdf)
 

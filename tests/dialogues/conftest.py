@@ -1,7 +1,7 @@
 import pytest
 
 from dialogues.models import PublishedAgendaItem
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,

@@ -15,10 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from pypdf import PdfReader
 
-from dialogues import exporters, pdf
+from dialogues import pdf
 from dialogues.models import Session
-from dialogues.services.agenda import agenda_publish
-from dialogues.views.exports import attachment_disposition
+from dialogues.planning import exports as exporters
+from dialogues.planning.exports import attachment_disposition
+from dialogues.planning.services import agenda_publish
 from tests.factories import AgendaItemFactory, SessionFactory, level
 from trackii.audit.models import AuditEntry
 

@@ -9,9 +9,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from dialogues.briefing import services as briefing
 from dialogues.models import BriefingPackCopy, Outcome
-from dialogues.services import briefing
-from dialogues.services.outcomes import outcome_create
+from dialogues.outcomes.services import outcome_create
 from tests.factories import level
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_metadata_names_no_author_and_the_file_name_only_cover_and_copy(rendered
         assert key not in metadata
     assert world["dialogue"].title not in str(dict(metadata))
     assert "Amal" not in str(dict(metadata))
-    from dialogues.exporters import briefing_pack_filename
+    from dialogues.briefing.exports import briefing_pack_filename
 
     assert briefing_pack_filename(copy) == "meetings-copy-1-of-2.pdf"
     assert not copy.file.name.endswith(cover)  # stored under a random name

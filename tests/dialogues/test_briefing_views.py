@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
-from dialogues.services import briefing
-from dialogues.services.outcomes import outcome_create
+from dialogues.outcomes.services import outcome_create
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import level, member_with_account
@@ -693,7 +693,7 @@ def test_a_pack_whose_content_tightened_after_rendering_is_rendered_again_before
 ):
     """An item raised after the copies were rendered: the copies may hold what their
     recipients may no longer be sent, so the pack cannot go out until rendered again."""
-    from dialogues.services.agenda import agenda_item_update
+    from dialogues.planning.services import agenda_item_update
 
     capture = django_capture_on_commit_callbacks
     request_pack(login(team["convenor"]), team, capture, Amal="Programme")

@@ -25,9 +25,9 @@ from django.db import connection
 from django.utils import timezone
 from kombu import Connection
 
+from dialogues.briefing import services as briefing
+from dialogues.briefing.tasks import briefing_render_copy
 from dialogues.models import BriefingPackCopy
-from dialogues.services import briefing
-from dialogues.tasks import briefing_render_copy
 from tests.conftest import require_service
 from tests.dialogues.test_briefing_pdf import request_pack
 from trackii.celery import app

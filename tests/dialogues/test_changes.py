@@ -21,8 +21,9 @@ from dialogues.models import (
     PublishedAgendaItem,
     ScaleChangeRequest,
 )
-from dialogues.services import changes
-from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_start, dialogue_update
+from dialogues.outbound import services as outbound_services
+from dialogues.scale import services as scale_services
+from dialogues.workspace.services import DIALOGUE_FIELDS, dialogue_create, dialogue_update
 from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
@@ -103,7 +104,7 @@ BEFORE = sorted(["Round 1", "R1 Public item", COVER, COVER, COVER])
 
 
 def raise_to(member, name: str) -> OutboundLevelRequest:
-    return changes.outbound_raise_request(
+    return outbound_services.outbound_raise_request(
         dialogue=member.dialogue, to_level=level(name), by=user_of(member), viewer=viewer(member)
     )
 
@@ -181,7 +182,7 @@ def test_raising_the_outbound_level_alone_is_only_a_request(
 def test_the_requester_cannot_confirm_their_own_request(team, client):
     raise_request = raise_to(team["co"], "Participants")
     with pytest.raises(ValidationError) as refused:
-        changes.outbound_request_confirm(
+        outbound_services.outbound_request_confirm(
             raise_request=raise_request, by=user_of(team["co"]), viewer=viewer(team["co"])
         )
     assert refused.value.messages == [
@@ -207,14 +208,14 @@ def test_a_member_cleared_below_the_new_level_cannot_confirm(team):
         dialogue=team["dialogue"], role=R.FACILITATOR, clearance="Participants"
     )
     with pytest.raises(ValidationError):
-        changes.outbound_request_confirm(
+        outbound_services.outbound_request_confirm(
             raise_request=raise_request, by=user_of(junior), viewer=viewer(junior)
         )
     # Nor a participant, whatever their clearance, nor a member of another dialogue.
     outsider = team["outsider"]
     for member in (team["participant"], outsider):
         with pytest.raises(ValidationError):
-            changes.outbound_request_confirm(
+            outbound_services.outbound_request_confirm(
                 raise_request=raise_request, by=user_of(member), viewer=viewer(member)
             )
     assert outbound(team["dialogue"]) == "Public"
@@ -270,12 +271,12 @@ def test_a_request_lapses_after_72_hours(team):
     raise_request = raise_to(team["co"], "Participants")
     later = timezone.now() + timedelta(hours=72, seconds=1)
     with mock.patch("django.utils.timezone.now", return_value=later):
-        decided = changes.outbound_request_confirm(
+        decided = outbound_services.outbound_request_confirm(
             raise_request=raise_request,
             by=user_of(team["convenor"]),
             viewer=viewer(team["convenor"]),
         )
-    assert (decided.state, decided.lapse_reason) == (State.LAPSED, changes.EXPIRED)
+    assert (decided.state, decided.lapse_reason) == (State.LAPSED, outbound_services.EXPIRED)
     assert outbound(team["dialogue"]) == "Public"
 
 
@@ -316,8 +317,8 @@ def test_lowering_the_outbound_level_lapses_an_open_raise(team):
     # A second raise replaces the first.
     second = raise_to(convenor, "Programme")
     first.refresh_from_db()
-    assert (first.state, first.lapse_reason) == (State.LAPSED, changes.SUPERSEDED)
-    decided = changes.outbound_request_confirm(
+    assert (first.state, first.lapse_reason) == (State.LAPSED, outbound_services.SUPERSEDED)
+    decided = outbound_services.outbound_request_confirm(
         raise_request=second, by=user_of(team["co"]), viewer=viewer(team["co"])
     )
     assert decided.state == State.CONFIRMED
@@ -332,17 +333,17 @@ def test_lowering_the_outbound_level_lapses_an_open_raise(team):
         viewer=viewer(team["co"]),
     )
     third.refresh_from_db()
-    assert (third.state, third.lapse_reason) == (State.LAPSED, changes.OUTBOUND_CHANGED)
+    assert (third.state, third.lapse_reason) == (State.LAPSED, outbound_services.OUTBOUND_CHANGED)
     assert outbound(dialogue) == "Public"
 
 
 def test_a_request_lapses_when_the_requester_leaves_the_team(team):
     raise_request = raise_to(team["co"], "Participants")
     Membership.objects.filter(pk=team["co"].pk).update(role=R.PARTICIPANT)
-    decided = changes.outbound_request_confirm(
+    decided = outbound_services.outbound_request_confirm(
         raise_request=raise_request, by=user_of(team["convenor"]), viewer=viewer(team["convenor"])
     )
-    assert (decided.state, decided.lapse_reason) == (State.LAPSED, changes.REQUESTER_GONE)
+    assert (decided.state, decided.lapse_reason) == (State.LAPSED, outbound_services.REQUESTER_GONE)
     assert outbound(team["dialogue"]) == "Public"
 
 
@@ -350,7 +351,7 @@ def test_a_request_lapses_when_its_level_changes_on_the_scale(team):
     raise_request = raise_to(team["co"], "Participants")
     first, second = UserFactory(is_staff=True), UserFactory(is_staff=True)
     participants = level("Participants")
-    change = changes.scale_change_request(
+    change = scale_services.scale_change_request(
         level=participants,
         values={
             "name": "Participants",
@@ -360,19 +361,19 @@ def test_a_request_lapses_when_its_level_changes_on_the_scale(team):
         },
         by=first,
     )
-    changes.scale_change_confirm(change=change, by=second)
+    scale_services.scale_change_confirm(change=change, by=second)
     raise_request.refresh_from_db()
     assert (raise_request.state, raise_request.lapse_reason) == (
         State.LAPSED,
-        changes.SCALE_CHANGED,
+        outbound_services.SCALE_CHANGED,
     )
     assert outbound(team["dialogue"]) == "Public"
 
 
 def test_starting_a_dialogue_with_a_raised_outbound_level_asks_for_it(team):
     user = user_of(team["convenor"])
-    dialogue = dialogue_start(
-        user=user,
+    dialogue = dialogue_create(
+        by=user,
         title="Northern Waters",
         default_level=level("Programme"),
         outbound_level=level("Participants"),
@@ -396,21 +397,21 @@ def test_a_scale_change_needs_a_second_member_of_staff(team):
     first, second = UserFactory(is_staff=True), UserFactory(is_staff=True)
     facilitators = level("Facilitators")
     # Making the huddle's level programme-wide would show it to every observer cleared for it.
-    change = changes.scale_change_request(
+    change = scale_services.scale_change_request(
         level=facilitators,
         values=scale_values(facilitators, audience=ConfidentialityLevel.Audience.PROGRAMME),
         by=first,
     )
     with pytest.raises(ValidationError) as refused:
-        changes.scale_change_confirm(change=change, by=first)
+        scale_services.scale_change_confirm(change=change, by=first)
     assert refused.value.messages == [
         "Another member of staff, not the one who asked, confirms it."
     ]
     member = team["convenor"].person.user
     with pytest.raises(ValidationError):
-        changes.scale_change_confirm(change=change, by=member)
+        scale_services.scale_change_confirm(change=change, by=member)
     assert level("Facilitators").audience == ConfidentialityLevel.Audience.CONVENING_TEAM
-    decided = changes.scale_change_confirm(change=change, by=second)
+    decided = scale_services.scale_change_confirm(change=change, by=second)
     assert decided.state == ScaleChangeRequest.State.CONFIRMED
     assert level("Facilitators").audience == ConfidentialityLevel.Audience.PROGRAMME
     assert list(
@@ -430,43 +431,46 @@ def test_a_scale_change_needs_a_second_member_of_staff(team):
 def test_a_scale_change_lapses_when_the_level_changes_meanwhile(team):
     first, second = UserFactory(is_staff=True), UserFactory(is_staff=True)
     programme = level("Programme")
-    one = changes.scale_change_request(
+    one = scale_services.scale_change_request(
         level=programme, values=scale_values(programme, description="All members."), by=first
     )
-    two = changes.scale_change_request(
+    two = scale_services.scale_change_request(
         level=programme, values=scale_values(programme, name="Programme members"), by=first
     )
-    changes.scale_change_confirm(change=one, by=second)
+    scale_services.scale_change_confirm(change=one, by=second)
     two.refresh_from_db()
-    assert (two.state, two.lapse_reason) == (ScaleChangeRequest.State.LAPSED, changes.LEVEL_CHANGED)
+    assert (two.state, two.lapse_reason) == (
+        ScaleChangeRequest.State.LAPSED,
+        scale_services.LEVEL_CHANGED,
+    )
     assert level("Programme").description == "All members."
 
 
 def test_a_scale_keeps_unique_names_and_ranks(team):
     staff = UserFactory(is_staff=True)
     with pytest.raises(ValidationError) as refused:
-        changes.scale_change_request(
+        scale_services.scale_change_request(
             level=None,
             values={"name": "Secret", "rank": level("Restricted").rank, "audience": "named"},
             by=staff,
         )
     assert list(refused.value.message_dict) == ["rank"]
     with pytest.raises(ValidationError) as refused:
-        changes.scale_change_request(
+        scale_services.scale_change_request(
             level=None, values={"name": "Public", "rank": 99, "audience": "outside"}, by=staff
         )
     assert list(refused.value.message_dict) == ["name"]
     assert ScaleChangeRequest.objects.count() == 0
     with pytest.raises(ValidationError):
-        changes.scale_change_request(
+        scale_services.scale_change_request(
             level=None,
             values={"name": "Secret", "rank": 99, "audience": "named"},
             by=team["convenor"].person.user,
         )
-    added = changes.scale_change_request(
+    added = scale_services.scale_change_request(
         level=None, values={"name": "Secret", "rank": 99, "audience": "named"}, by=staff
     )
-    changes.scale_change_confirm(change=added, by=UserFactory(is_staff=True))
+    scale_services.scale_change_confirm(change=added, by=UserFactory(is_staff=True))
     assert ConfidentialityLevel.objects.filter(name="Secret", rank=99, audience="named").exists()
 
 
@@ -476,7 +480,7 @@ def test_a_raise_from_an_unset_outbound_level_can_be_confirmed(team):
     Dialogue.objects.filter(pk=dialogue.pk).update(outbound_level=None)
     raise_request = raise_to(team["co"], "Programme")
     assert raise_request.from_level.name == "Public"
-    decided = changes.outbound_request_confirm(
+    decided = outbound_services.outbound_request_confirm(
         raise_request=raise_request, by=user_of(team["convenor"]), viewer=viewer(team["convenor"])
     )
     assert decided.state == State.CONFIRMED

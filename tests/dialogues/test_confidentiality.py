@@ -17,7 +17,7 @@ from dialogues.confidentiality import (
     visible,
 )
 from dialogues.models import AgendaItem, Dialogue, PublishedAgendaItem, Session
-from dialogues.services.agenda import agenda_item_update, agenda_publish
+from dialogues.planning.services import agenda_item_update, agenda_publish
 from tests.factories import AgendaItemFactory, SessionFactory, level
 
 pytestmark = pytest.mark.django_db

@@ -58,7 +58,7 @@ from dialogues.models import (
     Session,
     SessionAttendance,
 )
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.models import Membership, Person, User
 
 # -- settings profiles (private names, chosen by HYPOTHESIS_PROFILE) ------------------------------

@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dialogues.models import Document, Session
-from dialogues.services import agenda as agenda_services
-from dialogues.services import documents as services
+from dialogues.papers import services as services
+from dialogues.planning import services as agenda_services
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,

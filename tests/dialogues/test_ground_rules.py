@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dialogues.confidentiality import viewer_for_user
-from dialogues.services.workspace import DIALOGUE_FIELDS, dialogue_update
+from dialogues.workspace.services import DIALOGUE_FIELDS, dialogue_update
 from participants.models import GroundRulesAcceptance, Membership
 from tests.factories import DialogueFactory, SessionFactory, level, member_with_account
 from trackii.audit.models import AuditEntry

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from dialogues.services.agenda import agenda_item_update, agenda_publish
+from dialogues.planning.services import agenda_item_update, agenda_publish
 from tests.factories import level
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_the_subject_names_the_cover_name_only(world, published_again):
 
 
 def test_a_session_above_the_outbound_level_goes_by_the_cover_name(world, published_again):
-    from dialogues.services.notifications import agenda_published_notify
+    from dialogues.planning.notifications import agenda_published_notify
 
     mail.outbox.clear()
     world["pre"].refresh_from_db()
@@ -90,7 +90,7 @@ def test_the_ics_attachment_follows_the_same_rule(world, published_again):
 
 
 def test_a_superseded_version_sends_nothing(world):
-    from dialogues.services.notifications import agenda_published_notify
+    from dialogues.planning.notifications import agenda_published_notify
 
     assert agenda_published_notify(session_id=world["round_1"].pk, version=99) == 0
     assert mail.outbox == []

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dialogues.models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,
@@ -147,7 +147,7 @@ def test_the_later_of_two_session_edits_is_refused_with_what_changed(plan, clien
     session.refresh_from_db()
     assert (session.venue, session.edit_revision) == ("Villa Uno", 2)
     # The re-rendered form carries the new revision: saving again is a deliberate overwrite.
-    assert response.context["form"]["edit_revision"].value() == 2
+    assert int(response.context["form"]["edit_revision"].value()) == 2
 
 
 # -- the agenda editor ----------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_add_item_with_htmx_answers_the_editor_fragment(plan):
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#agenda-editor"
-    assert response.templates[0].name == "dialogues/_agenda_editor.html"
+    assert response.templates[0].name == "dialogues/planning/_agenda_editor.html"
     assert b"<html" not in response.content
     assert b"Coffee" in response.content
 

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from dialogues import demo_summary
+from dialogues.demo import demo_summary
 from dialogues.models import BriefingPack, Dialogue
 from participants.models import Invitation, Membership, User
 
@@ -235,7 +235,7 @@ def test_a_copy_that_fails_to_render_leaves_the_pack_out_and_the_log_says_why(
 
     monkeypatch.setattr(weasyprint.HTML, "render", render_once)
     base = "http://localhost:8000"
-    with caplog.at_level(logging.ERROR, logger="dialogues.services.briefing"):
+    with caplog.at_level(logging.ERROR, logger="dialogues.briefing.services"):
         lines = seed(base, tmp_path / "demo-links.json")
 
     assert lines[-7:] == [
@@ -247,7 +247,7 @@ def test_a_copy_that_fails_to_render_leaves_the_pack_out_and_the_log_says_why(
         "E-mails are kept in memory (test settings).",
         RULE,
     ]
-    [record] = [r for r in caplog.records if r.name == "dialogues.services.briefing"]
+    [record] = [r for r in caplog.records if r.name == "dialogues.briefing.services"]
     assert re.fullmatch(
         r"briefing copy \d+: rendering failed \(RuntimeError\)", record.getMessage()
     )

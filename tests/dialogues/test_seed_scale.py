@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from dialogues.demo_scale import SCALE_DOMAIN, TITLE_PREFIX, participant_email, scale_build
+from dialogues.demo.demo_scale import SCALE_DOMAIN, TITLE_PREFIX, participant_email, scale_build
 from dialogues.models import (
     AgendaItem,
     AgendaVersion,

@@ -8,6 +8,8 @@ from django.db import IntegrityError
 
 from dialogues import services
 from dialogues.models import AgendaItem, Session
+from dialogues.planning import services as planning
+from dialogues.workspace import services as workspace
 from participants.models import Membership
 from tests.factories import (
     DialogueFactory,
@@ -24,22 +26,22 @@ pytestmark = pytest.mark.django_db
 def test_agenda_item_below_its_session_level_is_refused():
     session = SessionFactory(level=level("Participants"))
     with pytest.raises(ValidationError) as raised:
-        services.agenda_item_create(session=session, title="Too open", level=level("Programme"))
+        planning.agenda_item_create(session=session, title="Too open", level=level("Programme"))
     assert "never widened" in str(raised.value.message_dict["level"])
     assert AgendaItem.objects.count() == 0
 
 
 def test_agenda_item_at_or_above_session_level_is_created_in_order():
     session = SessionFactory(level=level("Participants"))
-    first = services.agenda_item_create(session=session, title="A", level=level("Participants"))
-    second = services.agenda_item_create(session=session, title="B", level=level("Restricted"))
+    first = planning.agenda_item_create(session=session, title="A", level=level("Participants"))
+    second = planning.agenda_item_create(session=session, title="B", level=level("Restricted"))
     assert (first.order, second.order) == (1, 2)
 
 
 def test_creator_is_named_on_what_they_create():
     user = UserFactory()
     person = PersonFactory(user=user)
-    session = services.session_create(
+    session = planning.session_create(
         dialogue=DialogueFactory(),
         created_by=user,
         title="Quiet",
@@ -48,7 +50,7 @@ def test_creator_is_named_on_what_they_create():
         end=datetime(2027, 1, 1, 17, tzinfo=UTC),
         time_zone="Asia/Amman",
     )
-    item = services.agenda_item_create(
+    item = planning.agenda_item_create(
         session=session, created_by=user, title="Quieter", level=level("Restricted")
     )
     assert list(session.readers.all()) == [person]
@@ -58,7 +60,7 @@ def test_creator_is_named_on_what_they_create():
 def test_session_must_end_after_it_starts():
     start = datetime(2027, 1, 1, 9, tzinfo=UTC)
     with pytest.raises(ValidationError):
-        services.session_create(
+        planning.session_create(
             dialogue=DialogueFactory(),
             title="Backwards",
             level=level("Programme"),
@@ -71,7 +73,7 @@ def test_session_must_end_after_it_starts():
 
 def test_unknown_time_zone_is_refused():
     with pytest.raises(ValidationError) as raised:
-        services.session_create(
+        planning.session_create(
             dialogue=DialogueFactory(),
             title="Nowhere",
             level=level("Programme"),
@@ -84,22 +86,22 @@ def test_unknown_time_zone_is_refused():
 
 def test_agenda_order_is_unique_per_session():
     session = SessionFactory()
-    services.agenda_item_create(session=session, title="A", level=level("Programme"), order=1)
+    planning.agenda_item_create(session=session, title="A", level=level("Programme"), order=1)
     with pytest.raises(ValidationError):
-        services.agenda_item_create(session=session, title="B", level=level("Programme"), order=1)
+        planning.agenda_item_create(session=session, title="B", level=level("Programme"), order=1)
 
 
 def test_attendance_only_for_members_of_the_same_dialogue():
     session = SessionFactory()
     stranger = MembershipFactory()
     with pytest.raises(ValidationError):
-        services.session_attendance_add(session=session, membership=stranger)
+        planning.session_attendance_add(session=session, membership=stranger)
 
 
 def test_dialogue_create_makes_its_convenor_an_accepted_member():
     person = PersonFactory()
-    dialogue = services.dialogue_create(
-        created_by=None,
+    dialogue = workspace.dialogue_create(
+        by=None,
         convenor=person,
         clearance=level("Restricted"),
         title="New",

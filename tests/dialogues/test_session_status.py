@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from dialogues.models import Session
-from dialogues.services.sessions import session_cancel, session_reinstate
+from dialogues.planning.services import session_cancel, session_reinstate
 from tests.factories import SessionFactory, level
 from trackii.audit.models import AuditEntry
 
@@ -140,7 +140,7 @@ def test_the_calendar_entry_is_marked_cancelled(covered, django_capture_on_commi
 
 
 def test_a_later_change_supersedes_the_news(covered):
-    from dialogues.services.notifications import session_status_notify
+    from dialogues.planning.notifications import session_status_notify
 
     round_1 = covered["round_1"]
     assert session_status_notify(session_id=round_1.pk, status="cancelled") == 0  # it is on

@@ -23,14 +23,14 @@ from dialogues.confidentiality import (
     visible,
 )
 from dialogues.models import AgendaItem, Document, PublishedAgendaItem
-from dialogues.services import documents as document_services
-from dialogues.services.agenda import (
+from dialogues.papers import services as document_services
+from dialogues.planning.notifications import agenda_published_notify
+from dialogues.planning.services import (
     ITEM_FIELDS,
     agenda_item_delete,
     agenda_item_update,
     agenda_publish,
 )
-from dialogues.services.notifications import agenda_published_notify
 from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.dialogues.test_documents import pdf

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from dialogues.models import Dialogue, Session
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.factories import (
     AgendaItemFactory,

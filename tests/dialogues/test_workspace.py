@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dialogues.models import Dialogue, Side
-from dialogues.selectors.workspace import room_composition, room_warnings
+from dialogues.workspace.selectors import room_composition, room_warnings
 from participants.models import Membership, Person
 from participants.selectors import roster_of
 from tests.conftest import enable_mfa, sign_in
@@ -597,7 +597,7 @@ def test_the_services_refuse_a_clearance_above_the_viewers_own(ws):
     from django.core.exceptions import ValidationError
 
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.services.workspace import roster_add_person, roster_update_membership
+    from dialogues.workspace.services import roster_add_person, roster_update_membership
 
     facilitator = ws["facilitator"]
     user = facilitator.person.user
@@ -930,7 +930,7 @@ def test_the_services_refuse_a_co_facilitator_changing_a_senior(ws):
     from django.core.exceptions import ValidationError
 
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.services.workspace import roster_update_membership
+    from dialogues.workspace.services import roster_update_membership
 
     user = ws["facilitator"].person.user
     convenor = ws["convenor"]
@@ -979,7 +979,7 @@ def test_only_a_convenor_gives_or_takes_the_team_roles(ws, login):
     from django.core.exceptions import ValidationError
 
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.services.workspace import roster_add_person, roster_update_membership
+    from dialogues.workspace.services import roster_add_person, roster_update_membership
 
     dialogue = ws["dialogue"]
     # A facilitator cleared below the co-facilitator: theirs to move, not to demote.

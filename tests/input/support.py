@@ -18,10 +18,10 @@ from django.core import mail
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from dialogues.briefing import services as briefing
 from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Outcome
-from dialogues.services import briefing
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
 from participants.vetting.services import membership_nominate

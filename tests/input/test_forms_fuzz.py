@@ -30,7 +30,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from dialogues.forms.planner import OUT_OF_RANGE
 from dialogues.models import (
     AgendaItem,
     BriefingPack,
@@ -41,6 +40,7 @@ from dialogues.models import (
     SessionAttendance,
     Side,
 )
+from dialogues.planning.forms import OUT_OF_RANGE
 from participants.models import Membership, Person, User
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, PersonFactory, level, member_with_account

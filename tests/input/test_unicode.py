@@ -25,9 +25,9 @@ from django.utils.html import escape
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from dialogues.feeds import calendar_for
+from dialogues.briefing import services as briefing
+from dialogues.calendar.feeds import calendar_for
 from dialogues.models import AgendaItem, BriefingPack, Dialogue, Session
-from dialogues.services import briefing
 from participants.invitations import services as invitation_services
 from participants.models import Membership, Person
 from participants.services import ground_rules_accept

@@ -29,14 +29,14 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from dialogues import pdf
+from dialogues.briefing import services as briefing
+from dialogues.calendar.feeds import calendar_for
 from dialogues.confidentiality import viewer_for_user
-from dialogues.feeds import calendar_for
 from dialogues.models import BriefingPack, BriefingPackCopy, Dialogue, Outcome, Session
-from dialogues.services import briefing
-from dialogues.services.agenda import agenda_publish
-from dialogues.services.documents import document_upload
-from dialogues.services.notifications import agenda_published_notify
-from dialogues.services.outcomes import outcome_create
+from dialogues.outcomes.services import outcome_create
+from dialogues.papers.services import document_upload
+from dialogues.planning.notifications import agenda_published_notify
+from dialogues.planning.services import agenda_publish
 from participants.invitations import services as invitation_services
 from participants.models import Membership, PossibleMatch
 from participants.services import ground_rules_accept

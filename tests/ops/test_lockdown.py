@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dialogues.briefing.services import copy_link_issue, link_token
 from dialogues.models import BriefingPack, BriefingPackCopy
-from dialogues.services.briefing import copy_link_issue, link_token
 from participants.invitations.services import invitation_send
 from participants.models import Invitation, Membership, Person
 from participants.profile.services import calendar_secret_regenerate

@@ -362,7 +362,7 @@ def test_people_search_finds_by_name_or_address_in_fixed_queries(
 def test_who_saw_a_session_finds_its_page_its_pdf_and_the_feeds_that_carried_it(staff_client):
     """What the pages and the feed wrote (trackii.audit.reads), as the staff read it: who, and
     where they saw it."""
-    from dialogues.services.agenda import agenda_publish
+    from dialogues.planning.services import agenda_publish
     from participants.profile.services import calendar_secret_regenerate
 
     member = member_with_account(dialogue=DialogueFactory(), email="reader@example.org")

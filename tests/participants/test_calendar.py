@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from dialogues.models import PublishedAgendaItem, Session
-from dialogues.services.agenda import agenda_publish
+from dialogues.planning.services import agenda_publish
 from dialogues.templatetags.times import in_zone
 from participants.profile.services import calendar_secret_regenerate, profile_time_zone_set
 from tests.conftest import sign_in

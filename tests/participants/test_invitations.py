@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogues.confidentiality import viewer_for_user
-from dialogues.services.workspace import roster_invite
+from dialogues.workspace.services import roster_invite
 from participants.invitations import services as services
 from participants.invitations.selectors import latest_invitations
 from participants.models import Invitation, Membership, User

@@ -104,11 +104,11 @@ class ScaleChangeForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from dialogues.models import ConfidentialityLevel
+        from dialogues.scale.selectors import audience_choices, scale_levels
 
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = ConfidentialityLevel.objects.order_by("rank")
-        self.fields["audience"].choices = ConfidentialityLevel.Audience.choices
+        self.fields["level"].queryset = scale_levels()
+        self.fields["audience"].choices = audience_choices()
 
     def values(self) -> dict:
         return {

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from dialogues.models import BriefingPackCopy
-from dialogues.services.briefing import copy_link_revoke
+from dialogues.briefing.selectors import copies_linked_to
+from dialogues.briefing.services import copy_link_revoke
 from participants.models import Invitation, Person, User
 from participants.profile.services import calendar_secret_regenerate
 from trackii.audit.services import Action, audit_record
@@ -89,16 +89,10 @@ def open_invitations_of(person: Person) -> QuerySet[Invitation]:
     )
 
 
-def linked_copies_for(person: Person) -> QuerySet[BriefingPackCopy]:
+def linked_copies_for(person: Person) -> QuerySet:
     """Briefing-pack copies with a live link, sent to one of the person's addresses (compared
     without regard to case)."""
-    emails = _emails_of(person)
-    if not emails:
-        return BriefingPackCopy.objects.none()
-    addressed = Q()
-    for email in emails:
-        addressed |= Q(recipient_email__iexact=email)
-    return BriefingPackCopy.objects.filter(addressed).exclude(link_nonce="")
+    return copies_linked_to(emails=_emails_of(person))
 
 
 @dataclass(frozen=True)

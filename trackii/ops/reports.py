@@ -14,7 +14,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from dialogues.models import BriefingPack, BriefingPackCopy
+from dialogues.briefing import selectors as briefing_selectors
 from trackii.audit.models import AuditEntry
 
 
@@ -88,10 +88,7 @@ class Sighting:
 
 def copy_numbers_of(*, content_type: ContentType, object_id: str) -> dict[str, int]:
     """For a briefing pack: its copies' numbers by copy id (as the trail writes ids)."""
-    if content_type.model_class() is not BriefingPack or not object_id.isdigit():
-        return {}
-    copies = BriefingPackCopy.objects.filter(pack_id=int(object_id))
-    return {str(pk): number for pk, number in copies.values_list("pk", "number")}
+    return briefing_selectors.copy_numbers_of(content_type=content_type, object_id=object_id)
 
 
 def who_saw(*, content_type: ContentType, object_id: str, copy_ids=()) -> QuerySet[AuditEntry]:
@@ -99,7 +96,7 @@ def who_saw(*, content_type: ContentType, object_id: str, copy_ids=()) -> QueryS
     given briefing-pack copies (a pack's copies, opened by the officials' links)."""
     wanted = Q(content_type=content_type, object_id=object_id)
     if copy_ids:
-        copy_type = ContentType.objects.get_for_model(BriefingPackCopy)
+        copy_type = briefing_selectors.copy_content_type()
         wanted |= Q(content_type=copy_type, object_id__in=list(copy_ids))
     return (
         AuditEntry.objects.filter(wanted)

@@ -154,9 +154,8 @@ def lockdown(request, person_id: int):
 def scale(request):
     """The organisation's confidentiality scale, and changes to it: one member of staff asks,
     another confirms (the Django admin shows levels read-only)."""
-    from dialogues.confidentiality import can_confirm_scale_change
-    from dialogues.models import ConfidentialityLevel, ScaleChangeRequest
-    from dialogues.services.changes import scale_change_lapse_reason, scale_change_request
+    from dialogues.scale.selectors import scale_changes_shown_to, scale_levels
+    from dialogues.scale.services import scale_change_request
 
     form = ScaleChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -174,20 +173,11 @@ def scale(request):
                 request, "Change asked for: another member of staff confirms it (72 hours)."
             )
             return redirect("ops:scale")
-    changes = list(
-        ScaleChangeRequest.objects.select_related("level", "requested_by", "decided_by")[:20]
-    )
-    for change in changes:
-        change.lapsed_because = scale_change_lapse_reason(change) if change.is_open else ""
-        change.may_confirm = (
-            change.is_open
-            and not change.lapsed_because
-            and can_confirm_scale_change(request.user, change)
-        )
+    changes = scale_changes_shown_to(user=request.user)
     return render(
         request,
         "ops/scale.html",
-        {"levels": ConfidentialityLevel.objects.order_by("rank"), "changes": changes, "form": form},
+        {"levels": scale_levels(), "changes": changes, "form": form},
         status=400 if form.is_bound else 200,
     )
 
@@ -195,10 +185,10 @@ def scale(request):
 @staff_only
 @require_POST
 def scale_change_decide(request, change_id: int, action: str):
-    from dialogues.models import ScaleChangeRequest
-    from dialogues.services.changes import scale_change_confirm, scale_change_withdraw
+    from dialogues.scale.selectors import scale_change_for
+    from dialogues.scale.services import scale_change_confirm, scale_change_withdraw
 
-    change = get_object_or_404(ScaleChangeRequest, pk=change_id)
+    change = scale_change_for(change_id=change_id)
     try:
         if action == "confirm":
             change = scale_change_confirm(change=change, by=request.user, request=request)

@@ -293,7 +293,7 @@ LOGGING = {
 # default: without a proxy in front, a client could write it themselves.
 TRACKII_CLIENT_IP_META = env("TRACKII_CLIENT_IP_META", default="")
 
-# Papers (dialogues.services.documents): the largest file accepted, checked on every upload.
+# Papers (dialogues.papers.services): the largest file accepted, checked on every upload.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # An upload above this is spooled to a temporary file instead of held in a worker's memory, so a
 # few large papers at once cannot exhaust it.
@@ -322,7 +322,7 @@ TRACKII_BASE_URL = env("TRACKII_BASE_URL", default="http://localhost:8000")
 # Invitations: how long an invitation's link stays valid.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
-# Briefing packs (dialogues.services.briefing).
+# Briefing packs (dialogues.briefing).
 # Four eyes: a second facilitator (not the requester) must approve a pack before it is released.
 BRIEFING_FOUR_EYES = env.bool("BRIEFING_FOUR_EYES", default=True)
 # How long an official's personal download link works.

@@ -24,7 +24,7 @@ if not env("EMAIL_URL", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = _BASE_DIR / "var" / "mail"
 # seed_demo keeps the token of the demo's invitation link here, to show it again on later runs
-# (dialogues.demo_summary); the same link is in its e-mail under var/mail/.
+# (dialogues.demo.demo_summary); the same link is in its e-mail under var/mail/.
 TRACKII_DEMO_LINKS_FILE = _BASE_DIR / "var" / "demo-links.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

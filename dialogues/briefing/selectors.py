@@ -1,0 +1,313 @@
+"""Reads for briefing packs.
+
+``pack_contents`` collects everything one copy of a pack holds, as its recipient (an official at
+a clearance) may see it, in a fixed number of queries whatever the number of sessions, items or
+outcomes: every row passes through ``dialogues.confidentiality.visible``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+
+from participants.models import Membership, Person
+
+from ..confidentiality import (
+    Viewer,
+    names_may_accompany,
+    noted,
+    viewer_for_official,
+    visible,
+)
+from ..models import (
+    AgendaItem,
+    AgendaVersion,
+    BriefingPack,
+    BriefingPackCopy,
+    Dialogue,
+    Outcome,
+    PublishedAgendaItem,
+    Session,
+)
+
+# -- what one copy holds -------------------------------------------------------------------------
+
+
+@dataclass
+class PackOutcome:
+    outcome: Outcome
+    # Names printed next to it: only when on the record, never under Chatham House.
+    named_speakers: list[str]
+
+
+@dataclass
+class PackSession:
+    session: Session
+    items: list[PublishedAgendaItem] = field(default_factory=list)
+    outcomes: list[PackOutcome] = field(default_factory=list)
+
+
+@dataclass
+class PackContents:
+    dialogue: Dialogue
+    sessions: list[PackSession]
+
+    @property
+    def outcome_count(self) -> int:
+        return sum(len(s.outcomes) for s in self.sessions)
+
+
+def pack_changed_since_render(pack: BriefingPack) -> bool:
+    """Whether anything a copy of the pack prints may have changed since its oldest copy was
+    rendered: the dialogue (its summary), one of the pack's sessions, a working agenda item of
+    them (a level raised, readers taken off: what readers may see tightens at once), an outcome,
+    a new publication, or a deletion recorded in the trail. A copy made before is not what its
+    recipient may be sent now: it is rendered again first."""
+    from trackii.audit.models import AuditEntry
+
+    rendered = [c.rendered_at for c in pack.copies.all() if c.rendered_at is not None]
+    if not rendered:
+        return False
+    since = min(rendered)
+    chosen = list(pack.sessions.values_list("pk", flat=True))
+    sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
+    if chosen:
+        sessions = sessions.filter(pk__in=chosen)
+    return (
+        Dialogue.objects.filter(pk=pack.dialogue_id, updated_at__gt=since).exists()
+        or sessions.filter(updated_at__gt=since).exists()
+        or AgendaItem.objects.filter(session__in=sessions, updated_at__gt=since).exists()
+        or Outcome.objects.filter(session__in=sessions, updated_at__gt=since).exists()
+        or AgendaVersion.objects.filter(session__in=sessions, published_at__gt=since).exists()
+        or AuditEntry.objects.filter(
+            dialogue_id=pack.dialogue_id, action=AuditEntry.Action.DELETED, at__gt=since
+        ).exists()
+    )
+
+
+def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
+    """What a copy at ``clearance`` holds: the pack's sessions (all of the dialogue's if none
+    were chosen), each with its current published agenda and its outcomes, as an official at
+    that clearance may see them. Six queries (one for the scale of levels), however large the
+    pack."""
+    viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
+    chosen = list(pack.sessions.values_list("pk", flat=True))
+    sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
+    if chosen:
+        sessions = sessions.filter(pk__in=chosen)
+    sessions = list(visible(viewer, sessions.select_related("level")).order_by("start", "id"))
+    by_id = {s.pk: PackSession(session=s) for s in sessions}
+
+    items = visible(
+        viewer,
+        PublishedAgendaItem.objects.filter(
+            session_id__in=by_id, version__number=F("session__published_version")
+        ).select_related("level"),
+    ).order_by("session_id", "order", "id")
+    for item in items:
+        by_id[item.session_id].items.append(item)
+
+    outcomes = (
+        visible(viewer, Outcome.objects.filter(session_id__in=by_id))
+        .select_related("level")
+        .prefetch_related(Prefetch("speakers", queryset=Person.objects.order_by("full_name")))
+        .order_by("session_id", "position", "id")
+    )
+    for outcome in outcomes:
+        names = (
+            [p.full_name for p in outcome.speakers.all()] if names_may_accompany(outcome) else []
+        )
+        by_id[outcome.session_id].outcomes.append(PackOutcome(outcome, names))
+    return PackContents(dialogue=pack.dialogue, sessions=list(by_id.values()))
+
+
+# -- the packs of a dialogue ---------------------------------------------------------------------
+
+
+def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
+    """A dialogue's packs, for its convening team's list (callers check ``can_plan``)."""
+    return (
+        BriefingPack.objects.filter(dialogue=dialogue)
+        .select_related("requested_by", "approved_by")
+        .prefetch_related(
+            Prefetch("copies", queryset=BriefingPackCopy.objects.select_related("clearance"))
+        )
+    )
+
+
+def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
+    """A pack of a dialogue the caller found the viewer plans, or 404 (noted as the page's
+    subject)."""
+    try:
+        pack = (
+            packs_of(dialogue=dialogue)
+            .select_related("reviewed_by")
+            .prefetch_related("sessions")
+            .get(pk=pack_id)
+        )
+    except BriefingPack.DoesNotExist:
+        raise Http404 from None
+    return noted(pack, dialogue_id=dialogue.pk)
+
+
+def copy_for(*, pack: BriefingPack, copy_id: int) -> BriefingPackCopy:
+    """A copy of a pack found by ``pack_for``, or 404 (noted as the page's subject, for the
+    register's downloads: by the convening team)."""
+    try:
+        copy = pack.copies.select_related("clearance").get(pk=copy_id)
+    except BriefingPackCopy.DoesNotExist:
+        raise Http404 from None
+    return noted(
+        copy, dialogue_id=pack.dialogue_id, via="convening_team", pack=pack.pk, number=copy.number
+    )
+
+
+def member_names_of(*, dialogue_id: int) -> list[tuple[int, list[str]]]:
+    """Every member's names (full, family, other names, original script) and affiliation, for
+    the attribution guard: (person id, names). Members in any state: a nominee's name leaks
+    as much as a participant's."""
+    rows = Membership.objects.filter(dialogue_id=dialogue_id).values_list(
+        "person_id",
+        "person__full_name",
+        "person__family_name",
+        "person__name_original_script",
+        "person__other_names",
+        "person__affiliation",
+    )
+    result = []
+    for person_id, full, family, original, others, affiliation in rows:
+        names = [full, family, original, affiliation, *others.splitlines()]
+        result.append((person_id, [n.strip() for n in names if n and n.strip()]))
+    return result
+
+
+@dataclass
+class Download:
+    at: object
+    by: str  # the account's e-mail, or "recipient's link"
+    ip_address: str | None
+
+
+def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
+    """The register's downloads, per copy id, from the audit trail (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from trackii.audit.models import AuditEntry
+
+    copy_ids = [str(c.pk) for c in pack.copies.all()]
+    entries = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DOWNLOADED,
+        content_type=ContentType.objects.get_for_model(BriefingPackCopy),
+        object_id__in=copy_ids,
+    ).select_related("actor")
+    result: dict[int, list[Download]] = {}
+    for entry in entries.order_by("at", "id"):
+        who = entry.actor.email if entry.actor else "the recipient's link"
+        result.setdefault(int(entry.object_id), []).append(
+            Download(at=entry.at, by=who, ip_address=entry.ip_address)
+        )
+    return result
+
+
+@dataclass
+class Finding:
+    copy_number: int
+    person: Person
+    place: str  # where the name stands, for the convening team's review page
+    url: str | None  # where to mend it, if it can be mended in Trackii
+
+
+def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
+    """What the attribution guard found, resolved for the convening team's review page (one
+    query per kind of place found, and one for the people). A place above the viewer's own
+    clearance (a copy for a recipient cleared higher) is not named to them."""
+    rows = [(copy.number, finding) for copy in pack.copies.all() for finding in copy.guard_findings]
+    if not rows:
+        return []
+
+    def ids(kind: str) -> set[int]:
+        return {finding[kind] for _, finding in rows if kind in finding}
+
+    def seen(queryset: QuerySet, kind: str) -> dict:
+        wanted = ids(kind)
+        if not wanted:
+            return {}
+        return {row.pk: row for row in visible(viewer, queryset.filter(pk__in=wanted))}
+
+    outcomes = seen(Outcome.objects.select_related("session"), "outcome")
+    items = seen(PublishedAgendaItem.objects.select_related("session"), "item")
+    sessions = seen(Session.objects.all(), "session")
+    people = Person.objects.in_bulk({finding["person"] for _, finding in rows})
+    dialogue_id = pack.dialogue_id
+
+    def place(finding: dict) -> tuple[str, str | None] | None:
+        if "outcome" in finding and finding["outcome"] in outcomes:
+            outcome = outcomes[finding["outcome"]]
+            return f"an outcome of {outcome.session.title}", reverse(
+                "dialogues:outcome_edit", args=[dialogue_id, outcome.session_id, outcome.pk]
+            )
+        if "item" in finding and finding["item"] in items:
+            item = items[finding["item"]]
+            url = (
+                reverse(
+                    "dialogues:agenda_item_edit",
+                    args=[dialogue_id, item.session_id, item.source_id],
+                )
+                if item.source_id
+                else None
+            )
+            return f"the agenda item “{item.title}” of {item.session.title}", url
+        if "session" in finding and finding["session"] in sessions:
+            session = sessions[finding["session"]]
+            return f"the title of the session {session.title}", reverse(
+                "dialogues:session_edit", args=[dialogue_id, session.pk]
+            )
+        if "summary" in finding:
+            return "the dialogue's briefing summary", reverse(
+                "dialogues:dialogue_edit", args=[dialogue_id]
+            )
+        if "note" in finding:
+            return "this pack's note (request a new pack without it)", None
+        if {"outcome", "item", "session"} & set(finding):
+            # Gone since, or above the viewer's clearance: which one is not said either.
+            return "material you cannot see (above your clearance, or removed since)", None
+        return None
+
+    found = []
+    for number, finding in rows:
+        where = place(finding)
+        if where is not None and finding["person"] in people:
+            found.append(Finding(number, people[finding["person"]], *where))
+    return found
+
+
+# -- for the staff's pages (``trackii.ops``) -----------------------------------------------------
+
+
+def copies_linked_to(*, emails) -> QuerySet[BriefingPackCopy]:
+    """Copies with a live link sent to one of ``emails`` (compared without regard to case)."""
+    if not emails:
+        return BriefingPackCopy.objects.none()
+    addressed = Q()
+    for email in emails:
+        addressed |= Q(recipient_email__iexact=email)
+    return BriefingPackCopy.objects.filter(addressed).exclude(link_nonce="")
+
+
+def copy_content_type():
+    """The content type the audit trail names a pack's copy by."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(BriefingPackCopy)
+
+
+def copy_numbers_of(*, content_type, object_id: str) -> dict[str, int]:
+    """For a briefing pack named in the audit trail (``content_type``, ``object_id``): its
+    copies' numbers by copy id (as the trail writes ids); nothing for anything else."""
+    if content_type.model_class() is not BriefingPack or not object_id.isdigit():
+        return {}
+    copies = BriefingPackCopy.objects.filter(pack_id=int(object_id))
+    return {str(pk): number for pk, number in copies.values_list("pk", "number")}

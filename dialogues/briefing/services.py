@@ -1,0 +1,575 @@
+"""Briefing packs: request, render (the job), the attribution guard, review, release, links.
+
+The job's life: a copy is ``queued`` when the request commits; a worker claims it
+(``rendering``, one more attempt), renders it and stores the file (``ready``), or records why it
+could not (``failed``). The task is idempotent: a copy already ready or failed is left alone, and
+only the attempt that holds the latest claim may store its result, so a copy ends ready exactly
+once however often its message is delivered. A worker that dies mid-render leaves the message
+unacknowledged (late acknowledgement, reject on worker lost): it is delivered again and the next
+claim counts one more attempt; after ``BRIEFING_MAX_ATTEMPTS`` the copy fails with the reason.
+The sweeper requeues copies whose message was lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from trackii.audit.services import Action, audit_record
+
+from .. import pdf
+from ..confidentiality import Viewer, can_plan, grantable_levels
+from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
+from ..models.briefing import PACKS_DIR
+from . import exports, tasks
+from .selectors import (
+    PackContents,
+    member_names_of,
+    pack_changed_since_render,
+    pack_contents,
+)
+
+logger = logging.getLogger(__name__)
+
+State = BriefingPackCopy.State
+Guard = BriefingPack.Guard
+LINK_SALT = "trackii.briefing-pack-link"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    clearance: ConfidentialityLevel
+    position: str = ""
+    organisation: str = ""
+
+
+def _enqueue(copy_ids: list[int]) -> None:
+    for copy_id in copy_ids:
+        tasks.briefing_render_copy.delay(copy_id=copy_id)
+
+
+def _enqueue_on_commit(copy_ids: list[int]) -> None:
+    ids = list(copy_ids)
+    transaction.on_commit(lambda: _enqueue(ids))
+
+
+# -- request -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_request(
+    *,
+    dialogue: Dialogue,
+    viewer: Viewer,
+    requested_by,
+    recipients: list[Recipient],
+    sessions=(),
+    note: str = "",
+) -> BriefingPack:
+    """Record the request, one copy per recipient, and queue the copies once it commits."""
+    if not can_plan(viewer, dialogue.pk):
+        raise ValidationError("Only the dialogue's convening team may request a briefing pack.")
+    if not recipients:
+        raise ValidationError("Name at least one recipient.")
+    if len(recipients) > settings.BRIEFING_MAX_RECIPIENTS:
+        raise ValidationError(
+            f"A pack goes to at most {settings.BRIEFING_MAX_RECIPIENTS} recipients."
+        )
+    emails = [r.email.strip().lower() for r in recipients]
+    if len(set(emails)) != len(emails):
+        raise ValidationError("Each recipient appears once (two share an e-mail address).")
+    # The same rule as for the roster: nobody is given a clearance above the giver's own.
+    grantable = set(grantable_levels(viewer, dialogue.pk).values_list("pk", flat=True))
+    above = [r for r in recipients if r.clearance.pk not in grantable]
+    if above:
+        raise ValidationError(
+            f"{above[0].name}'s clearance “{above[0].clearance}” is above your own: a pack "
+            "can hold only what you may read yourself."
+        )
+    sessions = list(sessions)
+    if any(s.dialogue_id != dialogue.pk for s in sessions):
+        raise ValidationError("Every session must belong to this dialogue.")
+
+    pack = BriefingPack.objects.create(dialogue=dialogue, requested_by=requested_by, note=note)
+    pack.sessions.set(sessions)
+    copies = BriefingPackCopy.objects.bulk_create(
+        BriefingPackCopy(
+            pack=pack,
+            number=number,
+            total=len(recipients),
+            recipient_name=r.name,
+            recipient_position=r.position,
+            recipient_organisation=r.organisation,
+            recipient_email=r.email,
+            clearance=r.clearance,
+        )
+        for number, r in enumerate(recipients, start=1)
+    )
+    audit_record(
+        action=Action.CREATED,
+        obj=pack,
+        actor=requested_by,
+        dialogue_id=dialogue.pk,
+        detail={"copies": len(copies), "sessions": [s.pk for s in sessions]},
+    )
+    _enqueue_on_commit([c.pk for c in copies])
+    return pack
+
+
+# -- the attribution guard -----------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_MIN_NAME_LENGTH = 3
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold().split())
+
+
+def _word_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def attribution_findings(
+    contents: PackContents, names: list[tuple[int, list[str]]], *, pack: BriefingPack | None = None
+) -> list[dict[str, int]]:
+    """Where a member's name (or affiliation) stands in what the pack prints, except beside an
+    outcome on the record (the only place names may stand): the pack's note, the dialogue's
+    briefing summary, session titles, agenda items and the other outcomes. Ids only, each
+    finding one of {"note": pack id}, {"summary": dialogue id}, {"session": id}, {"item":
+    published agenda item id} or {"outcome": id}, with {"person": id}."""
+    # Each pattern compiled once (not per text), and tried only where the name occurs.
+    wanted = [
+        (person_id, normalised, _word_pattern(normalised))
+        for person_id, person_names in names
+        for normalised in {_normalise(n) for n in person_names}
+        if len(normalised) >= _MIN_NAME_LENGTH
+    ]
+    findings: list[dict[str, int]] = []
+
+    def scan(place: str, pk: int, *texts: str) -> None:
+        text = _normalise("\n".join(t for t in texts if t))
+        hit = sorted(
+            {pid for pid, name, pattern in wanted if name in text and pattern.search(text)}
+        )
+        findings.extend({place: pk, "person": pid} for pid in hit)
+
+    if pack is not None:
+        scan("note", pack.pk, pack.note)
+    scan("summary", contents.dialogue.pk, contents.dialogue.briefing_summary)
+    for packed in contents.sessions:
+        scan("session", packed.session.pk, packed.session.title)
+        for item in packed.items:
+            scan("item", item.pk, item.title, item.description)
+        for entry in packed.outcomes:
+            outcome = entry.outcome
+            if outcome.attribution != Outcome.Attribution.ON_RECORD:
+                scan("outcome", outcome.pk, outcome.summary)
+    return findings
+
+
+# -- the job -------------------------------------------------------------------------------------
+
+
+def _claim(copy_id: int, worker: str) -> tuple[BriefingPackCopy, int] | None:
+    """Take the copy for one attempt, or None if there is nothing (more) to do."""
+    with transaction.atomic():
+        copy = (
+            BriefingPackCopy.objects.select_for_update()
+            .select_related("pack__dialogue", "clearance")
+            .filter(pk=copy_id)
+            .first()
+        )
+        if copy is None or copy.state in (State.READY, State.FAILED):
+            return None
+        if copy.attempts >= settings.BRIEFING_MAX_ATTEMPTS:
+            copy.state = State.FAILED
+            copy.failure_reason = (
+                f"Rendering was started {copy.attempts} times and never finished: the worker "
+                "stopped or crashed each time (last on "
+                f"{copy.worker or 'an unknown worker'}). Retry once the cause is fixed."
+            )
+            copy.save(update_fields=["state", "failure_reason"])
+            logger.error("briefing copy %s failed after %s attempts", copy.pk, copy.attempts)
+            return None
+        copy.state = State.RENDERING
+        copy.attempts += 1
+        copy.claimed_at = timezone.now()
+        copy.worker = worker[:200]
+        copy.save(update_fields=["state", "attempts", "claimed_at", "worker"])
+        return copy, copy.attempts
+
+
+def _still_mine(copy_id: int, attempt: int) -> BriefingPackCopy | None:
+    copy = BriefingPackCopy.objects.select_for_update().filter(pk=copy_id).first()
+    if copy is None or copy.state != State.RENDERING or copy.attempts != attempt:
+        return None
+    return copy
+
+
+def render_copy_pdf(copy: BriefingPackCopy) -> tuple[bytes, int, list]:
+    """Collect what the copy's recipient may see, render it, and scan it: (pdf, pages,
+    guard findings)."""
+    contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
+    html = exports.briefing_pack_html(contents=contents, copy=copy)
+    log = pdf.FetchLog()
+    data, pages = pdf.render_pdf(html, log=log)
+    if log.refused:
+        logger.warning("briefing copy %s: %d fetch(es) refused", copy.pk, len(log.refused))
+    findings = attribution_findings(
+        contents, member_names_of(dialogue_id=copy.pack.dialogue_id), pack=copy.pack
+    )
+    return data, pages, findings
+
+
+def copy_render(*, copy_id: int, worker: str = "") -> str:
+    """The job: render one copy. Returns what happened ("ready", "failed", "skipped",
+    "superseded")."""
+    claimed = _claim(copy_id, worker)
+    if claimed is None:
+        return "skipped"
+    copy, attempt = claimed
+    try:
+        data, pages, findings = render_copy_pdf(copy)
+    except Exception as error:  # a broken render is recorded, not retried for ever
+        logger.error("briefing copy %s: rendering failed (%s)", copy_id, type(error).__name__)
+        with transaction.atomic():
+            current = _still_mine(copy_id, attempt)
+            if current is None:
+                return "superseded"
+            current.state = State.FAILED
+            current.failure_reason = (
+                f"The PDF could not be rendered ({type(error).__name__}). Retry; if it fails "
+                "again, tell your administrator (the log names this copy's id)."
+            )
+            current.save(update_fields=["state", "failure_reason"])
+        return "failed"
+
+    name = BriefingPackCopy._meta.get_field("file").generate_filename(copy, "pack.pdf")
+    stored = BriefingPackCopy._meta.get_field("file").storage.save(name, ContentFile(data))
+    with transaction.atomic():
+        current = _still_mine(copy_id, attempt)
+        if current is None:
+            # A later attempt holds the claim: its result, not ours, is the copy.
+            BriefingPackCopy._meta.get_field("file").storage.delete(stored)
+            return "superseded"
+        current.file.name = stored
+        current.sha256 = hashlib.sha256(data).hexdigest()
+        current.size = len(data)
+        current.pages = pages
+        current.guard_findings = findings
+        current.rendered_at = timezone.now()
+        current.state = State.READY
+        current.failure_reason = ""
+        current.save()
+        _refresh_guard(current.pack_id)
+    return "ready"
+
+
+def _refresh_guard(pack_id: int) -> None:
+    """Once every copy is ready, hold the pack if any copy's scan found a name."""
+    pack = BriefingPack.objects.select_for_update().get(pk=pack_id)
+    copies = list(pack.copies.values_list("state", "guard_findings"))
+    if any(state != State.READY for state, _ in copies):
+        return
+    found = any(findings for _, findings in copies)
+    if pack.guard == Guard.REVIEWED:
+        return
+    pack.guard = Guard.HELD if found else Guard.CLEAR
+    pack.save(update_fields=["guard"])
+
+
+def packs_sweep(*, now=None) -> int:
+    """Requeue copies whose job seems lost: queued for longer than
+    ``BRIEFING_STALE_QUEUED_SECONDS``, or rendering without an end for longer than
+    ``BRIEFING_STALE_RENDERING_SECONDS``. Returns how many were requeued."""
+    now = now or timezone.now()
+    queued = BriefingPackCopy.objects.filter(
+        state=State.QUEUED,
+        queued_at__lt=now - timedelta(seconds=settings.BRIEFING_STALE_QUEUED_SECONDS),
+    )
+    rendering = BriefingPackCopy.objects.filter(
+        state=State.RENDERING,
+        claimed_at__lt=now - timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS),
+    )
+    ids = list(queued.values_list("pk", flat=True)) + list(rendering.values_list("pk", flat=True))
+    if ids:
+        # Restart each clock, so a backlogged queue is not flooded with duplicates every sweep
+        # (each duplicate would use up one of the copy's attempts).
+        BriefingPackCopy.objects.filter(pk__in=ids, state=State.QUEUED).update(queued_at=now)
+        BriefingPackCopy.objects.filter(pk__in=ids, state=State.RENDERING).update(claimed_at=now)
+        _enqueue(ids)
+    return len(ids)
+
+
+def pack_files_sweep(*, now=None) -> int:
+    """Delete stored pack files that no copy names: left by a worker that stopped between
+    storing a file and recording it (a later attempt renders the copy again). A file younger
+    than ``BRIEFING_STALE_RENDERING_SECONDS`` may belong to a render still under way and is
+    left alone. Returns how many were deleted."""
+    now = now or timezone.now()
+    field = BriefingPackCopy._meta.get_field("file")
+    storage = field.storage
+    try:
+        _dirs, names = storage.listdir(PACKS_DIR)
+    except FileNotFoundError:
+        return 0
+    stored = {f"{PACKS_DIR}/{name}" for name in names}
+    known = set(BriefingPackCopy.objects.filter(file__in=stored).values_list("file", flat=True))
+    old_enough = now - timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS)
+    deleted = 0
+    for name in sorted(stored - known):
+        if storage.get_modified_time(name) < old_enough:
+            storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+# -- after rendering: retry, review, release ----------------------------------------------------
+
+
+def _not_released(pack: BriefingPack) -> None:
+    if pack.released_at is not None:
+        raise ValidationError("This pack has been released; request a new one instead.")
+
+
+@transaction.atomic
+def pack_render_again(*, pack: BriefingPack, by, failed_only: bool) -> int:
+    """Queue copies again: the failed ones (retry), or all of them (after outcomes were edited
+    to mend what the guard found). Returns how many were queued."""
+    pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
+    _not_released(pack)
+    copies = BriefingPackCopy.objects.select_for_update().filter(pack=pack)
+    if failed_only:
+        copies = copies.filter(state=State.FAILED)
+    else:
+        copies = copies.exclude(state__in=[State.QUEUED, State.RENDERING])
+    copies = list(copies)
+    storage = BriefingPackCopy._meta.get_field("file").storage
+    for copy in copies:
+        if copy.file.name:
+            storage.delete(copy.file.name)
+        copy.file.name = ""
+        copy.sha256 = ""
+        copy.size = copy.pages = copy.rendered_at = copy.claimed_at = None
+        copy.state = State.QUEUED
+        copy.attempts = 0
+        copy.worker = copy.failure_reason = ""
+        copy.guard_findings = []
+        copy.queued_at = timezone.now()
+        copy.save()
+    pack.guard = Guard.PENDING
+    pack.reviewed_by = pack.reviewed_at = None
+    pack.review_reason = ""
+    pack.save(update_fields=["guard", "reviewed_by", "reviewed_at", "review_reason"])
+    audit_record(
+        action=Action.CHANGED,
+        obj=pack,
+        actor=by,
+        dialogue_id=pack.dialogue_id,
+        detail={"render_again": [c.pk for c in copies], "failed_only": failed_only},
+    )
+    _enqueue_on_commit([c.pk for c in copies])
+    return len(copies)
+
+
+@transaction.atomic
+def pack_review(*, pack: BriefingPack, by, reason: str) -> BriefingPack:
+    """A facilitator read what the guard found and judged it safe to release (e.g. a name that
+    is also a place), saying why."""
+    pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
+    _not_released(pack)
+    if pack.guard != Guard.HELD:
+        raise ValidationError("Only a pack held by the attribution guard needs a review.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the names found may stand."})
+    pack.guard = Guard.REVIEWED
+    pack.reviewed_by = by
+    pack.reviewed_at = timezone.now()
+    pack.review_reason = reason.strip()
+    pack.save(update_fields=["guard", "reviewed_by", "reviewed_at", "review_reason"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=pack,
+        actor=by,
+        dialogue_id=pack.dialogue_id,
+        detail={"guard": "reviewed"},
+    )
+    return pack
+
+
+CHANGED_SINCE_RENDER = (
+    "Something the pack prints changed after its copies were rendered (a level raised, an item "
+    "edited or deleted, a new version published): render it again, so that no copy holds what "
+    "its recipient may no longer be sent."
+)
+
+
+def release_blockers(pack: BriefingPack, *, by) -> list[str]:
+    """Why ``by`` may not release the pack now (empty: they may)."""
+    copies = list(pack.copies.all())
+    reasons = []
+    if pack.released_at is not None:
+        reasons.append("The pack has been released.")
+    if any(c.state != State.READY for c in copies):
+        reasons.append("Every copy must be ready.")
+    elif pack.released_at is None and pack_changed_since_render(pack):
+        reasons.append(CHANGED_SINCE_RENDER)
+    if pack.guard == Guard.HELD:
+        reasons.append(
+            "The attribution guard found a member's name where names may not stand: mend "
+            "the text and render again, or review it."
+        )
+    elif pack.guard == Guard.PENDING:
+        reasons.append("The attribution guard has not yet scanned every copy.")
+    if settings.BRIEFING_FOUR_EYES and by is not None and by.pk == pack.requested_by_id:
+        reasons.append("A second facilitator must approve it: you requested it.")
+    return reasons
+
+
+@transaction.atomic
+def pack_release(*, pack: BriefingPack, by) -> BriefingPack:
+    """Approve the pack and send each recipient their personal link."""
+    pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
+    blockers = release_blockers(pack, by=by)
+    if blockers:
+        raise ValidationError(blockers)
+    pack.approved_by = by
+    pack.released_at = timezone.now()
+    pack.save(update_fields=["approved_by", "released_at"])
+    audit_record(
+        action=Action.DECIDED,
+        obj=pack,
+        actor=by,
+        dialogue_id=pack.dialogue_id,
+        detail={"released": True},
+    )
+    for copy in pack.copies.all():
+        _issue_link(copy, by=by)
+    return pack
+
+
+# -- links ---------------------------------------------------------------------------------------
+
+
+def link_token(copy: BriefingPackCopy) -> str:
+    """The signed token of the copy's current link (only while it has one)."""
+    if not copy.link_nonce:
+        raise ValueError("this copy has no link")
+    return signing.TimestampSigner(salt=LINK_SALT).sign_object({"c": copy.pk, "n": copy.link_nonce})
+
+
+def copy_by_token(token: str) -> BriefingPackCopy | None:
+    """The copy a link opens, or None: bad signature, older than the links' lifetime, revoked
+    or replaced, expired, or its pack not released."""
+    max_age = timedelta(days=settings.BRIEFING_LINK_VALID_DAYS)
+    try:
+        data = signing.TimestampSigner(salt=LINK_SALT).unsign_object(token, max_age=max_age)
+        copy_id, nonce = int(data["c"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    copy = (
+        BriefingPackCopy.objects.select_related("pack__dialogue", "clearance")
+        .filter(pk=copy_id, state=State.READY, pack__released_at__isnull=False)
+        .exclude(link_nonce="")
+        .first()
+    )
+    if copy is None or not secrets.compare_digest(copy.link_nonce, nonce):
+        return None
+    if copy.link_expires_at is None or copy.link_expires_at <= timezone.now():
+        return None
+    return copy
+
+
+def _issue_link(copy: BriefingPackCopy, *, by) -> None:
+    now = timezone.now()
+    copy.link_nonce = secrets.token_hex(16)
+    copy.link_issued_at = now
+    copy.link_expires_at = now + timedelta(days=settings.BRIEFING_LINK_VALID_DAYS)
+    copy.link_revoked_at = None
+    copy.save(update_fields=["link_nonce", "link_issued_at", "link_expires_at", "link_revoked_at"])
+    audit_record(
+        action=Action.CHANGED,
+        obj=copy,
+        actor=by,
+        dialogue_id=copy.pack.dialogue_id,
+        detail={"link": "issued"},
+    )
+    copy_id, nonce = copy.pk, copy.link_nonce
+    transaction.on_commit(lambda: tasks.briefing_link_send.delay(copy_id=copy_id, nonce=nonce))
+
+
+@transaction.atomic
+def copy_link_issue(*, copy: BriefingPackCopy, by) -> None:
+    """A new link for a released copy (the old one stops working), e-mailed to the recipient."""
+    copy = BriefingPackCopy.objects.select_for_update().select_related("pack").get(pk=copy.pk)
+    if copy.pack.released_at is None:
+        raise ValidationError("Links are sent when the pack is released.")
+    _issue_link(copy, by=by)
+
+
+@transaction.atomic
+def copy_link_revoke(*, copy: BriefingPackCopy, by) -> None:
+    copy = BriefingPackCopy.objects.select_for_update().select_related("pack").get(pk=copy.pk)
+    if not copy.link_nonce:
+        raise ValidationError("This copy has no link to revoke.")
+    copy.link_nonce = ""
+    copy.link_revoked_at = timezone.now()
+    copy.save(update_fields=["link_nonce", "link_revoked_at"])
+    audit_record(
+        action=Action.CHANGED,
+        obj=copy,
+        actor=by,
+        dialogue_id=copy.pack.dialogue_id,
+        detail={"link": "revoked"},
+    )
+
+
+def link_email_send(*, copy_id: int, nonce: str) -> bool:
+    """E-mail a recipient their link, if that link is still the copy's current one. The
+    message names the cover name only: it says nothing of the dialogue or its content."""
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    copy = (
+        BriefingPackCopy.objects.select_related("pack__dialogue")
+        .filter(pk=copy_id, link_nonce=nonce)
+        .first()
+    )
+    if copy is None or not nonce:
+        return False
+    link = settings.TRACKII_BASE_URL + reverse("pack_link", args=[link_token(copy)])
+    cover = copy.pack.dialogue.cover_name
+    body = "\n".join(
+        [
+            f"Dear {copy.recipient_name},",
+            "",
+            f"A briefing pack ({cover}, copy {copy.number} of {copy.total}) has been prepared "
+            "for you. It is yours alone: please do not forward this message.",
+            "",
+            f"Download it here until {copy.link_expires_at:%d %B %Y}: {link}",
+            "",
+            "Every download is recorded. If you did not expect this message, ignore it and "
+            "tell the person who asked you to receive it.",
+        ]
+    )
+    EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{cover}: a briefing pack for you",
+        body=body,
+        to=[copy.recipient_email],
+    ).send()
+    return True

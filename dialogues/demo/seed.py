@@ -1,0 +1,1135 @@
+"""The demo organisation: an invented conflict, invented places and people, and the five demo
+accounts, built through the features' services. Idempotent: what exists already is left as it
+is, so a rerun changes nothing. ``manage.py seed_demo`` runs it."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils.text import slugify
+
+from participants.invitations.services import (
+    invitation_accept,
+    invitation_send,
+    invitation_send_code,
+    invitation_verify_code,
+)
+from participants.models import DesignationList, Membership, Person, User, VettingCase
+from participants.screening.importers import import_designations_into_new_list
+from participants.services import (
+    account_create,
+    ground_rules_accept,
+    membership_transition,
+    person_create,
+)
+from participants.vetting.services import (
+    membership_nominate,
+    screen_cases,
+    vetting_case_decide,
+)
+
+from ..briefing import services as briefing
+from ..confidentiality import outbound_rank, viewer_for_user
+from ..models import (
+    AgendaItem,
+    BriefingPack,
+    BriefingPackCopy,
+    ConfidentialityLevel,
+    Dialogue,
+    Document,
+    OutboundLevelRequest,
+    Outcome,
+    ScaleChangeRequest,
+    Session,
+    Side,
+)
+from ..outbound import services as outbound_services
+from ..outcomes.services import outcome_create
+from ..papers.services import document_upload
+from ..planning import services as planning
+from ..planning.services import agenda_item_update, agenda_publish
+from ..scale import services as scale_services
+from ..workspace import services as workspace
+from . import demo_summary
+from .demo_scale import participant_email, scale_build
+
+STAFF_ACCOUNTS = ("admin@demo.trackii.org", "compliance@demo.trackii.org")
+DEMO_PASSWORD = "trackii-demo"  # noqa: S105 - published in the README for the demo only
+DEMO_ACCOUNTS = [
+    ("admin@demo.trackii.org", "the organisation's admin (staff, vetting)"),
+    ("compliance@demo.trackii.org", "second admin: confirms the admin's change of the scale"),
+    ("facilitator@demo.trackii.org", "convenor of the Salt River Dialogue, sees everything in it"),
+    (
+        "co-facilitator@demo.trackii.org",
+        "facilitator there, cleared Facilitators: approves briefing packs",
+    ),
+    ("participant@demo.trackii.org", "participant, clearance Participants"),
+    ("observer@demo.trackii.org", "observer, clearance Programme"),
+    ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
+]
+
+R = Membership.Role
+S = Membership.State
+
+SALT_RIVER = {
+    "title": "Salt River Dialogue",
+    "context": (
+        "The Salt River rises in the Marovian highlands and feeds the Osterlan plain. Since the "
+        "Teodor Dam was completed, flows in the dry season have fallen by a third, and the "
+        "armistice line of 1998 runs along the river for ninety kilometres. Officials of both "
+        "governments have not met on the question since the collapse of the Perast talks.\n\n"
+        "This invented programme brings together former officials, retired officers, "
+        "water engineers and civil-society leaders from both sides to explore water-sharing "
+        "and de-escalation ideas that official channels cannot yet voice."
+    ),
+    "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
+    "cover_name": "Lakeside meetings",
+    "track": Dialogue.Track.TRACK_2,
+    "aim": Dialogue.Aim.TRANSFORM,
+    "status": Dialogue.Status.ACTIVE,
+    "ground_rules": (
+        "Participants take part in a personal capacity.\n"
+        "Meetings are held under the Chatham House Rule: participants are free to use the "
+        "information received, but neither the identity nor the affiliation of the speaker, nor "
+        "that of any other participant, may be revealed.\n"
+        "The participant list and the venue are not to be shared outside the programme."
+    ),
+}
+
+# (full name, original script, family name, side, role, level of clearance, state, account,
+#  gender, proximity, nationality, affiliation, position)
+SALT_RIVER_PEOPLE = [
+    (
+        "Hannah Okafor",
+        "",
+        "Okafor",
+        "Third party / facilitation",
+        R.CONVENOR,
+        "Restricted",
+        S.ACCEPTED,
+        "facilitator@demo.trackii.org",
+        "woman",
+        "academic",
+        "GB",
+        "Centre for Quiet Diplomacy",
+        "Programme director",
+    ),
+    (
+        "Ingrid Solberg",
+        "",
+        "Solberg",
+        "Third party / facilitation",
+        R.FACILITATOR,
+        "Facilitators",
+        S.ACCEPTED,
+        "co-facilitator@demo.trackii.org",
+        "woman",
+        "academic",
+        "NO",
+        "Centre for Quiet Diplomacy",
+        "Senior facilitator",
+    ),
+    (
+        "Tomas Berger",
+        "",
+        "Berger",
+        "Third party / facilitation",
+        R.RAPPORTEUR,
+        "Facilitators",
+        S.ACCEPTED,
+        None,
+        "man",
+        "academic",
+        "AT",
+        "Centre for Quiet Diplomacy",
+        "Rapporteur",
+    ),
+    (
+        "Leila Nasrawi",
+        "ليلى النصراوي",
+        "Nasrawi",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        "participant@demo.trackii.org",
+        "woman",
+        "civil_society",
+        "XO",
+        "Plain Farmers' Union",
+        "Chair",
+    ),
+    (
+        "Samir Haddani",
+        "سمير حداني",
+        "Haddani",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "man",
+        "military",
+        "XO",
+        "",
+        "Retired major general",
+    ),
+    (
+        "Dragan Velikov",
+        "Драган Великов",
+        "Velikov",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "man",
+        "former_official",
+        "XM",
+        "",
+        "Former deputy foreign minister",
+    ),
+    (
+        "Ilona Marek",
+        "Илона Марек",
+        "Marek",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.ACCEPTED,
+        None,
+        "woman",
+        "academic",
+        "XM",
+        "Highland Institute of Hydrology",
+        "Senior hydrologist",
+    ),
+    (
+        "Jonas Lindqvist",
+        "",
+        "Lindqvist",
+        "Third party / facilitation",
+        R.OBSERVER,
+        "Programme",
+        S.ACCEPTED,
+        "observer@demo.trackii.org",
+        "man",
+        "serving_official",
+        "SE",
+        "A funding foreign ministry",
+        "Desk officer (personal capacity)",
+    ),
+    (
+        "Yusuf Karimov",
+        "Юсуф Каримов",
+        "Karimov",
+        "Marovian",
+        R.PARTICIPANT,
+        "Participants",
+        S.NOMINATED,
+        None,
+        "man",
+        "legislator",
+        "XM",
+        "",
+        "Member of parliament",
+    ),
+    (
+        "Nadia Farouk",
+        "نادية فاروق",
+        "Farouk",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.CLEARED,
+        None,
+        "woman",
+        "journalist",
+        "XO",
+        "Plain Herald",
+        "Editor",
+    ),
+    (
+        "Omar Haddad",
+        "عمر حداد",
+        "Haddad",
+        "Osterlan",
+        R.PARTICIPANT,
+        "Participants",
+        S.NOMINATED,
+        None,
+        "man",
+        "former_official",
+        "XO",
+        "",
+        "Former governor of the plain province",
+    ),
+]
+
+ROUND_1 = "Round 1: Framing the river"
+PRE_CONSULTATION = "Pre-consultation with the Osterlan side"
+ROUND_2 = "Round 2: Water-sharing options"
+
+# title: (kind, venue, city, time zone, start, end, status, level, attendee names)
+SALT_RIVER_SESSIONS = {
+    ROUND_1: (
+        Session.Kind.ROUND,
+        "Villa Ombrosa",
+        "Valdera",
+        "Europe/Rome",
+        (2026, 10, 12, 9),
+        (2026, 10, 14, 17),
+        Session.Status.HELD,
+        "Public",
+        [
+            "Leila Nasrawi",
+            "Samir Haddani",
+            "Dragan Velikov",
+            "Ilona Marek",
+            "Jonas Lindqvist",
+            "Tomas Berger",
+            "Hannah Okafor",
+        ],
+    ),
+    PRE_CONSULTATION: (
+        Session.Kind.PRE_CONSULTATION,
+        "Guest house of the Plain Farmers' Union",
+        "Qasr Amin",
+        "Asia/Amman",
+        (2027, 1, 20, 10),
+        (2027, 1, 20, 16),
+        Session.Status.PUBLISHED,
+        "Participants",
+        ["Leila Nasrawi", "Samir Haddani", "Hannah Okafor", "Tomas Berger"],
+    ),
+    ROUND_2: (
+        Session.Kind.ROUND,
+        "Hotel Belvedere",
+        "Valdera",
+        "Europe/Rome",
+        (2027, 3, 15, 9),
+        (2027, 3, 17, 13),
+        Session.Status.PUBLISHED,
+        "Programme",
+        [
+            "Leila Nasrawi",
+            "Samir Haddani",
+            "Dragan Velikov",
+            "Ilona Marek",
+            "Tomas Berger",
+            "Hannah Okafor",
+        ],
+    ),
+}
+
+# session: [(start, end, room, title, description, kind, level, extra named readers)]
+SALT_RIVER_AGENDA = {
+    ROUND_1: [
+        (
+            (12, 9, 0),
+            (12, 9, 45),
+            "Sala Grande",
+            "Opening and welcome",
+            "Welcome by the convenors; purpose of the round.",
+            "plenary",
+            "Public",
+            [],
+        ),
+        (
+            (12, 10, 0),
+            (12, 11, 0),
+            "Sala Grande",
+            "Ground rules and the Chatham House undertaking",
+            "What the rule means in practice; what may be reported home.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (12, 11, 30),
+            (12, 13, 0),
+            "Sala Grande",
+            "Mapping the basin: each side's account",
+            "Each side describes the river as it lives it: flows, wells, the armistice line.",
+            "plenary",
+            "Participants",
+            [],
+        ),
+        (
+            (12, 18, 0),
+            (12, 19, 0),
+            "Library",
+            "Facilitators' huddle: reading the room",
+            "Convening team only: tensions to watch, adjustments for day two.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (13, 8, 0),
+            (13, 8, 45),
+            "Garden room",
+            "Private breakfast with the Marovian head",
+            "Sounding out the former deputy minister on a joint monitoring commission.",
+            "side_consultation",
+            "Restricted",
+            [],
+        ),
+    ],
+    PRE_CONSULTATION: [
+        (
+            (20, 10, 0),
+            (20, 11, 30),
+            "Majlis",
+            "What the Osterlan side needs from Round 2",
+            "Priorities for the dry season and red lines on the dam.",
+            "side_consultation",
+            "Participants",
+            [],
+        ),
+        (
+            (20, 12, 0),
+            (20, 12, 30),
+            "Majlis",
+            "Convenors' notes on Osterlan red lines",
+            "For the convening team: how far the delegation can move.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (20, 14, 0),
+            (20, 15, 0),
+            "Office",
+            "One-to-one with the retired general",
+            "Security guarantees along the armistice line.",
+            "side_consultation",
+            "Restricted",
+            [],
+        ),
+    ],
+    ROUND_2: [
+        (
+            (15, 9, 0),
+            (15, 9, 30),
+            "Sala Grande",
+            "Opening of the second round",
+            "Recap of the first round; the agenda for these three days.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (15, 9, 30),
+            (15, 11, 0),
+            "Sala Grande",
+            "Three options for dry-season sharing",
+            "A non-paper from the rapporteur sets out three options for discussion.",
+            "plenary",
+            "Programme",
+            [],
+        ),
+        (
+            (15, 11, 30),
+            (15, 13, 0),
+            "Sala Piccola",
+            "Breakout: joint flow monitoring",
+            "Engineers from both sides on a shared gauge network.",
+            "breakout",
+            "Participants",
+            [],
+        ),
+        (
+            (15, 18, 0),
+            (15, 19, 0),
+            "Library",
+            "Facilitators' review of day one",
+            "Convening team only.",
+            "informal",
+            "Facilitators",
+            [],
+        ),
+        (
+            (16, 8, 0),
+            (16, 8, 45),
+            "Garden room",
+            "Bilateral: Osterlan water engineers",
+            "Named participants only: the farmers' union on well permits.",
+            "side_consultation",
+            "Restricted",
+            ["Leila Nasrawi"],
+        ),
+    ],
+}
+
+
+# (title, kind, level, session or None, agenda item or None, named readers, text)
+SALT_RIVER_PAPERS = [
+    (
+        "Concept note: the Salt River Dialogue",
+        "concept_note",
+        "Programme",
+        None,
+        None,
+        [],
+        "Purpose, participants' profile and ground rules of the programme.",
+    ),
+    (
+        "Background paper: Salt River flows 1998-2026",
+        "background_paper",
+        "Participants",
+        ROUND_2,
+        None,
+        [],
+        "Dry-season flow records at four gauges on both sides of the line.",
+    ),
+    (
+        "Non-paper: three options for dry-season sharing",
+        "non_paper",
+        "Programme",
+        ROUND_2,
+        "Three options for dry-season sharing",
+        [],
+        "Option A: fixed shares. Option B: shares by inflow. Option C: a joint commission.",
+    ),
+    (
+        "Facilitators' reading of the red lines",
+        "other",
+        "Facilitators",
+        PRE_CONSULTATION,
+        None,
+        [],
+        "For the convening team: where each delegation can and cannot move.",
+    ),
+    (
+        "Farmers' union memo on well permits",
+        "other",
+        "Restricted",
+        ROUND_2,
+        "Bilateral: Osterlan water engineers",
+        ["Leila Nasrawi"],
+        "Named readers only: permits, quotas and the wells near the line.",
+    ),
+]
+
+
+def simple_pdf(title: str, body: str) -> bytes:
+    """A one-page PDF with a title and a line of text: enough for a demo paper."""
+
+    def text(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = (
+        f"BT /F1 16 Tf 72 760 Td ({text(title)}) Tj ET\n"
+        f"BT /F1 11 Tf 72 730 Td ({text(body)}) Tj ET\n"
+        "BT /F1 9 Tf 72 60 Td (Invented demo material - Trackii) Tj ET\n"
+    ).encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body_bytes in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body_bytes + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+DEMO_LIST = "Demo list (fictional)"
+# Invented names: nobody real. Two resemble pending nominees, so the vetting queue has work.
+DEMO_LIST_CSV = """name,aliases,date_of_birth,nationality,reference,note
+Yousef Karimov,Юсуф Каримов;Yusuf Qarimov,,,DEMO-001,Fictional: financier of the Highland Front
+Omar Khalil al-Haddad,Abu Khalil;عمر خليل الحداد,1962,,DEMO-002,Fictional: commander on the plain
+Viktor Belov,,1955,,DEMO-003,Fictional: arms broker
+Highland Front,,,,DEMO-004,Fictional armed group
+"""
+
+
+SALT_RIVER_SUMMARY = (
+    "Since October 2026 the Salt River Dialogue has brought former officials, engineers and "
+    "civil-society leaders from both banks together to look for ways of sharing the river's "
+    "dry-season flow without reopening the armistice line. The first round mapped each side's "
+    "account of the basin; a pre-consultation and a second round on water-sharing options follow."
+)
+
+# (kind, attribution, level, summary, attributed record, speakers) on Round 1.
+SALT_RIVER_OUTCOMES = [
+    (
+        Outcome.Kind.CONVERGENCE,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Programme",
+        "Participants from both banks agreed that dry-season flow data should be shared through "
+        "a neutral technical body before any allocation is discussed.",
+        "Dragan Velikov first proposed the neutral body; Leila Nasrawi supported it on behalf "
+        "of the farmers' union.",
+        ["Dragan Velikov", "Leila Nasrawi"],
+    ),
+    (
+        Outcome.Kind.IDEA,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Public",
+        "A joint monitoring station at the Teodor Dam, staffed by engineers from both sides, "
+        "could build confidence before negotiations on allocation begin.",
+        "Samir Haddani sketched the station's staffing during the evening session.",
+        ["Samir Haddani"],
+    ),
+    (
+        Outcome.Kind.PROPOSAL,
+        Outcome.Attribution.ON_RECORD,
+        "Programme",
+        "The convening team will prepare a non-paper on a technical working group for the "
+        "second round.",
+        "",
+        ["Hannah Okafor"],
+    ),
+    (
+        Outcome.Kind.DIVERGENCE,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Participants",
+        "Views differ on whether the 1998 armistice line may serve as a reference for any "
+        "water arrangement.",
+        "Ilona Marek held that it may not; Samir Haddani that it must.",
+        ["Ilona Marek", "Samir Haddani"],
+    ),
+    (
+        Outcome.Kind.NOTE,
+        Outcome.Attribution.OFF_RECORD,
+        "Programme",
+        "A participant described private contacts with a ministry about the dam's reservoir "
+        "levels (not to be used outside the room).",
+        "Jonas Lindqvist, over dinner.",
+        ["Jonas Lindqvist"],
+    ),
+    (
+        Outcome.Kind.IDEA,
+        Outcome.Attribution.CHATHAM_HOUSE,
+        "Facilitators",
+        "The convening team reads the Osterlan delegation as ready for a discreet ministerial "
+        "channel by the spring.",
+        "",
+        [],
+    ),
+]
+DEMO_OFFICIAL = briefing.Recipient(
+    name="Elena Marsh",
+    position="Special Envoy for Water Diplomacy",
+    organisation="Ministry of Foreign Affairs of Norland (fictional)",
+    email="envoy@ministry.demo.trackii.org",
+    clearance=None,  # Programme, set when seeding
+)
+DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
+# The cleared nominee whose invitation the demo leaves under way.
+DEMO_INVITEE = "Nadia Farouk"
+
+
+class PackNotBuilt(Exception):
+    """The demo pack's copy failed to render (copy_render records and logs why)."""
+
+
+class DemoSeed:
+    """Builds the demo organisation (``seed_demo``), through the features' services as a person
+    would, so the demo holds nothing the application could not have made."""
+
+    def run(self, *, scale: bool = False, scale_factor: float = 1.0, say=print) -> list[str]:
+        """Build (or leave as it is) the demo, and the scaled organisation with ``scale``;
+        returns the short block of lines that says where everything is."""
+        # Quiet while seeding (demo_summary): warnings and errors only, e-mails held until the
+        # data is committed; then one short block says where everything is.
+        with demo_summary.seeding_quietly() as sent, transaction.atomic():
+            self.levels = {level.name: level for level in ConfidentialityLevel.objects.all()}
+            accounts = self._accounts()
+            self.admin = accounts["admin@demo.trackii.org"]
+            self._designations()
+            self._salt_river(accounts)
+            self._coastal_fisheries(accounts)
+            self._two_people_changes(accounts)
+            pack_problem = self._briefing(accounts)
+            # A fresh one-time code for the invitation under way, shown in the block.
+            code = demo_summary.fresh_code(
+                person=Person.objects.get(full_name=DEMO_INVITEE), sent=sent
+            )
+        extra = []
+        if scale:
+            scale_build(
+                password=DEMO_PASSWORD,
+                decided_by=self.admin,
+                factor=scale_factor,
+                say=say,
+            )
+            extra.append(f"  Scaled participants sign in as {participant_email(1)}, -0002...")
+        invitee = Person.objects.get(full_name=DEMO_INVITEE)
+        return demo_summary.block(
+            accounts=DEMO_ACCOUNTS,
+            password=DEMO_PASSWORD,
+            invitee=invitee,
+            invitation=demo_summary.invitation_link(person=invitee, sent=sent),
+            code=code,
+            official=DEMO_OFFICIAL.name,
+            pack=demo_summary.pack_link(
+                BriefingPack.objects.filter(note=DEMO_PACK_NOTE).order_by("pk").first()
+            ),
+            pack_problem=pack_problem,
+            extra=extra,
+        )
+
+    def _accounts(self) -> dict[str, User]:
+        accounts = {}
+        for email, _ in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = account_create(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    is_staff=email in STAFF_ACCOUNTS,
+                )
+                if email in STAFF_ACCOUNTS:
+                    user.is_superuser = True
+                    user.save(update_fields=["is_superuser"])
+            accounts[email] = user
+        return accounts
+
+    def _person(self, full_name: str, account: User | None = None, **fields) -> Person:
+        person = Person.objects.filter(full_name=full_name).first()
+        if person is None:
+            person = person_create(full_name=full_name, user=account, **fields)
+        return person
+
+    def _member(self, *, person, dialogue, side, role, clearance, state, nominated_by):
+        membership = Membership.objects.filter(person=person, dialogue=dialogue).first()
+        if membership is not None:
+            return membership
+        membership = membership_nominate(
+            person=person,
+            dialogue=dialogue,
+            side=side,
+            role=role,
+            clearance=self.levels[clearance],
+            nominated_by=nominated_by,
+        )
+        if state != S.NOMINATED:
+            # Screened, then cleared by the admin (not the nominator: four eyes).
+            case = membership.vetting_case
+            screen_cases([case])
+            vetting_case_decide(
+                case=case,
+                decision=VettingCase.Status.CLEARED,
+                reason="Demo: references checked; no possible match on the lists in force.",
+                jurisdictions="CH, GB",
+                by=self.admin,
+            )
+            membership.refresh_from_db()
+        if state == S.ACCEPTED and person.user_id and nominated_by is not None:
+            self._come_in_by_invitation(membership, by=nominated_by)
+            membership.refresh_from_db()
+        else:
+            # People without an account, or without a convenor who has one (the second demo
+            # dialogue), are recorded as in the room without the e-mail round trip.
+            steps = {S.INVITED: [S.INVITED], S.ACCEPTED: [S.INVITED, S.ACCEPTED]}.get(state, [])
+            for step in steps:
+                membership_transition(membership=membership, to=step)
+        if state == S.ACCEPTED and dialogue.ground_rules:
+            ground_rules_accept(
+                membership=membership,
+                version=dialogue.ground_rules_version,
+                text=dialogue.ground_rules,
+            )
+        return membership
+
+    def _come_in_by_invitation(self, membership, *, by) -> None:
+        """The demo accounts come in the real way: an invitation, the code sent to their
+        address (read back here from an in-memory outbox), and acceptance linking the account."""
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            mail.outbox = []
+            invitation = invitation_send(membership=membership, by=by)
+            invitation_send_code(invitation=invitation)
+            code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+            invitation_verify_code(invitation=invitation, code=code)
+            invitation_accept(invitation=invitation, user=membership.person.user)
+
+    def _designations(self) -> None:
+        """A fictional list of our own, so that screening has something to find."""
+        if DesignationList.objects.filter(name=DEMO_LIST).exists():
+            return
+        import_designations_into_new_list(
+            name=DEMO_LIST,
+            format=DesignationList.Format.CSV,
+            files=[("demo-own-list.csv", DEMO_LIST_CSV.encode())],
+            by=self.admin,
+        )
+
+    def _dialogue(self, *, spec: dict, convenor: Person, created_by: User) -> Dialogue:
+        dialogue = Dialogue.objects.filter(title=spec["title"]).first()
+        if dialogue is None:
+            dialogue = workspace.dialogue_create(
+                by=created_by,
+                convenor=convenor,
+                clearance=self.levels["Restricted"],
+                default_level=self.levels["Programme"],
+                **spec,
+            )
+        return dialogue
+
+    def _sides(self, dialogue: Dialogue, names: list[str]) -> dict[str, Side]:
+        sides = {}
+        for position, name in enumerate(names):
+            side = Side.objects.filter(dialogue=dialogue, name=name).first()
+            if side is None:
+                side = workspace.side_create(
+                    dialogue=dialogue,
+                    name=name,
+                    is_third_party=name.startswith("Third party"),
+                    position=position,
+                )
+            sides[name] = side
+        return sides
+
+    def _salt_river(self, accounts: dict[str, User]) -> None:
+        facilitator = accounts["facilitator@demo.trackii.org"]
+        people = {}
+        for (
+            name,
+            script,
+            family,
+            _side,
+            _role,
+            _clr,
+            _state,
+            email,
+            gender,
+            proximity,
+            nationality,
+            affiliation,
+            position,
+        ) in SALT_RIVER_PEOPLE:
+            people[name] = self._person(
+                name,
+                account=accounts.get(email) if email else None,
+                name_original_script=script,
+                family_name=family,
+                gender=gender,
+                proximity=proximity,
+                nationality=nationality,
+                affiliation=affiliation,
+                position=position,
+                email=email or f"{slugify(name)}@people.demo.trackii.org",
+            )
+        dialogue = self._dialogue(
+            spec=SALT_RIVER, convenor=people["Hannah Okafor"], created_by=facilitator
+        )
+        sides = self._sides(dialogue, ["Marovian", "Osterlan", "Third party / facilitation"])
+        memberships = {}
+        for name, _script, _family, side, role, clearance, state, *_ in SALT_RIVER_PEOPLE:
+            membership = self._member(
+                person=people[name],
+                dialogue=dialogue,
+                side=sides[side],
+                role=role,
+                clearance=clearance,
+                state=state,
+                nominated_by=facilitator,
+            )
+            if membership.side_id is None:  # the convenor was added before the sides existed
+                Membership.objects.filter(pk=membership.pk).update(side=sides[side])
+            memberships[name] = membership
+
+        for title, (
+            kind,
+            venue,
+            city,
+            tz,
+            start,
+            end,
+            status,
+            level,
+            attendees,
+        ) in SALT_RIVER_SESSIONS.items():
+            zone = ZoneInfo(tz)
+            session = Session.objects.filter(dialogue=dialogue, title=title).first()
+            if session is None:
+                session = planning.session_create(
+                    dialogue=dialogue,
+                    created_by=facilitator,
+                    title=title,
+                    kind=kind,
+                    venue=venue,
+                    city=city,
+                    time_zone=tz,
+                    start=datetime(*start, tzinfo=zone),
+                    end=datetime(*end, tzinfo=zone),
+                    status=status,
+                    level=self.levels[level],
+                )
+            for name in attendees:
+                planning.session_attendance_add(session=session, membership=memberships[name])
+            year, month = start[0], start[1]
+            for (s_day, s_h, s_m), (
+                e_day,
+                e_h,
+                e_m,
+            ), room, item_title, description, item_kind, item_level, named in SALT_RIVER_AGENDA[
+                title
+            ]:
+                if AgendaItem.objects.filter(session=session, title=item_title).exists():
+                    continue
+                planning.agenda_item_create(
+                    session=session,
+                    created_by=facilitator,
+                    readers=[people[n] for n in named],
+                    start=datetime(year, month, s_day, s_h, s_m, tzinfo=zone),
+                    end=datetime(year, month, e_day, e_h, e_m, tzinfo=zone),
+                    room=room,
+                    title=item_title,
+                    description=description,
+                    kind=item_kind,
+                    level=self.levels[item_level],
+                    moderator=memberships["Hannah Okafor"] if item_kind == "plenary" else None,
+                )
+            # Everything planned is published once, so participants see the agenda.
+            if not session.published_version:
+                agenda_publish(session=session, by=facilitator)
+                if title == ROUND_2:
+                    # An edit after publishing, so the editor shows what changed since then.
+                    planning.agenda_item_create(
+                        session=session,
+                        created_by=facilitator,
+                        start=datetime(2027, 3, 17, 11, 30, tzinfo=zone),
+                        end=datetime(2027, 3, 17, 13, 0, tzinfo=zone),
+                        room="Sala Grande",
+                        title="Closing: what each side takes home",
+                        description="Drafted after version 1 was published.",
+                        kind="plenary",
+                        level=self.levels["Programme"],
+                        moderator=memberships["Hannah Okafor"],
+                    )
+        self._papers(dialogue=dialogue, people=people, by=facilitator)
+        # The options for dry-season sharing turned sensitive after Round 2 was published:
+        # raised to Participants, the item and the non-paper on it leave the observer's view at
+        # once (tightening takes effect before the next publication; the editor lists it as
+        # changed).
+        options = AgendaItem.objects.get(
+            session__dialogue=dialogue, title="Three options for dry-season sharing"
+        )
+        if options.level.rank < self.levels["Participants"].rank:
+            agenda_item_update(
+                item=options,
+                expected_revision=options.edit_revision,
+                values={"level": self.levels["Participants"]},
+                by=facilitator,
+            )
+        # One invitation under way, so the flow can be followed (the link is in the e-mail,
+        # printed on the console by `make run`).
+        nadia = memberships["Nadia Farouk"]
+        if nadia.state == S.CLEARED and not nadia.invitations.exists():
+            invitation_send(membership=nadia, by=facilitator)
+
+    def _two_people_changes(self, accounts: dict[str, User]) -> None:
+        """Changes one person asks for and another confirms, left waiting: the co-facilitator
+        asked to raise what may leave the Salt River Dialogue (Public -> Programme), for the
+        convenor to confirm on the dialogue's edit page; the admin asked to reword the Public
+        level of the scale, for the second admin to confirm on /staff/scale/. A request lapses
+        after 72 hours: a later run asks again."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        co = accounts["co-facilitator@demo.trackii.org"]
+        waiting = [
+            r
+            for r in OutboundLevelRequest.objects.filter(
+                dialogue=dialogue, state=OutboundLevelRequest.State.OPEN
+            )
+            if not outbound_services.outbound_request_lapse_reason(r)
+        ]
+        if not waiting and outbound_rank(dialogue) < self.levels["Programme"].rank:
+            outbound_services.outbound_raise_request(
+                dialogue=dialogue,
+                to_level=self.levels["Programme"],
+                by=co,
+                viewer=viewer_for_user(co),
+            )
+        public = ConfidentialityLevel.objects.get(name="Public")
+        wording = (
+            "May be shared outside the programme (press lines, published reports). Trackii "
+            "still shows it only to members."
+        )
+        open_changes = [
+            c
+            for c in ScaleChangeRequest.objects.filter(state=ScaleChangeRequest.State.OPEN)
+            if not scale_services.scale_change_lapse_reason(c)
+        ]
+        if not open_changes and public.description != wording:
+            scale_services.scale_change_request(
+                level=public,
+                values={
+                    "name": public.name,
+                    "rank": public.rank,
+                    "audience": public.audience,
+                    "description": wording,
+                },
+                by=accounts["admin@demo.trackii.org"],
+            )
+
+    def _briefing(self, accounts: dict[str, User]) -> str:
+        """Round 1's outcomes, and one briefing pack for a demo official at Programme
+        clearance: rendered, approved by the second facilitator (four eyes) and released, so
+        its link (in the summary `make run` prints) opens a finished copy. Returns why the pack
+        could not be built, or "" when it is in place."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        facilitator = accounts["facilitator@demo.trackii.org"]
+        if not dialogue.briefing_summary:
+            Dialogue.objects.filter(pk=dialogue.pk).update(briefing_summary=SALT_RIVER_SUMMARY)
+            dialogue.refresh_from_db()
+        round_1 = dialogue.sessions.get(title=ROUND_1)
+        for kind, rule, level, summary, record, speakers in SALT_RIVER_OUTCOMES:
+            if Outcome.objects.filter(session=round_1, summary=summary).exists():
+                continue
+            outcome_create(
+                session=round_1,
+                created_by=facilitator,
+                kind=kind,
+                attribution=rule,
+                level=self.levels[level],
+                summary=summary,
+                record=record,
+                speakers=list(Person.objects.filter(full_name__in=speakers)),
+            )
+        if BriefingPack.objects.filter(dialogue=dialogue, note=DEMO_PACK_NOTE).exists():
+            return ""
+        # A pack that cannot be rendered (WeasyPrint's libraries missing, say) is left out, with
+        # the reason, and the rest of the demo stays; the next run tries again.
+        problem = demo_summary.pdf_problem()
+        if problem:
+            return problem
+        official = briefing.Recipient(
+            **{**DEMO_OFFICIAL.__dict__, "clearance": self.levels["Programme"]}
+        )
+        try:
+            with transaction.atomic():
+                pack = briefing.pack_request(
+                    dialogue=dialogue,
+                    viewer=viewer_for_user(facilitator),
+                    requested_by=facilitator,
+                    recipients=[official],
+                    sessions=[round_1],
+                    note=DEMO_PACK_NOTE,
+                )
+                for copy in pack.copies.all():
+                    briefing.copy_render(copy_id=copy.pk, worker="seed_demo")
+                if pack.copies.exclude(state=BriefingPackCopy.State.READY).exists():
+                    raise PackNotBuilt("its copy could not be rendered (the error is logged above)")
+                briefing.pack_release(pack=pack, by=accounts["co-facilitator@demo.trackii.org"])
+        except Exception as error:  # said in the summary; the rest of the demo is kept
+            return (
+                str(error)
+                if isinstance(error, PackNotBuilt)
+                else f"{type(error).__name__}: {error}"
+            )
+        return ""
+
+    def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
+        sessions = {s.title: s for s in dialogue.sessions.all()}
+        for title, kind, level, session_title, item_title, named, body in SALT_RIVER_PAPERS:
+            if Document.objects.filter(dialogue=dialogue, title=title).exists():
+                continue
+            session = sessions.get(session_title)
+            item = session.agenda_items.get(title=item_title) if item_title else None
+            document_upload(
+                dialogue=dialogue,
+                session=session,
+                agenda_item=item,
+                uploaded_by=by,
+                title=title,
+                kind=kind,
+                level=self.levels[level],
+                readers=[people[n] for n in named],
+                upload=SimpleUploadedFile(
+                    f"{slugify(title)}.pdf", simple_pdf(title, body), "application/pdf"
+                ),
+            )
+
+    def _coastal_fisheries(self, accounts: dict[str, User]) -> None:
+        convenor = self._person(
+            "Kwame Asante",
+            family_name="Asante",
+            gender="man",
+            proximity="academic",
+            nationality="GH",
+            affiliation="Centre for Quiet Diplomacy",
+            position="Senior adviser",
+        )
+        outsider = self._person(
+            "Priya Raman",
+            account=accounts["outsider@demo.trackii.org"],
+            family_name="Raman",
+            gender="woman",
+            proximity="civil_society",
+            nationality="XQ",
+            affiliation="Kestrel Coast Fishers' Network",
+            position="Coordinator",
+            email="outsider@demo.trackii.org",
+        )
+        dialogue = self._dialogue(
+            spec={
+                "title": "Coastal Fisheries Dialogue",
+                "cover_name": "Harbour talks",
+                "context": "An invented Track 3 process between fishing communities of the "
+                "Kestrel coast and the Alder islands.",
+                "convening_organisation": "Centre for Quiet Diplomacy (fictional)",
+                "track": Dialogue.Track.TRACK_3,
+                "aim": Dialogue.Aim.MANAGE,
+                "status": Dialogue.Status.EXPLORATORY,
+                "ground_rules": "Chatham House Rule applies to every meeting.",
+            },
+            convenor=convenor,
+            created_by=None,
+        )
+        sides = self._sides(dialogue, ["Kestrel coast", "Alder islands"])
+        membership = self._member(
+            person=outsider,
+            dialogue=dialogue,
+            side=sides["Kestrel coast"],
+            role=R.PARTICIPANT,
+            clearance="Participants",
+            state=S.ACCEPTED,
+            nominated_by=None,
+        )
+        title = "Harbour meeting on seasonal quotas"
+        session = Session.objects.filter(dialogue=dialogue, title=title).first()
+        if session is None:
+            zone = ZoneInfo("Atlantic/Azores")
+            session = planning.session_create(
+                dialogue=dialogue,
+                title=title,
+                kind=Session.Kind.WORKSHOP,
+                venue="Harbour master's hall",
+                city="Porto Alder",
+                time_zone="Atlantic/Azores",
+                start=datetime(2027, 2, 2, 9, tzinfo=zone),
+                end=datetime(2027, 2, 3, 17, tzinfo=zone),
+                status=Session.Status.PUBLISHED,
+                level=self.levels["Programme"],
+            )
+            planning.agenda_item_create(
+                session=session,
+                title="Quota calendar for the spring season",
+                kind="plenary",
+                level=self.levels["Programme"],
+                start=datetime(2027, 2, 2, 9, 30, tzinfo=zone),
+                end=datetime(2027, 2, 2, 11, tzinfo=zone),
+                room="Main hall",
+            )
+            agenda_publish(session=session)
+        planning.session_attendance_add(session=session, membership=membership)

@@ -1,0 +1,45 @@
+"""Reads of a dialogue's requests to raise its outbound level (for its convening team: callers
+found the dialogue through ``convening_team_only``)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from ..confidentiality import Viewer, can_confirm_outbound_raise
+from ..models import Dialogue, OutboundLevelRequest
+from .services import outbound_request_lapse_reason
+
+
+def outbound_requests_of(*, dialogue_id: int, recent: int = 5) -> list[OutboundLevelRequest]:
+    """A dialogue's requests to raise its outbound level: the open one and the latest decided,
+    newest first, with what they name."""
+    return list(
+        OutboundLevelRequest.objects.filter(dialogue_id=dialogue_id)
+        .select_related(
+            "dialogue__outbound_level", "from_level", "to_level", "requester", "decided_by"
+        )
+        .order_by("-requested_at", "-id")[:recent]
+    )
+
+
+def outbound_request_of(*, dialogue_id: int, request_id: int) -> OutboundLevelRequest:
+    try:
+        return OutboundLevelRequest.objects.get(dialogue_id=dialogue_id, pk=request_id)
+    except OutboundLevelRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def outbound_requests_shown_to(*, viewer: Viewer, dialogue: Dialogue) -> list[OutboundLevelRequest]:
+    """The dialogue's requests as its edit page shows them, newest first, each with whether this
+    viewer may confirm or withdraw it and, if it can no longer be confirmed, why."""
+    rows = outbound_requests_of(dialogue_id=dialogue.pk)
+    grant = viewer.grant(dialogue.pk)
+    for row in rows:
+        row.lapsed_because = outbound_request_lapse_reason(row) if row.is_open else ""
+        row.may_confirm = (
+            row.is_open and not row.lapsed_because and can_confirm_outbound_raise(viewer, row)
+        )
+        row.may_withdraw = row.is_open and (
+            row.may_confirm or (grant is not None and grant.person_id == row.requester_id)
+        )
+    return rows

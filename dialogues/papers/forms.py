@@ -1,0 +1,68 @@
+"""The upload form for papers. The paper's place (dialogue, session, agenda item) comes from the
+URL; the form offers only the levels that place allows (narrow-only) and only people on the
+dialogue's roster as named readers. The service checks all of it again."""
+
+from django import forms
+from django.conf import settings
+
+from participants.models import Person
+from participants.selectors import roster_of
+from trackii.forms import ModelMultipleChoiceField
+
+from ..confidentiality import levels_at_or_above
+from ..models import ConfidentialityLevel, Dialogue, Document
+from .services import ACCEPTED_KINDS, document_file_check, size_text
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.OTHER)
+    level = forms.ModelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
+    readers = ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Named readers",
+        help_text="Used when the level is for named people only. You are named automatically.",
+    )
+    file = forms.FileField(
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.odt,.txt,.md,.png,.jpg,.jpeg"}
+        )
+    )
+
+    def __init__(
+        self, *args, dialogue: Dialogue, floor: ConfidentialityLevel | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        level = self.fields["level"]
+        if floor is None:
+            level.queryset = ConfidentialityLevel.objects.all()
+            default = dialogue.default_level
+        else:
+            level.queryset = levels_at_or_above(floor)
+            default = max(floor, dialogue.default_level, key=lambda lvl: lvl.rank)
+            level.help_text = f"“{floor}” or stricter: a paper is never below its place's level."
+            level.error_messages["invalid_choice"] = (
+                f"Choose “{floor}” or a stricter level: material can be narrowed, never widened."
+            )
+        level.initial = default.pk
+        roster = roster_of(dialogue_id=dialogue.pk)
+        self.fields["readers"].queryset = Person.objects.filter(
+            pk__in=roster.values("person_id")
+        ).order_by("family_name", "full_name", "pk")
+        limit = size_text(settings.DOCUMENT_MAX_UPLOAD_BYTES)
+        self.fields["file"].help_text = f"{ACCEPTED_KINDS}; at most {limit}."
+
+    def clean_file(self):
+        # Checked here for a message beside the field; the service checks again before storing.
+        upload = self.cleaned_data["file"]
+        document_file_check(upload)
+        return upload
+
+
+class DocumentPlaceForm(forms.Form):
+    """Where a new paper goes, from the upload URL's query: ``?session=<id>&item=<id>``."""
+
+    session = forms.IntegerField(required=False, min_value=1)
+    item = forms.IntegerField(required=False, min_value=1)

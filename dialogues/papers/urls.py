@@ -1,0 +1,19 @@
+"""URLs of papers: uploading, downloading and deleting papers."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<int:dialogue_id>/documents/new/", views.document_upload, name="document_upload"),
+    path(
+        "<int:dialogue_id>/documents/<int:document_id>/download/",
+        views.document_download,
+        name="document_download",
+    ),
+    path(
+        "<int:dialogue_id>/documents/<int:document_id>/delete/",
+        views.document_delete,
+        name="document_delete",
+    ),
+]

@@ -1,0 +1,208 @@
+"""Forms of the planner. Times are entered in the venue's time zone; levels offered never go
+below the container's (narrow-only; the services enforce it again on the server)."""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from participants.models import Membership, Person
+from trackii.forms import ModelMultipleChoiceField
+
+from ..confidentiality import levels_at_or_above
+from ..forms import LevelChoiceField
+from ..models import AgendaItem, ConfidentialityLevel, Session, Side
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def in_zone(value: datetime | None, zone: str) -> datetime | None:
+    """A form's naive wall-clock time, read in the venue's zone."""
+    if value is None:
+        return None
+    naive = (
+        timezone.make_naive(value, timezone.get_current_timezone())
+        if timezone.is_aware(value)
+        else value
+    )
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def wall_clock(value: datetime | None, zone: str) -> datetime | None:
+    """A stored time as the venue's wall clock, for a form's initial value."""
+    return (
+        None
+        if value is None
+        else timezone.localtime(value, zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+    )
+
+
+# Far enough from datetime's own limits (years 1 and 9999) that no time zone shift, on saving in
+# UTC or on showing in a reader's zone, can overflow it.
+YEARS = range(1900, 3000)
+OUT_OF_RANGE = "Enter a date between the years 1900 and 2999."
+
+
+def check_years(form: forms.Form, data: dict, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = data.get(name)
+        if value is not None and value.year not in YEARS:
+            form.add_error(name, OUT_OF_RANGE)
+
+
+class MemberChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        side = f", {obj.side.name}" if obj.side_id else ""
+        return f"{obj.person.full_name} ({obj.get_role_display().lower()}{side})"
+
+
+class ModeratorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.person.full_name} ({obj.get_role_display().lower()})"
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Session.Kind.choices)
+    venue = forms.CharField(max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    time_zone = forms.ChoiceField(
+        choices=[(z, z) for z in TIME_ZONES], help_text="The venue's time zone."
+    )
+    start = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
+    end = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
+    level = LevelChoiceField(
+        queryset=ConfidentialityLevel.objects.all(),
+        empty_label=None,
+        help_text="Who may know that this session takes place at all.",
+    )
+    readers = ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Named readers: they alone see it when its level is for named people.",
+    )
+    attending_sides = ModelMultipleChoiceField(
+        queryset=Side.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every member of these sides attends.",
+    )
+    attendees = MemberChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="And these members by name.",
+    )
+    edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, dialogue, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attending_sides"].queryset = Side.objects.filter(dialogue=dialogue)
+        members = [m for m in roster if m.state not in ("rejected", "declined")]
+        self.fields["attendees"].queryset = Membership.objects.filter(
+            pk__in=[m.pk for m in members]
+        ).select_related("person", "side")
+        self.fields["readers"].queryset = Person.objects.filter(
+            pk__in=[m.person_id for m in members]
+        )
+        self.roster = members
+
+    def clean(self):
+        data = super().clean()
+        check_years(self, data, ("start", "end"))
+        zone = data.get("time_zone")
+        if zone:
+            data["start"] = in_zone(data.get("start"), zone)
+            data["end"] = in_zone(data.get("end"), zone)
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The session must end after it starts.")
+        return data
+
+    def chosen_attendees(self) -> list[Membership]:
+        sides = {s.pk for s in self.cleaned_data.get("attending_sides", [])}
+        named = {m.pk for m in self.cleaned_data.get("attendees", [])}
+        return [m for m in self.roster if m.side_id in sides or m.pk in named]
+
+    def session_values(self) -> dict:
+        keys = ("title", "kind", "venue", "city", "time_zone", "start", "end", "level")
+        return {k: self.cleaned_data[k] for k in keys}
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    start = forms.DateTimeField(widget=DATETIME_WIDGET, required=False)
+    end = forms.DateTimeField(widget=DATETIME_WIDGET, required=False)
+    room = forms.CharField(max_length=100, required=False)
+    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
+    moderator = ModeratorChoiceField(queryset=Membership.objects.none(), required=False)
+    level = LevelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
+    readers = ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Named readers, for the level that is for named people only.",
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, session: Session, roster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.fields["level"].queryset = levels_at_or_above(session.level)
+        members = [m for m in roster if m.state not in ("rejected", "declined")]
+        self.fields["moderator"].queryset = Membership.objects.filter(
+            pk__in=[m.pk for m in members]
+        ).select_related("person")
+        self.fields["readers"].queryset = Person.objects.filter(
+            pk__in=[m.person_id for m in members]
+        )
+        zone = session.time_zone
+        self.fields["start"].help_text = f"In the venue's time zone ({zone})."
+        self.fields["end"].help_text = f"In the venue's time zone ({zone})."
+
+    def clean(self):
+        data = super().clean()
+        check_years(self, data, ("start", "end"))
+        zone = self.session.time_zone
+        data["start"] = in_zone(data.get("start"), zone)
+        data["end"] = in_zone(data.get("end"), zone)
+        return data
+
+    def item_values(self) -> dict:
+        keys = ("title", "start", "end", "room", "kind", "moderator", "level", "description")
+        return {k: self.cleaned_data[k] for k in keys}
+
+
+def session_initial(session: Session) -> dict:
+    return {
+        "title": session.title,
+        "kind": session.kind,
+        "venue": session.venue,
+        "city": session.city,
+        "time_zone": session.time_zone,
+        "start": wall_clock(session.start, session.time_zone),
+        "end": wall_clock(session.end, session.time_zone),
+        "level": session.level_id,
+        "readers": [p.pk for p in session.readers.all()],
+        "attendees": list(session.attendances.values_list("membership_id", flat=True)),
+        "edit_revision": session.edit_revision,
+    }
+
+
+def item_initial(item: AgendaItem) -> dict:
+    zone = item.session.time_zone
+    return {
+        "title": item.title,
+        "start": wall_clock(item.start, zone),
+        "end": wall_clock(item.end, zone),
+        "room": item.room,
+        "kind": item.kind,
+        "moderator": item.moderator_id,
+        "level": item.level_id,
+        "readers": [p.pk for p in item.readers.all()],
+        "description": item.description,
+        "edit_revision": item.edit_revision,
+    }

@@ -1,0 +1,323 @@
+"""The planner: sessions, who attends, the agenda editor and publishing. For the convening team
+of a dialogue only (``dialogues.http.convening_team_only``); everyone else gets 404. Every page
+works without JavaScript through plain forms; with htmx, the agenda editor updates in place.
+
+The agenda as a PDF (``agenda_pdf``) is for whoever may see the session: looked up through the
+confidentiality module (404 for anyone who may not see it, and for an agenda not yet
+published), rendered in the request (an agenda is a few pages), never cached, and recorded in
+the audit trail as a download (``trackii.audit.reads``)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from participants.selectors import roster_of
+from trackii.audit import reads
+
+from .. import selectors
+from ..concurrency import EditConflict
+from ..confidentiality import noted, viewer_of
+from ..forms import add_service_error
+from ..http import convening_team_only, form_after_conflict
+from ..models import AgendaItem, Session
+from . import exports, services
+from .forms import AgendaItemForm, SessionForm, item_initial, session_initial
+from .selectors import agenda_changes, overlapping_items, published_agenda_to_compare
+
+
+def _planned_session(viewer, dialogue, session_id: int) -> Session:
+    return selectors.session_for(viewer=viewer, dialogue_id=dialogue.pk, session_id=session_id)
+
+
+def _planned_item(viewer, session: Session, item_id: int) -> AgendaItem:
+    return selectors.agenda_item_for(viewer=viewer, session=session, item_id=item_id)
+
+
+def _agenda_url(session: Session) -> str:
+    return reverse("dialogues:agenda_edit", args=[session.dialogue_id, session.pk])
+
+
+# -- sessions -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def session_create(request, dialogue, viewer):
+    roster = list(roster_of(dialogue_id=dialogue.pk))
+    form = SessionForm(
+        request.POST or None,
+        dialogue=dialogue,
+        roster=roster,
+        initial={"level": dialogue.default_level_id, "time_zone": "UTC"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # the session and who attends, or neither
+                session = services.session_create(
+                    dialogue=dialogue,
+                    created_by=request.user,
+                    readers=form.cleaned_data["readers"],
+                    **form.session_values(),
+                )
+                services.session_attendance_set(
+                    session=session, memberships=form.chosen_attendees(), by=request.user
+                )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Session planned. Now build its agenda.")
+            return redirect(_agenda_url(session))
+    return render(
+        request, "dialogues/planning/session_form.html", {"dialogue": dialogue, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def session_edit(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    dialogue = session.dialogue
+    roster = list(roster_of(dialogue_id=dialogue.pk))
+    form = SessionForm(
+        request.POST or None, dialogue=dialogue, roster=roster, initial=session_initial(session)
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # the edit and who attends, or neither
+                session = services.session_update(
+                    session=session,
+                    expected_revision=form.cleaned_data["edit_revision"] or 0,
+                    values=form.session_values(),
+                    readers=form.cleaned_data["readers"],
+                    by=request.user,
+                )
+                services.session_attendance_set(
+                    session=session, memberships=form.chosen_attendees(), by=request.user
+                )
+        except EditConflict as clash:
+            conflict = clash
+            form = form_after_conflict(
+                request, clash, lambda data: SessionForm(data, dialogue=dialogue, roster=roster)
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("dialogues:session_detail", dialogue.pk, session.pk)
+    return render(
+        request,
+        "dialogues/planning/session_form.html",
+        {"dialogue": dialogue, "session": session, "form": form, "conflict": conflict},
+    )
+
+
+_STATUS_ACTIONS = {
+    "cancel": (services.session_cancel, "Session cancelled: its attendees are being told."),
+    "reinstate": (services.session_reinstate, "Session reinstated: its attendees are being told."),
+}
+
+
+@require_POST
+@convening_team_only
+def session_status(request, session_id: int, dialogue, viewer):
+    """Cancel a published session, or reinstate a cancelled one (``action``)."""
+    session = _planned_session(viewer, dialogue, session_id)
+    chosen = _STATUS_ACTIONS.get(request.POST.get("action", ""))
+    if chosen is None:
+        messages.error(request, "Choose to cancel or to reinstate the session.")
+    else:
+        change, done = chosen
+        try:
+            change(session=session, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    return redirect("dialogues:session_detail", session.dialogue_id, session.pk)
+
+
+# -- the agenda editor --------------------------------------------------------------------------
+
+
+def _editor_context(viewer, session: Session, *, add_form=None) -> dict:
+    items = list(
+        selectors.agenda_items_visible_to(viewer=viewer, session=session).prefetch_related(
+            "readers"
+        )
+    )
+    published = (
+        list(published_agenda_to_compare(viewer=viewer, session=session))
+        if session.published_version
+        else []
+    )
+    roster = list(roster_of(dialogue_id=session.dialogue_id))
+    clashes = overlapping_items(items)
+    return {
+        "dialogue": session.dialogue,
+        "session": session,
+        "items": [(item, clashes.get(item.pk, [])) for item in items],
+        "changes": agenda_changes(working=items, published=published)
+        if session.published_version
+        else None,
+        "add_form": add_form or AgendaItemForm(session=session, roster=roster),
+    }
+
+
+def _render_editor(request, viewer, session: Session, *, add_form=None, status=200):
+    # The editor shows the session's agenda, also after an action on one of its items.
+    noted(session, dialogue_id=session.dialogue_id)
+    template = (
+        "dialogues/planning/_agenda_editor.html"
+        if request.htmx
+        else "dialogues/planning/agenda_edit.html"
+    )
+    response = render(request, template, _editor_context(viewer, session, add_form=add_form))
+    response.status_code = status
+    if request.htmx:
+        response["HX-Retarget"] = "#agenda-editor"
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@require_http_methods(["GET"])
+@convening_team_only
+def agenda_edit(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    return _render_editor(request, viewer, session)
+
+
+@require_POST
+@convening_team_only
+def agenda_item_create(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    roster = list(roster_of(dialogue_id=session.dialogue_id))
+    form = AgendaItemForm(request.POST, session=session, roster=roster)
+    if form.is_valid():
+        try:
+            services.agenda_item_create(
+                session=session,
+                created_by=request.user,
+                readers=form.cleaned_data["readers"],
+                **form.item_values(),
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Item added.")
+                return redirect(_agenda_url(session))
+            return _render_editor(request, viewer, session)
+    return _render_editor(request, viewer, session, add_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def agenda_item_edit(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
+    roster = list(roster_of(dialogue_id=session.dialogue_id))
+    form = AgendaItemForm(
+        request.POST or None, session=session, roster=roster, initial=item_initial(item)
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(
+                item=item,
+                expected_revision=form.cleaned_data["edit_revision"] or 0,
+                values=form.item_values(),
+                readers=form.cleaned_data["readers"],
+                by=request.user,
+            )
+        except EditConflict as clash:
+            conflict = clash
+            form = form_after_conflict(
+                request, clash, lambda data: AgendaItemForm(data, session=session, roster=roster)
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if request.htmx:
+                return _render_editor(request, viewer, session)
+            messages.success(request, "Item saved.")
+            return redirect(_agenda_url(session))
+    context = {
+        "dialogue": session.dialogue,
+        "session": session,
+        "item": item,
+        "form": form,
+        "conflict": conflict,
+    }
+    template = (
+        "dialogues/planning/_agenda_item_form.html"
+        if request.htmx
+        else "dialogues/planning/agenda_item_edit.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+@convening_team_only
+def agenda_item_delete(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
+    services.agenda_item_delete(item=item, by=request.user)
+    if request.htmx:
+        return _render_editor(request, viewer, session)
+    messages.success(request, "Item deleted.")
+    return redirect(_agenda_url(session))
+
+
+@require_POST
+@convening_team_only
+def agenda_item_move(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        raise Http404
+    services.agenda_item_move(item=item, direction=direction, by=request.user)
+    if request.htmx:
+        return _render_editor(request, viewer, session)
+    return redirect(_agenda_url(session))
+
+
+@require_POST
+@convening_team_only
+def agenda_publish(request, session_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    try:
+        version = services.agenda_publish(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Published version {version.number}: participants now see this agenda."
+        )
+    return redirect(_agenda_url(session))
+
+
+# -- the agenda as a PDF ------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def agenda_pdf(request, dialogue_id: int, session_id: int):
+    viewer = viewer_of(request)
+    session = selectors.session_for(viewer=viewer, dialogue_id=dialogue_id, session_id=session_id)
+    if not session.published_version:
+        raise Http404
+    pdf, filename = exports.agenda_pdf(viewer=viewer, user=request.user, session=session)
+    # The trail records the download (the session, noted by its lookup) and which version it was.
+    reads.describe(version=session.published_version)
+    response = HttpResponse(pdf, content_type=exports.AGENDA_PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = exports.attachment_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

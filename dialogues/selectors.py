@@ -1,0 +1,184 @@
+"""Permission-filtered reads for pages. Every queryset here passes through
+``dialogues.confidentiality.visible``; related rows are fetched up front so a page's query count
+does not grow with its data. Single objects are looked up with ``resolve``, which notes them for
+the audit trail (what the page shows)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from participants.models import Membership
+from participants.selectors import ground_rules_pending_for, membership_of, roster_of
+
+from .confidentiality import (
+    Viewer,
+    can_plan,
+    can_see_attendees,
+    can_see_roster,
+    listed,
+    noted,
+    resolve,
+    visible,
+    visible_in_session,
+)
+from .models import AgendaItem, Dialogue, Document, PublishedAgendaItem, Session
+
+
+def dialogues_visible_to(*, viewer: Viewer) -> QuerySet[Dialogue]:
+    sessions = visible(viewer, Session.objects.select_related("level").order_by("start", "id"))
+    return visible(viewer, Dialogue).prefetch_related(
+        Prefetch("sessions", queryset=sessions, to_attr="visible_sessions")
+    )
+
+
+def dialogues_listed_for(*, viewer: Viewer) -> list[Dialogue]:
+    """The home page's dialogues with their sessions, each dialogue noted as shown."""
+    return [
+        listed(dialogue, dialogue_id=dialogue.pk)
+        for dialogue in dialogues_visible_to(viewer=viewer)
+    ]
+
+
+def ground_rules_pending_listed(*, user) -> list:
+    """The memberships waiting for the account to accept their dialogue's ground rules: the
+    home page names each dialogue (its title), so each is noted as shown."""
+    pending = list(ground_rules_pending_for(user))
+    for membership in pending:
+        listed(membership.dialogue, dialogue_id=membership.dialogue_id, ground_rules=True)
+    return pending
+
+
+def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
+    """The dialogue, or 404 for anyone who may not know it exists."""
+    try:
+        return resolve(
+            viewer,
+            Dialogue.objects.select_related("default_level", "outbound_level"),
+            pk=dialogue_id,
+        )
+    except Dialogue.DoesNotExist:
+        raise Http404 from None
+
+
+def ground_rules_membership(*, user, dialogue_id: int) -> Membership:
+    """The account's active membership of the dialogue, whose ground rules it reads before
+    anything else of it (the dialogue noted as shown); 404 for anyone else."""
+    membership = membership_of(user, dialogue_id=dialogue_id)
+    if membership is None:
+        raise Http404
+    noted(membership.dialogue, dialogue_id=dialogue_id)
+    return membership
+
+
+def planned_dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
+    """The dialogue, for its convening team only: 404 for everyone else, members included."""
+    dialogue = dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+    if not can_plan(viewer, dialogue.pk):
+        raise Http404
+    return dialogue
+
+
+def sessions_visible_to(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Session]:
+    return visible(
+        viewer,
+        Session.objects.filter(dialogue=dialogue).select_related("level"),
+        dialogue_id=dialogue.pk,
+    )
+
+
+def session_for(*, viewer: Viewer, dialogue_id: int, session_id: int) -> Session:
+    """The session, or 404; decided once, so that its agenda, papers and outcomes are then
+    filtered by their own rules only."""
+    try:
+        return resolve(
+            viewer,
+            Session.objects.filter(dialogue_id=dialogue_id).select_related("dialogue", "level"),
+            pk=session_id,
+        )
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def session_number_for(*, viewer: Viewer, session: Session) -> int:
+    """The session's place (1, 2, ...) by start among the sessions of its dialogue that the
+    viewer may see, drafts left out: what the agenda PDF's file name calls it. Counted over the
+    viewer's own sessions, never over all, so a session hidden from them (a draft, another
+    side's consultation, a Restricted meeting they are not named on) cannot shift the number
+    and betray that it exists. Drafts are left out for everyone, the convening team included,
+    since a draft may still move or go."""
+    earlier = (
+        visible(
+            viewer,
+            Session.objects.filter(dialogue_id=session.dialogue_id),
+            dialogue_id=session.dialogue_id,
+        )
+        .exclude(status=Session.Status.DRAFT)
+        .filter(Q(start__lt=session.start) | Q(start=session.start, pk__lt=session.pk))
+    )
+    return earlier.count() + 1
+
+
+def agenda_item_for(*, viewer: Viewer, session: Session, item_id: int) -> AgendaItem:
+    """An item of the working agenda (the convening team's) of a session found by
+    ``session_for``, or 404."""
+    items = AgendaItem.objects.select_related("level", "session__level")
+    try:
+        return resolve(viewer, items, pk=item_id, session=session)
+    except AgendaItem.DoesNotExist:
+        raise Http404 from None
+
+
+def agenda_items_visible_to(*, viewer: Viewer, session: Session) -> QuerySet[AgendaItem]:
+    """The working agenda (the convening team's)."""
+    return visible_in_session(
+        viewer,
+        AgendaItem.objects.select_related("level", "moderator__person"),
+        dialogue_id=session.dialogue_id,
+        session=session,
+    ).order_by("order", "id")
+
+
+def published_agenda_visible_to(
+    *, viewer: Viewer, session: Session, version: int | None = None
+) -> QuerySet[PublishedAgendaItem]:
+    """The agenda as published (the current version unless another is asked for), item by item
+    as far as the viewer may see it."""
+    number = session.published_version if version is None else version
+    return visible_in_session(
+        viewer,
+        PublishedAgendaItem.objects.filter(version__number=number).select_related(
+            "level", "moderator__person"
+        ),
+        dialogue_id=session.dialogue_id,
+        session=session,
+    ).order_by("order", "id")
+
+
+def documents_visible_to(
+    *, viewer: Viewer, dialogue_id: int, session: Session | None = None
+) -> QuerySet[Document]:
+    """Papers the viewer may download: the dialogue-wide ones (``session`` None), or those of
+    one session and its agenda items."""
+    return visible_in_session(
+        viewer,
+        Document.objects.select_related("level", "agenda_item"),
+        dialogue_id=dialogue_id,
+        session=session,
+    ).order_by("kind", "title", "id")
+
+
+def roster_visible_to(*, viewer: Viewer, dialogue: Dialogue):
+    """The roster for the convening team; nobody else learns who is in the room."""
+    if not can_see_roster(viewer, dialogue):
+        return None
+    return roster_of(dialogue_id=dialogue.pk)
+
+
+def attendees_visible_to(*, viewer: Viewer, session: Session):
+    """The session's attendees, for those allowed to know who attends; None for others."""
+    if not can_see_attendees(viewer, session):
+        return None
+    return (
+        session.attendances.filter(membership__state=Membership.State.ACCEPTED)
+        .select_related("membership__person", "membership__side")
+        .order_by("membership__side__position", "membership__person__family_name")
+    )

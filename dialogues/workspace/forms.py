@@ -1,0 +1,216 @@
+"""Forms of the workspace: the dialogue, its sides, its roster. They validate what a user typed;
+the services in ``dialogues.workspace.services`` act on it. Forms are built without ``instance``
+so that validating one never alters the record the service compares against."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from participants.models import Membership, Person
+
+from ..models import Dialogue, Side
+from .services import DIALOGUE_FIELDS, PERSON_FIELDS
+
+# -- the dialogue ---------------------------------------------------------------------------------
+
+
+class DialogueForm(forms.ModelForm):
+    class Meta:
+        model = Dialogue
+        fields = list(DIALOGUE_FIELDS)
+        widgets = {
+            "context": forms.Textarea(attrs={"rows": 4}),
+            "briefing_summary": forms.Textarea(attrs={"rows": 4}),
+            "ground_rules": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, outbound_levels=None, **kwargs):
+        """``outbound_levels``: the levels the editor may choose (``confidentiality.
+        outbound_levels``: none above their own clearance); every level when starting a
+        dialogue (its creator is cleared for all of them)."""
+        super().__init__(*args, **kwargs)
+        self.fields["default_level"].empty_label = None
+        self.fields["cover_name"].required = False
+        outbound = self.fields["outbound_level"]
+        outbound.empty_label = "The lowest level (Public)"
+        if outbound_levels is not None:
+            outbound.queryset = outbound_levels
+        outbound.help_text = (
+            "The most confidential material e-mail, calendar feeds and file names may carry; "
+            "the cover name stands in for the rest. Raising it takes effect once another "
+            "member of the convening team, cleared for the new level, confirms it."
+        )
+
+    def clean_cover_name(self) -> str:
+        name = self.cleaned_data["cover_name"].strip()
+        # It goes into e-mail subjects, where a line break would start another header (Django
+        # refuses to send such a subject at all), and into calendars and file names.
+        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+            raise ValidationError(
+                "The cover name is one line of text: no line breaks or control characters."
+            )
+        # Something must stand in for titles that may not leave Trackii.
+        return name or "Meetings"
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in DIALOGUE_FIELDS}
+
+
+class DialogueEditForm(DialogueForm):
+    """The edit carries the revision it started from, so a save over someone else's is
+    refused rather than silently overwriting it."""
+
+    edit_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, dialogue: Dialogue) -> dict[str, Any]:
+        initial = forms.model_to_dict(dialogue, fields=DIALOGUE_FIELDS)
+        initial["edit_revision"] = dialogue.edit_revision
+        return initial
+
+
+# -- sides ----------------------------------------------------------------------------------------
+
+
+class SideForm(forms.ModelForm):
+    class Meta:
+        model = Side
+        fields = ["name", "is_third_party", "position"]
+        labels = {"is_third_party": "Third party (facilitation)"}
+        help_texts = {"position": "Sides are listed in this order."}
+
+    def __init__(self, *args, dialogue: Dialogue, side: Side | None = None, **kwargs):
+        self.dialogue = dialogue
+        self.side = side
+        if side is not None:
+            kwargs.setdefault(
+                "initial", forms.model_to_dict(side, fields=["name", "is_third_party", "position"])
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Side.objects.filter(dialogue=self.dialogue, name__iexact=name)
+        if self.side is not None:
+            others = others.exclude(pk=self.side.pk)
+        if others.exists():
+            raise ValidationError(f"This dialogue already has a side called “{name}”.")
+        return name
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("name", "is_third_party", "position")}
+
+
+class SideChoiceForm(forms.Form):
+    """Names one side of this dialogue (to rename or delete it)."""
+
+    side = forms.ModelChoiceField(queryset=Side.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, dialogue: Dialogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].queryset = Side.objects.filter(dialogue=dialogue)
+
+
+# -- the roster -----------------------------------------------------------------------------------
+
+
+def _membership_fields(dialogue: Dialogue, sides, levels, roles) -> dict[str, forms.Field]:
+    """``levels``: the clearances the one editing may give (``confidentiality.grantable_levels``);
+    ``roles``: the roles they may give (``confidentiality.assignable_roles``); the services
+    check the same rules."""
+    return {
+        "side": forms.ModelChoiceField(
+            queryset=sides if sides is not None else Side.objects.filter(dialogue=dialogue),
+            required=False,
+            empty_label="No side",
+        ),
+        "role": forms.ChoiceField(
+            choices=[(value, label) for value, label in Membership.Role.choices if value in roles],
+            initial=Membership.Role.PARTICIPANT,
+            help_text=None
+            if Membership.Role.CONVENOR in roles
+            else "Only a convenor gives the convenor, facilitator and rapporteur roles.",
+        ),
+        "clearance": forms.ModelChoiceField(
+            queryset=levels,
+            empty_label=None,
+            initial=dialogue.default_level_id,
+            help_text="The most confidential level of material they may see.",
+        ),
+    }
+
+
+class _MembershipValues:
+    def membership_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("side", "role", "clearance")}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        details = ", ".join(part for part in (obj.position, obj.affiliation) if part)
+        return f"{obj.full_name} ({details})" if details else obj.full_name
+
+
+class RosterExistingPersonForm(_MembershipValues, forms.Form):
+    """Someone the convening team already works with: the choice is limited to ``persons``
+    (``workspace.selectors.persons_known_to``), so an id from elsewhere is refused."""
+
+    person = PersonChoiceField(queryset=Person.objects.none(), empty_label=None)
+
+    def __init__(self, *args, dialogue: Dialogue, persons, levels, roles, sides=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
+
+
+class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
+    """A person not yet known, and their place on this roster."""
+
+    class Meta:
+        model = Person
+        fields = list(PERSON_FIELDS)
+        labels = {"name_original_script": "Name in its own script", "email": "E-mail address"}
+
+    def __init__(self, *args, dialogue: Dialogue, levels, roles, sides=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
+
+    def clean_nationality(self) -> str:
+        code = self.cleaned_data["nationality"].strip().upper()
+        if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise ValidationError("Two letters, as in ISO 3166-1 (e.g. IN, PK, GB).")
+        return code
+
+    def person_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+
+class MembershipEditForm(_MembershipValues, forms.Form):
+    def __init__(
+        self,
+        *args,
+        dialogue: Dialogue,
+        membership: Membership,
+        levels,
+        roles,
+        sides=None,
+        **kwargs,
+    ):
+        kwargs.setdefault(
+            "initial",
+            {
+                "side": membership.side_id,
+                "role": membership.role,
+                "clearance": membership.clearance_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields.update(_membership_fields(dialogue, sides, levels, roles))
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label="Search people you work with", max_length=100, required=False)

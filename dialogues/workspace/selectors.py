@@ -1,0 +1,242 @@
+"""Reads of the workspace: who may start a dialogue, the people a convening team may draw on for
+a roster, one member of a roster, and the room at a glance (its composition and the warnings a
+facilitator would want), computed as pure functions over a roster already loaded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count as CountOf
+from django.db.models import QuerySet
+from django.http import Http404
+
+from participants.models import Invitation, Membership, Person
+from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
+
+from ..confidentiality import Viewer, can_plan, noted
+from ..models import ConfidentialityLevel, Dialogue, Side
+
+# -- who may start a dialogue, and whom they may put on a roster -------------------------------
+
+
+def can_start_dialogue(user) -> bool:
+    """Staff, and anyone who convenes or facilitates a dialogue, may open a new one."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or is_facilitator_anywhere(user)
+
+
+def programme_level() -> ConfidentialityLevel | None:
+    """The level a new dialogue's material defaults to: the scale's level for the programme's
+    participants (by its audience, whatever it is called)."""
+    return ConfidentialityLevel.objects.filter(
+        audience=ConfidentialityLevel.Audience.PROGRAMME
+    ).first()
+
+
+def dialogues_planned_by(viewer: Viewer) -> list[int]:
+    return sorted(d for d in viewer.grants if can_plan(viewer, d))
+
+
+def persons_known_to(*, viewer: Viewer, exclude_dialogue_id: int | None = None, search: str = ""):
+    """People a convening team already works with: those on the rosters of the dialogues the
+    viewer plans. Never the whole Person table, which would tell a facilitator who is in
+    dialogues they have no part in. ``exclude_dialogue_id`` leaves out those already on that
+    dialogue's roster (nobody is on a roster twice)."""
+    persons = persons_on_rosters_of(dialogue_ids=dialogues_planned_by(viewer), search=search)
+    if exclude_dialogue_id is not None:
+        persons = persons.exclude(memberships__dialogue_id=exclude_dialogue_id)
+    return persons
+
+
+def sides_with_member_counts(*, dialogue_id: int) -> QuerySet[Side]:
+    """The dialogue's sides, each with ``member_count``: everyone on it, whatever their state
+    (a side with anyone on it cannot be deleted)."""
+    return Side.objects.filter(dialogue_id=dialogue_id).annotate(
+        member_count=CountOf("memberships")
+    )
+
+
+def membership_on_roster(*, dialogue_id: int, membership_id: int) -> Membership:
+    """One member of a dialogue's roster (callers decided the roster is the viewer's to see), or
+    404 if the id names a member of another one."""
+    try:
+        membership = roster_of(dialogue_id=dialogue_id).get(pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    return noted(membership, dialogue_id=dialogue_id)
+
+
+def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:
+    """One invitation of this member, or 404."""
+    try:
+        return membership.invitations.select_related("membership").get(pk=invitation_id)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+# -- the room at a glance ------------------------------------------------------------------------
+
+# Rejected and declined members are not in the room; everyone else is, or is on the way.
+NOT_IN_THE_ROOM = frozenset({Membership.State.REJECTED, Membership.State.DECLINED})
+# Above this share of participants from one category of proximity to power, the room leans.
+PROXIMITY_SHARE_LIMIT = 0.5
+# Below this many participants, shares say nothing.
+PROXIMITY_MIN_PARTICIPANTS = 4
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str
+    counts: tuple[Count, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+    def as_dict(self) -> dict[str, int]:
+        return {c.label: c.count for c in self.counts}
+
+
+@dataclass(frozen=True)
+class RoomComposition:
+    members: int  # on the roster and not rejected or declined, whatever their role
+    participants: int  # of those, in the role of participant
+    by_side: Breakdown
+    by_role: Breakdown
+    by_proximity: Breakdown
+    by_gender: Breakdown
+
+    @property
+    def breakdowns(self) -> tuple[Breakdown, ...]:
+        return (self.by_side, self.by_gender, self.by_proximity, self.by_role)
+
+
+def in_the_room(roster: Iterable[Membership]) -> list[Membership]:
+    return [m for m in roster if m.state not in NOT_IN_THE_ROOM]
+
+
+def _participants(members: Iterable[Membership]) -> list[Membership]:
+    return [m for m in members if m.role == Membership.Role.PARTICIPANT]
+
+
+def room_composition(*, roster: Iterable[Membership], sides: Sequence[Side]) -> RoomComposition:
+    """The roster's composition. Pure: ``roster`` must come with person and side loaded
+    (``roster_of`` does that), ``sides`` are the dialogue's sides in order. Sides, gender and
+    proximity count participants; roles count every member in the room."""
+    members = in_the_room(roster)
+    participants = _participants(members)
+
+    per_side = Counter(m.side_id for m in participants)
+    side_counts = [Count(str(s.pk), s.name, per_side.get(s.pk, 0)) for s in sides]
+    if per_side.get(None):
+        side_counts.append(Count("none", "No side", per_side[None]))
+
+    per_role = Counter(m.role for m in members)
+    role_counts = [
+        Count(value, label, per_role[value])
+        for value, label in Membership.Role.choices
+        if per_role.get(value)
+    ]
+
+    per_gender = Counter(m.person.gender for m in participants)
+    gender_counts = [
+        Count(value, label, per_gender.get(value, 0)) for value, label in Person.Gender.choices
+    ]
+
+    per_proximity = Counter(m.person.proximity for m in participants)
+    proximity_counts = [
+        Count(value, label, per_proximity[value])
+        for value, label in Person.Proximity.choices
+        if per_proximity.get(value)
+    ]
+
+    return RoomComposition(
+        members=len(members),
+        participants=len(participants),
+        by_side=Breakdown("side", "Participants by side", tuple(side_counts)),
+        by_role=Breakdown("role", "Members by role", tuple(role_counts)),
+        by_proximity=Breakdown(
+            "proximity", "Participants by proximity to power", tuple(proximity_counts)
+        ),
+        by_gender=Breakdown("gender", "Participants by gender", tuple(gender_counts)),
+    )
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def room_warnings(
+    *, dialogue: Dialogue, roster: Iterable[Membership], sides: Sequence[Side]
+) -> list[str]:
+    """What a facilitator would want to know about the balance of the room, in a fixed order.
+    Pure, like ``room_composition``; only members not rejected or declined count."""
+    members = in_the_room(roster)
+    participants = _participants(members)
+    warnings: list[str] = []
+
+    parties = [s for s in sides if not s.is_third_party]
+    if not parties:
+        warnings.append("No sides yet: add the parties to the conflict.")
+    per_side = Counter(m.side_id for m in participants)
+    for side in parties:
+        if not per_side.get(side.pk):
+            warnings.append(f"{side.name} has no participant.")
+
+    present = [s for s in parties if per_side.get(s.pk)]
+    if len(present) >= 2:
+        largest = max(present, key=lambda s: per_side[s.pk])
+        smallest = min(present, key=lambda s: per_side[s.pk])
+        if per_side[largest.pk] > 2 * per_side[smallest.pk]:
+            warnings.append(
+                f"{largest.name} has more than twice the participants of {smallest.name} "
+                f"({per_side[largest.pk]} to {per_side[smallest.pk]})."
+            )
+
+    if sides and per_side.get(None):
+        warnings.append(
+            f"{_plural(per_side[None], 'participant has', 'participants have')} no side."
+        )
+
+    if not participants:
+        warnings.append("No participants on the roster yet.")
+    elif not any(m.person.gender == Person.Gender.WOMAN for m in participants):
+        warnings.append("No women among participants.")
+
+    if not any(m.role == Membership.Role.RAPPORTEUR for m in members):
+        warnings.append("No rapporteur: nobody is named to keep the record.")
+
+    if dialogue.track == Dialogue.Track.TRACK_2:
+        officials = sum(
+            1 for m in members if m.person.proximity == Person.Proximity.SERVING_OFFICIAL
+        )
+        if officials:
+            warnings.append(
+                f"{_plural(officials, 'serving official', 'serving officials')} in a Track 2 "
+                "dialogue, which is meant to have none (Track 1.5 is the track for officials)."
+            )
+
+    if len(participants) >= PROXIMITY_MIN_PARTICIPANTS:
+        per_proximity = Counter(
+            m.person.proximity for m in participants if m.person.proximity != Person.Proximity.OTHER
+        )
+        labels = dict(Person.Proximity.choices)
+        for value, count in sorted(per_proximity.items(), key=lambda kv: (-kv[1], kv[0])):
+            if count > PROXIMITY_SHARE_LIMIT * len(participants):
+                warnings.append(
+                    f"More than {PROXIMITY_SHARE_LIMIT:.0%} of participants "
+                    f"({count} of {len(participants)}) are in "
+                    f"one category of proximity to power: {labels[value]}."
+                )
+    return warnings

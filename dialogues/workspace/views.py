@@ -1,0 +1,359 @@
+"""The workspace: starting a dialogue, editing it, its sides and its roster. For the convening
+team of that dialogue only (staff and convening members may start a new one); anyone else gets
+404, so a dialogue's existence does not leak. Thin: a form validates, a service acts, the view
+redirects with a message."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from participants.invitations.selectors import latest_invitations
+from participants.selectors import roster_of
+from trackii.audit import reads
+
+from ..concurrency import EditConflict
+from ..confidentiality import (
+    assignable_roles,
+    can_change_membership,
+    grantable_levels,
+    outbound_levels,
+)
+from ..forms import add_service_error
+from ..http import convening_team_only, form_after_conflict
+from ..outbound import selectors as outbound_selectors
+from . import selectors as ws_selectors
+from . import services as ws_services
+from .forms import (
+    DialogueEditForm,
+    DialogueForm,
+    MembershipEditForm,
+    PersonSearchForm,
+    RosterExistingPersonForm,
+    RosterNewPersonForm,
+    SideChoiceForm,
+    SideForm,
+)
+
+
+def _changeable_member(viewer, dialogue, membership_id: int):
+    """One member of the dialogue's roster the viewer may change (or invite); 404 otherwise."""
+    membership = ws_selectors.membership_on_roster(
+        dialogue_id=dialogue.pk, membership_id=membership_id
+    )
+    if not can_change_membership(viewer, membership):
+        raise Http404
+    return membership
+
+
+# -- the dialogue ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_create(request):
+    if not ws_selectors.can_start_dialogue(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = DialogueForm(request.POST)
+        if form.is_valid():
+            try:
+                dialogue = ws_services.dialogue_create(
+                    by=request.user, request=request, **form.values()
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Dialogue started. You are its convenor.")
+                if dialogue.outbound_requests.filter(state="open").exists():
+                    messages.info(
+                        request,
+                        "Its outbound level starts at the lowest level: raising it waits for "
+                        "another member of the convening team to confirm it.",
+                    )
+                return redirect("dialogues:dialogue_detail", dialogue.pk)
+    else:
+        programme = ws_selectors.programme_level()
+        form = DialogueForm(initial={"default_level": programme.pk if programme else None})
+    return render(request, "dialogues/workspace/dialogue_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def dialogue_edit(request, dialogue, viewer):
+    levels = outbound_levels(viewer, dialogue)
+    conflict = None
+    if request.method == "POST":
+        form = DialogueEditForm(request.POST, outbound_levels=levels)
+        if form.is_valid():
+            try:
+                raise_request = ws_services.dialogue_edit(
+                    dialogue=dialogue,
+                    expected_revision=form.cleaned_data["edit_revision"],
+                    values=form.values(),
+                    by=request.user,
+                    viewer=viewer,
+                    request=request,
+                )
+            except EditConflict as error:
+                conflict = error
+                form = form_after_conflict(
+                    request, error, lambda data: DialogueEditForm(data, outbound_levels=levels)
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "Dialogue saved.")
+                if raise_request is not None:
+                    messages.info(
+                        request,
+                        f"Raising the outbound level to “{raise_request.to_level}” is now a "
+                        "request: it takes effect when another member of the convening team, "
+                        "cleared for that level, confirms it (within 72 hours).",
+                    )
+                return redirect("dialogues:dialogue_detail", dialogue.pk)
+    else:
+        form = DialogueEditForm(
+            initial=DialogueEditForm.initial_for(dialogue), outbound_levels=levels
+        )
+    context = {
+        "dialogue": dialogue,
+        "form": form,
+        "conflict": conflict,
+        "outbound_requests": outbound_selectors.outbound_requests_shown_to(
+            viewer=viewer, dialogue=dialogue
+        ),
+    }
+    return render(
+        request,
+        "dialogues/workspace/dialogue_form.html",
+        context,
+        status=409 if conflict else 200,
+    )
+
+
+def _unknown_action():
+    # A malformed form shows nothing of the page it was posted to: nothing to record.
+    reads.nothing_shown()
+    return HttpResponseBadRequest("Unknown action.")
+
+
+# -- sides ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def sides_edit(request, dialogue, viewer):
+    add_form = SideForm(dialogue=dialogue, prefix="add")
+    failed = None  # the side whose rename failed, with its bound form
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            add_form = SideForm(request.POST, dialogue=dialogue, prefix="add")
+            if add_form.is_valid():
+                try:
+                    ws_services.side_create(
+                        dialogue=dialogue, by=request.user, request=request, **add_form.values()
+                    )
+                except ValidationError as error:
+                    add_service_error(add_form, error)
+                else:
+                    messages.success(request, "Side added.")
+                    return redirect("dialogues:sides_edit", dialogue.pk)
+        elif action in ("update", "delete"):
+            choice = SideChoiceForm(request.POST, dialogue=dialogue)
+            if not choice.is_valid():
+                raise Http404  # not a side of this dialogue
+            side = choice.cleaned_data["side"]
+            if action == "delete":
+                try:
+                    ws_services.side_delete(side=side, by=request.user, request=request)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, "Side deleted.")
+                return redirect("dialogues:sides_edit", dialogue.pk)
+            form = SideForm(request.POST, dialogue=dialogue, side=side, prefix=f"side-{side.pk}")
+            if form.is_valid():
+                try:
+                    ws_services.side_update(
+                        side=side, by=request.user, request=request, **form.values()
+                    )
+                except ValidationError as error:
+                    add_service_error(form, error)
+                else:
+                    messages.success(request, "Side saved.")
+                    return redirect("dialogues:sides_edit", dialogue.pk)
+            failed = (side.pk, form)
+        else:
+            return _unknown_action()
+    rows = []
+    for side in ws_selectors.sides_with_member_counts(dialogue_id=dialogue.pk):
+        if failed and failed[0] == side.pk:
+            form = failed[1]
+        else:
+            form = SideForm(dialogue=dialogue, side=side, prefix=f"side-{side.pk}")
+        rows.append((side, form))
+    context = {"dialogue": dialogue, "rows": rows, "add_form": add_form}
+    return render(
+        request,
+        "dialogues/workspace/sides.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- the roster -----------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def roster(request, dialogue, viewer):
+    known = ws_selectors.persons_known_to(viewer=viewer, exclude_dialogue_id=dialogue.pk)
+    search = PersonSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    levels = grantable_levels(viewer, dialogue.pk)
+    roles = assignable_roles(viewer, dialogue.pk)
+    existing_form = RosterExistingPersonForm(
+        dialogue=dialogue,
+        persons=ws_selectors.persons_known_to(
+            viewer=viewer, exclude_dialogue_id=dialogue.pk, search=query
+        ),
+        levels=levels,
+        roles=roles,
+        prefix="existing",
+    )
+    new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, roles=roles, prefix="new")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "existing":
+            # Validated against everyone known, not only the last search's matches.
+            form = existing_form = RosterExistingPersonForm(
+                request.POST,
+                dialogue=dialogue,
+                persons=known,
+                levels=levels,
+                roles=roles,
+                prefix="existing",
+            )
+        elif action == "new":
+            form = new_form = RosterNewPersonForm(
+                request.POST, dialogue=dialogue, levels=levels, roles=roles, prefix="new"
+            )
+        else:
+            return _unknown_action()
+        if form.is_valid():
+            if action == "existing":
+                who = {"person": form.cleaned_data["person"]}
+            else:
+                who = {"new_person": form.person_values()}
+            try:
+                membership = ws_services.roster_add_person(
+                    dialogue=dialogue,
+                    by=request.user,
+                    viewer=viewer,
+                    request=request,
+                    **who,
+                    **form.membership_values(),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request, f"{membership.person.full_name} added to the roster as nominated."
+                )
+                return redirect("dialogues:roster", dialogue.pk)
+    members = list(roster_of(dialogue_id=dialogue.pk))
+    invitations = latest_invitations(dialogue.pk)
+    for membership in members:
+        membership.latest_invitation = invitations.get(membership.pk)
+        # The convening team sees everyone; changing or inviting follows the team's rules.
+        membership.changeable = can_change_membership(viewer, membership)
+    context = {
+        "dialogue": dialogue,
+        "members": members,
+        "search": search,
+        "query": query,
+        "existing_form": existing_form,
+        "new_form": new_form,
+    }
+    return render(
+        request,
+        "dialogues/workspace/roster.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def membership_edit(request, membership_id: int, dialogue, viewer):
+    # Not theirs to change (a senior's or a peer's membership, or their own): 404.
+    membership = _changeable_member(viewer, dialogue, membership_id)
+    levels = grantable_levels(viewer, dialogue.pk, keep=membership.clearance)
+    roles = assignable_roles(viewer, dialogue.pk, current=membership.role)
+    fields = {"dialogue": dialogue, "membership": membership, "levels": levels, "roles": roles}
+    if request.method == "POST":
+        form = MembershipEditForm(request.POST, **fields)
+        if form.is_valid():
+            try:
+                ws_services.roster_update_membership(
+                    membership=membership,
+                    by=request.user,
+                    viewer=viewer,
+                    request=request,
+                    **form.membership_values(),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, f"{membership.person.full_name}: saved.")
+                return redirect("dialogues:roster", dialogue.pk)
+    else:
+        form = MembershipEditForm(**fields)
+    context = {"dialogue": dialogue, "membership": membership, "form": form}
+    return render(
+        request,
+        "dialogues/workspace/membership_form.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- invitations ----------------------------------------------------------------------------------
+
+
+@require_POST
+@convening_team_only
+def invitation_send(request, membership_id: int, dialogue, viewer):
+    """Invite a cleared member, or send a fresh link to one already invited."""
+    membership = _changeable_member(viewer, dialogue, membership_id)
+    try:
+        ws_services.roster_invite(
+            membership=membership, by=request.user, viewer=viewer, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent to {membership.person.full_name}.")
+    return redirect("dialogues:roster", dialogue.pk)
+
+
+@require_POST
+@convening_team_only
+def invitation_revoke(request, membership_id: int, invitation_id: int, dialogue, viewer):
+    membership = _changeable_member(viewer, dialogue, membership_id)
+    invitation = ws_selectors.invitation_of(membership=membership, invitation_id=invitation_id)
+    try:
+        ws_services.roster_invitation_revoke(
+            invitation=invitation, by=request.user, viewer=viewer, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation to {membership.person.full_name} revoked.")
+    return redirect("dialogues:roster", dialogue.pk)
