@@ -41,7 +41,7 @@ account):
    exactly, each node by its own audience, where a copy rewritten to one level and one list
    of readers could only approximate it; and each query stays one query (a join on the working
    item, no query more). A published item's ``level`` is its *marking*, the stricter of its
-   level as published and its working item's now, kept by ``services.agenda``: what pages,
+   level as published and its working item's now, kept by ``planning.services``: what pages,
    PDFs, feeds and the outbound rule show. The rule does not need it.
 6. A paper (``Document``) sits in its dialogue, or in a session, or in an agenda item of a
    session; it needs the rule of each container on that path and its own. Papers and items

@@ -82,7 +82,7 @@ def _send_invitation_mail(*, invitation: Invitation, token: str) -> None:
 def invitation_send(*, membership: Membership, by, request=None) -> Invitation:
     """Send (or send again) an invitation to a cleared member; earlier open invitations of the
     membership are revoked, so only the newest link works. Who may send it is decided before,
-    by the dialogue's workspace (``dialogues.services.workspace.roster_invite``, through the
+    by the dialogue's workspace (``dialogues.workspace.services.roster_invite``, through the
     confidentiality module): ``participants`` keeps no rule of its own about it."""
     membership = (
         Membership.objects.select_for_update()

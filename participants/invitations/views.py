@@ -1,6 +1,6 @@
 """Invitations: the invitee's page (no login: the link, then a code sent to the invited address,
 are the credentials). The convening team sends, resends and revokes them from the roster
-(``dialogues.views.workspace``), where the confidentiality module decides who may."""
+(``dialogues.workspace.views``), where the confidentiality module decides who may."""
 
 from django.contrib import messages
 from django.contrib.auth import login
