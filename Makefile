@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := scripts/system-packages
 help:
 	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
 	@echo "make test   the same Debian packages plus the tests' own, lint, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
-	@echo "make lint   ruff check and format check;  make fmt  format the code"
+	@echo "make lint   ruff check and format check, the import contracts;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
@@ -58,6 +58,7 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format .
@@ -71,7 +72,7 @@ lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis .import_linter_cache
 
 .PHONY: bench bench-briefing
 # Both benchmarks run, even if the first misses a target; the exit status says if any did.
