@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := scripts/system-packages
 help:
 	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
 	@echo "make test   the same Debian packages plus the tests' own, lint, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
-	@echo "make lint   ruff check and format check, the import contracts, mypy, duplicate code;  make fmt  format the code"
+	@echo "make lint   ruff check and format check, the import contracts, mypy, duplicate code, templates;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
@@ -63,6 +63,7 @@ lint: install
 	@# files unless told where they are: nothing is stored there.
 	PRIVATE_STORAGE_ROOT=$(CURDIR)/var/private-mypy $(BIN)/mypy
 	$(BIN)/pylint trackii dialogues participants
+	$(BIN)/djlint templates --lint
 
 fmt: install
 	$(BIN)/ruff format .
