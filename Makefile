@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := scripts/system-packages
 
 help:
 	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
-	@echo "make test   the same Debian packages plus the tests' own, lint, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
+	@echo "make test   the same Debian packages plus the tests' own, lint, no missing migration, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
 	@echo "make lint   ruff check and format check, the import contracts, mypy, duplicate code, templates;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
@@ -71,6 +71,8 @@ fmt: install
 
 test: system-packages-test lint
 	mkdir -p var test-artifacts
+	@# Every model change has its migration (a missing one fails here, before the suite).
+	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lock: install
