@@ -873,7 +873,7 @@ def outbound_rank(dialogue: Dialogue) -> int:
     return lowest if lowest is not None else -1
 
 
-class Marked(Protocol):
+class _Marked(Protocol):
     """What is marked with a level: a session, an agenda item (working or published), a paper,
     an outcome."""
 
@@ -881,19 +881,19 @@ class Marked(Protocol):
     def level(self) -> ConfidentialityLevel: ...
 
 
-class MarkedTitled(Marked, Protocol):
+class _MarkedTitled(_Marked, Protocol):
     @property
     def title(self) -> str: ...
 
 
-def may_leave(dialogue: Dialogue, *path: Marked | None, rank: int | None = None) -> bool:
+def may_leave(dialogue: Dialogue, *path: _Marked | None, rank: int | None = None) -> bool:
     """Whether material on this path (session, agenda item...) may go out: its effective level
     (the strictest on the path) is at or below the outbound level."""
     limit = outbound_rank(dialogue) if rank is None else rank
     return max(node.level.rank for node in path if node is not None) <= limit
 
 
-def outbound_title(dialogue: Dialogue, *path: MarkedTitled, rank: int | None = None) -> str:
+def outbound_title(dialogue: Dialogue, *path: _MarkedTitled, rank: int | None = None) -> str:
     """The title of the last object on the path if it may leave, otherwise the cover name."""
     if path and may_leave(dialogue, *path, rank=rank):
         return path[-1].title
@@ -914,7 +914,7 @@ def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityL
     return ConfidentialityLevel.objects.filter(rank__gte=level.rank)
 
 
-def strictest_level(objects: Iterable[Marked]) -> ConfidentialityLevel | None:
+def strictest_level(objects: Iterable[_Marked]) -> ConfidentialityLevel | None:
     """The highest-ranked level among these objects' own: the classification a copy holding
     them all must carry (an item's effective level is its session's or its own, whichever is
     stricter, so a copy that holds the session and its items is marked by this)."""
@@ -922,7 +922,7 @@ def strictest_level(objects: Iterable[Marked]) -> ConfidentialityLevel | None:
     return max(levels, key=lambda level: level.rank) if levels else None
 
 
-def floor_level(*containers: Marked | None) -> ConfidentialityLevel | None:
+def floor_level(*containers: _Marked | None) -> ConfidentialityLevel | None:
     """The strictest level among a new child's containers: the lowest level it may take."""
     levels = [c.level for c in containers if c is not None]
     return max(levels, key=lambda level: level.rank) if levels else None
