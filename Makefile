@@ -14,8 +14,8 @@ SYSTEM_PACKAGES := scripts/system-packages
 
 help:
 	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
-	@echo "make test   the same Debian packages plus the tests' own, lint, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
-	@echo "make lint   ruff check and format check;  make fmt  format the code"
+	@echo "make test   the same Debian packages plus the tests' own, lint, no missing migration, then the whole test suite (DATABASE_URL / REDIS_URL pick the services)"
+	@echo "make lint   ruff check and format check, the import contracts, mypy, duplicate code, templates;  make fmt  format the code"
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
@@ -58,6 +58,12 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	@# mypy loads the test settings (django-stubs), which make a temporary folder for private
+	@# files unless told where they are: nothing is stored there.
+	PRIVATE_STORAGE_ROOT=$(CURDIR)/var/private-mypy $(BIN)/mypy
+	$(BIN)/pylint trackii dialogues participants
+	$(BIN)/djlint templates --lint
 
 fmt: install
 	$(BIN)/ruff format .
@@ -65,13 +71,15 @@ fmt: install
 
 test: system-packages-test lint
 	mkdir -p var test-artifacts
+	@# Every model change has its migration (a missing one fails here, before the suite).
+	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache .hypothesis .import_linter_cache .mypy_cache
 
 .PHONY: bench bench-briefing
 # Both benchmarks run, even if the first misses a target; the exit status says if any did.

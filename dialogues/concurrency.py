@@ -3,9 +3,11 @@ the editor started from; if someone saved in between, the save is refused with w
 changed, never silently overwritten."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -33,18 +35,18 @@ def _display(instance: models.Model, field: models.Field, value: Any) -> Any:
 
 def save_with_revision(
     *,
-    instance: models.Model,
+    instance: _M,
     expected_revision: int,
     values: dict[str, Any],
     derived: dict[str, Any] | None = None,
-) -> models.Model:
+) -> _M:
     """Apply ``values`` to ``instance`` if its stored revision is still ``expected_revision``.
     Locks the row for the check-and-save, validates, raises the revision. ``derived`` values
     (worked out by the service, not typed by the editor) are saved too but never reported as a
     conflict. Call inside ``transaction.atomic``."""
     model = type(instance)
     with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
+        current: Any = model._default_manager.select_for_update().get(pk=instance.pk)
         if current.edit_revision != expected_revision:
             changes = []
             for name, yours in values.items():

@@ -73,7 +73,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,6 +97,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from .models import BriefingPackCopy
+
+_M = TypeVar("_M", bound=models.Model)
 
 __all__ = [
     "CONVENOR",
@@ -228,12 +230,15 @@ def viewer_for_official(*, dialogue_id: int, clearance: ConfidentialityLevel) ->
     )
 
 
+_REQUEST_VIEWER = "_trackii_viewer"
+
+
 def viewer_of(request: HttpRequest) -> Viewer:
     """The viewer behind a request, computed once per request."""
-    viewer = getattr(request, "_trackii_viewer", None)
+    viewer = getattr(request, _REQUEST_VIEWER, None)
     if viewer is None:
         viewer = viewer_for_user(request.user)
-        request._trackii_viewer = viewer
+        setattr(request, _REQUEST_VIEWER, viewer)
     return viewer
 
 
@@ -300,7 +305,7 @@ def _node_q(
             pk for pk, level in viewer.levels.items() if level.audience == Audience.NAMED
         )
         if named_ids:
-            named = node.readers_through.objects.filter(
+            named = node.readers_through._default_manager.filter(
                 **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
             )
             allowed |= Q(**{f"{node.level}__in": named_ids}) & Q(Exists(named))
@@ -334,7 +339,7 @@ def _item_node(prefix: str) -> _Node:
     )
 
 
-def _own_node(model: type[models.Model], owner: str) -> _Node:
+def _own_node(model: type[PublishedAgendaItem | Document | Outcome], owner: str) -> _Node:
     """A node that is the row itself, in a session (or, for a paper, possibly outside any)."""
     return _Node(
         level="level",
@@ -492,10 +497,10 @@ def _rule_q(viewer: Viewer, model: type[models.Model], grants: Iterable[Grant], 
 
 def visible(
     viewer: Viewer,
-    queryset: models.QuerySet | type[models.Model],
+    queryset: models.QuerySet[_M] | type[_M],
     *,
     dialogue_id: int | None = None,
-) -> models.QuerySet:
+) -> models.QuerySet[_M]:
     """The rows of ``queryset`` (or of a model) that ``viewer`` may see; with ``dialogue_id``,
     only those of that dialogue (the same rule, asked for one grant instead of all)."""
     if isinstance(queryset, type):
@@ -520,8 +525,8 @@ def visible_session(viewer: Viewer, queryset: models.QuerySet, *, session_id: in
 
 
 def visible_in_session(
-    viewer: Viewer, queryset: models.QuerySet, *, dialogue_id: int, session: Session | None
-) -> models.QuerySet:
+    viewer: Viewer, queryset: models.QuerySet[_M], *, dialogue_id: int, session: Session | None
+) -> models.QuerySet[_M]:
     """The rows of ``queryset`` (agenda items, published items, papers, outcomes) that sit in
     ``session`` and that the viewer may see; with ``session`` None, those of the dialogue
     outside any session (dialogue-wide papers). A session not found by ``visible_session`` for this
@@ -529,6 +534,7 @@ def visible_in_session(
     grant = viewer.grant(dialogue_id)
     if grant is None:
         return queryset.none()
+    scope: Session | Scope
     if session is None:
         scope, where = OUTSIDE, Q(session__isnull=True)
     elif session.dialogue_id != dialogue_id:
@@ -541,8 +547,8 @@ def visible_in_session(
 
 
 def published_to_compare(
-    viewer: Viewer, queryset: models.QuerySet, *, session: Session
-) -> models.QuerySet:
+    viewer: Viewer, queryset: models.QuerySet[PublishedAgendaItem], *, session: Session
+) -> models.QuerySet[PublishedAgendaItem]:
     """The published items of ``session`` (``queryset`` of ``PublishedAgendaItem``) as the
     convening team compares them with the working agenda (the planner's list of changes): as
     ``visible_in_session``, and besides the items withdrawn since (their working item deleted),
@@ -567,13 +573,13 @@ def can_view(viewer: Viewer, obj: models.Model) -> bool:
 
 def resolve(
     viewer: Viewer,
-    queryset: models.QuerySet,
+    queryset: models.QuerySet[_M],
     *,
     pk: int,
     dialogue_id: int | None = None,
     session: Session | Scope | None = Scope.EVERY_SESSION,
     **detail,
-) -> models.Model:
+) -> _M:
     """The object a single-object page is about: the row of ``queryset`` with this pk if the
     viewer may see it (the model's ``DoesNotExist`` otherwise), noted as what the response shows.
     The audit trail records it once the page has shown it (``trackii.audit.reads``).
@@ -585,6 +591,8 @@ def resolve(
     Rows that sit in a session and name no dialogue (agenda items, outcomes) need ``session``.
     ``detail``: ids or codes recorded with it."""
     model = queryset.model
+    row: Any  # its dialogue is read below whatever the model
+    owner: int | None
     if model is Session:
         row = visible_session(viewer, queryset, session_id=pk)
         owner = row.dialogue_id
@@ -594,11 +602,16 @@ def resolve(
     else:
         one = None if session is Scope.OUTSIDE_SESSIONS else session
         owner = one.dialogue_id if one is not None else dialogue_id
-        row = visible_in_session(viewer, queryset, dialogue_id=owner, session=one).get(pk=pk)
+        rows = (
+            queryset.none()  # a dialogue's own papers, and no dialogue named
+            if owner is None
+            else visible_in_session(viewer, queryset, dialogue_id=owner, session=one)
+        )
+        row = rows.get(pk=pk)
     return noted(row, dialogue_id=owner, **detail)
 
 
-def noted(obj: models.Model, *, dialogue_id: int | None, **detail) -> models.Model:
+def noted(obj: _M, *, dialogue_id: int | None, **detail) -> _M:
     """An object a page is about that a container's rule decided, not a rule of its own (a
     briefing pack of a dialogue the viewer plans, a copy of it, a member of its roster, the
     dialogue whose ground rules a member reads, the copy an official's link opens): noted for
@@ -607,7 +620,7 @@ def noted(obj: models.Model, *, dialogue_id: int | None, **detail) -> models.Mod
     return obj
 
 
-def listed(obj: models.Model, *, dialogue_id: int | None, **detail) -> models.Model:
+def listed(obj: _M, *, dialogue_id: int | None, **detail) -> _M:
     """One of the objects a response lists without one subject (the dialogues of the home page,
     the sessions a calendar feed carries), found through ``visible``: each is recorded."""
     reads.note_listed(obj, dialogue_id=dialogue_id, **detail)
@@ -748,7 +761,7 @@ def check_roster_add(
     viewer: Viewer, *, dialogue_id: int, role: str, clearance: ConfidentialityLevel
 ) -> None:
     """Refuse putting someone on the roster with a role or a clearance the viewer may not give."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if role not in assignable_roles(viewer, dialogue_id):
         errors["role"] = "Only a convenor gives the convenor, facilitator and rapporteur roles."
     try:
@@ -769,7 +782,7 @@ def check_membership_change(
             "Only the convenor changes the membership of someone cleared at or above your own "
             "clearance."
         )
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if role not in assignable_roles(viewer, membership.dialogue_id, current=membership.role):
         errors["role"] = (
             "Only a convenor gives or takes the convenor, facilitator and rapporteur roles."
@@ -854,20 +867,33 @@ def check_narrow_only(
 def outbound_rank(dialogue: Dialogue) -> int:
     """The highest level rank that may leave Trackii for this dialogue (default: the lowest
     level of the scale, Public)."""
-    if dialogue.outbound_level_id is not None:
+    if dialogue.outbound_level is not None:  # no query when the dialogue has none
         return dialogue.outbound_level.rank
     lowest = ConfidentialityLevel.objects.order_by("rank").values_list("rank", flat=True).first()
     return lowest if lowest is not None else -1
 
 
-def may_leave(dialogue: Dialogue, *path: models.Model, rank: int | None = None) -> bool:
+class _Marked(Protocol):
+    """What is marked with a level: a session, an agenda item (working or published), a paper,
+    an outcome."""
+
+    @property
+    def level(self) -> ConfidentialityLevel: ...
+
+
+class _MarkedTitled(_Marked, Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+def may_leave(dialogue: Dialogue, *path: _Marked | None, rank: int | None = None) -> bool:
     """Whether material on this path (session, agenda item...) may go out: its effective level
     (the strictest on the path) is at or below the outbound level."""
     limit = outbound_rank(dialogue) if rank is None else rank
     return max(node.level.rank for node in path if node is not None) <= limit
 
 
-def outbound_title(dialogue: Dialogue, *path: models.Model, rank: int | None = None) -> str:
+def outbound_title(dialogue: Dialogue, *path: _MarkedTitled, rank: int | None = None) -> str:
     """The title of the last object on the path if it may leave, otherwise the cover name."""
     if path and may_leave(dialogue, *path, rank=rank):
         return path[-1].title
@@ -888,7 +914,7 @@ def levels_at_or_above(level: ConfidentialityLevel) -> Iterable[ConfidentialityL
     return ConfidentialityLevel.objects.filter(rank__gte=level.rank)
 
 
-def strictest_level(objects: Iterable[models.Model]) -> ConfidentialityLevel | None:
+def strictest_level(objects: Iterable[_Marked]) -> ConfidentialityLevel | None:
     """The highest-ranked level among these objects' own: the classification a copy holding
     them all must carry (an item's effective level is its session's or its own, whichever is
     stricter, so a copy that holds the session and its items is marked by this)."""
@@ -896,7 +922,7 @@ def strictest_level(objects: Iterable[models.Model]) -> ConfidentialityLevel | N
     return max(levels, key=lambda level: level.rank) if levels else None
 
 
-def floor_level(*containers) -> ConfidentialityLevel | None:
+def floor_level(*containers: _Marked | None) -> ConfidentialityLevel | None:
     """The strictest level among a new child's containers: the lowest level it may take."""
     levels = [c.level for c in containers if c is not None]
     return max(levels, key=lambda level: level.rank) if levels else None

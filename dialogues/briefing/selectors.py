@@ -95,10 +95,10 @@ def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
     pack."""
     viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
     chosen = list(pack.sessions.values_list("pk", flat=True))
-    sessions = Session.objects.filter(dialogue_id=pack.dialogue_id)
+    in_pack = Session.objects.filter(dialogue_id=pack.dialogue_id)
     if chosen:
-        sessions = sessions.filter(pk__in=chosen)
-    sessions = list(visible(viewer, sessions.select_related("level")).order_by("start", "id"))
+        in_pack = in_pack.filter(pk__in=chosen)
+    sessions = list(visible(viewer, in_pack.select_related("level")).order_by("start", "id"))
     by_id = {s.pk: PackSession(session=s) for s in sessions}
 
     items = visible(

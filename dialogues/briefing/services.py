@@ -353,12 +353,12 @@ def pack_render_again(*, pack: BriefingPack, by, failed_only: bool) -> int:
     to mend what the guard found). Returns how many were queued."""
     pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
     _not_released(pack)
-    copies = BriefingPackCopy.objects.select_for_update().filter(pack=pack)
+    of_pack = BriefingPackCopy.objects.select_for_update().filter(pack=pack)
     if failed_only:
-        copies = copies.filter(state=State.FAILED)
+        of_pack = of_pack.filter(state=State.FAILED)
     else:
-        copies = copies.exclude(state__in=[State.QUEUED, State.RENDERING])
-    copies = list(copies)
+        of_pack = of_pack.exclude(state__in=[State.QUEUED, State.RENDERING])
+    copies = list(of_pack)
     storage = BriefingPackCopy._meta.get_field("file").storage
     for copy in copies:
         if copy.file.name:

@@ -36,6 +36,10 @@ class _Request(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     # Why it lapsed, in words for the page (no names, no titles).
     lapse_reason = models.CharField(max_length=200, blank=True)
+    # Not stored: what a page shows of a request to its viewer, set by the feature's selector
+    # (``outbound_requests_shown_to``, ``scale_changes_shown_to``).
+    lapsed_because: str
+    may_confirm: bool
 
     class Meta:
         abstract = True
@@ -68,6 +72,7 @@ class OutboundLevelRequest(_Request):
     )
     to_rank = models.IntegerField()
     to_audience = models.CharField(max_length=20)
+    may_withdraw: bool  # not stored: set with the two above, for the dialogue's edit page
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -167,8 +167,8 @@ def _sniff_zip(upload) -> FileType:
                 if member in names:
                     return file_type
             if "mimetype" in names:
-                with archive.open("mimetype") as member:
-                    if member.read(len(_ODT_MIMETYPE) + 1).strip() == _ODT_MIMETYPE:
+                with archive.open("mimetype") as stored:
+                    if stored.read(len(_ODT_MIMETYPE) + 1).strip() == _ODT_MIMETYPE:
                         return ODT
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
         raise ValidationError(
@@ -269,10 +269,11 @@ def _digest(upload) -> tuple[str, int]:
 def _check_containers(
     *, dialogue: Dialogue, session: Session | None, agenda_item: AgendaItem | None
 ) -> None:
-    if agenda_item is not None and session is None:
-        raise ValidationError("A paper on an agenda item belongs to that item's session too.")
-    if agenda_item is not None and agenda_item.session_id != session.pk:
-        raise ValidationError("This agenda item is not part of that session.")
+    if agenda_item is not None:
+        if session is None:
+            raise ValidationError("A paper on an agenda item belongs to that item's session too.")
+        if agenda_item.session_id != session.pk:
+            raise ValidationError("This agenda item is not part of that session.")
     if session is not None and session.dialogue_id != dialogue.pk:
         raise ValidationError("This session is not part of that dialogue.")
 
@@ -358,7 +359,8 @@ def document_delete(*, document: Document, by) -> None:
     )
     storage, stored_name = document.file.storage, document.file.name
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored_name))
+    if stored_name:  # every paper has its file; nothing to delete otherwise
+        transaction.on_commit(lambda: storage.delete(stored_name))
 
 
 def _ids(document: Document) -> dict:

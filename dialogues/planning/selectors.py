@@ -115,12 +115,12 @@ def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
 
 def overlapping_items(items: list[AgendaItem]) -> dict[int, list[AgendaItem]]:
     """Items booked in the same room at overlapping times: item id -> the items it clashes with."""
-    timed = [i for i in items if i.room.strip() and i.start and i.end]
+    timed = [(i, i.start, i.end) for i in items if i.room.strip() and i.start and i.end]
     clashes: dict[int, list[AgendaItem]] = {}
-    for n, a in enumerate(timed):
-        for b in timed[n + 1 :]:
+    for n, (a, a_start, a_end) in enumerate(timed):
+        for b, b_start, b_end in timed[n + 1 :]:
             same_room = a.room.strip().casefold() == b.room.strip().casefold()
-            if same_room and _overlap(a.start, a.end, b.start, b.end):
+            if same_room and _overlap(a_start, a_end, b_start, b_end):
                 clashes.setdefault(a.pk, []).append(b)
                 clashes.setdefault(b.pk, []).append(a)
     return clashes

@@ -4,7 +4,7 @@ views through ``dialogues.confidentiality``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,6 +96,8 @@ def dialogue_create(
             audit_record(action=Action.CREATED, obj=convenor, actor=by, request=request)
     if clearance is None:
         clearance = ConfidentialityLevel.objects.order_by("-rank").first()
+        if clearance is None:
+            raise ValidationError("The confidentiality scale has no levels yet.")
     dialogue = Dialogue(
         outbound_level=ConfidentialityLevel.objects.order_by("rank").first(), **fields
     )
@@ -177,7 +179,7 @@ def dialogue_update(
     except EditConflict as conflict:
         if conflict.changes:
             raise
-        return conflict.current
+        return cast(Dialogue, conflict.current)  # the conflict is about this dialogue
     audit_record(
         action=Action.CHANGED,
         obj=updated,
@@ -206,7 +208,7 @@ def dialogue_edit(
     """The edit form's save: ``dialogue_update`` with everything but a raise of the outbound
     level, which becomes a request for another member to confirm (returned; None otherwise)."""
     wanted = values.get("outbound_level")
-    if not raises_outbound(dialogue, wanted):
+    if wanted is None or not raises_outbound(dialogue, wanted):
         dialogue_update(
             dialogue=dialogue,
             expected_revision=expected_revision,
@@ -329,9 +331,7 @@ def roster_add_person(
     invitations move them on. ``viewer`` (the one adding) may give no clearance above their
     own, and only a convenor gives the convening team's roles (``check_roster_add``)."""
     check_roster_add(viewer, dialogue_id=dialogue.pk, role=role, clearance=clearance)
-    if (person is None) == (new_person is None):
-        raise TypeError("Give either an existing person or the fields of a new one.")
-    if person is None:
+    if person is None and new_person is not None:
         unknown = set(new_person) - set(PERSON_FIELDS)
         if unknown:
             raise TypeError(f"Not fields of a new person: {sorted(unknown)}")
@@ -339,8 +339,11 @@ def roster_add_person(
         audit_record(
             action=Action.CREATED, obj=person, actor=by, request=request, dialogue_id=dialogue.pk
         )
-    elif Membership.objects.filter(person=person, dialogue=dialogue).exists():
-        raise ValidationError({"person": "This person is already on the roster."})
+    elif person is not None and new_person is None:
+        if Membership.objects.filter(person=person, dialogue=dialogue).exists():
+            raise ValidationError({"person": "This person is already on the roster."})
+    else:
+        raise TypeError("Give either an existing person or the fields of a new one.")
     membership = membership_nominate(
         person=person,
         dialogue=dialogue,

@@ -3,6 +3,8 @@ team of that dialogue only (staff and convening members may start a new one); an
 404, so a dialogue's existence does not leak. Thin: a form validates, a service acts, the view
 redirects with a message."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -144,6 +146,27 @@ def _unknown_action():
 # -- sides ----------------------------------------------------------------------------------------
 
 
+def _side_saved(request, form: SideForm, save, done: str) -> bool:
+    """Save a side's form through ``save`` (a service, given the form's values): True once
+    saved, with ``done`` for the next page; False if refused, the reason on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(**form.values())
+    except ValidationError as error:
+        add_service_error(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _posted_side(request, dialogue):
+    choice = SideChoiceForm(request.POST, dialogue=dialogue)
+    if not choice.is_valid():
+        raise Http404  # not a side of this dialogue
+    return choice.cleaned_data["side"]
+
+
 @require_http_methods(["GET", "POST"])
 @convening_team_only
 def sides_edit(request, dialogue, viewer):
@@ -153,40 +176,26 @@ def sides_edit(request, dialogue, viewer):
         action = request.POST.get("action")
         if action == "add":
             add_form = SideForm(request.POST, dialogue=dialogue, prefix="add")
-            if add_form.is_valid():
-                try:
-                    ws_services.side_create(
-                        dialogue=dialogue, by=request.user, request=request, **add_form.values()
-                    )
-                except ValidationError as error:
-                    add_service_error(add_form, error)
-                else:
-                    messages.success(request, "Side added.")
-                    return redirect("dialogues:sides_edit", dialogue.pk)
-        elif action in ("update", "delete"):
-            choice = SideChoiceForm(request.POST, dialogue=dialogue)
-            if not choice.is_valid():
-                raise Http404  # not a side of this dialogue
-            side = choice.cleaned_data["side"]
-            if action == "delete":
-                try:
-                    ws_services.side_delete(side=side, by=request.user, request=request)
-                except ValidationError as error:
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    messages.success(request, "Side deleted.")
+            create = partial(
+                ws_services.side_create, dialogue=dialogue, by=request.user, request=request
+            )
+            if _side_saved(request, add_form, create, "Side added."):
                 return redirect("dialogues:sides_edit", dialogue.pk)
+        elif action == "delete":
+            side = _posted_side(request, dialogue)
+            try:
+                ws_services.side_delete(side=side, by=request.user, request=request)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Side deleted.")
+            return redirect("dialogues:sides_edit", dialogue.pk)
+        elif action == "update":
+            side = _posted_side(request, dialogue)
             form = SideForm(request.POST, dialogue=dialogue, side=side, prefix=f"side-{side.pk}")
-            if form.is_valid():
-                try:
-                    ws_services.side_update(
-                        side=side, by=request.user, request=request, **form.values()
-                    )
-                except ValidationError as error:
-                    add_service_error(form, error)
-                else:
-                    messages.success(request, "Side saved.")
-                    return redirect("dialogues:sides_edit", dialogue.pk)
+            update = partial(ws_services.side_update, side=side, by=request.user, request=request)
+            if _side_saved(request, form, update, "Side saved."):
+                return redirect("dialogues:sides_edit", dialogue.pk)
             failed = (side.pk, form)
         else:
             return _unknown_action()

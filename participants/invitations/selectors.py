@@ -1,6 +1,9 @@
-"""Reads of invitations that other code reuses (the dialogue's roster)."""
+"""Reads of invitations that other code reuses (the dialogue's roster, a lockdown)."""
 
-from ..models import Invitation
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import Invitation, Person
 
 
 def latest_invitations(dialogue_id: int) -> dict:
@@ -12,3 +15,14 @@ def latest_invitations(dialogue_id: int) -> dict:
     ):
         latest.setdefault(invitation.membership_id, invitation)
     return latest
+
+
+def open_invitations_of(person: Person) -> QuerySet[Invitation]:
+    """Invitations of the person's memberships still waiting for an answer."""
+    return Invitation.objects.filter(
+        membership__person=person,
+        revoked_at__isnull=True,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from trackii.audit.services import Action, audit_record
 
-from ..models import Invitation, Membership, User
+from ..models import Invitation, Membership, Person, User
 from ..services import account_create, membership_transition
+from .selectors import open_invitations_of
 
 CODE_MAX_ATTEMPTS = 5
 CODE_VALID_FOR = timedelta(minutes=15)
@@ -135,12 +136,10 @@ def invitation_resend(*, membership: Membership, by, request=None) -> Invitation
     return invitation_send(membership=membership, by=by, request=request)
 
 
-@transaction.atomic
-def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation:
-    invitation = _lock(invitation)
-    if not invitation.is_open:
-        raise ValidationError("Only an invitation still waiting for an answer can be revoked.")
-    invitation.revoked_at = timezone.now()
+def _mark_revoked(invitation: Invitation, *, at, by, request, **detail) -> None:
+    """The one way an open invitation is revoked (its link stops working), with its audit
+    entry; ``detail`` is recorded with it."""
+    invitation.revoked_at = at
     invitation.save(update_fields=["revoked_at"])
     audit_record(
         action=Action.CHANGED,
@@ -148,9 +147,32 @@ def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation
         actor=by,
         request=request,
         dialogue_id=invitation.membership.dialogue_id,
-        detail={"membership": invitation.membership_id, "state": "revoked"},
+        detail={"membership": invitation.membership_id, "state": "revoked", **detail},
     )
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation:
+    invitation = _lock(invitation)
+    if not invitation.is_open:
+        raise ValidationError("Only an invitation still waiting for an answer can be revoked.")
+    _mark_revoked(invitation, at=timezone.now(), by=by, request=request)
     return invitation
+
+
+def invitations_revoke_all(*, person: Person, by, via: str, request=None) -> list[int]:
+    """Revoke every invitation of ``person`` still waiting for an answer, each recorded with
+    ``via`` (what ordered it); returns their ids. For a lockdown (``trackii.ops.lockdown``),
+    ordered by staff, who need not be on the dialogues' convening teams: who may is the
+    caller's to decide. Runs in the caller's transaction (the invitations are locked)."""
+    now = timezone.now()
+    revoked = []
+    for invitation in (
+        open_invitations_of(person).select_for_update().select_related("membership").order_by("id")
+    ):
+        _mark_revoked(invitation, at=now, by=by, request=request, via=via)
+        revoked.append(invitation.pk)
+    return revoked
 
 
 @transaction.atomic

@@ -39,6 +39,42 @@ def _password_form(invitation: Invitation, data=None) -> InvitationPasswordForm:
     return InvitationPasswordForm(User(email=invitation.email), data)
 
 
+def _verify(request, invitation: Invitation, code_form: InvitationCodeForm):
+    """Check the code typed in: once it is right, back to the page (which then offers the
+    answers); None otherwise, the reason on the form."""
+    if not code_form.is_valid():
+        return None
+    try:
+        invitation = services.invitation_verify_code(
+            invitation=invitation, code=code_form.cleaned_data["code"], request=request
+        )
+    except ValidationError as error:
+        code_form.add_error("code", error)
+        return None
+    _mark_verified(request, invitation)
+    return redirect(request.path)
+
+
+def _accept_with_password(request, invitation: Invitation, password_form: InvitationPasswordForm):
+    """Accept with the password of a new account: signed in, on to the dialogue's ground rules;
+    None if refused, the reason on the form."""
+    if not password_form.is_valid():
+        return None
+    try:
+        services.invitation_accept(
+            invitation=invitation,
+            password=password_form.cleaned_data["new_password1"],
+            request=request,
+        )
+    except ValidationError as error:
+        password_form.add_error(None, error)
+        return None
+    account = User.objects.get(email__iexact=invitation.email)
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Welcome. Your account is ready.")
+    return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
+
+
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def invitation_page(request, token: str):
@@ -59,18 +95,9 @@ def invitation_page(request, token: str):
                 return redirect(request.path)
             if action == "verify":
                 code_form = InvitationCodeForm(request.POST)
-                if code_form.is_valid():
-                    try:
-                        invitation = services.invitation_verify_code(
-                            invitation=invitation,
-                            code=code_form.cleaned_data["code"],
-                            request=request,
-                        )
-                    except ValidationError as error:
-                        code_form.add_error("code", error)
-                    else:
-                        _mark_verified(request, invitation)
-                        return redirect(request.path)
+                verified = _verify(request, invitation, code_form)
+                if verified is not None:
+                    return verified
             elif action in ("accept", "link", "decline"):
                 if not _verified_here(request, invitation):
                     raise ValidationError("Confirm your e-mail address with the code first.")
@@ -83,20 +110,9 @@ def invitation_page(request, token: str):
                     )
                     return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
                 password_form = _password_form(invitation, request.POST)
-                if password_form.is_valid():
-                    try:
-                        services.invitation_accept(
-                            invitation=invitation,
-                            password=password_form.cleaned_data["new_password1"],
-                            request=request,
-                        )
-                    except ValidationError as error:
-                        password_form.add_error(None, error)
-                    else:
-                        account = User.objects.get(email__iexact=invitation.email)
-                        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
-                        messages.success(request, "Welcome. Your account is ready.")
-                        return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
+                accepted = _accept_with_password(request, invitation, password_form)
+                if accepted is not None:
+                    return accepted
             else:
                 raise ValidationError("Unknown action.")
         except ValidationError as error:

@@ -348,36 +348,59 @@ def _merge_compounds(tokens: list[_Token]) -> list[tuple[_Token, str]]:
     result: list[tuple[_Token, str]] = []
     i = 0
     while i < len(kept):
-        token = kept[i]
         nxt = kept[i + 1] if i + 1 < len(kept) else None
-        text = token.text
-        if token.initial:
-            result.append((token, "initial"))
-        elif text in _ARTICLES and nxt is not None and not token.abjad:
-            pass  # the article: Arabic writes it joined, Latin lists drop it as often as not
-        elif text in _ABD_WORDS and nxt is not None and not nxt.initial:
-            rest = nxt.text
-            if rest.startswith(("al", "el")) and len(rest) > 4:
-                rest = rest[2:]
-            skeleton = _join_skeletons("bd", _skeleton(rest) if not nxt.abjad else nxt.skeleton)
-            merged = _Token("abd" + rest, abjad=token.abjad or nxt.abjad, skeleton=skeleton)
-            result.append((merged, "name"))
-            i += 1
-        elif text.startswith("abd") and len(text) >= 6 and not token.abjad:
-            result.append((_Token("abd" + _strip_joined_article(text[3:])), "name"))
-        elif text in _ABU_WORDS and nxt is not None and not nxt.initial:
-            skeleton = _join_skeletons("b", nxt.skeleton or _skeleton(nxt.text))
-            abjad = token.abjad or nxt.abjad
-            result.append((_Token("abu" + nxt.text, abjad=abjad, skeleton=skeleton), "name"))
-            i += 1
-        elif text in _PATRONYMIC_PARTICLES and result and nxt is not None:
-            result.append((_Token("bin", abjad=token.abjad, skeleton="bn"), "weak"))
-        elif (text in _PARTICLES and result and nxt is not None) or text in _HONORIFICS:
-            result.append((token, "weak"))
-        else:
-            result.append((token, "name"))
-        i += 1
+        merged, used = _merge_one(kept[i], nxt, after_first=bool(result))
+        if merged is not None:
+            result.append(merged)
+        i += used
     return result
+
+
+def _merge_one(
+    token: _Token, nxt: _Token | None, *, after_first: bool
+) -> tuple[tuple[_Token, str] | None, int]:
+    """``token`` (with the token after it, if any) as a (token, role) of the name, or None if it
+    is left out; and how many tokens that used (2 when it took the next one in)."""
+    if token.initial:
+        return (token, "initial"), 1
+    if token.text in _ARTICLES and nxt is not None and not token.abjad:
+        return None, 1  # the article: Arabic writes it joined, Latin lists drop it as often as not
+    compound = _compound(token, nxt)
+    if compound is not None:
+        return compound
+    return (_particle_or_name(token, nxt, after_first=after_first), 1)
+
+
+def _compound(token: _Token, nxt: _Token | None) -> tuple[tuple[_Token, str], int] | None:
+    """'Abd al-Rahman', 'Abdelrahman' and 'Abu Bakr' as one name part; None for anything else."""
+    text = token.text
+    if text in _ABD_WORDS and nxt is not None and not nxt.initial:
+        rest = nxt.text
+        if rest.startswith(("al", "el")) and len(rest) > 4:
+            rest = rest[2:]
+        skeleton = _join_skeletons("bd", _skeleton(rest) if not nxt.abjad else nxt.skeleton)
+        merged = _Token("abd" + rest, abjad=token.abjad or nxt.abjad, skeleton=skeleton)
+        return (merged, "name"), 2
+    if text.startswith("abd") and len(text) >= 6 and not token.abjad:
+        return (_Token("abd" + _strip_joined_article(text[3:])), "name"), 1
+    if text in _ABU_WORDS and nxt is not None and not nxt.initial:
+        skeleton = _join_skeletons("b", nxt.skeleton or _skeleton(nxt.text))
+        abjad = token.abjad or nxt.abjad
+        return (_Token("abu" + nxt.text, abjad=abjad, skeleton=skeleton), "name"), 2
+    return None
+
+
+def _particle_or_name(
+    token: _Token, nxt: _Token | None, *, after_first: bool
+) -> tuple[_Token, str]:
+    """A particle ('bin', 'van') between parts, or an honorific, weighs little; else a name."""
+    text = token.text
+    between = after_first and nxt is not None
+    if text in _PATRONYMIC_PARTICLES and between:
+        return _Token("bin", abjad=token.abjad, skeleton="bn"), "weak"
+    if (text in _PARTICLES and between) or text in _HONORIFICS:
+        return token, "weak"
+    return token, "name"
 
 
 @lru_cache(maxsize=100_000)
@@ -538,35 +561,19 @@ def _role(part: _Part) -> str:
     return ""
 
 
+# One pairing of a part of each name: similarity, the two parts' weights, their positions, how.
+_Pair = tuple[float, float, int, int, str]
+
+
 def _compare_names(
     a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache, *, explain: bool
 ) -> _NameScore:
     """Score the nominee's name ``a`` against the listed name ``b``, 0..1."""
     if not a or not b:
         return _NameScore(0.0, [])
-    data, get = cache.data, cache.get
-    pairs = []
-    for i, pa in enumerate(a):
-        sig_a, weak_a, weight_a = pa.sig, pa.weak, pa.weight
-        for j, pb in enumerate(b):
-            if weak_a != pb.weak:
-                continue  # particles pair with particles only
-            found = data.get((sig_a, pb.sig)) or get(pa, pb)
-            if found[0] > 0.0:
-                pairs.append((found[0], weight_a + pb.weight, i, j, found[1]))
-    # Best pairs first: names have few parts, and a clear best pair is almost always right.
-    pairs.sort(reverse=True)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    matched = []
+    matched, used_a, used_b = _pick_pairs(_candidate_pairs(a, b, cache))
     numerator = denominator = 0.0
-    for pair in pairs:
-        sim, weight, i, j, _ = pair
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        matched.append(pair)
+    for sim, weight, _, _, _ in matched:
         numerator += sim * weight
         denominator += weight
     left_a = [p for i, p in enumerate(a) if i not in used_a]
@@ -575,31 +582,103 @@ def _compare_names(
     # unmatched on one side only is missing there (a middle name left out) and counts less.
     conflict_a = any(not p.weak for p in left_b)
     conflict_b = any(not p.weak for p in left_a)
-    for p in left_a:
-        denominator += p.weight * (1.0 if conflict_a else MISSING_PART_COST)
-    for p in left_b:
-        denominator += p.weight * (1.0 if conflict_b else MISSING_PART_COST)
+    denominator = _with_unmatched(denominator, left_a, conflict=conflict_a)
+    denominator = _with_unmatched(denominator, left_b, conflict=conflict_b)
     score = numerator / denominator if denominator else 0.0
-    lines: list[str] = []
-    if explain:
-        for _, _, i, j, how in sorted(matched, key=lambda m: m[2]):
-            raw, _ = _raw_similarity(a[i], b[j])
-            lines.append(f"{_role(b[j])}'{a[i].text}' ~ '{b[j].text}': {raw:.2f} ({how})")
-        for p in left_a:
-            if conflict_a and not p.weak:
-                lines.append(f"nominee's {_role(p)}'{p.text}' matches no part of the listed name")
-            else:
-                lines.append(f"nominee's {_role(p)}'{p.text}' is not in the listed name")
-        for p in left_b:
-            if conflict_b and not p.weak:
-                lines.append(f"listed {_role(p)}'{p.text}' matches no part of the nominee's name")
-            else:
-                lines.append(f"listed {_role(p)}'{p.text}' is missing from the nominee's name")
+    lines = (
+        _explain_parts(a, b, matched, (left_a, left_b), conflicts=(conflict_a, conflict_b))
+        if explain
+        else []
+    )
     if left_a or left_b:
         strong_a = len(a) - sum(1 for p in a if p.weak)
         strong_b = len(b) - sum(1 for p in b if p.weak)
     else:
         strong_a = strong_b = len(matched)
+    return _NameScore(_shape_adjusted(a, b, score, (strong_a, strong_b), lines, explain), lines)
+
+
+def _candidate_pairs(a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache) -> list[_Pair]:
+    """Every pairing of a part of ``a`` with one of ``b`` that scores above nothing, best first.
+    Particles pair with particles only."""
+    data, get = cache.data, cache.get
+    pairs = []
+    for i, pa in enumerate(a):
+        sig_a, weak_a, weight_a = pa.sig, pa.weak, pa.weight
+        for j, pb in enumerate(b):
+            if weak_a != pb.weak:
+                continue
+            found = data.get((sig_a, pb.sig)) or get(pa, pb)
+            if found[0] > 0.0:
+                pairs.append((found[0], weight_a + pb.weight, i, j, found[1]))
+    pairs.sort(reverse=True)
+    return pairs
+
+
+def _pick_pairs(pairs: list[_Pair]) -> tuple[list[_Pair], set[int], set[int]]:
+    """Best pairs first, each part in one pair at most: names have few parts, and a clear best
+    pair is almost always right. Returns the pairs kept and the positions they use in each
+    name."""
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    matched = []
+    for pair in pairs:
+        i, j = pair[2], pair[3]
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        matched.append(pair)
+    return matched, used_a, used_b
+
+
+def _with_unmatched(denominator: float, left: list[_Part], *, conflict: bool) -> float:
+    """The score's denominator with the parts of one name left unmatched counted in."""
+    for p in left:
+        denominator += p.weight * (1.0 if conflict else MISSING_PART_COST)
+    return denominator
+
+
+def _explain_parts(
+    a: Sequence[_Part],
+    b: Sequence[_Part],
+    matched: list[_Pair],
+    left: tuple[list[_Part], list[_Part]],
+    *,
+    conflicts: tuple[bool, bool],
+) -> list[str]:
+    """The explanation's lines for the parts: each pair, then each part of either name left
+    unmatched (``left``), which conflicts with the other name or is only missing there."""
+    lines = []
+    for _, _, i, j, how in sorted(matched, key=lambda m: m[2]):
+        raw, _ = _raw_similarity(a[i], b[j])
+        lines.append(f"{_role(b[j])}'{a[i].text}' ~ '{b[j].text}': {raw:.2f} ({how})")
+    (left_a, left_b), (conflict_a, conflict_b) = left, conflicts
+    for p in left_a:
+        if conflict_a and not p.weak:
+            lines.append(f"nominee's {_role(p)}'{p.text}' matches no part of the listed name")
+        else:
+            lines.append(f"nominee's {_role(p)}'{p.text}' is not in the listed name")
+    for p in left_b:
+        if conflict_b and not p.weak:
+            lines.append(f"listed {_role(p)}'{p.text}' matches no part of the nominee's name")
+        else:
+            lines.append(f"listed {_role(p)}'{p.text}' is missing from the nominee's name")
+    return lines
+
+
+def _shape_adjusted(
+    a: Sequence[_Part],
+    b: Sequence[_Part],
+    score: float,
+    strong: tuple[int, int],
+    lines: list[str],
+    explain: bool,
+) -> float:
+    """The score once the names' shapes are allowed for: parts split or joined differently are
+    compared as whole strings; a single-part name against a longer one counts less. ``strong``:
+    how many main parts each name has. Explanations are added to ``lines``."""
+    strong_a, strong_b = strong
     if (strong_a != strong_b or len(a) != len(b)) and score < JOINED_DISCOUNT:
         joined = _joined_similarity(a, b, score)
         if joined > score:
@@ -612,7 +691,7 @@ def _compare_names(
         score *= SINGLE_PART_FACTOR
         if explain:
             lines.append(f"one side has a single name part: score x {SINGLE_PART_FACTOR}")
-    return _NameScore(score, lines)
+    return score
 
 
 def _year_gap(year: int, ranges: tuple[tuple[int, int], ...]) -> int:

@@ -26,7 +26,9 @@ from django.utils import timezone
 
 from dialogues.briefing.selectors import copies_linked_to
 from dialogues.briefing.services import copy_link_revoke
-from participants.models import Invitation, Person, User
+from participants.invitations.selectors import open_invitations_of
+from participants.invitations.services import invitations_revoke_all
+from participants.models import Person, User
 from participants.profile.services import calendar_secret_regenerate
 from trackii.audit.services import Action, audit_record
 
@@ -76,17 +78,6 @@ def session_keys_of(user: User) -> set[str]:
 def _emails_of(person: Person) -> set[str]:
     emails = {person.email, person.user.email if person.user else ""}
     return {e.strip().lower() for e in emails if e and e.strip()}
-
-
-def open_invitations_of(person: Person) -> QuerySet[Invitation]:
-    """Invitations of the person's memberships still waiting for an answer."""
-    return Invitation.objects.filter(
-        membership__person=person,
-        revoked_at__isnull=True,
-        accepted_at__isnull=True,
-        declined_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
 
 
 def linked_copies_for(person: Person) -> QuerySet:
@@ -141,29 +132,6 @@ def _end_sessions(user: User) -> int:
     return len(keys)
 
 
-def _revoke_invitations(*, person: Person, by: User, request) -> list[int]:
-    # participants.invitations.services.invitation_revoke is for the dialogue's convening team;
-    # a lockdown is ordered by staff, who need not be on it, so the revocation is written here,
-    # the same way (revoked_at, one audit entry each).
-    now = timezone.now()
-    revoked = []
-    for invitation in (
-        open_invitations_of(person).select_for_update().select_related("membership").order_by("id")
-    ):
-        invitation.revoked_at = now
-        invitation.save(update_fields=["revoked_at"])
-        audit_record(
-            action=Action.CHANGED,
-            obj=invitation,
-            actor=by,
-            request=request,
-            dialogue_id=invitation.membership.dialogue_id,
-            detail={"membership": invitation.membership_id, "state": "revoked", "via": "lockdown"},
-        )
-        revoked.append(invitation.pk)
-    return revoked
-
-
 def _revoke_pack_links(*, person: Person, by: User) -> list[int]:
     revoked = []
     for copy in linked_copies_for(person).order_by("id"):
@@ -199,7 +167,9 @@ def person_lockdown(
         if user.calendar_secret:
             calendar_secret_regenerate(user=user, by=by)
             record.calendar_secret_renewed = True
-    record.invitations_revoked = _revoke_invitations(person=person, by=by, request=request)
+    record.invitations_revoked = invitations_revoke_all(
+        person=person, by=by, via="lockdown", request=request
+    )
     record.pack_copies_revoked = _revoke_pack_links(person=person, by=by)
     record.full_clean()
     record.save()
