@@ -11,8 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from participants.models import Membership, Person
+from trackii.lists import ListForm, search_field
 
 from ..models import Dialogue, Side
+from .selectors import NO_SIDE, ROSTER_SORTS
 from .services import DIALOGUE_FIELDS, PERSON_FIELDS
 
 # -- the dialogue ---------------------------------------------------------------------------------
@@ -214,3 +216,56 @@ class MembershipEditForm(_MembershipValues, forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label="Search people you work with", max_length=100, required=False)
+
+
+class RosterFilterForm(ListForm):
+    """The roster's toolbar. ``sides``: the dialogue's sides; ``levels``: the clearances the
+    viewer may give (``confidentiality.grantable_levels``), the only ones they may filter by."""
+
+    sorts = ROSTER_SORTS
+
+    search = search_field("Name or affiliation")
+    side = forms.ChoiceField(label="Side", required=False)
+    role = forms.ChoiceField(
+        label="Role", required=False, choices=[("", "Any role"), *Membership.Role.choices]
+    )
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state"), *Membership.State.choices]
+    )
+    clearance = forms.ChoiceField(label="Clearance", required=False)
+
+    def __init__(self, data=None, *, sides, levels, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["side"].choices = [
+            ("", "Any side"),
+            *((str(side.pk), side.name) for side in sides),
+            (NO_SIDE, "No side"),
+        ]
+        self.fields["clearance"].choices = [
+            ("", "Any clearance"),
+            *((str(level.pk), level.name) for level in levels),
+        ]
+
+
+class RosterBulkForm(forms.Form):
+    """What to do with the members ticked on the roster: invite them, or put them on a side of
+    this dialogue. The members themselves are read by the view (``roster_memberships``): an id
+    that names no member of this roster refuses the whole request."""
+
+    INVITE = "invite"
+    SIDE_PREFIX = "side-"
+
+    bulk_action = forms.ChoiceField(label="With the selected")
+
+    def __init__(self, *args, sides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sides = {f"{self.SIDE_PREFIX}{side.pk}": side for side in sides}
+        self.fields["bulk_action"].choices = [
+            (self.INVITE, "Invite the selected"),
+            *((key, f"Set side to {side.name}") for key, side in self.sides.items()),
+        ]
+
+    @property
+    def side(self) -> Side | None:
+        """The side chosen, if the action is to set one."""
+        return self.sides.get(self.cleaned_data["bulk_action"])

@@ -1,6 +1,7 @@
 """Reads of the workspace: who may start a dialogue, the people a convening team may draw on for
-a roster, one member of a roster, and the room at a glance (its composition and the warnings a
-facilitator would want), computed as pure functions over a roster already loaded."""
+a roster, the roster as a list (searched, filtered, sorted), one member of it, and the room at a
+glance (its composition and the warnings a facilitator would want), computed as pure functions
+over a roster already loaded."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models import Count as CountOf
-from django.db.models import QuerySet
 from django.http import Http404
 
 from participants.models import Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
+from trackii.lists import Sort, both_ways, search_terms
 
 from ..confidentiality import Viewer, can_plan, noted
 from ..models import ConfidentialityLevel, Dialogue, Side
@@ -57,6 +59,80 @@ def sides_with_member_counts(*, dialogue_id: int) -> QuerySet[Side]:
     return Side.objects.filter(dialogue_id=dialogue_id).annotate(
         member_count=CountOf("memberships")
     )
+
+
+# -- the roster as a list ------------------------------------------------------------------------
+
+
+def _choice_order(field: str, choices) -> Case:
+    """Rows in the order a model's choices are declared (a role's seniority, a membership's way
+    through its states), not in the alphabetical order of their stored values."""
+    return Case(
+        *(When(**{field: value}, then=Value(n)) for n, (value, _label) in enumerate(choices)),
+        default=Value(len(choices)),
+        output_field=IntegerField(),
+    )
+
+
+_ROLE_ORDER = _choice_order("role", Membership.Role.choices)
+_STATE_ORDER = _choice_order("state", Membership.State.choices)
+_BY_NAME = ("person__family_name", "person__full_name", "pk")
+
+# The first is the default: by side (in the sides' order), then role, then name, as before.
+ROSTER_SORTS: dict[str, Sort] = {
+    **both_ways("side", "Side", "Side, last first", "side__position", _ROLE_ORDER, *_BY_NAME),
+    **both_ways("name", "Name, A to Z", "Name, Z to A", *_BY_NAME),
+    **both_ways("role", "Role", "Role, last first", _ROLE_ORDER, *_BY_NAME),
+    **both_ways("state", "State", "State, last first", _STATE_ORDER, *_BY_NAME),
+}
+NO_SIDE = "none"
+
+
+def roster_listed(
+    *,
+    dialogue_id: int,
+    search: str = "",
+    side: str = "",
+    role: str = "",
+    state: str = "",
+    clearance: str = "",
+    ordering=ROSTER_SORTS["side"].ordering,
+) -> QuerySet[Membership]:
+    """The roster as its list shows it (callers decided the roster is the viewer's to see and
+    offered only the filters the viewer may use, e.g. clearances they may give): ``search`` in
+    the names and the affiliation, ``side`` (a side's id, or ``NO_SIDE``), ``role``, ``state``
+    and ``clearance`` (a level's id); empty means any. Person, side, clearance and vetting case
+    come with each row."""
+    members = roster_of(dialogue_id=dialogue_id)
+    terms = search_terms(search)
+    if terms:
+        members = members.filter(
+            Q(person__full_name__icontains=terms)
+            | Q(person__family_name__icontains=terms)
+            | Q(person__name_original_script__icontains=terms)
+            | Q(person__other_names__icontains=terms)
+            | Q(person__affiliation__icontains=terms)
+        )
+    if side == NO_SIDE:
+        members = members.filter(side__isnull=True)
+    elif side:
+        members = members.filter(side_id=int(side))
+    if role:
+        members = members.filter(role=role)
+    if state:
+        members = members.filter(state=state)
+    if clearance:
+        members = members.filter(clearance_id=int(clearance))
+    return members.order_by(*ordering)
+
+
+def roster_memberships(*, dialogue_id: int, membership_ids) -> list[Membership] | None:
+    """The members of this dialogue's roster with these ids (for an action on several at once),
+    person and clearance loaded, in the order of their ids; None if any id names no member of
+    it (another dialogue's, or none), so that the caller refuses the whole request."""
+    wanted = sorted(set(membership_ids))
+    found = list(roster_of(dialogue_id=dialogue_id).filter(pk__in=wanted).order_by("pk"))
+    return found if [m.pk for m in found] == wanted else None
 
 
 def membership_on_roster(*, dialogue_id: int, membership_id: int) -> Membership:

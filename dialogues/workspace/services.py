@@ -4,6 +4,8 @@ views through ``dialogues.confidentiality``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
@@ -461,6 +463,123 @@ def roster_invitation_revoke(
 ) -> Invitation:
     _check_may_invite(viewer, _locked_membership(invitation.membership))
     return invitation_services.invitation_revoke(invitation=invitation, by=by, request=request)
+
+
+# -- several members at once ----------------------------------------------------------------------
+# All or nothing: every member is checked under its row lock against the rule the single action
+# follows; if any is refused, nothing is written and the refusal names each one and why.
+# Otherwise each is done by the single action's own service, audited exactly as it would be.
+
+
+@dataclass(frozen=True)
+class Refusal:
+    membership: Membership
+    reason: str
+
+
+class RosterBulkRefused(ValidationError):
+    """Some of the members chosen may not be acted on by this viewer: nothing was done."""
+
+    def __init__(self, refusals: Sequence[Refusal]):
+        self.refusals = list(refusals)
+        super().__init__([f"{r.membership.person.full_name}: {r.reason}" for r in self.refusals])
+
+
+def _locked_members(dialogue: Dialogue, memberships: Sequence[Membership]) -> list[Membership]:
+    """The members under row locks (in id order, so two bulk actions cannot deadlock), as they
+    stand now; refused unless every one is on this dialogue's roster."""
+    ids = sorted({m.pk for m in memberships})
+    if not ids:
+        raise ValidationError("Choose at least one member of the roster.")
+    locked = list(
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("person", "clearance")
+        .filter(dialogue=dialogue, pk__in=ids)
+        .order_by("pk")
+    )
+    if [m.pk for m in locked] != ids:
+        raise ValidationError("Only members of this dialogue's roster can be chosen.")
+    return locked
+
+
+def _refused(check, members: Sequence[Membership]) -> list[Refusal]:
+    refusals = []
+    for membership in members:
+        try:
+            check(membership)
+        except ValidationError as error:
+            refusals.append(Refusal(membership, " ".join(error.messages)))
+    return refusals
+
+
+@transaction.atomic
+def roster_bulk_invite(
+    *,
+    dialogue: Dialogue,
+    memberships: Sequence[Membership],
+    by,
+    viewer: Viewer,
+    request: HttpRequest | None = None,
+) -> list[Invitation]:
+    """Invite every member chosen (a fresh link to those already invited), or nobody: each must
+    be the viewer's to invite (``can_change_membership``) and invitable
+    (``invitation_services.check_invitable``), as for ``roster_invite``; otherwise
+    ``RosterBulkRefused`` names each one refused, and nothing is sent."""
+    members = _locked_members(dialogue, memberships)
+
+    def check(membership: Membership) -> None:
+        _check_may_invite(viewer, membership)
+        invitation_services.check_invitable(membership)
+
+    refusals = _refused(check, members)
+    if refusals:
+        raise RosterBulkRefused(refusals)
+    return [
+        roster_invite(membership=membership, by=by, viewer=viewer, request=request)
+        for membership in members
+    ]
+
+
+@transaction.atomic
+def roster_bulk_set_side(
+    *,
+    dialogue: Dialogue,
+    memberships: Sequence[Membership],
+    side: Side,
+    by,
+    viewer: Viewer,
+    request: HttpRequest | None = None,
+) -> list[Membership]:
+    """Put every member chosen on ``side`` (their role and clearance unchanged), or nobody: each
+    must be the viewer's to change (``check_membership_change``), as for
+    ``roster_update_membership``; otherwise ``RosterBulkRefused`` names each one refused, and
+    nothing changes. Returns the members moved (those already on the side are left as they
+    are, and recorded nowhere)."""
+    if side.dialogue_id != dialogue.pk:
+        raise ValidationError("Choose a side of this dialogue.")
+    members = _locked_members(dialogue, memberships)
+
+    def check(membership: Membership) -> None:
+        check_membership_change(
+            viewer, membership=membership, role=membership.role, clearance=membership.clearance
+        )
+
+    refusals = _refused(check, members)
+    if refusals:
+        raise RosterBulkRefused(refusals)
+    return [
+        roster_update_membership(
+            membership=membership,
+            side=side,
+            role=membership.role,
+            clearance=membership.clearance,
+            by=by,
+            viewer=viewer,
+            request=request,
+        )
+        for membership in members
+        if membership.side_id != side.pk
+    ]
 
 
 def _others_accepted_in(membership: Membership, roles) -> bool:

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.invitations.selectors import latest_invitations
-from participants.selectors import roster_of
 from trackii.audit import reads
+from trackii.lists import page_of
 
 from ..concurrency import EditConflict
 from ..confidentiality import (
@@ -34,7 +35,9 @@ from .forms import (
     DialogueForm,
     MembershipEditForm,
     PersonSearchForm,
+    RosterBulkForm,
     RosterExistingPersonForm,
+    RosterFilterForm,
     RosterNewPersonForm,
     SideChoiceForm,
     SideForm,
@@ -237,8 +240,13 @@ def roster(request, dialogue, viewer):
         prefix="existing",
     )
     new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, roles=roles, prefix="new")
+    sides = list(dialogue.sides.order_by("position", "name", "pk"))
+    page = {"search": search, "query": query, "sides": sides}
+    page.update(existing_form=existing_form, new_form=new_form)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "bulk":
+            return _roster_bulk(request, dialogue, viewer, page)
         if action == "existing":
             # Validated against everyone known, not only the last search's matches.
             form = existing_form = RosterExistingPersonForm(
@@ -276,8 +284,33 @@ def roster(request, dialogue, viewer):
                     request, f"{membership.person.full_name} added to the roster as nominated."
                 )
                 return redirect("dialogues:roster", dialogue.pk)
-    members = list(roster_of(dialogue_id=dialogue.pk))
-    invitations = latest_invitations(dialogue.pk)
+    page.update(existing_form=existing_form, new_form=new_form)
+    return _roster_page(request, dialogue, viewer, page)
+
+
+def _roster_page(request, dialogue, viewer, page: dict, *, bulk_form=None, status=None):
+    """The roster page: the list as the toolbar asks for it (25 a page), each member with their
+    latest invitation and whether the viewer may change them, then the forms to add someone.
+    ``page``: the forms and sides the view already holds."""
+    sides = page["sides"]
+    filters = RosterFilterForm(
+        request.GET, sides=sides, levels=grantable_levels(viewer, dialogue.pk)
+    )
+    chosen = filters.values()
+    listed = page_of(
+        request,
+        ws_selectors.roster_listed(
+            dialogue_id=dialogue.pk,
+            search=chosen["search"],
+            side=chosen["side"],
+            role=chosen["role"],
+            state=chosen["state"],
+            clearance=chosen["clearance"],
+            ordering=filters.ordering,
+        ),
+    )
+    members = list(listed.object_list)
+    invitations = latest_invitations(dialogue.pk, membership_ids=[m.pk for m in members])
     for membership in members:
         membership.latest_invitation = invitations.get(membership.pk)
         # The convening team sees everyone; changing or inviting follows the team's rules.
@@ -285,17 +318,86 @@ def roster(request, dialogue, viewer):
     context = {
         "dialogue": dialogue,
         "members": members,
-        "search": search,
-        "query": query,
-        "existing_form": existing_form,
-        "new_form": new_form,
+        "page_obj": listed,
+        "filters": filters,
+        "sort": chosen["sort"],
+        "bulk_form": bulk_form or RosterBulkForm(sides=sides),
+        "selected": set(),
+        **page,
     }
-    return render(
-        request,
-        "dialogues/workspace/roster.html",
-        context,
-        status=400 if request.method == "POST" else 200,
+    if status is None:
+        status = 400 if request.method == "POST" else 200
+    return render(request, "dialogues/workspace/roster.html", context, status=status)
+
+
+# Primary keys are 64-bit: a larger number cannot even be asked of the database.
+_ID_LIMIT = 2**63
+
+
+def _posted_member_ids(request) -> list[int]:
+    """The members ticked, as ids; 404 for anything that cannot name a member (as a URL would)."""
+    ids = []
+    for value in request.POST.getlist("members"):
+        if not value.isascii() or not value.isdigit() or int(value) >= _ID_LIMIT:
+            raise Http404
+        ids.append(int(value))
+    return ids
+
+
+def _roster_bulk(request, dialogue, viewer, page: dict):
+    """Invite the members ticked, or put them on a side: all or nothing (the services check
+    each against the team's rules first). A member of another roster among them: 404, nothing
+    done. Refused: the page again, naming each one refused and why, their boxes still ticked."""
+    members = ws_selectors.roster_memberships(
+        dialogue_id=dialogue.pk, membership_ids=_posted_member_ids(request)
     )
+    if members is None:
+        raise Http404
+    form = RosterBulkForm(request.POST, sides=page["sides"])
+    page["selected"] = {m.pk for m in members}
+    refusals = []
+    if form.is_valid():
+        act = {"dialogue": dialogue, "memberships": members, "by": request.user}
+        act.update(viewer=viewer, request=request)
+        try:
+            if form.side is None:
+                done = _bulk_invited(ws_services.roster_bulk_invite(**act), members)
+            else:
+                done = _bulk_moved(
+                    ws_services.roster_bulk_set_side(side=form.side, **act), members, form.side
+                )
+        except ws_services.RosterBulkRefused as refused:
+            refusals = refused.refusals
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            # Back to the list as it was (its filters, order and page are in the address).
+            back = reverse("dialogues:roster", args=[dialogue.pk])
+            query = request.GET.urlencode()
+            return redirect(f"{back}?{query}" if query else back)
+    page.update(bulk_refusals=refusals, bulk_chosen=len(members))
+    return _roster_page(request, dialogue, viewer, page, bulk_form=form, status=400)
+
+
+def _members(n: int) -> str:
+    return f"{n} member" if n == 1 else f"{n} members"
+
+
+def _bulk_invited(invitations, members) -> str:
+    again = sum(1 for m in members if m.state == m.State.INVITED)
+    done = f"Invitations sent to {_members(len(invitations))}."
+    if again:
+        done += f" {again} of them had been invited before: their earlier links no longer work."
+    return done
+
+
+def _bulk_moved(moved, members, side) -> str:
+    done = f"{_members(len(moved))} put on the side “{side.name}”."
+    already = len(members) - len(moved)
+    if already:
+        done += f" {_members(already)} already on it."
+    return done
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,13 +6,14 @@ from django.utils import timezone
 from ..models import Invitation, Person
 
 
-def latest_invitations(dialogue_id: int) -> dict:
-    """Each membership's newest invitation in the dialogue, in one query: membership id ->
-    ``Invitation``."""
+def latest_invitations(dialogue_id: int, *, membership_ids=None) -> dict:
+    """Each membership's newest invitation in the dialogue (only those of ``membership_ids`` if
+    given: a page of the roster), in one query: membership id -> ``Invitation``."""
     latest: dict = {}
-    for invitation in Invitation.objects.filter(membership__dialogue_id=dialogue_id).order_by(
-        "membership_id", "-created_at", "-id"
-    ):
+    invitations = Invitation.objects.filter(membership__dialogue_id=dialogue_id)
+    if membership_ids is not None:
+        invitations = invitations.filter(membership_id__in=list(membership_ids))
+    for invitation in invitations.order_by("membership_id", "-created_at", "-id"):
         latest.setdefault(invitation.membership_id, invitation)
     return latest
 

@@ -79,6 +79,19 @@ def _send_invitation_mail(*, invitation: Invitation, token: str) -> None:
     )
 
 
+def check_invitable(membership: Membership) -> None:
+    """Refuse a member who cannot be sent an invitation: one whose vetting is not cleared (or
+    who is past being invited), or who has no e-mail address. ``invitation_send`` asks it under
+    the membership's row lock; an invitation of several at once asks it of each first."""
+    if membership.state not in (Membership.State.CLEARED, Membership.State.INVITED):
+        raise ValidationError(
+            "Only a member whose vetting is cleared can be invited "
+            f"(this member is {membership.get_state_display().lower()})."
+        )
+    if not (membership.person.email or "").strip():
+        raise ValidationError("This person has no e-mail address to send an invitation to.")
+
+
 @transaction.atomic
 def invitation_send(*, membership: Membership, by, request=None) -> Invitation:
     """Send (or send again) an invitation to a cleared member; earlier open invitations of the
@@ -90,15 +103,9 @@ def invitation_send(*, membership: Membership, by, request=None) -> Invitation:
         .select_related("person", "dialogue")
         .get(pk=membership.pk)
     )
+    check_invitable(membership)
     first = membership.state == Membership.State.CLEARED
-    if not first and membership.state != Membership.State.INVITED:
-        raise ValidationError(
-            "Only a member whose vetting is cleared can be invited "
-            f"(this member is {membership.get_state_display().lower()})."
-        )
     email = (membership.person.email or "").strip().lower()
-    if not email:
-        raise ValidationError("This person has no e-mail address to send an invitation to.")
     now = timezone.now()
     for earlier in membership.invitations.filter(
         revoked_at__isnull=True,

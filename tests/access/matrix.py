@@ -1168,6 +1168,40 @@ def _member(reader: Reader, dialogue: str) -> bool:
     return W.is_member(reader, dialogue)
 
 
+def _roster_bulk_targets(w: World) -> list[Target]:
+    """Acting on several members of the roster at once (a POST to the roster): a member of
+    another dialogue among them is 404 for everyone; the facilitator's own membership is
+    nobody's to invite here (not the co-facilitator's, cleared below; not their own): the
+    convening team is shown the roster again with the refusal (400), nothing done."""
+    url = reverse("dialogues:roster", args=[_d(w, "A")])
+
+    def refused_to_the_team(role: str) -> Expect:
+        if role in SIGNED_OUT:
+            return LOGIN
+        return Expect(400) if W.convenes(reader_of_role(role), "A") else NOT_FOUND
+
+    def bulk(*persons: str, action: str = "invite") -> dict:
+        members = [w.memberships[p].pk for p in persons]
+        return {"action": "bulk", "bulk_action": action, "members": members}
+
+    return [
+        Target(
+            "a member of B among those of A",
+            url,
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data=bulk("part", "out"),
+        ),
+        Target(
+            "the facilitator of A, invited",
+            url,
+            refused_to_the_team,
+            method="POST",
+            data=bulk("fac"),
+        ),
+    ]
+
+
 def _rules_control(key: str) -> tuple[str, ...]:
     spec = DIALOGUE_SPECS[key]
     return (spec.rules,) if spec.ground_rules else (spec.title,)
@@ -1202,6 +1236,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     dialogue_page("roster", W.convenes),
     refused_post("roster", lambda w: _dialogue_targets(w, "roster", W.convenes, lambda k: ())),
+    Route("roster (bulk actions)", _roster_bulk_targets),
     Route("membership_edit", _membership_targets),
     refused_post("membership_edit", _membership_targets),
     dialogue_page("session_create", W.convenes),
