@@ -5,8 +5,28 @@ import re
 
 from django import forms
 
+from trackii.lists import ListForm, search_field
+
 from ..models import DesignationList, VettingCase
 from ..screening.importers import ImportFailed, designation_file_size_check
+from .selectors import EVERY_STATUS, QUEUE_SORTS, TO_DECIDE
+
+
+class QueueFilterForm(ListForm):
+    """The vetting queue's toolbar: a status (the cases to decide by default), a name, an
+    order. ``counts``: cases per status (``selectors.status_counts``), shown with each."""
+
+    sorts = QUEUE_SORTS
+
+    search = search_field("Nominee's name")
+    status = forms.ChoiceField(label="Status", required=False, initial=TO_DECIDE)
+
+    def __init__(self, data=None, *, counts: dict[str, int], **kwargs):
+        super().__init__(data, **kwargs)
+        statuses = [(TO_DECIDE, "To decide"), *VettingCase.Status.choices, (EVERY_STATUS, "All")]
+        self.fields["status"].choices = [
+            (value, f"{label} ({counts.get(value, 0)})") for value, label in statuses
+        ]
 
 
 class MatchDecisionForm(forms.Form):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trackii.audit.services import Action, audit_record
 from trackii.decorators import staff_only
 from trackii.forms import add_service_error
+from trackii.lists import page_of
 
-from ..models import DesignationAlias, DesignationEntry, DesignationList, PossibleMatch, VettingCase
+from ..models import DesignationAlias, DesignationEntry, DesignationList, VettingCase
 from ..screening.importers import (
     ImportFailed,
     import_designations,
@@ -27,6 +28,7 @@ from ..screening.importers import (
 )
 from ..screening.matching import NomineeFacts
 from ..screening.runner import screen_facts
+from . import selectors
 from . import services as vetting
 from .forms import (
     CaseDecisionForm,
@@ -34,6 +36,7 @@ from .forms import (
     EntrySearchForm,
     MatchDecisionForm,
     NameCheckForm,
+    QueueFilterForm,
 )
 
 # Vetting exists only for admins: anyone else is answered 404.
@@ -45,27 +48,21 @@ ENTRIES_PER_PAGE = 100
 @admins_only
 @require_http_methods(["GET"])
 def queue(request):
-    status = request.GET.get("status") or "open"
-    cases = VettingCase.objects.select_related(
-        "membership__person", "membership__dialogue", "membership__nominated_by"
-    ).annotate(open_matches=Count("matches", filter=Q(matches__status=PossibleMatch.Status.OPEN)))
-    if status == "open":
-        cases = cases.filter(status__in=[VettingCase.Status.PENDING, VettingCase.Status.IN_REVIEW])
-    elif status in VettingCase.Status.values:
-        cases = cases.filter(status=status)
-    else:
-        status = "all"
-    counts = dict(VettingCase.objects.values_list("status").annotate(n=Count("id")))
-    return render(
+    filters = QueueFilterForm(request.GET, counts=selectors.status_counts())
+    chosen = filters.values()
+    cases = page_of(
         request,
-        "participants/vetting/queue.html",
-        {
-            "cases": cases.order_by("-open_matches", "created_at"),
-            "status": status,
-            "counts": counts,
-            "statuses": VettingCase.Status.choices,
-        },
+        selectors.cases_listed(
+            status=chosen["status"], search=chosen["search"], ordering=filters.ordering
+        ),
     )
+    context = {
+        "cases": list(cases.object_list),
+        "page_obj": cases,
+        "filters": filters,
+        "sort": chosen["sort"],
+    }
+    return render(request, "participants/vetting/queue.html", context)
 
 
 def _case(case_id: int) -> VettingCase:
