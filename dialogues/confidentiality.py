@@ -135,6 +135,7 @@ __all__ = [
     "published_marking",
     "published_to_compare",
     "raises_outbound",
+    "readable_levels",
     "resolve",
     "strictest_level",
     "viewer_for_official",
@@ -561,6 +562,24 @@ def published_to_compare(
         Q(session_id=session.pk),
         _published_agenda_items_rule(viewer, grant, scope, comparing=True),
     )
+
+
+def readable_levels(viewer: Viewer, dialogue_id: int) -> list[ConfidentialityLevel]:
+    """The levels of the viewer's scale at which they may read anything of the dialogue, by
+    rule 3's audiences (up to their clearance; the convening team's levels only for the team;
+    a named level for anyone who may be named), in rank order: what a list of the dialogue's
+    material offers to filter by, so that no filter names a level they could read nothing at.
+    What each row shows is still decided by ``visible``."""
+    grant = viewer.grant(dialogue_id)
+    if grant is None:
+        return []
+    audiences = [Audience.OUTSIDE, Audience.PROGRAMME, Audience.ATTENDEES]
+    if grant.convening or grant.official:
+        audiences.append(Audience.CONVENING_TEAM)
+    ids = set(_level_ids(viewer, grant, audiences))
+    if grant.person_id is not None and not grant.official:
+        ids |= {pk for pk, level in viewer.levels.items() if level.audience == Audience.NAMED}
+    return sorted((viewer.levels[pk] for pk in ids), key=lambda level: (level.rank, level.pk))
 
 
 def can_view(viewer: Viewer, obj: models.Model) -> bool:

@@ -1,6 +1,7 @@
 """The upload form for papers. The paper's place (dialogue, session, agenda item) comes from the
 URL; the form offers only the levels that place allows (narrow-only) and only people on the
-dialogue's roster as named readers. The service checks all of it again."""
+dialogue's roster as named readers. The service checks all of it again. And the Papers tab's
+toolbar."""
 
 from django import forms
 from django.conf import settings
@@ -8,9 +9,11 @@ from django.conf import settings
 from participants.models import Person
 from participants.selectors import roster_of
 from trackii.forms import ModelMultipleChoiceField
+from trackii.lists import ListForm, search_field
 
 from ..confidentiality import levels_at_or_above
 from ..models import ConfidentialityLevel, Dialogue, Document
+from .selectors import PAPER_SORTS, WHOLE_DIALOGUE
 from .services import ACCEPTED_KINDS, document_file_check, size_text
 
 
@@ -66,3 +69,27 @@ class DocumentPlaceForm(forms.Form):
 
     session = forms.IntegerField(required=False, min_value=1)
     item = forms.IntegerField(required=False, min_value=1)
+
+
+class PapersFilterForm(ListForm):
+    """The Papers tab's toolbar. ``sessions``: the sessions the viewer may see; ``levels``: the
+    levels they may read anything at (``confidentiality.readable_levels``), the only ones
+    offered."""
+
+    sorts = PAPER_SORTS
+
+    search = search_field("Title")
+    in_session = forms.ChoiceField(label="Session", required=False)
+    level = forms.ChoiceField(label="Level", required=False)
+
+    def __init__(self, data=None, *, sessions, levels, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["in_session"].choices = [
+            ("", "Any session, and the whole dialogue"),
+            (WHOLE_DIALOGUE, "The whole dialogue (no session)"),
+            *((str(session.pk), session.title) for session in sessions),
+        ]
+        self.fields["level"].choices = [
+            ("", "Any level"),
+            *((str(level.pk), level.name) for level in levels),
+        ]

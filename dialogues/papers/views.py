@@ -1,4 +1,5 @@
-"""Papers: upload and delete (the convening team), download (whoever may see the paper). Every
+"""Papers: the Papers tab (every paper the reader may download), upload and delete (the convening
+team), download (whoever may see the paper). Every
 lookup goes through the confidentiality module (which notes it for the audit trail: every
 download is recorded); anything else answers 404, so neither a paper nor the place it sits in is
 confirmed to anyone not cleared for it."""
@@ -9,16 +10,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trackii.lists import page_of
 
 from .. import selectors
-from ..confidentiality import floor_level, viewer_of
+from ..confidentiality import can_plan, floor_level, readable_levels, viewer_of
 from ..forms import add_service_error
 from ..http import convening_team_only, private_file_response
 from . import services
 from .exports import document_filename
-from .forms import DocumentForm, DocumentPlaceForm
-from .selectors import document_for
+from .forms import DocumentForm, DocumentPlaceForm, PapersFilterForm
+from .selectors import document_for, documents_listed
 
 
 def _page_of(*, dialogue_id: int, session_id: int | None) -> str:
@@ -43,6 +46,42 @@ def _place(request, viewer, dialogue):
     if item_id is not None:
         item = selectors.agenda_item_for(viewer=viewer, session=session, item_id=item_id)
     return session, item
+
+
+@require_GET
+@login_required
+def document_list(request, dialogue_id: int):
+    """The Papers tab: every paper of the dialogue the reader may download, 25 a page, searched
+    by title and filtered by session and level (only those the reader may see are offered). The
+    dialogue is what the page shows for the audit trail, as on the dialogue's page."""
+    viewer = viewer_of(request)
+    dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+    filters = PapersFilterForm(
+        request.GET,
+        sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
+        levels=readable_levels(viewer, dialogue.pk),
+    )
+    chosen = filters.values()
+    documents = page_of(
+        request,
+        documents_listed(
+            viewer=viewer,
+            dialogue_id=dialogue.pk,
+            search=chosen["search"],
+            session=chosen["in_session"],
+            level=chosen["level"],
+            ordering=filters.ordering,
+        ),
+    )
+    context = {
+        "dialogue": dialogue,
+        "documents": list(documents.object_list),
+        "page_obj": documents,
+        "filters": filters,
+        "sort": chosen["sort"],
+        "can_plan": can_plan(viewer, dialogue.pk),
+    }
+    return render(request, "dialogues/papers/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1168,6 +1168,27 @@ def _member(reader: Reader, dialogue: str) -> bool:
     return W.is_member(reader, dialogue)
 
 
+def _documents_targets(w: World) -> list[Target]:
+    """The Papers tab: every member of the dialogue; and filtered by every session of the world
+    (another dialogue's too) and by every level of the scale, whether the toolbar offers it to
+    the reader or not: nothing but what they may read appears."""
+    from dialogues.models import ConfidentialityLevel
+
+    def control(key: str) -> tuple[str, ...]:
+        return (DIALOGUE_SPECS[key].title,)
+
+    targets = _dialogue_targets(w, "documents", _member, control)
+    url = reverse("dialogues:documents", args=[_d(w, "A")])
+    in_a = signed_in_gate(lambda r: _member(r, "A"))
+    for key, session in w.sessions.items():
+        query = f"?in_session={session.pk}&search=SNT"
+        targets.append(Target(f"A, session {key}", url + query, in_a, control=control("A")))
+    for level in ConfidentialityLevel.objects.order_by("rank"):
+        query = f"?level={level.pk}&sort=title&page=2"
+        targets.append(Target(f"A, level {level.name}", url + query, in_a, control=control("A")))
+    return targets
+
+
 def _roster_bulk_targets(w: World) -> list[Target]:
     """Acting on several members of the roster at once (a POST to the roster): a member of
     another dialogue among them is 404 for everyone; the facilitator's own membership is
@@ -1260,6 +1281,7 @@ ROUTES: tuple[Route, ...] = (
     item_route("agenda_item_delete", run=False, method="POST", sample=True),
     item_route("agenda_item_move", run=False, method="POST", sample=True),
     session_route("agenda_pdf", _published, body="pdf"),
+    Route("documents", _documents_targets),
     Route("document_upload", document_upload_targets),
     refused_post("document_upload", document_upload_targets),
     Route(
