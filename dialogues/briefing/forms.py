@@ -1,11 +1,23 @@
-"""Forms of a briefing pack's request and review."""
+"""Forms of a briefing pack's request and review, and the packs list's toolbar."""
 
 from django import forms
 
 from trackii.forms import ModelMultipleChoiceField
+from trackii.lists import ListForm
 
 from ..forms import LevelChoiceField
 from ..models import ConfidentialityLevel, Session
+from .selectors import PACK_SORTS, PACK_STATES
+
+
+class PacksFilterForm(ListForm):
+    """The packs list's toolbar: a state, an order."""
+
+    sorts = PACK_SORTS
+
+    state = forms.ChoiceField(
+        label="State", required=False, choices=[("", "Any state"), *PACK_STATES]
+    )
 
 
 class PackRequestForm(forms.Form):

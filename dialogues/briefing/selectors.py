@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 
 from participants.models import Membership, Person
+from trackii.lists import Sort, both_ways
 
 from ..confidentiality import (
     Viewer,
@@ -131,11 +132,111 @@ def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
     """A dialogue's packs, for its convening team's list (callers check ``can_plan``)."""
     return (
         BriefingPack.objects.filter(dialogue=dialogue)
-        .select_related("requested_by", "approved_by")
+        .select_related("dialogue", "requested_by__person", "approved_by")
         .prefetch_related(
             Prefetch("copies", queryset=BriefingPackCopy.objects.select_related("clearance"))
         )
     )
+
+
+# -- the packs as a list, and a pack's name ------------------------------------------------------
+
+_BY_DATE = both_ways("date", "Oldest first", "Newest first", "requested_at", "pk")
+# The first is the default: the newest first, as before.
+PACK_SORTS: dict[str, Sort] = {"-date": _BY_DATE["-date"], "date": _BY_DATE["date"]}
+# What the list may be filtered by: ``BriefingPack.status``, with a ready pack the attribution
+# guard holds for review apart ("held"), as the list shows it.
+HELD = "held"
+PACK_STATES = [
+    ("queued", "Queued"),
+    ("rendering", "Rendering"),
+    ("failed", "Failed"),
+    (HELD, "Held for review"),
+    ("ready", "Ready"),
+    ("released", "Released"),
+]
+
+
+def _status() -> Case:
+    """``BriefingPack.status`` computed in the query (failed if any copy failed, else rendering
+    or queued while any is, else released once links went out, else ready), so that the list
+    can be filtered by it before it is cut into pages."""
+    copies = BriefingPackCopy.objects.filter(pack_id=OuterRef("pk"))
+    state = BriefingPackCopy.State
+    return Case(
+        When(Exists(copies.filter(state=state.FAILED)), then=Value("failed")),
+        When(Exists(copies.filter(state=state.RENDERING)), then=Value("rendering")),
+        When(Exists(copies.filter(state=state.QUEUED)), then=Value("queued")),
+        When(released_at__isnull=False, then=Value("released")),
+        default=Value("ready"),
+    )
+
+
+def packs_listed(
+    *, viewer: Viewer, dialogue: Dialogue, state: str = "", ordering=PACK_SORTS["-date"].ordering
+) -> QuerySet[BriefingPack]:
+    """A dialogue's packs as its convening team's list shows them (callers check
+    ``can_plan``): in ``state`` (one of ``PACK_STATES``; empty means any), each with its copies
+    and the sessions the viewer may see among its own (``sessions_seen``, for ``pack_name``):
+    a fixed number of queries whatever the number of packs."""
+    packs = packs_of(dialogue=dialogue).annotate(listed_status=_status())
+    if state == HELD:
+        packs = packs.filter(listed_status="ready", guard=BriefingPack.Guard.HELD)
+    elif state == "ready":
+        packs = packs.filter(listed_status="ready").exclude(guard=BriefingPack.Guard.HELD)
+    elif state:
+        packs = packs.filter(listed_status=state)
+    seen = visible(
+        viewer, Session.objects.filter(dialogue_id=dialogue.pk), dialogue_id=dialogue.pk
+    ).order_by("start", "id")
+    return packs.prefetch_related(
+        Prefetch("sessions", queryset=seen, to_attr="sessions_seen")
+    ).order_by(*ordering)
+
+
+def _in_words(names: list[str], rest: int, others: str) -> str:
+    """ "A", "A and B", "A, B and 3 others"."""
+    if rest:
+        return f"{', '.join(names)} and {rest} {others}"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else ""
+
+
+def pack_name(pack: BriefingPack, *, viewer: Viewer) -> str:
+    """What the convening team calls a pack: "Briefing on <subject> for <recipients>". The
+    subject is the titles of the pack's sessions that the viewer may see (two at most, then how
+    many more of those), or the dialogue's title when the pack covers every session or none of
+    its sessions is theirs to see: a session above the viewer's clearance is neither named nor
+    counted, so the name tells them nothing the register does not. The recipients are named
+    as the register names them (two at most, then how many others). ``sessions_seen`` comes
+    with ``packs_listed``; for another pack it is asked here (one query)."""
+    seen = getattr(pack, "sessions_seen", None)
+    if seen is None:
+        seen = list(
+            visible(viewer, pack.sessions.all(), dialogue_id=pack.dialogue_id).order_by(
+                "start", "id"
+            )
+        )
+    titles = [session.title for session in seen]
+    more = max(len(titles) - 2, 0)
+    subject = (
+        _in_words(titles[:2], more, "other session" if more == 1 else "other sessions")
+        if titles
+        else pack.dialogue.title
+    )
+    recipients = [copy.recipient_name for copy in sorted(pack.copies.all(), key=_copy_number)]
+    if not recipients:
+        return f"Briefing on {subject}"
+    if len(recipients) > 2:
+        listed = _in_words(recipients[:1], len(recipients) - 1, "others")
+    else:
+        listed = _in_words(recipients, 0, "")
+    return f"Briefing on {subject} for {listed}"
+
+
+def _copy_number(copy: BriefingPackCopy) -> int:
+    return copy.number
 
 
 def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:

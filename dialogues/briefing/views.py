@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.audit.reads import polled
+from trackii.lists import page_of
 
 from .. import selectors
 from ..confidentiality import can_read_copy, grantable_levels, noted
@@ -20,8 +21,15 @@ from ..forms import add_service_error
 from ..http import convening_team_only, private_file_response
 from . import services
 from .exports import briefing_pack_filename
-from .forms import PackRequestForm, RecipientFormSet, ReviewForm
-from .selectors import copy_for, downloads_of, guard_findings_of, pack_for, packs_of
+from .forms import PackRequestForm, PacksFilterForm, RecipientFormSet, ReviewForm
+from .selectors import (
+    copy_for,
+    downloads_of,
+    guard_findings_of,
+    pack_for,
+    pack_name,
+    packs_listed,
+)
 
 
 def _pack_url(pack) -> str:
@@ -31,7 +39,24 @@ def _pack_url(pack) -> str:
 @require_GET
 @convening_team_only
 def pack_list(request, dialogue, viewer):
-    context = {"dialogue": dialogue, "packs": packs_of(dialogue=dialogue)}
+    filters = PacksFilterForm(request.GET)
+    chosen = filters.values()
+    packs = page_of(
+        request,
+        packs_listed(
+            viewer=viewer, dialogue=dialogue, state=chosen["state"], ordering=filters.ordering
+        ),
+    )
+    listed = list(packs.object_list)
+    for pack in listed:
+        pack.name = pack_name(pack, viewer=viewer)
+    context = {
+        "dialogue": dialogue,
+        "packs": listed,
+        "page_obj": packs,
+        "filters": filters,
+        "sort": chosen["sort"],
+    }
     return render(request, "dialogues/briefing/pack_list.html", context)
 
 
