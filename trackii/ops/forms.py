@@ -4,6 +4,9 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 
 from trackii.audit.models import AuditEntry
+from trackii.lists import ListForm, Sort
+
+from .reports import AUDIT_SORTS
 
 # The apps whose objects the trail and the history are about.
 TRAIL_APPS = ("dialogues", "participants", "ops")
@@ -13,9 +16,24 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(ListForm):
+    """The audit search's toolbar. Its filters' errors are shown (a date that is not one, a
+    period backwards, an id without its kind); an unknown order is read as the default."""
+
     TRAIL = "trail"
     HISTORY = "history"
+
+    sorts = {key: Sort(label, ()) for key, label in AUDIT_SORTS.items()}
+    reported = (
+        "__all__",
+        "source",
+        "person",
+        "object_type",
+        "object_id",
+        "action",
+        "date_from",
+        "date_to",
+    )
 
     source = forms.ChoiceField(
         label="Search",

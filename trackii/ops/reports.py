@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from dialogues.briefing import selectors as briefing_selectors
 from trackii.audit.models import AuditEntry
@@ -20,6 +21,25 @@ from trackii.audit.models import AuditEntry
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# How the search's results may be ordered (the first is the default): by time, or by the
+# account's e-mail address (then the newest first); the last terms make the order total.
+AUDIT_SORTS = {
+    "-when": "Newest first",
+    "when": "Oldest first",
+    "who": "Person, A to Z",
+    "-who": "Person, Z to A",
+}
+
+
+def _ordering(sort: str, *, at: str, who) -> tuple:
+    if sort == "when":
+        return (at, "id")
+    if sort in ("who", "-who"):
+        first = who.desc(nulls_last=True) if sort == "-who" else who.asc(nulls_last=True)
+        return (first, f"-{at}", "-id")
+    return (f"-{at}", "-id")
 
 
 def trail_search(
@@ -30,8 +50,9 @@ def trail_search(
     action: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    sort: str = "-when",
 ) -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.select_related("actor", "content_type")
+    entries = AuditEntry.objects.select_related("actor__person", "content_type")
     if person:
         entries = entries.filter(actor__email__icontains=person)
     if content_type is not None:
@@ -44,7 +65,7 @@ def trail_search(
         entries = entries.filter(at__gte=_day_start(date_from))
     if date_to:
         entries = entries.filter(at__lt=_day_start(date_to + timedelta(days=1)))
-    return entries.order_by("-at", "-id")
+    return entries.order_by(*_ordering(sort, at="at", who=F("actor__email")))
 
 
 def history_search(
@@ -54,8 +75,9 @@ def history_search(
     object_id: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    sort: str = "-when",
 ) -> QuerySet[LogEntry]:
-    entries = LogEntry.objects.select_related("actor", "content_type")
+    entries = LogEntry.objects.select_related("actor__person", "content_type")
     if person:
         entries = entries.filter(
             Q(actor__email__icontains=person) | Q(actor_email__icontains=person)
@@ -68,7 +90,8 @@ def history_search(
         entries = entries.filter(timestamp__gte=_day_start(date_from))
     if date_to:
         entries = entries.filter(timestamp__lt=_day_start(date_to + timedelta(days=1)))
-    return entries.order_by("-timestamp", "-id")
+    who = Coalesce("actor__email", NullIf("actor_email", Value("")))
+    return entries.order_by(*_ordering(sort, at="timestamp", who=who))
 
 
 # -- who saw this ---------------------------------------------------------------------------------

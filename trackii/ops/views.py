@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants.models import Person
 from trackii.decorators import staff_only
 from trackii.forms import add_service_error
+from trackii.lists import page_of
 
 from . import reports
 from .forms import AuditSearchForm, LockdownForm, PeopleSearchForm, ScaleChangeForm
@@ -33,10 +34,14 @@ def index(request):
 @staff_only
 @require_GET
 def audit_search(request):
-    form = AuditSearchForm(request.GET or None)
+    """Search the trail or the history, 25 a page, newest first unless another order is asked
+    for. Nothing is searched until the toolbar is used; a filter that does not hold (a date that
+    is not one) is shown with its error, and nothing is searched."""
+    form = AuditSearchForm(request.GET)
+    sort = form.values()["sort"]
     page = None
     source = AuditSearchForm.TRAIL
-    if form.is_bound and form.is_valid():
+    if request.GET and not form.errors:
         data = form.cleaned_data
         source = data["source"]
         common = {
@@ -45,18 +50,22 @@ def audit_search(request):
             "object_id": data["object_id"].strip(),
             "date_from": data["date_from"],
             "date_to": data["date_to"],
+            "sort": sort,
         }
         if source == AuditSearchForm.HISTORY:
             entries = reports.history_search(**common)
         else:
             entries = reports.trail_search(action=data["action"], **common)
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, entries)
     return render(
         request,
         "ops/audit_search.html",
         {
+            "filters": form,
             "form": form,
             "page": page,
+            "page_obj": page,
+            "sort": sort,
             "source": source,
             # Only an update's changed fields are listed (a creation lists every field).
             "history_update": LogEntry.Action.UPDATE,
