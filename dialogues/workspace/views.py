@@ -241,12 +241,12 @@ def roster(request, dialogue, viewer):
     )
     new_form = RosterNewPersonForm(dialogue=dialogue, levels=levels, roles=roles, prefix="new")
     sides = list(dialogue.sides.order_by("position", "name", "pk"))
-    page = {"search": search, "query": query, "sides": sides}
-    page.update(existing_form=existing_form, new_form=new_form)
+    held = {"search": search, "query": query, "sides": sides}
+    held.update(existing_form=existing_form, new_form=new_form)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "bulk":
-            return _roster_bulk(request, dialogue, viewer, page)
+            return _roster_bulk(request, dialogue, viewer, held)
         if action == "existing":
             # Validated against everyone known, not only the last search's matches.
             form = existing_form = RosterExistingPersonForm(
@@ -284,15 +284,15 @@ def roster(request, dialogue, viewer):
                     request, f"{membership.person.full_name} added to the roster as nominated."
                 )
                 return redirect("dialogues:roster", dialogue.pk)
-    page.update(existing_form=existing_form, new_form=new_form)
-    return _roster_page(request, dialogue, viewer, page)
+    held.update(existing_form=existing_form, new_form=new_form)
+    return _roster_page(request, dialogue, viewer, held)
 
 
-def _roster_page(request, dialogue, viewer, page: dict, *, bulk_form=None, status=None):
+def _roster_page(request, dialogue, viewer, held: dict, *, bulk_form=None, status=None):
     """The roster page: the list as the toolbar asks for it (25 a page), each member with their
     latest invitation and whether the viewer may change them, then the forms to add someone.
-    ``page``: the forms and sides the view already holds."""
-    sides = page["sides"]
+    ``held``: the forms and sides the view already holds."""
+    sides = held["sides"]
     filters = RosterFilterForm(
         request.GET, sides=sides, levels=grantable_levels(viewer, dialogue.pk)
     )
@@ -323,7 +323,7 @@ def _roster_page(request, dialogue, viewer, page: dict, *, bulk_form=None, statu
         "sort": chosen["sort"],
         "bulk_form": bulk_form or RosterBulkForm(sides=sides),
         "selected": set(),
-        **page,
+        **held,
     }
     if status is None:
         status = 400 if request.method == "POST" else 200
@@ -344,7 +344,7 @@ def _posted_member_ids(request) -> list[int]:
     return ids
 
 
-def _roster_bulk(request, dialogue, viewer, page: dict):
+def _roster_bulk(request, dialogue, viewer, held: dict):
     """Invite the members ticked, or put them on a side: all or nothing (the services check
     each against the team's rules first). A member of another roster among them: 404, nothing
     done. Refused: the page again, naming each one refused and why, their boxes still ticked."""
@@ -353,8 +353,8 @@ def _roster_bulk(request, dialogue, viewer, page: dict):
     )
     if members is None:
         raise Http404
-    form = RosterBulkForm(request.POST, sides=page["sides"])
-    page["selected"] = {m.pk for m in members}
+    form = RosterBulkForm(request.POST, sides=held["sides"])
+    held["selected"] = {m.pk for m in members}
     refusals = []
     if form.is_valid():
         act = {"dialogue": dialogue, "memberships": members, "by": request.user}
@@ -376,8 +376,8 @@ def _roster_bulk(request, dialogue, viewer, page: dict):
             back = reverse("dialogues:roster", args=[dialogue.pk])
             query = request.GET.urlencode()
             return redirect(f"{back}?{query}" if query else back)
-    page.update(bulk_refusals=refusals, bulk_chosen=len(members))
-    return _roster_page(request, dialogue, viewer, page, bulk_form=form, status=400)
+    held.update(bulk_refusals=refusals, bulk_chosen=len(members))
+    return _roster_page(request, dialogue, viewer, held, bulk_form=form, status=400)
 
 
 def _members(n: int) -> str:
