@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # each user's list of signed-in browsers current (/accounts/sessions/) in place of allauth's
     # UserSessionsMiddleware, which writes on every request.
     "trackii.middleware.SessionTimeoutMiddleware",
+    # Dates and times on pages in the reader's own time zone (trackii.timezones).
+    "trackii.middleware.ReaderTimeZoneMiddleware",
     "participants.accounts.middleware.RequireMFAMiddleware",
     # Last, so it sees the view's own answer: writes to the audit trail what a response showed
     # (trackii.audit.reads), for every page, partial, form, PDF, feed and download of content.
