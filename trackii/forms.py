@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import TemplatesSetting
 
 # Primary keys are 64-bit integers: a larger number cannot even be sent to the database (SQLite
 # and psycopg raise instead of finding nothing).
@@ -37,3 +38,11 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(target, errors)
     else:
         form.add_error(None, error)
+
+
+class FormRenderer(TemplatesSetting):
+    """``{{ form }}`` and ``{{ field.as_field_group }}`` in the design system's one layout
+    (``templates/ui/``), found through the project's template settings."""
+
+    form_template_name = "ui/_form_fields.html"
+    field_template_name = "ui/_field.html"

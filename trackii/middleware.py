@@ -17,6 +17,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from .timezones import reading_in
+
 SIGNED_IN_AT = "trackii_signed_in_at"
 LAST_SEEN_AT = "trackii_last_seen_at"
 # Recording the last request costs writes; a minute's slack on the idle clock and on the list of
@@ -92,3 +94,19 @@ class SessionTimeoutMiddleware:
     def _touch(request, moment: float) -> None:
         request.session[LAST_SEEN_AT] = moment
         UserSession.objects.create_from_request(request)
+
+
+class ReaderTimeZoneMiddleware:
+    """Pages write moments in the reader's own time zone (the account's, else UTC): sets it for
+    the request (``trackii.timezones.reading_in``) without touching Django's current time zone,
+    in which the forms read the times people type. Comes after the sign-in clock, which may
+    sign the request out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = user.time_zone if user is not None and user.is_authenticated else ""
+        with reading_in(zone):
+            return self.get_response(request)

@@ -245,7 +245,8 @@ def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
     try:
         pack = (
             packs_of(dialogue=dialogue)
-            .select_related("reviewed_by")
+            # The page names the people who requested, approved and reviewed it.
+            .select_related("reviewed_by__person", "requested_by__person", "approved_by__person")
             .prefetch_related("sessions")
             .get(pk=pack_id)
         )
@@ -290,6 +291,7 @@ class Download:
     at: object
     by: str  # the account's e-mail, or "recipient's link"
     ip_address: str | None
+    actor: object = None  # the account (its person loaded), shown by name; None for a link
 
 
 def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
@@ -303,12 +305,12 @@ def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
         action=AuditEntry.Action.DOWNLOADED,
         content_type=ContentType.objects.get_for_model(BriefingPackCopy),
         object_id__in=copy_ids,
-    ).select_related("actor")
+    ).select_related("actor", "actor__person")
     result: dict[int, list[Download]] = {}
     for entry in entries.order_by("at", "id"):
         who = entry.actor.email if entry.actor else "the recipient's link"
         result.setdefault(int(entry.object_id), []).append(
-            Download(at=entry.at, by=who, ip_address=entry.ip_address)
+            Download(at=entry.at, by=who, ip_address=entry.ip_address, actor=entry.actor)
         )
     return result
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from participants.models import Membership, Person
 from trackii.forms import ModelMultipleChoiceField
+from trackii.timezones import zone_choices
 
 from ..confidentiality import levels_at_or_above
 from ..forms import LevelChoiceField
 from ..models import AgendaItem, ConfidentialityLevel, Session, Side
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -69,7 +69,7 @@ class SessionForm(forms.Form):
     venue = forms.CharField(max_length=200, required=False)
     city = forms.CharField(max_length=100, required=False)
     time_zone = forms.ChoiceField(
-        choices=[(z, z) for z in TIME_ZONES], help_text="The venue's time zone."
+        help_text="The venue's time zone. The likely ones come first; then every zone by region."
     )
     start = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
     end = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
@@ -98,8 +98,13 @@ class SessionForm(forms.Form):
     )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, dialogue, roster, **kwargs):
+    def __init__(self, *args, dialogue, roster, likely_zones=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The likely zones first (``likely_session_zones``), deprecated names hidden unless
+        # one of them is already stored; nothing is chosen for the person.
+        self.fields["time_zone"].choices = zone_choices(
+            likely=likely_zones, empty_label="Choose the venue's time zone"
+        )
         self.fields["attending_sides"].queryset = Side.objects.filter(dialogue=dialogue)
         members = [m for m in roster if m.state not in ("rejected", "declined")]
         self.fields["attendees"].queryset = Membership.objects.filter(

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from trackii.timezones import with_country
+
 from ..confidentiality import Viewer, published_to_compare
 from ..models import AgendaItem, ConfidentialityLevel, PublishedAgendaItem, Session
 
@@ -124,3 +126,20 @@ def overlapping_items(items: list[AgendaItem]) -> dict[int, list[AgendaItem]]:
                 clashes.setdefault(a.pk, []).append(b)
                 clashes.setdefault(b.pk, []).append(a)
     return clashes
+
+
+def likely_session_zones(*, dialogue_id: int, session: Session | None, own_zone: str) -> list[str]:
+    """The time zones a session's venue is likely in, likeliest first: a planned session's own
+    zone (no query); for a new one, the zones of the dialogue's sessions, latest first (one
+    query); then the planner's own zone, then the other zones of the first one's country."""
+    if session is not None:
+        zones = [session.time_zone]
+    else:
+        earlier = (
+            Session.objects.filter(dialogue_id=dialogue_id)
+            .order_by("-start", "-id")
+            .values_list("time_zone", flat=True)
+        )
+        zones = list(dict.fromkeys(earlier))
+    first = zones[:1] or [own_zone]
+    return list(dict.fromkeys([*zones, own_zone, *with_country(first)]))

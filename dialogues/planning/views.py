@@ -27,7 +27,12 @@ from ..http import convening_team_only, form_after_conflict
 from ..models import AgendaItem, Session
 from . import exports, services
 from .forms import AgendaItemForm, SessionForm, item_initial, session_initial
-from .selectors import agenda_changes, overlapping_items, published_agenda_to_compare
+from .selectors import (
+    agenda_changes,
+    likely_session_zones,
+    overlapping_items,
+    published_agenda_to_compare,
+)
 
 
 def _planned_session(viewer, dialogue, session_id: int) -> Session:
@@ -49,11 +54,16 @@ def _agenda_url(session: Session) -> str:
 @convening_team_only
 def session_create(request, dialogue, viewer):
     roster = list(roster_of(dialogue_id=dialogue.pk))
+    likely = likely_session_zones(
+        dialogue_id=dialogue.pk, session=None, own_zone=request.user.time_zone
+    )
     form = SessionForm(
         request.POST or None,
         dialogue=dialogue,
         roster=roster,
-        initial={"level": dialogue.default_level_id, "time_zone": "UTC"},
+        likely_zones=likely,
+        # The likeliest zone, never UTC by default: with no clue at all, the planner chooses.
+        initial={"level": dialogue.default_level_id, "time_zone": likely[0] if likely else ""},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,8 +93,15 @@ def session_edit(request, session_id: int, dialogue, viewer):
     session = _planned_session(viewer, dialogue, session_id)
     dialogue = session.dialogue
     roster = list(roster_of(dialogue_id=dialogue.pk))
+    likely = likely_session_zones(
+        dialogue_id=dialogue.pk, session=session, own_zone=request.user.time_zone
+    )
     form = SessionForm(
-        request.POST or None, dialogue=dialogue, roster=roster, initial=session_initial(session)
+        request.POST or None,
+        dialogue=dialogue,
+        roster=roster,
+        likely_zones=likely,
+        initial=session_initial(session),
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -103,7 +120,11 @@ def session_edit(request, session_id: int, dialogue, viewer):
         except EditConflict as clash:
             conflict = clash
             form = form_after_conflict(
-                request, clash, lambda data: SessionForm(data, dialogue=dialogue, roster=roster)
+                request,
+                clash,
+                lambda data: SessionForm(
+                    data, dialogue=dialogue, roster=roster, likely_zones=likely
+                ),
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -24,7 +24,9 @@ def audience_choices() -> list[tuple[str, str]]:
 def scale_changes_recent(*, recent: int = 20) -> list[ScaleChangeRequest]:
     """The latest requests to change the scale, newest first, with who asked and decided."""
     return list(
-        ScaleChangeRequest.objects.select_related("level", "requested_by", "decided_by")[:recent]
+        ScaleChangeRequest.objects.select_related(
+            "level", "requested_by__person", "decided_by__person"
+        )[:recent]
     )
 
 

@@ -1,7 +1,7 @@
 """Small pieces of markup that pages repeat in their loops (a level's badge, a session's dates,
 an agenda item's times), written as tags: an ``{% include %}`` per row costs more than the rest
-of the row (measured by ``make loadtest``, docs/measurements.md). Each gives exactly the markup
-the include gave; values are escaped by ``format_html``."""
+of the row (measured by ``make loadtest``, docs/measurements.md). Moments are written in the
+one format of ``trackii.timezones`` with their zone; values are escaped by ``format_html``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django import template
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from trackii import timezones
 
 from .times import in_zone
 
@@ -33,39 +35,70 @@ def level_badge(level) -> SafeString:
 
 
 def _time(moment: datetime, shown: str) -> SafeString:
-    return format_html('<time datetime="{}">{}</time>', dateformat.format(moment, "c"), shown)
+    return format_html('<time datetime="{}">{}</time>', timezones.iso(moment), shown)
+
+
+def _when(moment: datetime) -> SafeString:
+    """A moment already in its zone, in the one format without the zone (``Mon 15 Mar 2027,
+    09:00``): the zone follows the range."""
+    return _time(moment, dateformat.format(moment, timezones.DATE_TIME))
+
+
+def _clock(moment: datetime) -> SafeString:
+    return _time(moment, dateformat.format(moment, timezones.CLOCK))
+
+
+def _range(start: datetime, end: datetime | None) -> SafeString:
+    """``Mon 15 Mar 2027, 09:00-17:00 CET``, ``Mon 7 Jun 2027, 09:00 - Tue 8 Jun 2027, 17:00
+    CEST`` (en dashes), each end with its own zone's abbreviation when they differ (summer
+    time began or ended between them)."""
+    first = timezones.abbreviation(start)
+    if end is None:
+        return format_html("{} {}", _when(start), first)
+    last = timezones.abbreviation(end)
+    if start.date() != end.date():
+        if first == last:
+            return format_html("{} " + EN_DASH + " {} {}", _when(start), _when(end), last)
+        return format_html("{} {} " + EN_DASH + " {} {}", _when(start), first, _when(end), last)
+    if first == last:
+        return format_html("{}" + EN_DASH + "{} {}", _when(start), _clock(end), last)
+    return format_html("{} {}" + EN_DASH + "{} {}", _when(start), first, _clock(end), last)
 
 
 @register.simple_tag
 def session_dates(session) -> SafeString:
-    """Start and end in the venue's time zone, the end's date only when it is another day,
-    then the zone's name."""
+    """Start and end in the venue's time zone (trackii.timezones' one format), then the zone's
+    name: ``Mon 15 Mar 2027, 09:00-17:00 CET (Europe/Rome)``."""
     zone = zoneinfo.ZoneInfo(session.time_zone)
     start, end = session.start.astimezone(zone), session.end.astimezone(zone)
-    same_day = start.date() == end.date()
-    return format_html(
-        "{}" + EN_DASH + "{} ({})",
-        _time(start, dateformat.format(start, "j M Y, H:i")),
-        _time(end, dateformat.format(end, "H:i" if same_day else "j M Y, H:i")),
-        session.time_zone,
-    )
+    shown = _range(start, end)
+    if session.time_zone == timezones.abbreviation(start):  # UTC: no need to say it twice
+        return shown
+    return format_html("{} ({})", shown, session.time_zone)
 
 
 @register.simple_tag
 def item_times(item, session, reader_zone: str = "") -> SafeString:
     """An agenda item's start and end in the venue's time zone and, when the reader lives in
-    another zone, in theirs too; a dash for an item without a time."""
+    another zone, in theirs too (with the day when it is another day there); a dash for an
+    item without a time."""
     if not item.start:
         return format_html("{}", EM_DASH)
     zone = zoneinfo.ZoneInfo(session.time_zone)
     start = item.start.astimezone(zone)
-    shown = _time(start, dateformat.format(start, "D j M, H:i"))
-    if item.end:
-        end = item.end.astimezone(zone)
-        shown = format_html("{}" + EN_DASH + "{}", shown, _time(end, dateformat.format(end, "H:i")))
-    if reader_zone and reader_zone != session.time_zone:
-        theirs = in_zone(item.start, reader_zone)
+    end = item.end.astimezone(zone) if item.end else None
+    shown = _range(start, end)
+    if reader_zone and reader_zone != session.time_zone and timezones.is_known(reader_zone):
+        theirs = timezones.localised(item.start, zoneinfo.ZoneInfo(reader_zone))
+        text = in_zone(item.start, reader_zone)
+        if theirs.date() != start.date():
+            text = dateformat.format(theirs, timezones.DATE_TIME)
         if item.end:
-            theirs = f"{theirs}{EN_DASH}{in_zone(item.end, reader_zone)}"
-        shown = format_html('{} <span class="meta">({} your time)</span>', shown, theirs)
+            text = f"{text}{EN_DASH}{in_zone(item.end, reader_zone)}"
+        shown = format_html(
+            '{} <span class="meta">({} your time, {})</span>',
+            shown,
+            text,
+            timezones.abbreviation(theirs),
+        )
     return shown

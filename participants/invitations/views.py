@@ -70,7 +70,7 @@ def _accept_with_password(request, invitation: Invitation, password_form: Invita
         password_form.add_error(None, error)
         return None
     account = User.objects.get(email__iexact=invitation.email)
-    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, account, backend="participants.accounts.backends.ModelBackend")
     messages.success(request, "Welcome. Your account is ready.")
     return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
 

@@ -16,3 +16,15 @@ def account_by_calendar_secret(secret: str):
     if len(secret) < MIN_CALENDAR_SECRET_LENGTH or not _URLSAFE.fullmatch(secret):
         return None
     return User.objects.filter(calendar_secret=secret, is_active=True).first()
+
+
+def likely_time_zones(user: User) -> list[str]:
+    """The account's own time zone, then those of the sessions its person attends, the next
+    first (one query). Sessions are reached by the names of their relations: participants does
+    not import dialogues."""
+    attended = (
+        User.objects.filter(pk=user.pk, person__memberships__attendances__isnull=False)
+        .order_by("-person__memberships__attendances__session__start")
+        .values_list("person__memberships__attendances__session__time_zone", flat=True)
+    )
+    return list(dict.fromkeys([user.time_zone, *attended]))

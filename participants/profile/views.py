@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from trackii.forms import add_service_error
 
 from .forms import TimeZoneForm
+from .selectors import likely_time_zones
 from .services import calendar_secret_regenerate, profile_time_zone_set
 
 
@@ -25,8 +26,9 @@ def _profile_context(request, form: TimeZoneForm) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
+    likely = likely_time_zones(request.user)
     if request.method == "POST":
-        form = TimeZoneForm(request.POST)
+        form = TimeZoneForm(request.POST, likely_zones=likely)
         if form.is_valid():
             try:
                 profile_time_zone_set(user=request.user, time_zone=form.cleaned_data["time_zone"])
@@ -37,7 +39,7 @@ def profile(request):
                 return redirect("profile")
         request.user.refresh_from_db(fields=["time_zone"])
     else:
-        form = TimeZoneForm(initial={"time_zone": request.user.time_zone})
+        form = TimeZoneForm(initial={"time_zone": request.user.time_zone}, likely_zones=likely)
     return render(request, "participants/profile/page.html", _profile_context(request, form))
 
 

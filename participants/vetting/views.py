@@ -71,16 +71,21 @@ def _case(case_id: int) -> VettingCase:
             "membership__person",
             "membership__dialogue",
             "membership__side",
-            "membership__nominated_by",
-            "decided_by",
+            "membership__nominated_by__person",
+            "decided_by__person",
         ),
         pk=case_id,
     )
 
 
+def _match_ids(match_id: int) -> str:
+    # One form per possible match on the page: ids of their own, the same field names.
+    return f"id_match{match_id}_%s"
+
+
 def _case_page(request, case: VettingCase, *, decision_form=None, match_forms=None, status=200):
     matches = list(
-        case.matches.select_related("entry__version__designation_list", "decided_by")
+        case.matches.select_related("entry__version__designation_list", "decided_by__person")
         .prefetch_related("entry__aliases")
         .order_by("status", "-score")
     )
@@ -89,7 +94,10 @@ def _case_page(request, case: VettingCase, *, decision_form=None, match_forms=No
         "case": case,
         "person": case.membership.person,
         "membership": case.membership,
-        "matches": [(m, match_forms.get(m.pk) or MatchDecisionForm()) for m in matches],
+        "matches": [
+            (m, match_forms.get(m.pk) or MatchDecisionForm(auto_id=_match_ids(m.pk)))
+            for m in matches
+        ],
         "decision_form": decision_form
         or CaseDecisionForm(
             initial={
@@ -119,7 +127,7 @@ def case_detail(request, case_id: int):
 def match_decide(request, case_id: int, match_id: int):
     case = _case(case_id)
     match = get_object_or_404(case.matches.select_related("entry__version"), pk=match_id)
-    form = MatchDecisionForm(request.POST)
+    form = MatchDecisionForm(request.POST, auto_id=_match_ids(match.pk))
     if form.is_valid():
         try:
             vetting.possible_match_decide(
@@ -222,7 +230,9 @@ def designation_lists(request):
                 "everyone active is being screened again.",
             )
             return redirect("vetting:designation_lists")
-    lists = DesignationList.objects.select_related("current_version__imported_by").order_by("name")
+    lists = DesignationList.objects.select_related("current_version__imported_by__person").order_by(
+        "name"
+    )
     return render(
         request,
         "participants/vetting/designation_lists.html",
@@ -235,7 +245,7 @@ def designation_lists(request):
 def designation_list_detail(request, list_id: int):
     _staff_only(request)
     designation_list = get_object_or_404(
-        DesignationList.objects.select_related("current_version__imported_by"), pk=list_id
+        DesignationList.objects.select_related("current_version__imported_by__person"), pk=list_id
     )
     search = EntrySearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
@@ -249,7 +259,9 @@ def designation_list_detail(request, list_id: int):
         )
     entries = entries.order_by("reference", "pk").prefetch_related("aliases")
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    versions = designation_list.versions.select_related("imported_by").order_by("-number")[:10]
+    versions = designation_list.versions.select_related("imported_by__person").order_by("-number")[
+        :10
+    ]
     context = {
         "designation_list": designation_list,
         "version": designation_list.current_version,

@@ -92,6 +92,7 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
 
     page.goto("/")
     page.get_by_role("link", name="Salt River").wait_for()
+    page.locator("details.menu > summary").click()  # the account menu holds Sign out
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/**")
 
@@ -100,7 +101,8 @@ def test_convenor_adds_a_passkey_and_signs_in_with_it(page, live_server, screens
     screenshot("4-sign-in")
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(lambda url: url.rstrip("/") == live_server.url)
-    page.get_by_text(f"Signed in as {user.email}", exact=True).wait_for()
+    page.locator("details.menu > summary").click()
+    page.get_by_text(f"Signed in as {user.person.full_name}", exact=True).wait_for()
     page.get_by_role("link", name="Salt River").wait_for()
     screenshot("5-signed-in")
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})

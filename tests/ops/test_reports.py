@@ -391,4 +391,4 @@ def test_who_saw_a_session_finds_its_page_its_pdf_and_the_feeds_that_carried_it(
     rows = [(r.by, r.where) for r in who_saw(staff_client, Session, other.pk).context["rows"]]
     assert rows == [("reader@example.org", "calendar feed")]
     page = who_saw(staff_client, Session, session.pk).content.decode()
-    assert "<td>session detail</td>" in page
+    assert '<td data-label="Where">session detail</td>' in page

@@ -308,7 +308,7 @@ def test_session_page_shows_your_time_when_zones_differ(client, covered):
     content = client.get(url).content.decode()
     # 09:00 UTC on 15 March 2027: 10:00 in Rome (still CET), 05:00 in New York (already EDT).
     assert "10:00" in content
-    assert "(05:00\u201305:45 your time)" in content
+    assert "(05:00\u201305:45 your time, EDT)" in content
 
     user.time_zone = "Europe/Rome"
     user.save(update_fields=["time_zone"])

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's widget templates, for the project's form renderer below.
+    "django.forms",
     # allauth's list of security keys says "last used 2 hours ago" with it.
     "django.contrib.humanize",
     "allauth",
@@ -59,11 +61,16 @@ MIDDLEWARE = [
     # each user's list of signed-in browsers current (/accounts/sessions/) in place of allauth's
     # UserSessionsMiddleware, which writes on every request.
     "trackii.middleware.SessionTimeoutMiddleware",
+    # Dates and times on pages in the reader's own time zone (trackii.timezones).
+    "trackii.middleware.ReaderTimeZoneMiddleware",
     "participants.accounts.middleware.RequireMFAMiddleware",
     # Last, so it sees the view's own answer: writes to the audit trail what a response showed
     # (trackii.audit.reads), for every page, partial, form, PDF, feed and download of content.
     "trackii.audit.middleware.ReadAuditMiddleware",
 ]
+
+# Forms render in the design system's one layout (templates/ui/_form_fields.html).
+FORM_RENDERER = "trackii.forms.FormRenderer"
 
 ROOT_URLCONF = "trackii.urls"
 WSGI_APPLICATION = "trackii.wsgi.application"
@@ -94,9 +101,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "participants.User"
+# Django's and allauth's backends, loading the account with its person: the top bar names the
+# reader on every page without a query more (participants.accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "participants.accounts.backends.ModelBackend",
+    "participants.accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,0 +1,190 @@
+"""Time zones as people meet them: which names to offer, in what order, and how a moment is
+written.
+
+The tz database holds some 600 names, a third of them old aliases (``US/Eastern``, ``GB``,
+``Etc/GMT+3``, whose sign is the reverse of what it seems). Fields offer the names of its
+``zone.tab`` (one per country and region, what a person looks for) and UTC, grouped by region,
+after the zones likely for this form; a stored old name stays accepted and shown.
+
+Pages write a moment in the *reader's* zone: the signed-in account's own, else UTC. A
+middleware (``trackii.middleware.ReaderTimeZoneMiddleware``) sets it for the request; nothing
+else changes Django's current time zone, which the forms use to read the times people type."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import resources
+
+from django.utils import dateformat, timezone
+
+UTC_NAME = "UTC"
+DATE_TIME = "D j M Y, H:i"  # Mon 7 Dec 2026, 14:30
+DAY = "j M Y"  # 7 Dec 2026
+CLOCK = "H:i"  # 14:30
+
+# The first part of a zone's name, as a heading people recognise.
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific Ocean",
+}
+LIKELY = "Likely"
+OTHER = "Other"
+
+
+def _tzdata_text(name: str) -> str:
+    return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+
+
+@cache
+def _zone_table() -> tuple[tuple[str, str], ...]:
+    """(country code, zone) pairs of zone.tab, for the zones this Python can load."""
+    available = zoneinfo.available_timezones()
+    rows = []
+    for line in _tzdata_text("zone.tab").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        country, _coordinates, zone = line.split("\t")[:3]
+        if zone in available:
+            rows.append((country, zone))
+    return tuple(rows)
+
+
+@cache
+def current_zones() -> frozenset[str]:
+    """The names fields offer: zone.tab's and UTC."""
+    return frozenset(zone for _country, zone in _zone_table()) | {UTC_NAME}
+
+
+@cache
+def _links() -> dict[str, str]:
+    """Old name -> the zone it now stands for (the database's links)."""
+    links = {}
+    for line in _tzdata_text("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _l, target, name = line.split()[:3]
+            links[name] = target
+    return links
+
+
+def country_of(zone: str) -> str:
+    for country, name in _zone_table():
+        if name == zone:
+            return country
+    return ""
+
+
+def zones_of_country(country: str) -> list[str]:
+    return [zone for code, zone in _zone_table() if code == country]
+
+
+def is_known(zone: str) -> bool:
+    return bool(zone) and zone in zoneinfo.available_timezones()
+
+
+def zone_label(zone: str) -> str:
+    """How a zone's name reads in a list: ``America/New York``; an old name says what it is."""
+    label = zone.replace("_", " ")
+    if zone in current_zones():
+        return label
+    target = _links().get(zone)
+    return f"{label} (old name of {target.replace('_', ' ')})" if target else f"{label} (old name)"
+
+
+def _unique_known(zones: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for zone in zones:
+        if zone and is_known(zone) and zone not in seen:
+            seen.append(zone)
+    return seen
+
+
+def zone_choices(*, likely: Iterable[str], empty_label: str | None = None) -> list:
+    """Choices for a select: an optional empty choice, then the ``likely`` zones (in their
+    order, old names too: a stored value stays accepted), then every other current zone
+    grouped by region."""
+    first = _unique_known(likely)
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    if first:
+        choices.append((LIKELY, [(zone, zone_label(zone)) for zone in first]))
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for zone in sorted(current_zones() - set(first)):
+        region = REGIONS.get(zone.split("/")[0], OTHER)
+        grouped.setdefault(region, []).append((zone, zone_label(zone)))
+    for region in sorted(grouped, key=lambda r: (r == OTHER, r)):
+        choices.append((region, grouped[region]))
+    return choices
+
+
+def with_country(zones: Iterable[str]) -> list[str]:
+    """``zones`` followed by the other zones of their countries (a venue in the same country
+    as the last one may well be in another of its zones)."""
+    zones = _unique_known(zones)
+    more = [z for zone in zones if (c := country_of(zone)) for z in zones_of_country(c)]
+    return _unique_known([*zones, *more])
+
+
+# -- the reader's zone and how moments are written ------------------------------------------------
+
+_reader_zone: ContextVar[str] = ContextVar("trackii_reader_zone", default=UTC_NAME)
+
+
+@contextmanager
+def reading_in(zone: str) -> Iterator[None]:
+    """Moments written inside this block are in ``zone`` (UTC if empty or unknown)."""
+    token = _reader_zone.set(zone if is_known(zone) else UTC_NAME)
+    try:
+        yield
+    finally:
+        _reader_zone.reset(token)
+
+
+def reader_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(_reader_zone.get())
+
+
+def zone_or_reader(zone: str | None) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(zone) if zone and is_known(zone) else reader_zone()
+
+
+def localised(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(UTC_NAME))
+    return moment.astimezone(zone)
+
+
+def abbreviation(local: datetime) -> str:
+    """The zone as a reader knows it at that moment: GMT, BST, CET, EDT, JST; where the
+    database has no letters for it, the offset (UTC+4, UTC+5:45, UTC-3)."""
+    name = local.tzname() or ""
+    if name[:1].isalpha():
+        return name
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else UTC_NAME
+
+
+def date_time_text(local: datetime) -> str:
+    return f"{dateformat.format(local, DATE_TIME)} {abbreviation(local)}"
+
+
+def day_text(day: date) -> str:
+    return dateformat.format(day, DAY)
+
+
+def iso(local: datetime | date) -> str:
+    return local.isoformat()
