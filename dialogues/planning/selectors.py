@@ -10,10 +10,10 @@ the list of what the next version changes."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from ..confidentiality import Viewer, published_to_compare
-from ..models import AgendaItem, ConfidentialityLevel, PublishedAgendaItem, Session
+from ..confidentiality import Viewer, published_to_compare, visible
+from ..models import AgendaItem, ConfidentialityLevel, Dialogue, PublishedAgendaItem, Session
 
 # What a participant would notice; the order is compared separately.
 COMPARED_FIELDS = {
@@ -107,6 +107,60 @@ def agenda_changes(
         if before.source_id not in working_ids:
             changes.append(AgendaChange("removed", before.title))
     return changes
+
+
+@dataclass(frozen=True)
+class UnpublishedChanges:
+    session: Session
+    changes: list[AgendaChange]
+
+
+def unpublished_changes_of(*, viewer: Viewer, dialogue: Dialogue) -> list[UnpublishedChanges]:
+    """The dialogue's sessions whose working agenda differs from what participants read, each
+    with what its editor lists as changed (``agenda_changes``), as far as this viewer may see:
+    a session or an item the viewer may not see counts for nothing (no count betrays it). A
+    session never published counts each of its items as added; a cancelled one cannot be
+    published, so it is left out. Four queries whatever the number of sessions and items (the
+    sessions, the working items, the published ones to compare, the readers of each)."""
+    sessions = list(
+        visible(
+            viewer,
+            Session.objects.filter(dialogue_id=dialogue.pk).exclude(
+                status=Session.Status.CANCELLED
+            ),
+            dialogue_id=dialogue.pk,
+        ).order_by("start", "id")
+    )
+    if not sessions:
+        return []
+    working: dict[int, list[AgendaItem]] = {s.pk: [] for s in sessions}
+    items = visible(
+        viewer,
+        AgendaItem.objects.filter(session__dialogue_id=dialogue.pk)
+        .select_related("level")
+        .prefetch_related("readers"),
+        dialogue_id=dialogue.pk,
+    ).order_by("session_id", "order", "id")
+    for item in items:
+        if item.session_id in working:
+            working[item.session_id].append(item)
+    published: dict[int, list[PublishedAgendaItem]] = {s.pk: [] for s in sessions}
+    copies = published_to_compare(
+        viewer,
+        PublishedAgendaItem.objects.filter(version__number=F("session__published_version"))
+        .select_related("level_as_published")
+        .prefetch_related("readers"),
+        dialogue_id=dialogue.pk,
+    ).order_by("session_id", "order", "id")
+    for copy in copies:
+        if copy.session_id in published:
+            published[copy.session_id].append(copy)
+    found = []
+    for session in sessions:
+        changes = agenda_changes(working=working[session.pk], published=published[session.pk])
+        if changes:
+            found.append(UnpublishedChanges(session, changes))
+    return found
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

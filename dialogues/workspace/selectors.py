@@ -9,10 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count as CountOf
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from participants.models import Invitation, Membership, Person
+from participants.models import GroundRulesAcceptance, Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 
 from ..confidentiality import Viewer, can_plan, noted
@@ -75,6 +75,38 @@ def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:
         return membership.invitations.select_related("membership").get(pk=invitation_id)
     except Invitation.DoesNotExist:
         raise Http404 from None
+
+
+# -- what the roster asks of the convening team ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterToDo:
+    nominated: int  # awaiting vetting
+    invited: int  # invited, not yet accepted (nor declined)
+    rules_pending: int  # accepted, but not the ground rules as they now stand
+
+
+def roster_to_do(*, dialogue: Dialogue) -> RosterToDo:
+    """What the roster waits for, counted in one query (for its convening team, who see the
+    whole roster). The convening team writes the ground rules and is not asked to accept them."""
+    accepted = GroundRulesAcceptance.objects.filter(
+        membership_id=OuterRef("pk"), version=dialogue.ground_rules_version
+    )
+    S = Membership.State
+    rules_pending = Q(state=S.ACCEPTED) & ~Q(role__in=Membership.CONVENING_ROLES)
+    counts = (
+        Membership.objects.filter(dialogue_id=dialogue.pk)
+        .annotate(rules_accepted=Exists(accepted))
+        .aggregate(
+            nominated=CountOf("pk", filter=Q(state=S.NOMINATED)),
+            invited=CountOf("pk", filter=Q(state=S.INVITED)),
+            rules_pending=CountOf("pk", filter=rules_pending & Q(rules_accepted=False)),
+        )
+    )
+    if not dialogue.ground_rules:
+        counts["rules_pending"] = 0
+    return RosterToDo(**counts)
 
 
 # -- the room at a glance ------------------------------------------------------------------------
