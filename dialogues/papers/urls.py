@@ -1,10 +1,11 @@
-"""URLs of papers: uploading, downloading and deleting papers."""
+"""URLs of papers: the dialogue's list of papers, uploading, downloading and deleting them."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
+    path("<int:dialogue_id>/documents/", views.document_list, name="documents"),
     path("<int:dialogue_id>/documents/new/", views.document_upload, name="document_upload"),
     path(
         "<int:dialogue_id>/documents/<int:document_id>/download/",

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import selectors
-from ..confidentiality import floor_level, viewer_of
+from ..confidentiality import can_plan, floor_level, viewer_of
 from ..forms import add_service_error
 from ..http import convening_team_only, private_file_response
 from . import services
@@ -24,7 +24,22 @@ from .selectors import document_for
 def _page_of(*, dialogue_id: int, session_id: int | None) -> str:
     if session_id is not None:
         return reverse("dialogues:session_detail", args=[dialogue_id, session_id])
-    return reverse("dialogues:dialogue_detail", args=[dialogue_id])
+    return reverse("dialogues:documents", args=[dialogue_id])
+
+
+@require_GET
+@login_required
+def document_list(request, dialogue_id: int):
+    """The dialogue's own papers (those outside any session) the viewer may download: its
+    Papers tab. A session's papers are on the session's page."""
+    viewer = viewer_of(request)
+    dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+    context = {
+        "dialogue": dialogue,
+        "can_plan": can_plan(viewer, dialogue.pk),
+        "documents": selectors.documents_visible_to(viewer=viewer, dialogue_id=dialogue.pk),
+    }
+    return render(request, "dialogues/papers/list.html", context)
 
 
 def _place(request, viewer, dialogue):
