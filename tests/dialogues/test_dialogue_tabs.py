@@ -273,6 +273,32 @@ def test_what_needs_action_counts_only_what_the_viewer_may_see(login, world):
     assert [t for t in todos(co)[0] if t[0].startswith("Agenda")] == []
 
 
+def test_the_overview_counts_what_the_agenda_editor_lists(login, world):
+    """Each session's count is the length of the list of changes its editor shows: named
+    readers compared where a level names them, a move, a deletion."""
+    dialogue, round_1, items = world["dialogue"], world["round_1"], world["items"]
+    client = login(world["convenor"])
+
+    def counted() -> list[tuple[str, int]]:
+        todos = client.get(url("dialogue_detail", dialogue.pk)).context["todos"]
+        return [(t.label, t.count) for t in todos if t.label.startswith("Agenda")]
+
+    def listed() -> int:
+        return len(client.get(url("agenda_edit", dialogue.pk, round_1.pk)).context["changes"])
+
+    assert counted() == []
+    items["Restricted"].readers.add(world["participant"].person)  # a reader added
+    assert (
+        counted()
+        == [("Agenda changes not yet published in “Round 1”", 1)]
+        == [("Agenda changes not yet published in “Round 1”", listed())]
+    )
+    items["Public"].delete()  # removed
+    items["Programme"].readers.add(world["participant"].person)  # not a named level: no change
+    assert counted() == [("Agenda changes not yet published in “Round 1”", 2)]
+    assert listed() == 2
+
+
 def test_participants_get_no_action_list_and_no_workspace_actions(login, world):
     dialogue = world["dialogue"]
     AgendaItemFactory(session=world["round_1"], title="Unpublished", level=level("Public"))

@@ -203,9 +203,9 @@ def test_convenor_dialogue_page_with_roster_query_count_does_not_grow(
     client = login(convenor)
     client.get(dialogue_url(dialogue))
     # Besides the participant's: the convenor's second factor, and what needs action (the
-    # roster's counts, the sessions, their working and published agendas and the working
-    # items' readers, the packs, the outbound requests).
-    with django_assert_num_queries(18):
+    # roster's counts; the working and published agendas with their sessions, and the readers
+    # of the items whose level names them; the packs; the outbound requests).
+    with django_assert_num_queries(16):
         response = client.get(dialogue_url(dialogue))
     # Every session's items wait to be published; the Restricted one names its readers, and
     # the convenor is not among them: not counted.
