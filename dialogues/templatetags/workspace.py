@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
-
-from participants.selectors import roster_of
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from ..confidentiality import can_plan, can_record, viewer_of
 from ..outcomes.selectors import dialogue_has_outcomes_for
-from ..workspace.selectors import Breakdown, can_start_dialogue, room_composition, room_warnings
+from ..workspace.selectors import (
+    Breakdown,
+    can_start_dialogue,
+    room_composition,
+    room_warnings,
+    roster_for_the_room,
+)
 
 register = template.Library()
 
@@ -94,8 +100,16 @@ class Part:
     fill: int
     x: int  # of the bar's part
     width: int
-    legend_x: int
+    legend_x: int  # of its swatch
     legend_y: int  # baseline of the legend's text
+
+    @property
+    def text_x(self) -> int:
+        return self.legend_x + SWATCH + 4
+
+    @property
+    def swatch_y(self) -> int:
+        return self.legend_y - SWATCH
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,11 @@ class Strip:
     title_y: int
     bar_y: int
     parts: tuple[Part, ...]
+
+    @property
+    def empty_y(self) -> int:
+        """Baseline of "Nobody yet", where the legend would be."""
+        return self.bar_y + BAR_HEIGHT + 6 + LEGEND_SIZE
 
 
 def _text_width(text: str, size: float) -> float:
@@ -160,12 +179,87 @@ def picture_of(breakdowns) -> tuple[list[Strip], int]:
     return strips, top
 
 
+def _part_svg(strip: Strip, part: Part) -> SafeString:
+    named = format_html("<title>{}: {}</title>", part.name, part.count)
+    bar = (
+        format_html(
+            '<rect class="room__part room__part--{}" x="{}" y="{}" width="{}" height="{}" '
+            'fill="#1f4e79" stroke="#fff" stroke-width="1">{}</rect>',
+            part.fill,
+            part.x,
+            strip.bar_y,
+            part.width,
+            BAR_HEIGHT,
+            named,
+        )
+        if part.width
+        else ""
+    )
+    return format_html(
+        '{}<rect class="room__part room__part--{}" x="{}" y="{}" width="{}" height="{}" '
+        'fill="#1f4e79"/><text class="room__legend" x="{}" y="{}" font-size="{}" '
+        'fill="#1d2430">{}{} <tspan class="room__count" font-weight="600">{}</tspan></text>',
+        bar,
+        part.fill,
+        part.legend_x,
+        part.swatch_y,
+        SWATCH,
+        SWATCH,
+        part.text_x,
+        part.legend_y,
+        LEGEND_SIZE,
+        named,
+        part.label,
+        part.count,
+    )
+
+
+def _strip_svg(strip: Strip) -> SafeString:
+    parts = format_html_join("", "{}", ((_part_svg(strip, part),) for part in strip.parts))
+    if not strip.parts:
+        parts = format_html(
+            '<text class="room__legend" x="0" y="{}" font-size="{}" fill="#4a5568">'
+            "Nobody yet</text>",
+            strip.empty_y,
+            LEGEND_SIZE,
+        )
+    return format_html(
+        '<text class="room__title" x="0" y="{}" font-size="{}" font-weight="600" '
+        'fill="#1d2430">{}</text><rect class="room__track" x="0" y="{}" width="{}" '
+        'height="{}" fill="#eef0f3"/>{}',
+        strip.title_y,
+        TITLE_SIZE,
+        strip.title,
+        strip.bar_y,
+        WIDTH,
+        BAR_HEIGHT,
+        parts,
+    )
+
+
+@register.simple_tag
+def room_picture(strips: list[Strip], height: int) -> SafeString:
+    """The picture itself, written here rather than in a template loop (a node per attribute
+    costs more than the picture; see ``display``): hidden from screen readers, whom the
+    table beside it gives the numbers."""
+    return format_html(
+        '<svg class="room__picture" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'preserveAspectRatio="xMinYMin meet">{}</svg>',
+        WIDTH,
+        height,
+        WIDTH,
+        height,
+        format_html_join("", "{}", ((_strip_svg(strip),) for strip in strips)),
+    )
+
+
 @register.inclusion_tag("dialogues/workspace/_composition.html")
 def room_at_a_glance(dialogue):
     """The room at a glance for the dialogue's convening team (callers decided the viewer plans
-    the dialogue): its whole roster and its sides, two queries whatever the size, whatever the
-    page lists of the roster."""
-    roster = list(roster_of(dialogue_id=dialogue.pk))
+    the dialogue): its whole roster and its sides, two queries whatever the size and whatever
+    part of the roster the page lists."""
+    roster = roster_for_the_room(dialogue_id=dialogue.pk)
     sides = list(dialogue.sides.all())
     composition = room_composition(roster=roster, sides=sides)
     strips, height = picture_of(composition.breakdowns)

@@ -154,6 +154,17 @@ class RoomComposition:
         return (self.by_side, self.by_gender, self.by_proximity, self.by_role)
 
 
+def roster_for_the_room(*, dialogue_id: int) -> list[Membership]:
+    """The dialogue's roster with what the room at a glance counts (each member's state, role
+    and side, their person's gender and proximity to power) and nothing else: one query, for
+    its convening team (callers decided the viewer plans the dialogue)."""
+    return list(
+        Membership.objects.filter(dialogue_id=dialogue_id)
+        .select_related("person")
+        .only("state", "role", "side_id", "person__gender", "person__proximity")
+    )
+
+
 def in_the_room(roster: Iterable[Membership]) -> list[Membership]:
     return [m for m in roster if m.state not in NOT_IN_THE_ROOM]
 
