@@ -548,19 +548,32 @@ def visible_in_session(
 
 
 def published_to_compare(
-    viewer: Viewer, queryset: models.QuerySet[PublishedAgendaItem], *, session: Session
+    viewer: Viewer,
+    queryset: models.QuerySet[PublishedAgendaItem],
+    *,
+    session: Session | None = None,
+    dialogue_id: int | None = None,
 ) -> models.QuerySet[PublishedAgendaItem]:
     """The published items of ``session`` (``queryset`` of ``PublishedAgendaItem``) as the
     convening team compares them with the working agenda (the planner's list of changes): as
     ``visible_in_session``, and besides the items withdrawn since (their working item deleted),
-    each as published. Nobody else compares: nothing for them."""
-    grant = viewer.grant(session.dialogue_id)
+    each as published. Nobody else compares: nothing for them.
+    Without ``session``, those of every session of ``dialogue_id`` the viewer may see, each
+    session's rule asked in the query (the dialogue's overview counts what each session's
+    editor would list, in one query)."""
+    if session is not None:
+        grant = viewer.grant(session.dialogue_id)
+        scope: Session | Scope = (
+            session if getattr(session, "_trackii_visible_to", None) is viewer else EVERY
+        )
+        where = Q(session_id=session.pk)
+    else:
+        grant = viewer.grant(dialogue_id) if dialogue_id is not None else None
+        scope, where = EVERY, Q()
     if grant is None:
         return queryset.none()
-    scope = session if getattr(session, "_trackii_visible_to", None) is viewer else EVERY
     return queryset.filter(
-        Q(session_id=session.pk),
-        _published_agenda_items_rule(viewer, grant, scope, comparing=True),
+        where, _published_agenda_items_rule(viewer, grant, scope, comparing=True)
     )
 
 

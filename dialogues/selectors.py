@@ -5,6 +5,7 @@ the audit trail (what the page shows)."""
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from participants.models import Membership
 from participants.selectors import ground_rules_pending_for, membership_of, roster_of
@@ -82,6 +83,18 @@ def sessions_visible_to(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Sessi
         viewer,
         Session.objects.filter(dialogue=dialogue).select_related("level"),
         dialogue_id=dialogue.pk,
+    )
+
+
+def next_session_for(*, viewer: Viewer, dialogue: Dialogue) -> Session | None:
+    """The first session of the dialogue the viewer may see that has not ended yet and is not
+    called off (the overview's "next session"), or None."""
+    return (
+        sessions_visible_to(viewer=viewer, dialogue=dialogue)
+        .filter(end__gt=timezone.now())
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("start", "id")
+        .first()
     )
 
 

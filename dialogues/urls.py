@@ -10,6 +10,7 @@ app_name = "dialogues"
 urlpatterns = [
     path("<int:dialogue_id>/", views.dialogue_detail, name="dialogue_detail"),
     path("<int:dialogue_id>/ground-rules/", views.ground_rules, name="ground_rules"),
+    path("<int:dialogue_id>/sessions/", views.session_list, name="sessions"),
     path(
         "<int:dialogue_id>/sessions/<int:session_id>/",
         views.session_detail,

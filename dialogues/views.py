@@ -1,20 +1,33 @@
 """Pages of dialogue content. Thin: a selector reads through the confidentiality module (which
 notes what the page shows, for the audit trail: ``trackii.audit.reads``) and the view renders.
 Anything not visible answers 404.
-The core pages: home, a dialogue's page, a session's page and the ground rules; each feature's
-pages are in its own package (``planning.views``, ``workspace.views``, ``papers.views``...)."""
+The core pages: home, a dialogue's overview and its sessions (two tabs of the dialogue's
+workspace), a session's page and the ground rules; each feature's pages are in its own package
+(``planning.views``, ``workspace.views``, ``papers.views``...)."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.services import ground_rules_accept
 
 from . import selectors
-from .confidentiality import can_plan, can_record, viewer_of
+from .briefing.selectors import packs_awaiting_approval
+from .confidentiality import Viewer, can_plan, can_record, viewer_of
+from .models import Dialogue
+from .outbound.selectors import outbound_requests_to_confirm
 from .outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
+from .planning.selectors import unpublished_changes_of
+from .workspace.selectors import roster_to_do
+
+# A dialogue's context or ground rules longer than this (characters) are folded on its overview,
+# so the overview stays short.
+FOLD = 600
 
 
 @require_GET
@@ -59,21 +72,84 @@ def ground_rules(request, dialogue_id: int):
     return render(request, "dialogues/ground_rules.html", {"dialogue": dialogue, "error": error})
 
 
+@dataclass(frozen=True)
+class ToDo:
+    """One line of the convening team's "What needs action": where it is done, and how many."""
+
+    label: str
+    count: int
+    url: str
+
+
+def _what_needs_action(viewer: Viewer, dialogue: Dialogue) -> list[ToDo]:
+    """For the convening team, each feature's count of what waits for them, as far as this
+    viewer may see it (a session or an agenda item above their sight is not counted). Composed
+    here, above the features, which do not import each other. A constant number of queries."""
+    roster = reverse("dialogues:roster", args=[dialogue.pk])
+    waiting = roster_to_do(dialogue=dialogue)
+    todos = [
+        ToDo("Nominees awaiting vetting", waiting.nominated, f"{roster}?state=nominated"),
+        ToDo("Invitations sent, not yet accepted", waiting.invited, f"{roster}?state=invited"),
+        ToDo("Members who have not accepted the ground rules", waiting.rules_pending, roster),
+    ]
+    for pending in unpublished_changes_of(viewer=viewer, dialogue=dialogue):
+        session = pending.session
+        todos.append(
+            ToDo(
+                f"Agenda changes not yet published in “{session.title}”",
+                len(pending.changes),
+                reverse("dialogues:agenda_edit", args=[dialogue.pk, session.pk]),
+            )
+        )
+    todos.append(
+        ToDo(
+            "Briefing packs awaiting approval",
+            packs_awaiting_approval(dialogue=dialogue),
+            reverse("dialogues:pack_list", args=[dialogue.pk]),
+        )
+    )
+    todos.append(
+        ToDo(
+            "Requests awaiting your confirmation: raising what may leave Trackii",
+            len(outbound_requests_to_confirm(viewer=viewer, dialogue=dialogue)),
+            reverse("dialogues:dialogue_edit", args=[dialogue.pk]) + "#outbound-h",
+        )
+    )
+    return [todo for todo in todos if todo.count]
+
+
 @require_GET
 @login_required
 def dialogue_detail(request, dialogue_id: int):
+    """The dialogue's overview: its facts, the next session and, for the convening team, what
+    needs action."""
     viewer = viewer_of(request)
     dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
-    roster = selectors.roster_visible_to(viewer=viewer, dialogue=dialogue)
+    planning = can_plan(viewer, dialogue.pk)
+    context = {
+        "dialogue": dialogue,
+        "can_plan": planning,
+        "sides": list(dialogue.sides.all()),
+        "context_folded": len(dialogue.context) > FOLD,
+        "rules_folded": len(dialogue.ground_rules) > FOLD,
+        "next_session": selectors.next_session_for(viewer=viewer, dialogue=dialogue),
+        "todos": _what_needs_action(viewer, dialogue) if planning else None,
+    }
+    return render(request, "dialogues/dialogue_detail.html", context)
+
+
+@require_GET
+@login_required
+def session_list(request, dialogue_id: int):
+    """The dialogue's sessions the viewer may see (its Sessions tab)."""
+    viewer = viewer_of(request)
+    dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
     context = {
         "dialogue": dialogue,
         "can_plan": can_plan(viewer, dialogue.pk),
         "sessions": selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
-        "sides": dialogue.sides.all(),
-        "roster": list(roster) if roster is not None else None,
-        "documents": selectors.documents_visible_to(viewer=viewer, dialogue_id=dialogue.pk),
     }
-    return render(request, "dialogues/dialogue_detail.html", context)
+    return render(request, "dialogues/session_list.html", context)
 
 
 @require_GET

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 
@@ -253,6 +253,20 @@ def pack_for(*, dialogue: Dialogue, pack_id: int) -> BriefingPack:
     except BriefingPack.DoesNotExist:
         raise Http404 from None
     return noted(pack, dialogue_id=dialogue.pk)
+
+
+def packs_awaiting_approval(*, dialogue: Dialogue) -> int:
+    """How many of the dialogue's packs wait for a facilitator's approval: not released, and
+    every copy rendered (for its convening team's overview; one query)."""
+    return (
+        BriefingPack.objects.filter(dialogue=dialogue, released_at__isnull=True)
+        .annotate(
+            copy_count=Count("copies"),
+            unready=Count("copies", filter=~Q(copies__state=BriefingPackCopy.State.READY)),
+        )
+        .filter(copy_count__gt=0, unready=0)
+        .count()
+    )
 
 
 def copy_for(*, pack: BriefingPack, copy_id: int) -> BriefingPackCopy:

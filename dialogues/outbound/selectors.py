@@ -43,3 +43,19 @@ def outbound_requests_shown_to(*, viewer: Viewer, dialogue: Dialogue) -> list[Ou
             row.may_confirm or (grant is not None and grant.person_id == row.requester_id)
         )
     return rows
+
+
+def outbound_requests_to_confirm(
+    *, viewer: Viewer, dialogue: Dialogue
+) -> list[OutboundLevelRequest]:
+    """The dialogue's open requests to raise its outbound level that wait for this viewer, the
+    second person (``can_confirm_outbound_raise``) and can still be confirmed. A dialogue has at
+    most one open request: a constant number of queries."""
+    rows = OutboundLevelRequest.objects.filter(
+        dialogue_id=dialogue.pk, state=OutboundLevelRequest.State.OPEN
+    ).select_related("dialogue__outbound_level", "from_level", "to_level")
+    return [
+        row
+        for row in rows
+        if can_confirm_outbound_raise(viewer, row) and not outbound_request_lapse_reason(row)
+    ]

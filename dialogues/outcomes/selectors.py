@@ -6,8 +6,8 @@ from django.http import Http404
 
 from participants.models import Person
 
-from ..confidentiality import Viewer, listed, resolve, visible_in_session
-from ..models import Outcome, Session
+from ..confidentiality import Viewer, listed, resolve, visible, visible_in_session
+from ..models import Dialogue, Outcome, Session
 
 
 def _outcomes() -> QuerySet[Outcome]:
@@ -29,6 +29,41 @@ def outcomes_shown_with_records(*, viewer: Viewer, session: Session) -> list[Out
     outcomes = list(outcomes_visible_to(viewer=viewer, session=session))
     for outcome in outcomes:
         listed(outcome, dialogue_id=session.dialogue_id, record=True)
+    return outcomes
+
+
+def _outcomes_of_dialogue(
+    *, viewer: Viewer, dialogue_id: int, outcomes: QuerySet[Outcome] | None = None
+) -> QuerySet[Outcome]:
+    # Each session's rule and each outcome's own, asked in the query (rule 7).
+    outcomes = Outcome.objects.all() if outcomes is None else outcomes
+    return visible(
+        viewer, outcomes.filter(session__dialogue_id=dialogue_id), dialogue_id=dialogue_id
+    )
+
+
+def dialogue_has_outcomes_for(*, viewer: Viewer, dialogue_id: int) -> bool:
+    """Whether the viewer may read any outcome of the dialogue (one query)."""
+    return _outcomes_of_dialogue(viewer=viewer, dialogue_id=dialogue_id).exists()
+
+
+def outcomes_of_dialogue_listed(
+    *, viewer: Viewer, dialogue: Dialogue, with_records: bool
+) -> list[Outcome]:
+    """The outcomes the viewer may read across the dialogue's sessions, by session (in the order
+    of the sessions) and position, each with its session and speakers, and each noted for the
+    audit trail as shown: ``record`` when the page shows it with its attributed record (for
+    those who record, ``can_record``), so "who saw this" of an outcome finds the page."""
+    outcomes = list(
+        _outcomes_of_dialogue(
+            viewer=viewer,
+            dialogue_id=dialogue.pk,
+            outcomes=_outcomes().select_related("session__level"),
+        ).order_by("session__start", "session_id", "position", "id")
+    )
+    detail = {"record": True} if with_records else {}
+    for outcome in outcomes:
+        listed(outcome, dialogue_id=dialogue.pk, **detail)
     return outcomes
 
 

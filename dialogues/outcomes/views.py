@@ -1,5 +1,6 @@
 """A session's notes and outcomes: written by the convening team and rapporteurs, read by
-whoever may see each one. Anyone else gets 404."""
+whoever may see each one (on the session's page, and across the dialogue on its Outcomes tab).
+Anyone else gets 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.selectors import roster_of
 
@@ -19,7 +20,26 @@ from ..forms import add_service_error
 from ..http import form_after_conflict
 from . import services
 from .forms import OutcomeForm, outcome_initial
-from .selectors import outcome_for
+from .selectors import outcome_for, outcomes_of_dialogue_listed
+
+
+@require_GET
+@login_required
+def outcome_list(request, dialogue_id: int):
+    """The outcomes the viewer may read across the dialogue's sessions, by session: its
+    Outcomes tab. The attributed record is shown to those who record only, as on the session
+    page, and each outcome shown is recorded in the audit trail (``record`` with it)."""
+    viewer = viewer_of(request)
+    dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
+    recording = can_record(viewer, dialogue.pk)
+    context = {
+        "dialogue": dialogue,
+        "outcomes": outcomes_of_dialogue_listed(
+            viewer=viewer, dialogue=dialogue, with_records=recording
+        ),
+        "can_record": recording,
+    }
+    return render(request, "dialogues/outcomes/list.html", context)
 
 
 def _recorded_session(request, dialogue_id: int, session_id: int):

@@ -27,7 +27,7 @@ from .selectors import document_for, documents_listed
 def _page_of(*, dialogue_id: int, session_id: int | None) -> str:
     if session_id is not None:
         return reverse("dialogues:session_detail", args=[dialogue_id, session_id])
-    return reverse("dialogues:dialogue_detail", args=[dialogue_id])
+    return reverse("dialogues:documents", args=[dialogue_id])
 
 
 def _place(request, viewer, dialogue):

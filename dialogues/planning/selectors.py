@@ -7,15 +7,17 @@ follows a stricter working level at once, but ``level_as_published`` and its rea
 change, so a raise, a reader taken off or a deletion that readers already feel still shows in
 the list of what the next version changes."""
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from trackii.timezones import with_country
 
-from ..confidentiality import Viewer, published_to_compare
-from ..models import AgendaItem, ConfidentialityLevel, PublishedAgendaItem, Session
+from ..confidentiality import Viewer, published_to_compare, visible
+from ..models import AgendaItem, ConfidentialityLevel, Dialogue, PublishedAgendaItem, Session
 
 # What a participant would notice; the order is compared separately.
 COMPARED_FIELDS = {
@@ -78,12 +80,20 @@ def published_agenda_to_compare(
     ).order_by("order", "id")
 
 
+def _reader_ids(obj: AgendaItem | PublishedAgendaItem) -> set[int]:
+    return {p.pk for p in obj.readers.all()}
+
+
 def agenda_changes(
-    *, working: list[AgendaItem], published: list[PublishedAgendaItem]
+    *,
+    working: list[AgendaItem],
+    published: list[PublishedAgendaItem],
+    reader_ids: Callable[[AgendaItem | PublishedAgendaItem], set[int]] = _reader_ids,
 ) -> list[AgendaChange]:
     """The working agenda against the published one, item by item. Named readers are compared
     where a level names them (working items with ``level`` and ``readers`` loaded, copies with
-    ``level_as_published`` and ``readers``, as ``published_agenda_to_compare`` gives them)."""
+    ``level_as_published`` and ``readers``, as ``published_agenda_to_compare`` gives them; or
+    ``reader_ids`` says whom each names)."""
     by_source = {p.source_id: p for p in published if p.source_id is not None}
     changes: list[AgendaChange] = []
     working_ids = set()
@@ -97,7 +107,7 @@ def agenda_changes(
             continue
         differing = fields_changed(now=item, before=before)
         named = _names_readers(item.level) or _names_readers(before.level_as_published)
-        if named and {p.pk for p in item.readers.all()} != {p.pk for p in before.readers.all()}:
+        if named and reader_ids(item) != reader_ids(before):
             differing += ("readers",)
         if differing:
             changes.append(AgendaChange("changed", item.title, differing))
@@ -109,6 +119,82 @@ def agenda_changes(
         if before.source_id not in working_ids:
             changes.append(AgendaChange("removed", before.title))
     return changes
+
+
+@dataclass(frozen=True)
+class UnpublishedChanges:
+    session: Session
+    changes: list[AgendaChange]
+
+
+def unpublished_changes_of(*, viewer: Viewer, dialogue: Dialogue) -> list[UnpublishedChanges]:
+    """The dialogue's sessions whose working agenda differs from what participants read, each
+    with what its editor lists as changed (``agenda_changes``), in the order they are held, as
+    far as this viewer may see: a session or an item the viewer may not see counts for nothing
+    (no count betrays it). A session never published counts each of its items as added; a
+    cancelled one cannot be published, so it is left out. Two queries whatever the number of
+    sessions and items (the working items and the published ones to compare, each with its
+    session, whose rule the same query asks), and two more for the named readers of the items
+    whose level names them, if any."""
+    live = ~Q(session__status=Session.Status.CANCELLED)
+    sessions: dict[int, Session] = {}
+    working: dict[int, list[AgendaItem]] = defaultdict(list)
+    for item in visible(
+        viewer,
+        AgendaItem.objects.filter(live, session__dialogue_id=dialogue.pk).select_related(
+            "level", "session"
+        ),
+        dialogue_id=dialogue.pk,
+    ).order_by("session_id", "order", "id"):
+        sessions.setdefault(item.session_id, item.session)
+        working[item.session_id].append(item)
+    published: dict[int, list[PublishedAgendaItem]] = defaultdict(list)
+    for copy in published_to_compare(
+        viewer,
+        PublishedAgendaItem.objects.filter(
+            live, version__number=F("session__published_version")
+        ).select_related("level_as_published", "session"),
+        dialogue_id=dialogue.pk,
+    ).order_by("session_id", "order", "id"):
+        sessions.setdefault(copy.session_id, copy.session)
+        published[copy.session_id].append(copy)
+    reader_ids = _named_readers(
+        [i for items in working.values() for i in items],
+        [c for copies in published.values() for c in copies],
+    )
+    found = []
+    for session in sorted(sessions.values(), key=lambda s: (s.start, s.pk)):
+        changes = agenda_changes(
+            working=working[session.pk], published=published[session.pk], reader_ids=reader_ids
+        )
+        if changes:
+            found.append(UnpublishedChanges(session, changes))
+    return found
+
+
+def _named_readers(
+    items: list[AgendaItem], copies: list[PublishedAgendaItem]
+) -> Callable[[AgendaItem | PublishedAgendaItem], set[int]]:
+    """Whom each working item and published copy names, fetched (as ids) only for the pairs
+    ``agenda_changes`` compares them for: where the item's level or the copy's level as
+    published names its readers. Nothing is asked when no level names anyone."""
+    named = {i.pk for i in items if _names_readers(i.level)} | {
+        c.source_id for c in copies if _names_readers(c.level_as_published)
+    }
+    named.discard(None)
+    found: dict[tuple[type, int], set[int]] = defaultdict(set)
+    if named:
+        for item_id, person_id in AgendaItem.readers.through.objects.filter(
+            agendaitem_id__in=sorted(named)
+        ).values_list("agendaitem_id", "person_id"):
+            found[(AgendaItem, item_id)].add(person_id)
+        copy_ids = sorted(c.pk for c in copies if c.source_id in named)
+        if copy_ids:
+            for copy_id, person_id in PublishedAgendaItem.readers.through.objects.filter(
+                publishedagendaitem_id__in=copy_ids
+            ).values_list("publishedagendaitem_id", "person_id"):
+                found[(PublishedAgendaItem, copy_id)].add(person_id)
+    return lambda obj: found.get((type(obj), obj.pk), set())
 
 
 def _overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

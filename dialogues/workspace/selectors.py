@@ -9,11 +9,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Count as CountOf
 from django.http import Http404
 
-from participants.models import Invitation, Membership, Person
+from participants.models import GroundRulesAcceptance, Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 from trackii.lists import Sort, both_ways, search_terms
 
@@ -153,6 +153,38 @@ def invitation_of(*, membership: Membership, invitation_id: int) -> Invitation:
         raise Http404 from None
 
 
+# -- what the roster asks of the convening team ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterToDo:
+    nominated: int  # awaiting vetting
+    invited: int  # invited, not yet accepted (nor declined)
+    rules_pending: int  # accepted, but not the ground rules as they now stand
+
+
+def roster_to_do(*, dialogue: Dialogue) -> RosterToDo:
+    """What the roster waits for, counted in one query (for its convening team, who see the
+    whole roster). The convening team writes the ground rules and is not asked to accept them."""
+    accepted = GroundRulesAcceptance.objects.filter(
+        membership_id=OuterRef("pk"), version=dialogue.ground_rules_version
+    )
+    S = Membership.State
+    rules_pending = Q(state=S.ACCEPTED) & ~Q(role__in=Membership.CONVENING_ROLES)
+    counts = (
+        Membership.objects.filter(dialogue_id=dialogue.pk)
+        .annotate(rules_accepted=Exists(accepted))
+        .aggregate(
+            nominated=CountOf("pk", filter=Q(state=S.NOMINATED)),
+            invited=CountOf("pk", filter=Q(state=S.INVITED)),
+            rules_pending=CountOf("pk", filter=rules_pending & Q(rules_accepted=False)),
+        )
+    )
+    if not dialogue.ground_rules:
+        counts["rules_pending"] = 0
+    return RosterToDo(**counts)
+
+
 # -- the room at a glance ------------------------------------------------------------------------
 
 # Rejected and declined members are not in the room; everyone else is, or is on the way.
@@ -196,6 +228,17 @@ class RoomComposition:
     @property
     def breakdowns(self) -> tuple[Breakdown, ...]:
         return (self.by_side, self.by_gender, self.by_proximity, self.by_role)
+
+
+def roster_for_the_room(*, dialogue_id: int) -> list[Membership]:
+    """The dialogue's roster with what the room at a glance counts (each member's state, role
+    and side, their person's gender and proximity to power) and nothing else: one query, for
+    its convening team (callers decided the viewer plans the dialogue)."""
+    return list(
+        Membership.objects.filter(dialogue_id=dialogue_id)
+        .select_related("person")
+        .only("state", "role", "side_id", "person__gender", "person__proximity")
+    )
 
 
 def in_the_room(roster: Iterable[Membership]) -> list[Membership]:

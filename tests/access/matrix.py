@@ -1236,10 +1236,50 @@ def _records_session(reader: Reader, session: str) -> bool:
     return W.records(reader, _session_dialogue(session)) and W.sees_session(reader, session)
 
 
+# The workspace's tabs: every member of the dialogue opens them (each shows what the reader may
+# see of it); the positive control is what the reader sees there, else the dialogue's title.
+
+
+def _sessions_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    return lambda r: (
+        tuple(
+            s.sentinels["title"]
+            for s in W.SESSIONS
+            if s.dialogue == key and W.sees_session(r, s.key)
+        )
+        or (DIALOGUE_SPECS[key].title,)
+    )
+
+
+def _papers_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    return lambda r: (
+        tuple(
+            d.sentinels["title"]
+            for d in W.DOCUMENTS
+            if d.dialogue == key and d.session is None and W.sees_document(r, d.key)
+        )
+        or (DIALOGUE_SPECS[key].title,)
+    )
+
+
+def _outcomes_of(dialogue: str):
+    return [o for o in W.OUTCOMES if _session_dialogue(o.session) == dialogue]
+
+
+def _outcomes_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    return lambda r: (
+        tuple(o.sentinels["summary"] for o in _outcomes_of(key) if W.sees_outcome(r, o.key))
+        or (DIALOGUE_SPECS[key].title,)
+    )
+
+
 ROUTES: tuple[Route, ...] = (
     Route("home", home_targets),
     Route("calendar_feed", feed_targets),
     dialogue_page("dialogue_detail", _member),
+    dialogue_page("sessions", _member, _sessions_control),
+    dialogue_page("documents", _member, _papers_control),
+    dialogue_page("outcomes", _member, _outcomes_control),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
         "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
@@ -1619,6 +1659,19 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             and W.sees_outcome(reader, o.key)
         }
         return {(actor, "dialogues.session", str(match.kwargs["session_id"]), action)} | outcomes
+    if match.url_name == "outcomes":
+        # The dialogue's outcomes tab: the dialogue, and each outcome it shows (with its
+        # attributed record to those who record).
+        reader = reader_of_role(role)
+        dialogue = next(
+            k for k, row in w.dialogues.items() if row.pk == match.kwargs["dialogue_id"]
+        )
+        outcomes = {
+            (actor, "dialogues.outcome", str(w.outcomes[o.key].pk), action)
+            for o in _outcomes_of(dialogue)
+            if W.sees_outcome(reader, o.key)
+        }
+        return {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)} | outcomes
     for name, model in SUBJECT_QUERY:
         if query.get(name):
             return {(actor, model, query[name][0], action)}
@@ -1672,6 +1725,15 @@ def check_reads(w, route_label, target, role, response, entries: list[dict]) -> 
         )
     if any(e["detail"].get("page") != match.url_name for e in entries):
         problem(f"entries do not name the page {match.url_name}: {[e['detail'] for e in entries]}")
+    # An outcome shown with its attributed record (who said what) says so: to those who record.
+    outcome_keys = {str(row.pk): key for key, row in w.outcomes.items()}
+    for e in entries:
+        key = outcome_keys.get(e["object_id"]) if e["content_type__model"] == "outcome" else None
+        if key is None or match.url_name not in ("session_detail", "outcomes"):
+            continue
+        records = W.records(reader_of_role(role), _session_dialogue(OUTCOME_SPECS[key].session))
+        if bool(e["detail"].get("record")) != records:
+            problem(f"outcome {key} recorded with record={e['detail'].get('record')}")
     # Bearer secrets (a feed's, a link's) never reach the trail.
     for secret in (match.kwargs.get("secret"), match.kwargs.get("token")):
         if secret and secret in repr(entries):

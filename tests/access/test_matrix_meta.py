@@ -25,7 +25,13 @@ def _allow_everything(monkeypatch) -> None:
         if isinstance(queryset, type):
             queryset = queryset._default_manager.all()
         if dialogue_id is not None:
-            field = "pk" if queryset.model._meta.model_name == "dialogue" else "dialogue_id"
+            fields = {f.name for f in queryset.model._meta.get_fields()}
+            if queryset.model._meta.model_name == "dialogue":
+                field = "pk"
+            elif "dialogue" in fields:
+                field = "dialogue_id"
+            else:  # a session's children (agenda items, outcomes): their session's dialogue
+                field = "session__dialogue_id"
             queryset = queryset.filter(**{field: dialogue_id})
         return queryset
 
@@ -88,7 +94,9 @@ def _subset(label: str, *, targets=None, roles=None) -> matrix.Route:
 
 
 # The routes run under the patch: pages, an htmx partial, downloads, a feed, a PDF.
-META_ROUTES = [matrix.route_by_label(label) for label in ("home", "dialogue_detail", "roster")] + [
+META_ROUTES = [
+    matrix.route_by_label(label) for label in ("home", "dialogue_detail", "roster", "outcomes")
+] + [
     _subset("session_detail", targets={"session SPUB", "session SFAC", "session SDRAFT"}),
     _subset("calendar_feed", targets={"feed of part", "feed of obs"}, roles=("anonymous",)),
     _subset("document_download", targets={"paper DPUB", "paper DFAC", "paper DRES"}),
@@ -138,6 +146,15 @@ def test_the_matrix_fails_when_confidentiality_allows_everything(world, clients,
     )
     for sentinel in ("SNT-IPAR-TITLE", "SNT-DSFAC-TITLE", "SNT-OPAR-SUMMARY"):
         assert sentinel in leak.detail
+    # The outcomes tab: another dialogue's, and the attributed record to a participant.
+    assert ("status", "outcomes", "dialogue A", "outsider") in found
+    leak = next(
+        p
+        for p in report.problems
+        if (p.kind, p.route, p.target, p.role) == ("leak", "outcomes", "dialogue A", "participant")
+    )
+    for sentinel in ("SNT-OFAC-SUMMARY", "SNT-OPUB-RECORD"):
+        assert sentinel in leak.detail
 
     # For the right reason: most problems are statuses and leaks, not crashes.
     kinds = [p.kind for p in report.problems]
@@ -170,6 +187,7 @@ READ_ROUTES = [
         "session_edit",
         "agenda_edit (htmx partial)",
         "outcome_edit",
+        "outcomes",
         "pack_detail (htmx status partial)",
     )
 ] + [
@@ -197,6 +215,7 @@ def test_the_matrix_fails_when_reads_are_not_written(world, clients, monkeypatch
         ("agenda_edit (htmx partial)", "session SPUB", "facilitator"),
         ("agenda_item_edit", "item IFAC", "facilitator"),
         ("outcome_edit", "outcome OPUB", "facilitator"),
+        ("outcomes", "dialogue A", "participant"),
         ("pack_detail (htmx status partial)", "pack of A", "facilitator"),
         ("calendar_feed", "feed of part", "anonymous"),
         ("document_download", "paper DPUB", "observer"),
@@ -244,3 +263,27 @@ def test_the_matrix_fails_when_a_read_names_the_wrong_object_or_a_refusal_is_rec
     # convening team's) after the dialogue was looked up; the trail would say "viewed".
     assert ("read", "agenda_edit", "session SPUB", "participant") in found
     assert {p.kind for p in report.problems} == {"read"}, report.text()
+
+
+def test_the_matrix_fails_when_a_record_shown_is_not_recorded_as_such(world, clients, monkeypatch):
+    """The outcomes tab shows the attributed record to those who record: its entries must say
+    ``record``. Noted without it, the matrix names each outcome."""
+    from dialogues.outcomes import views
+
+    listed = views.outcomes_of_dialogue_listed
+
+    def without_records(*, viewer, dialogue, with_records):
+        return listed(viewer=viewer, dialogue=dialogue, with_records=False)
+
+    monkeypatch.setattr(views, "outcomes_of_dialogue_listed", without_records)
+    report = matrix.run_matrix(
+        world, [_subset("outcomes", roles=("participant", "facilitator"))], clients=clients
+    )
+    assert {(p.kind, p.target, p.role) for p in report.problems} == {
+        ("read", "dialogue A", "facilitator")
+    }
+    # Every outcome of A the facilitator reads (those of the Participants consultation too).
+    assert {p.detail for p in report.problems} == {
+        f"outcome {key} recorded with record=None"
+        for key in ("OPUB", "OPRG", "OPAR", "OFAC", "ORES", "OOFF", "OSPARX")
+    }

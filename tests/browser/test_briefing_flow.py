@@ -133,7 +133,10 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     assert celery_app.conf.task_always_eager is False
     sign_in(page, demo["facilitator"].email, user=demo["facilitator"])
     page.get_by_role("link", name="Salt River Dialogue").first.click()
-    page.get_by_role("link", name="Briefing packs").click()
+    # The dialogue's Packs tab (it was a "Briefing packs" button of the dialogue's page).
+    page.get_by_role("navigation", name="Sections of this dialogue").get_by_role(
+        "link", name="Packs"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Briefing packs")
     packs_before = set(BriefingPack.objects.values_list("pk", flat=True))  # the seed's one
     page.get_by_role("link", name="Request a pack").click()

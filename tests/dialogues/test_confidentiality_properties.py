@@ -695,6 +695,17 @@ def assert_comparison_agrees(viewer, expected: Expected, built: Built, who: str)
                 published_to_compare(viewer, PublishedAgendaItem.objects.all(), session=scope)
             )
             assert got == want, f"{who}: compared in session {session.pk} ({form}): {got} != {want}"
+    # The dialogue-wide form (the overview's count of unpublished changes): every session's.
+    for dialogue in built.dialogues:
+        want = {
+            built.published[key].pk
+            for key in expected.compared
+            if built.sessions[key[0]].dialogue_id == dialogue.pk
+        }
+        got = _pks(
+            published_to_compare(viewer, PublishedAgendaItem.objects.all(), dialogue_id=dialogue.pk)
+        )
+        assert got == want, f"{who}: compared in dialogue {dialogue.pk}: {got} != {want}"
 
 
 def assert_scoped_forms_agree(viewer, expected: Expected, built: Built, who: str) -> None:

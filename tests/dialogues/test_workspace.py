@@ -810,21 +810,32 @@ def test_an_empty_room_says_so():
 
 
 def test_the_convenor_sees_the_room_picture_and_a_participant_does_not(ws, login, client):
+    # One picture on the Roster tab (a bar per dimension), its numbers in a table for screen
+    # readers only; the warnings as before.
     dialogue = ws["dialogue"]
-    content = login(ws["convenor"]).get(url("dialogue_detail", dialogue.pk)).content.decode()
-    svgs = re.findall(r"<svg [^>]*>\s*<title id=\"[^\"]+\">[^<]+</title>", content)
-    assert len(svgs) == 4
-    assert all('role="img"' in svg for svg in svgs)
-    assert '<title id="room-side-title">Participants by side: Side A: 1; Side B: 0; ' in content
+    content = login(ws["convenor"]).get(url("roster", dialogue.pk)).content.decode()
+    svgs = re.findall(r"<svg [^>]*>", content)
+    assert len(svgs) == 1
+    assert 'aria-hidden="true"' in svgs[0]
+    assert '<table class="visually-hidden room__numbers">' in content
+    assert "Participants by side" in content
     assert "Side B has no participant." in content
-    assert '<th scope="row">Side A</th><td class="room__n">1</td>' in content
+    assert '<tr><th scope="row">Side A</th><td>1</td></tr>' in content
+    assert '<tr><th scope="row">Side B</th><td>0</td></tr>' in content
     assert url("roster", dialogue.pk) in content
+    # The overview no longer draws it.
+    assert (
+        "The room at a glance"
+        not in login(ws["convenor"]).get(url("dialogue_detail", dialogue.pk)).content.decode()
+    )
 
     client.logout()
-    content = login(ws["participant"]).get(url("dialogue_detail", dialogue.pk)).content.decode()
+    participant = login(ws["participant"])
+    content = participant.get(url("dialogue_detail", dialogue.pk)).content.decode()
     assert "<svg" not in content
     assert "The room at a glance" not in content
     assert url("roster", dialogue.pk) not in content
+    assert participant.get(url("roster", dialogue.pk)).status_code == 404
 
 
 # -- query counts: the same literal at two sizes --------------------------------------------------
@@ -853,8 +864,9 @@ def test_roster_page_query_count_does_not_grow(login, django_assert_num_queries,
     page = url("roster", convenor.dialogue_id)
     client.get(page)
     # Three more than before the roster became a list (issue 16): the sides and the clearances
-    # its toolbar offers, and the paginator's count; one page of 25 members at most.
-    with django_assert_num_queries(23):
+    # its toolbar offers, and the paginator's count; one page of 25 members at most. The room
+    # at a glance, on this tab now, reads the whole roster and the sides (two).
+    with django_assert_num_queries(25):
         response = client.get(page)
     assert response.context["page_obj"].paginator.count == size + 1
     assert len(response.context["members"]) == min(size + 1, 25)
@@ -865,17 +877,20 @@ def test_roster_page_query_count_does_not_grow(login, django_assert_num_queries,
 def test_convenor_dialogue_page_with_the_room_query_count_does_not_grow(
     login, django_assert_num_queries, size
 ):
+    # The room is drawn on the Roster tab now, from the whole roster, whatever the page lists.
     convenor = member_with_account(
         dialogue=DialogueFactory(), role=R.CONVENOR, clearance="Restricted"
     )
     crowd(convenor.dialogue, size)
     client = login(convenor)
-    page = url("dialogue_detail", convenor.dialogue_id)
+    page = url("roster", convenor.dialogue_id)
     client.get(page)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         response = client.get(page)
-    assert len(response.context["roster"]) == size + 1
+    assert len(response.context["members"]) == size + 1
     assert b"The room at a glance" in response.content
+    # Everyone in the crowd is a participant, accepted or nominated: all in the room.
+    assert f"{size + 1} members, of whom {size} are participants".encode() in response.content
 
 
 @pytest.mark.parametrize("size", [2, 30])

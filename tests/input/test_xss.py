@@ -231,20 +231,27 @@ def xss(db, django_capture_on_commit_callbacks):
 PAGES = {
     # name: (who, url maker, the fields the page shows)
     "home": ("convenor", lambda x: reverse("home"), ["DLG-TITLE"]),
+    # The dialogue's workspace: its overview, and the tabs that took over what its page showed
+    # (the sessions; the roster and its room at a glance are the "roster" page below).
     "dialogue": (
         "convenor",
         lambda x: reverse("dialogues:dialogue_detail", args=[x["dialogue"].pk]),
-        [
-            "DLG-TITLE",
-            "DLG-CONTEXT",
-            "SIDE-A",
-            "S-TITLE",
-            "CONV-NAME",
-            "CONV-AFF",
-            "CONV-POS",
-            "CONV-SCRIPT",
-            "PART-NAME",
-        ],
+        ["DLG-TITLE", "DLG-CONTEXT", "DLG-ORG", "DLG-RULES", "SIDE-A"],
+    ),
+    "sessions tab": (
+        "convenor",
+        lambda x: reverse("dialogues:sessions", args=[x["dialogue"].pk]),
+        ["DLG-TITLE", "S-TITLE"],
+    ),
+    "outcomes tab": (
+        "convenor",
+        lambda x: reverse("dialogues:outcomes", args=[x["dialogue"].pk]),
+        ["DLG-TITLE", "S-TITLE", "OUT-SUMMARY", "OUT-RECORD"],
+    ),
+    "papers tab": (
+        "convenor",
+        lambda x: reverse("dialogues:documents", args=[x["dialogue"].pk]),
+        ["DLG-TITLE"],
     ),
     "session": (
         "convenor",

@@ -161,7 +161,8 @@ def test_cleared_with_conditions_shows_the_conditions_to_facilitators(team, clie
     user = team["facilitator"].person.user
     enable_mfa(user)
     sign_in(client, user)
-    page = client.get(reverse("dialogues:dialogue_detail", args=[team["dialogue"].pk]))
+    # On the Roster tab (the dialogue's page no longer repeats the roster).
+    page = client.get(reverse("dialogues:roster", args=[team["dialogue"].pk]))
     content = page.content.decode()
     assert "Conditions: Not to be told the venue before arrival." in content
     assert "Journalist: consent" not in content  # the reason stays with the admins
