@@ -4,8 +4,39 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# -- hypothesis: one profile for CI (the default), one for hunting bugs ----------------------------
+# ``ci``: bounded and derandomized, so that every run tries the same examples and stays within
+# time; no example database. ``HYPOTHESIS_PROFILE=dev``: fifteen times the examples, random, and
+# failing examples remembered (.hypothesis/) and tried first next time. A test whose examples
+# are worth more (the confidentiality property's worlds) asks for a multiple (``more_examples``).
+# Slow or large examples are expected here: the worlds are in the database.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_QUIET,
+)
+hypothesis_settings.register_profile(
+    "dev", max_examples=150, deadline=None, print_blob=True, suppress_health_check=_QUIET
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+# The profile in force, for ``@settings(PROFILE)`` on a test: the same whether or not it is
+# named, but a derandomized test's examples follow its source, decorators included.
+PROFILE = hypothesis_settings.default
+
+
+def more_examples(times: int) -> hypothesis_settings:
+    """The profile in force, with ``times`` its examples."""
+    return hypothesis_settings(PROFILE, max_examples=times * PROFILE.max_examples)
 
 
 def require_service(available: bool, reason: str) -> None:

@@ -21,14 +21,13 @@ Besides the property: fixed worlds with exact expectations (for the oracle, and 
 in the database), and a check that the generated worlds are not trivial (every part of the rules
 decides what some viewer sees in at least 1 in 10 of them).
 
-Profiles: ``HYPOTHESIS_PROFILE=ci`` (the default: 60 derandomized examples) or
-``HYPOTHESIS_PROFILE=dev`` (more examples, random). They are registered under names private to
-this module and applied with ``@settings`` on the test, so no other test file is affected.
+Hypothesis runs under the suite's profile (tests/conftest.py) with six times its examples:
+``HYPOTHESIS_PROFILE=ci`` (the default: 60 derandomized examples) or ``HYPOTHESIS_PROFILE=dev``
+(more examples, random).
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -36,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -60,28 +59,10 @@ from dialogues.models import (
 )
 from dialogues.planning.services import agenda_publish
 from participants.models import Membership, Person, User
+from tests.conftest import more_examples
 
-# -- settings profiles (private names, chosen by HYPOTHESIS_PROFILE) ------------------------------
-
-settings.register_profile(
-    "confidentiality-ci",
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "confidentiality-dev",
-    max_examples=400,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = settings.get_profile(
-    "confidentiality-" + ("dev" if os.environ.get("HYPOTHESIS_PROFILE") == "dev" else "ci")
-)
+# Worlds are worth more examples than a form: six times the profile's.
+PROFILE = more_examples(6)
 
 # -- the rules, stated independently ---------------------------------------------------------------
 

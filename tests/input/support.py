@@ -9,13 +9,11 @@ again where needed, so nothing held in memory outlives a rollback.
 
 from __future__ import annotations
 
-import os
 import re
 
 from django.apps import apps
 from django.contrib import messages
 from django.core import mail
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from dialogues.briefing import services as briefing
@@ -38,28 +36,6 @@ from tests.factories import (
     designation_entry,
     level,
     member_with_account,
-)
-
-# -- hypothesis profiles (private names; HYPOTHESIS_PROFILE=dev for a longer, random hunt) ---------
-
-settings.register_profile(
-    "input-ci",
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "input-dev",
-    max_examples=150,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = settings.get_profile(
-    "input-" + ("dev" if os.environ.get("HYPOTHESIS_PROFILE") == "dev" else "ci")
 )
 
 # -- hostile values --------------------------------------------------------------------------------
@@ -298,7 +274,6 @@ def succeeded(response) -> bool:
 
 __all__ = [
     "HOSTILE_STRINGS",
-    "PROFILE",
     "XSS",
     "build_world",
     "changed_tables",

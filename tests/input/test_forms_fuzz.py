@@ -16,8 +16,8 @@ Actions without fields (publish, delete, invitation send and revoke, ...) are fe
 dialogues' ids and hostile numbers in their URLs instead: 404, nothing changed.
 
 Each example runs in its own transaction, rolled back (``hypothesis.extra.django.TestCase``);
-the world is built once per class. Profiles: ``input-ci`` by default (derandomized, bounded),
-``HYPOTHESIS_PROFILE=dev`` for a longer random hunt.
+the world is built once per class. Hypothesis runs under the suite's profile (tests/conftest.py):
+``ci`` by default (derandomized, bounded), ``HYPOTHESIS_PROFILE=dev`` for a longer random hunt.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ from dialogues.models import (
 )
 from dialogues.planning.forms import OUT_OF_RANGE
 from participants.models import Membership, Person, User
-from tests.conftest import sign_in
+from tests.conftest import PROFILE, sign_in
 from tests.factories import MembershipFactory, PersonFactory, level, member_with_account
 
-from .support import PROFILE, build_world, changed_tables, mutated, snapshot, succeeded
+from .support import build_world, changed_tables, mutated, snapshot, succeeded
 
 # Fields no form has: a form must ignore them, whatever they hold.
 SMUGGLED = ("dialogue", "dialogue_id", "created_by", "id", "pk", "is_staff", "state", "session")
