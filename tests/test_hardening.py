@@ -36,15 +36,9 @@ from dialogues.models import AgendaItem, BriefingPack, Session
 from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    SessionFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, UserFactory, level
 from tests.webauthn import add_security_key
+from tests.world import member_with_account
 from trackii import middleware as session_clock
 from trackii.celery import app as celery_app
 from trackii.reporting import REDACTED, RedactSecretsFilter, redact_secrets

@@ -20,7 +20,8 @@ from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
 from dialogues.outcomes.services import outcome_create
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import level, member_with_account
+from tests.factories import level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -42,8 +42,9 @@ from dialogues.models import (
 )
 from dialogues.planning.forms import OUT_OF_RANGE
 from participants.models import Membership, Person, User
+from tests import world
 from tests.conftest import PROFILE, sign_in
-from tests.factories import MembershipFactory, PersonFactory, level, member_with_account
+from tests.world import member_with_account
 
 from .support import build_world, changed_tables, mutated, snapshot, succeeded
 
@@ -67,16 +68,16 @@ class Fuzz(HypothesisTestCase):
         cls.w = build_world()
         # Someone the convenor already works with in another dialogue they convene, so that
         # "add an existing person" has a valid choice besides the other dialogue's people.
-        upper = Dialogue.objects.create(title="Upper Valley", default_level=level("Programme"))
+        upper = world.dialogue(title="Upper Valley")
         convenor = Membership.objects.get(pk=cls.w["convenor"])
-        MembershipFactory(
+        world.membership(
             person=convenor.person,
             dialogue=upper,
             role=Membership.Role.CONVENOR,
-            clearance=level("Restricted"),
+            clearance="Restricted",
         )
-        known = PersonFactory(full_name="Known Person")
-        MembershipFactory(person=known, dialogue=upper)
+        known = world.person(full_name="Known Person")
+        world.membership(person=known, dialogue=upper)
         cls.w["known_person"] = known.pk
 
     # -- helpers -----------------------------------------------------------------------------------
