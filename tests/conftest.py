@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite, and the rules for tests that need real services."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -53,6 +54,23 @@ def redis_url() -> str:
     url = settings.TEST_REDIS_URL
     require_service(bool(url), "REDIS_URL is not set: the real-broker tests need Redis")
     return url
+
+
+# The Redis database of a test's own broker or cache: 10 in a serial run and in pytest-xdist's
+# first worker (gw0), 11 in its second (gw1), and so on, so that tests running at once never
+# share one. A test empties it before or after use; the database REDIS_URL names is never touched
+# (it may hold a developer's own data).
+FIRST_TEST_REDIS_DB = 10
+LAST_REDIS_DB = 15  # Redis has 16 databases unless configured otherwise
+
+
+@pytest.fixture
+def redis_test_url(redis_url) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = FIRST_TEST_REDIS_DB + int(worker.removeprefix("gw"))
+    if number > LAST_REDIS_DB:
+        pytest.fail(f"no Redis database left for xdist worker {worker}: run fewer workers")
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{number}"))
 
 
 def enable_totp(user) -> None:
