@@ -56,6 +56,7 @@ def worker_on_redis(redis_test_url):
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_runs_the_task(reference_data, worker_on_redis):
     session = finished_session()

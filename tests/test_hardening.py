@@ -198,6 +198,7 @@ def test_ten_failed_sign_ins_from_one_network_address_lock_it_for_every_account(
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_rate_limit_counters_live_in_redis_when_the_cache_is_redis(
     redis_test_url, client, settings

@@ -19,7 +19,7 @@ from tests.conftest import enable_totp
 from tests.factories import DialogueFactory
 from tests.world import member_with_account
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 

@@ -689,6 +689,7 @@ def copy_text(copy) -> str:
         return "".join(page.extract_text() for page in PdfReader(io.BytesIO(stream.read())).pages)
 
 
+@pytest.mark.slow
 def test_a_pack_whose_content_tightened_after_rendering_is_rendered_again_before_release(
     login, team, django_capture_on_commit_callbacks
 ):

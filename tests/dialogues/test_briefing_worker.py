@@ -221,6 +221,7 @@ def request_one_copy(world) -> int:
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_pool_process_mid_render_still_ends_ready_once(
     reference_data, world, broker, start_worker
@@ -260,6 +261,7 @@ def test_killing_the_pool_process_mid_render_still_ends_ready_once(
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_new_worker_finishes_a_copy_whose_worker_died_after_the_visibility_timeout(
     reference_data, world, broker, start_worker
@@ -312,6 +314,7 @@ def test_a_new_worker_finishes_a_copy_whose_worker_died_after_the_visibility_tim
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_render_that_always_crashes_fails_after_the_allowed_attempts(
     reference_data, world, broker, start_worker

@@ -748,6 +748,7 @@ def assert_world_agrees(world: World, built: Built) -> None:
 # -- the property ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 class TestConfidentialityAgreesWithRules(HypothesisTestCase):
     @settings(PROFILE)
     @given(world=worlds())
@@ -1162,6 +1163,7 @@ def test_the_scale_and_statuses_are_those_the_oracle_states():
     assert set(Membership.CONVENING_ROLES) == CONVENING
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_fixed_world_in_the_database_matches_the_oracle_exactly():
     """A hand-written world, built and checked as the property does, with exact expectations."""

@@ -48,6 +48,9 @@ from tests.world import member_with_account
 
 from .support import build_world, changed_tables, mutated, snapshot, succeeded
 
+# Every form, many examples each: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
 # Fields no form has: a form must ignore them, whatever they hold.
 SMUGGLED = ("dialogue", "dialogue_id", "created_by", "id", "pk", "is_staff", "state", "session")
 
