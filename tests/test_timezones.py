@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from participants.models import Membership
 from participants.profile.forms import TimeZoneForm
-from tests.factories import DialogueFactory, SessionFactory, level, member_with_account
+from tests.factories import DialogueFactory, SessionFactory, level
+from tests.world import member_with_account
 from trackii.timezones import LIKELY, current_zones, zone_choices
 
 OLD_NAMES = ("US/Eastern", "GB", "Etc/GMT+3", "EST5EDT", "Asia/Calcutta", "Europe/Kiev")

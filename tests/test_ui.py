@@ -12,14 +12,8 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from participants.models import Membership
-from tests.factories import (
-    DialogueFactory,
-    PersonFactory,
-    SessionFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, PersonFactory, SessionFactory, UserFactory, level
+from tests.world import member_with_account
 from trackii.templatetags.ui import day, error_summary, name, when
 from trackii.timezones import reading_in
 

@@ -13,7 +13,8 @@ from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, BriefingPackCopy
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import SessionFactory, level, member_with_account
+from tests.factories import SessionFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

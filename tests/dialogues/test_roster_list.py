@@ -13,14 +13,8 @@ from django.urls import reverse
 from dialogues.confidentiality import viewer_for_user
 from dialogues.workspace import services as ws_services
 from participants.models import Invitation, Membership
-from tests.factories import (
-    DialogueFactory,
-    MembershipFactory,
-    PersonFactory,
-    SideFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, MembershipFactory, PersonFactory, SideFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -9,14 +9,8 @@ from django.urls import reverse
 from participants.models import Membership, PossibleMatch, VettingCase
 from participants.vetting.services import membership_nominate, screen_cases
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    DialogueFactory,
-    PersonFactory,
-    UserFactory,
-    designation_entry,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, PersonFactory, UserFactory, level
+from tests.world import designation_entry, member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
