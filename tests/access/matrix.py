@@ -1177,7 +1177,9 @@ def _documents_targets(w: World) -> list[Target]:
     def control(key: str) -> tuple[str, ...]:
         return (DIALOGUE_SPECS[key].title,)
 
-    targets = _dialogue_targets(w, "documents", _member, control)
+    # Unfiltered, the tab shows every paper of the dialogue the reader may see (fewer than a
+    # page of them in the world): each is a positive control.
+    targets = _dialogue_targets(w, "documents", _member, _papers_control)
     url = reverse("dialogues:documents", args=[_d(w, "A")])
     in_a = signed_in_gate(lambda r: _member(r, "A"))
     for key, session in w.sessions.items():
@@ -1256,7 +1258,7 @@ def _papers_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
         tuple(
             d.sentinels["title"]
             for d in W.DOCUMENTS
-            if d.dialogue == key and d.session is None and W.sees_document(r, d.key)
+            if d.dialogue == key and W.sees_document(r, d.key)
         )
         or (DIALOGUE_SPECS[key].title,)
     )
@@ -1278,7 +1280,6 @@ ROUTES: tuple[Route, ...] = (
     Route("calendar_feed", feed_targets),
     dialogue_page("dialogue_detail", _member),
     dialogue_page("sessions", _member, _sessions_control),
-    dialogue_page("documents", _member, _papers_control),
     dialogue_page("outcomes", _member, _outcomes_control),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
