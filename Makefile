@@ -20,6 +20,7 @@ help:
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
+	@echo "make test-fast  the tests not marked slow, without lint or Debian packages: the inner loop"
 	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
 
 # system-packages.txt: installed when missing (root, Debian), else the exact command is printed.
@@ -74,6 +75,12 @@ test: system-packages-test lint
 	@# Every model change has its migration (a missing one fails here, before the suite).
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: no lint, no system packages, no slow test (pyproject.toml's markers).
+.PHONY: test-fast
+test-fast: install
+	mkdir -p var test-artifacts
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

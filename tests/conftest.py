@@ -1,11 +1,43 @@
 """Fixtures shared by the whole suite, and the rules for tests that need real services."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# -- hypothesis: one profile for CI (the default), one for hunting bugs ----------------------------
+# ``ci``: bounded and derandomized, so that every run tries the same examples and stays within
+# time; no example database. ``HYPOTHESIS_PROFILE=dev``: fifteen times the examples, random, and
+# failing examples remembered (.hypothesis/) and tried first next time. A test whose examples
+# are worth more (the confidentiality property's worlds) asks for a multiple (``more_examples``).
+# Slow or large examples are expected here: the worlds are in the database.
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_QUIET,
+)
+hypothesis_settings.register_profile(
+    "dev", max_examples=150, deadline=None, print_blob=True, suppress_health_check=_QUIET
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+# The profile in force, for ``@settings(PROFILE)`` on a test: the same whether or not it is
+# named, but a derandomized test's examples follow its source, decorators included.
+PROFILE = hypothesis_settings.default
+
+
+def more_examples(times: int) -> hypothesis_settings:
+    """The profile in force, with ``times`` its examples."""
+    return hypothesis_settings(PROFILE, max_examples=times * PROFILE.max_examples)
 
 
 def require_service(available: bool, reason: str) -> None:
@@ -22,6 +54,23 @@ def redis_url() -> str:
     url = settings.TEST_REDIS_URL
     require_service(bool(url), "REDIS_URL is not set: the real-broker tests need Redis")
     return url
+
+
+# The Redis database of a test's own broker or cache: 10 in a serial run and in pytest-xdist's
+# first worker (gw0), 11 in its second (gw1), and so on, so that tests running at once never
+# share one. A test empties it before or after use; the database REDIS_URL names is never touched
+# (it may hold a developer's own data).
+FIRST_TEST_REDIS_DB = 10
+LAST_REDIS_DB = 15  # Redis has 16 databases unless configured otherwise
+
+
+@pytest.fixture
+def redis_test_url(redis_url) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    number = FIRST_TEST_REDIS_DB + int(worker.removeprefix("gw"))
+    if number > LAST_REDIS_DB:
+        pytest.fail(f"no Redis database left for xdist worker {worker}: run fewer workers")
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{number}"))
 
 
 def enable_totp(user) -> None:

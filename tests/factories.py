@@ -1,4 +1,6 @@
-"""Factories for test data. Levels come from the data migration: use ``level(name)``."""
+"""Factories for test data: one row each, every field given a default. Levels come from the data
+migration: use ``level(name)``. Worlds of many rows are built with the blocks of ``tests.world``
+(a member with an account, sessions with attendees, papers, packs...)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -109,73 +111,3 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     summary = factory.Sequence(lambda n: f"Outcome {n}")
     level = factory.LazyFunction(lambda: level("Public"))
     position = factory.Sequence(lambda n: n)
-
-
-def member_with_account(
-    *,
-    dialogue,
-    role=Membership.Role.PARTICIPANT,
-    clearance="Participants",
-    side=None,
-    state=Membership.State.ACCEPTED,
-    email=None,
-) -> Membership:
-    """A member who can sign in."""
-    user = UserFactory(**({"email": email} if email else {}))
-    person = PersonFactory(user=user, email=user.email)
-    return MembershipFactory(
-        person=person,
-        dialogue=dialogue,
-        role=role,
-        clearance=level(clearance),
-        side=side,
-        state=state,
-    )
-
-
-def designation_entry(
-    *,
-    list_name="Test list",
-    reference,
-    name,
-    aliases=(),
-    birth_years=(),
-    nationalities=(),
-    script="",
-    remarks="",
-):
-    """An entry in the current version of a list (created if needed), as an import leaves it."""
-    import hashlib
-    import json
-
-    from participants.models import (
-        DesignationAlias,
-        DesignationEntry,
-        DesignationList,
-        DesignationListVersion,
-    )
-
-    designation_list, _ = DesignationList.objects.get_or_create(
-        name=list_name, defaults={"format": DesignationList.Format.CSV}
-    )
-    version = designation_list.current_version
-    if version is None:
-        version = DesignationListVersion.objects.create(
-            designation_list=designation_list, number=1, source_names="test.csv", sha256="0" * 64
-        )
-        designation_list.current_version = version
-        designation_list.save(update_fields=["current_version"])
-    content = [name, script, list(aliases), list(birth_years), list(nationalities)]
-    entry = DesignationEntry.objects.create(
-        version=version,
-        reference=reference,
-        name=name,
-        name_original_script=script,
-        birth_dates=[{"year_from": y, "year_to": y, "date": ""} for y in birth_years],
-        nationalities=list(nationalities),
-        remarks=remarks,
-        fingerprint=hashlib.sha256(json.dumps(content).encode()).hexdigest(),
-    )
-    for alias in aliases:
-        DesignationAlias.objects.create(entry=entry, name=alias)
-    return entry

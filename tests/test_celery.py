@@ -4,7 +4,6 @@ saying why."""
 
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -15,8 +14,6 @@ from dialogues.models import Session
 from dialogues.tasks import sessions_mark_held
 from tests.factories import SessionFactory
 from trackii.celery import app
-
-TEST_REDIS_DB = 13
 
 
 def finished_session():
@@ -39,10 +36,9 @@ def test_beat_schedules_the_held_sessions_sweep():
 
 
 @pytest.fixture
-def worker_on_redis(redis_url):
+def worker_on_redis(redis_test_url):
     """A real worker thread consuming from Redis, on a database number of its own."""
-    parts = urlsplit(redis_url)
-    broker = urlunsplit(parts._replace(path=f"/{TEST_REDIS_DB}"))
+    broker = redis_test_url
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=broker, task_always_eager=False)
     try:
@@ -60,6 +56,7 @@ def worker_on_redis(redis_url):
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_runs_the_task(reference_data, worker_on_redis):
     session = finished_session()

@@ -10,7 +10,6 @@ import re
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -36,15 +35,9 @@ from dialogues.models import AgendaItem, BriefingPack, Session
 from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    SessionFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, UserFactory, level
 from tests.webauthn import add_security_key
+from tests.world import member_with_account
 from trackii import middleware as session_clock
 from trackii.celery import app as celery_app
 from trackii.reporting import REDACTED, RedactSecretsFilter, redact_secrets
@@ -52,7 +45,6 @@ from trackii.settings import base
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
-TEST_REDIS_DB = 10
 FROM_AFAR = {"user": "SENTINEL-USER-N4", "title": "SENTINEL-TITLE-T5", "venue": "SENTINEL-VENUE-V3"}
 
 
@@ -206,9 +198,12 @@ def test_ten_failed_sign_ins_from_one_network_address_lock_it_for_every_account(
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db
-def test_rate_limit_counters_live_in_redis_when_the_cache_is_redis(redis_url, client, settings):
-    url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}"))
+def test_rate_limit_counters_live_in_redis_when_the_cache_is_redis(
+    redis_test_url, client, settings
+):
+    url = redis_test_url
     store = redis.Redis.from_url(url)
     store.flushdb()
     settings.CACHES = {

@@ -8,7 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import require_service
+
+# Checks of the machine (make, dpkg, ldd, fc-match), not of the code: left out of make test-fast,
+# which installs no system package.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 LIST = ROOT / "system-packages.txt"

@@ -24,7 +24,7 @@ from .world import (
     sees_session,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def test_every_url_pattern_is_placed_in_the_matrix(world):

@@ -14,7 +14,7 @@ from dialogues.planning.notifications import agenda_published_notify
 
 from . import matrix
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def _allow_everything(monkeypatch) -> None:

@@ -13,12 +13,13 @@ implementation against another built on it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import cache
+
+from tests.world import START
 
 # -- the scale, as the rules state it (checked against the database when the world is built) ----
 
@@ -707,8 +708,6 @@ def reader_of_copy(key: str) -> Reader:
 
 # -- the built world ------------------------------------------------------------------------------
 
-START = datetime(2027, 3, 15, 8, tzinfo=UTC)
-
 
 @dataclass
 class World:
@@ -748,52 +747,27 @@ class World:
 
 def build_world() -> World:
     """Create every row of the specifications (run inside a transaction the caller rolls
-    back). Tasks queued on commit (renders, e-mails) run in-process, as in production with an
-    eager broker; every e-mail sent is kept in ``World.emails``."""
+    back), with the blocks of ``tests.world``. Tasks queued on commit (renders, e-mails) run
+    in-process, as in production with an eager broker; every e-mail sent is kept in
+    ``World.emails``."""
     from django.core import mail
-    from django.core.files.base import ContentFile
-    from django.test import TestCase
 
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.models import (
-        AgendaItem,
-        ConfidentialityLevel,
-        Dialogue,
-        Document,
-        Outcome,
-        Session,
-        SessionAttendance,
-        Side,
-    )
-    from dialogues.planning.services import (
-        ITEM_FIELDS,
-        agenda_item_delete,
-        agenda_item_update,
-        agenda_publish,
-    )
-    from participants.invitations.services import invitation_send
-    from participants.models import (
-        GroundRulesAcceptance,
-        Membership,
-        Person,
-        PossibleMatch,
-        User,
-        VettingCase,
-    )
-    from tests.conftest import enable_mfa
-    from tests.factories import designation_entry
+    from dialogues.models import Dialogue, Outcome, Session
+    from dialogues.planning.services import ITEM_FIELDS, agenda_item_delete, agenda_item_update
+    from participants.models import VettingCase
+    from tests import world as blocks
 
-    levels = {lv.name: lv for lv in ConfidentialityLevel.objects.all()}
-    scale = [(lv.name, lv.audience) for lv in sorted(levels.values(), key=lambda lv: lv.rank)]
+    levels = blocks.levels()
+    scale = [(lv.name, lv.audience) for lv in levels.values()]
     assert scale == [(name, AUDIENCE[name]) for name in LEVELS], scale
 
     world = World()
     outbox_start = len(getattr(mail, "outbox", []))
-    capture = TestCase.captureOnCommitCallbacks
 
     for d in DIALOGUES:
-        dialogue = Dialogue.objects.create(
+        dialogue = blocks.dialogue(
             title=f"{d.title} talks",
             context=d.context,
             convening_organisation=d.organisation,
@@ -806,31 +780,28 @@ def build_world() -> World:
             status=Dialogue.Status.ACTIVE,
         )
         world.dialogues[d.key] = dialogue
-        for position, name in enumerate(d.sides):
-            Side.objects.create(dialogue=dialogue, name=name, position=position)
+        blocks.sides(dialogue, *d.sides)
 
     for p in PEOPLE:
         user = None
         if p.account:
-            user = User.objects.create_user(
-                email=p.email, password=secrets.token_urlsafe(16), is_staff=p.staff
+            user = blocks.account(
+                email=p.email,
+                is_staff=p.staff,
+                is_superuser=p.staff,
+                calendar_secret=secrets.token_urlsafe(32),
+                mfa=p.mfa,
             )
-            if p.staff:
-                user.is_superuser = True
-            user.calendar_secret = secrets.token_urlsafe(32)
-            user.save()
             world.users[p.key] = user
-            if p.mfa:
-                enable_mfa(user)
         if p.dialogue is None:
             continue
         dialogue = world.dialogues[p.dialogue]
-        person = Person.objects.create(full_name=p.name, email=p.email, user=user)
+        person = blocks.person(full_name=p.name, family_name="", email=p.email, user=user)
         world.people[p.key] = person
         side = None
         if p.side is not None:
             side = dialogue.sides.get(name=DIALOGUE_SPECS[p.dialogue].sides[p.side])
-        membership = Membership.objects.create(
+        membership = blocks.membership(
             person=person,
             dialogue=dialogue,
             side=side,
@@ -840,35 +811,27 @@ def build_world() -> World:
         )
         world.memberships[p.key] = membership
         if p.state == "accepted" and dialogue.ground_rules and p.role not in CONVENING_ROLES:
-            GroundRulesAcceptance.objects.create(
-                membership=membership,
-                version=dialogue.ground_rules_version,
-                text_sha256=hashlib.sha256(dialogue.ground_rules.encode()).hexdigest(),
-            )
+            blocks.ground_rules_accepted(membership)
 
     for s in SESSIONS:
-        start = START + timedelta(days=s.day)
-        session = Session.objects.create(
-            dialogue=world.dialogues[s.dialogue],
+        world.sessions[s.key] = blocks.session(
+            world.dialogues[s.dialogue],
             title=f"{s.sentinels['title']} round",
             venue=s.sentinels["venue"],
             city=s.sentinels["city"],
             time_zone="Europe/Rome",
-            start=start,
-            end=start + timedelta(days=2),
+            start=START + timedelta(days=s.day),
             status=Session.Status.DRAFT,
             level=levels[s.level],
+            readers=[world.people[k] for k in s.readers],
+            attendees=[world.memberships[k] for k in s.attendees],
         )
-        session.readers.set([world.people[k] for k in s.readers])
-        for key in s.attendees:
-            SessionAttendance.objects.create(session=session, membership=world.memberships[key])
-        world.sessions[s.key] = session
 
     def add_item(spec: ItemSpec, order: int) -> None:
         session = world.sessions[spec.session]
         start = session.start + timedelta(hours=order)
-        item = AgendaItem.objects.create(
-            session=session,
+        world.items[spec.key] = blocks.agenda_item(
+            session,
             order=order,
             start=start,
             end=start + timedelta(minutes=50),
@@ -877,21 +840,19 @@ def build_world() -> World:
             description=spec.sentinels["description"],
             level=levels[spec.level],
             moderator=world.memberships[spec.moderator] if spec.moderator else None,
+            readers=[world.people[k] for k in spec.readers],
         )
-        item.readers.set([world.people[k] for k in spec.readers])
-        world.items[spec.key] = item
 
     for order, spec in enumerate(ITEMS, start=1):
         if spec.published:
             add_item(spec, order)
     # Publish every session but the draft (its agenda stays unpublished): attendees are told.
-    with capture(execute=True):
+    with blocks.committed():
         for s in SESSIONS:
-            session = world.sessions[s.key]
             if s.status == "draft":
                 continue
-            agenda_publish(session=session, by=world.users["fac" if s.dialogue == "A" else "ofac"])
-            session.refresh_from_db()
+            by = world.users["fac" if s.dialogue == "A" else "ofac"]
+            blocks.publish(world.sessions[s.key], by=by)
     # Changed after publishing, as a facilitator does in the planner.
     for spec in ITEMS:
         if spec.changed_to:
@@ -912,60 +873,50 @@ def build_world() -> World:
             add_item(spec, 100 + order)
 
     for doc in DOCUMENTS:
-        body = f"Paper {doc.sentinels['body']}\n".encode()
-        document = Document(
-            dialogue=world.dialogues[doc.dialogue],
+        world.documents[doc.key] = blocks.paper(
+            world.dialogues[doc.dialogue],
             session=world.sessions[doc.session] if doc.session else None,
-            agenda_item=world.items[doc.item] if doc.item else None,
+            item=world.items[doc.item] if doc.item else None,
             title=f"{doc.sentinels['title']} paper",
             level=levels[doc.level],
-            original_name=f"{doc.sentinels['original_name']}.txt",
-            content_type="text/plain",
-            size=len(body),
-            sha256=hashlib.sha256(body).hexdigest(),
+            readers=[world.people[k] for k in doc.readers],
+            body=f"Paper {doc.sentinels['body']}\n".encode(),
+            name=f"{doc.sentinels['original_name']}.txt",
         )
-        document.file.save("paper.txt", ContentFile(body), save=False)
-        document.save()
-        document.readers.set([world.people[k] for k in doc.readers])
-        world.documents[doc.key] = document
 
     for position, o in enumerate(OUTCOMES, start=1):
-        outcome = Outcome.objects.create(
-            session=world.sessions[o.session],
+        world.outcomes[o.key] = blocks.outcome(
+            world.sessions[o.session],
             kind=Outcome.Kind.IDEA,
             attribution=o.attribution,
             summary=f"{o.sentinels['summary']} idea",
             record=f"{o.sentinels['record']} said so",
             level=levels[o.level],
             position=position,
+            speakers=[world.people[k] for k in o.speakers],
+            readers=[world.people[k] for k in o.readers],
         )
-        outcome.speakers.set([world.people[k] for k in o.speakers])
-        outcome.readers.set([world.people[k] for k in o.readers])
-        world.outcomes[o.key] = outcome
 
     # Briefing packs: A's released (four eyes: requested by one facilitator, released by the
     # other), one copy's link replaced and another's revoked; B's rendered, never released.
     def request_pack(dialogue_key: str, by: str, *, render: bool):
-        user = world.users[by]
-        recipients = [
-            briefing.Recipient(
-                name=c.name,
-                email=c.email,
-                clearance=levels[c.clearance],
-                position="Envoy",
-                organisation="Ministry",
-            )
-            for c in COPIES
-            if c.dialogue == dialogue_key
-        ]
-        with capture(execute=render):
-            pack = briefing.pack_request(
-                dialogue=world.dialogues[dialogue_key],
-                viewer=viewer_for_user(user),
-                requested_by=user,
-                recipients=recipients,
-                note="For the envoy.",
-            )
+        pack = blocks.pack(
+            of=world.dialogues[dialogue_key],
+            by=world.users[by],
+            recipients=[
+                blocks.recipient(
+                    c.name,
+                    c.email,
+                    levels[c.clearance],
+                    position="Envoy",
+                    organisation="Ministry",
+                )
+                for c in COPIES
+                if c.dialogue == dialogue_key
+            ],
+            note="For the envoy.",
+            render=render,
+        )
         world.packs[dialogue_key] = pack
         for copy in pack.copies.all():
             spec = next(c for c in COPIES if c.name == copy.recipient_name)
@@ -979,13 +930,13 @@ def build_world() -> World:
     for key in ("OFFPRG", "OFFFAC"):
         world.copies[key].refresh_from_db()
         assert world.copies[key].state == "ready", world.copies[key].failure_reason
-    with capture(execute=True):
+    with blocks.committed():
         briefing.pack_release(pack=world.packs["A"], by=world.users["conv"])
     for copy in world.copies.values():
         copy.refresh_from_db()
     world.tokens["replaced"] = briefing.link_token(world.copies["OFFPRG"])
     world.tokens["revoked"] = briefing.link_token(world.copies["OFFFAC"])
-    with capture(execute=True):
+    with blocks.committed():
         briefing.copy_link_issue(copy=world.copies["OFFPRG"], by=world.users["fac"])
         briefing.copy_link_revoke(copy=world.copies["OFFFAC"], by=world.users["fac"])
         briefing.copy_link_issue(copy=world.copies["OFFFAC"], by=world.users["fac"])
@@ -1002,34 +953,27 @@ def build_world() -> World:
 
     # Vetting: the nominee's case, with a possible match on a list.
     case = VettingCase.objects.create(membership=world.memberships["nom"])
-    entry = designation_entry(reference="ACCESS-1", name=PERSONS["nom"].name)
-    match = PossibleMatch.objects.create(
+    match = blocks.possible_match(
         case=case,
-        entry=entry,
+        reference="ACCESS-1",
+        listed=PERSONS["nom"].name,
+        nominee=PERSONS["nom"].name,
         score=0.93,
-        nominee_name=PERSONS["nom"].name,
-        matched_name=PERSONS["nom"].name,
     )
-    world.vetting = {"case": case, "match": match, "list": entry.version.designation_list}
+    world.vetting = {"case": case, "match": match, "list": match.entry.version.designation_list}
 
     # Invitations: sent, then sent again (the first link stops working).
-    first_count = len(mail.outbox)
-    invitation_send(membership=world.memberships["inv"], by=world.users["fac"])
-    invitation_send(membership=world.memberships["inv"], by=world.users["fac"])
-    links = [
-        re.search(r"/invitations/([^/\s]+)/", m.body).group(1) for m in mail.outbox[first_count:]
-    ]
-    world.invitation_tokens = {"revoked": links[0], "open": links[1]}
-    world.invitations = {
-        "open": world.memberships["inv"].invitations.order_by("-created_at", "-id").first()
-    }
+    _, revoked = blocks.invite(world.memberships["inv"], by=world.users["fac"])
+    invitation, token = blocks.invite(world.memberships["inv"], by=world.users["fac"])
+    world.invitation_tokens = {"revoked": revoked, "open": token}
+    world.invitations = {"open": invitation}
 
     # A's co-facilitator asks to raise what may leave A (Programme -> Participants): it stays a
     # request; the convening team is told. Staff ask for a change of the scale.
     from dialogues.outbound.services import outbound_raise_request
     from dialogues.scale.services import scale_change_request
 
-    with capture(execute=True):
+    with blocks.committed():
         world.outbound_request = outbound_raise_request(
             dialogue=world.dialogues["A"],
             to_level=levels[OUTBOUND_RAISE],

@@ -13,14 +13,8 @@ from dialogues.outcomes.services import outcome_update
 from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, require_service, sign_in
-from tests.factories import (
-    DialogueFactory,
-    OutcomeFactory,
-    SessionFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, OutcomeFactory, SessionFactory, UserFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 from trackii.audit.registry import REDACTED
 from trackii.audit.services import Action, audit_record

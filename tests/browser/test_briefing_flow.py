@@ -30,7 +30,7 @@ from tests.browser.conftest import sign_in
 from tests.conftest import enable_mfa
 from trackii.celery import app as celery_app
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 RENDER_DELAY = 3.0  # seconds added to each copy's render, so that the progress can be seen
 READY_TIMEOUT = 60_000  # ms: two slowed renders, one after the other, with room to spare

@@ -13,7 +13,7 @@ from participants.invitations.services import invitation_send
 from participants.models import Membership
 from tests.browser.conftest import sign_in  # noqa: F401 - same conftest helpers as the others
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_invitee_comes_in_and_reads_the_agenda(page, screenshot, live_server, tmp_path):

@@ -16,9 +16,10 @@ from allauth.mfa.utils import decrypt
 from participants.models import Membership
 from tests.browser.conftest import add_virtual_authenticator
 from tests.conftest import enable_totp
-from tests.factories import DialogueFactory, member_with_account
+from tests.factories import DialogueFactory
+from tests.world import member_with_account
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 

@@ -9,7 +9,7 @@ from participants.models import Membership, PossibleMatch, User, VettingCase
 from tests.browser.conftest import sign_in
 from tests.conftest import enable_mfa
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_decides_a_case(page, screenshot):

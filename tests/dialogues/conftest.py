@@ -1,18 +1,16 @@
 import pytest
 
 from dialogues.models import PublishedAgendaItem
-from dialogues.planning.services import agenda_publish
 from participants.models import Membership
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    SessionFactory,
-    SideFactory,
-    level,
+from tests.world import (
+    LEVELS,
+    agenda_item,
+    dialogue,
     member_with_account,
+    publish,
+    session,
+    sides,
 )
-
-LEVELS = ["Public", "Programme", "Participants", "Facilitators", "Restricted"]
 
 
 @pytest.fixture
@@ -20,48 +18,45 @@ def world(db):
     """One dialogue with a session at Public and a pre-consultation at Participants, items at
     every level in the first (agendas published once), and a second dialogue with its own
     member; each person in a role."""
-    dialogue = DialogueFactory(title="Salt River")
-    side_a = SideFactory(dialogue=dialogue, name="Side A")
-    side_b = SideFactory(dialogue=dialogue, name="Side B")
+    salt_river = dialogue(title="Salt River")
+    side_a, side_b = sides(salt_river, "Side A", "Side B")
     convenor = member_with_account(
-        dialogue=dialogue, role=Membership.Role.CONVENOR, clearance="Restricted"
+        dialogue=salt_river, role=Membership.Role.CONVENOR, clearance="Restricted"
     )
-    participant = member_with_account(dialogue=dialogue, clearance="Participants", side=side_a)
-    other_side = member_with_account(dialogue=dialogue, clearance="Participants", side=side_b)
+    participant = member_with_account(dialogue=salt_river, clearance="Participants", side=side_a)
+    other_side = member_with_account(dialogue=salt_river, clearance="Participants", side=side_b)
     observer = member_with_account(
-        dialogue=dialogue, role=Membership.Role.OBSERVER, clearance="Programme"
+        dialogue=salt_river, role=Membership.Role.OBSERVER, clearance="Programme"
     )
     nominee = member_with_account(
-        dialogue=dialogue, clearance="Restricted", state=Membership.State.NOMINATED
+        dialogue=salt_river, clearance="Restricted", state=Membership.State.NOMINATED
     )
     rapporteur = member_with_account(
-        dialogue=dialogue, role=Membership.Role.RAPPORTEUR, clearance="Facilitators"
+        dialogue=salt_river, role=Membership.Role.RAPPORTEUR, clearance="Facilitators"
     )
-    round_1 = SessionFactory(dialogue=dialogue, title="Round 1", level=level("Public"))
-    pre = SessionFactory(dialogue=dialogue, title="Pre-consultation A", level=level("Participants"))
-    for membership in (participant, other_side, observer):
-        round_1.attendances.create(membership=membership)
-    pre.attendances.create(membership=participant)
-    items = {
-        name: AgendaItemFactory(session=round_1, title=f"R1 {name} item", level=level(name))
-        for name in LEVELS
-    }
+    round_1 = session(
+        salt_river,
+        title="Round 1",
+        level="Public",
+        attendees=[participant, other_side, observer],
+    )
+    pre = session(
+        salt_river, title="Pre-consultation A", level="Participants", attendees=[participant]
+    )
+    items = {name: agenda_item(round_1, title=f"R1 {name} item", level=name) for name in LEVELS}
     items["Restricted"].readers.set([convenor.person])
-    pre_item = AgendaItemFactory(session=pre, title="Pre item", level=level("Participants"))
-    agenda_publish(session=round_1)
-    agenda_publish(session=pre)
-    round_1.refresh_from_db()
-    pre.refresh_from_db()
+    pre_item = agenda_item(pre, title="Pre item", level="Participants")
+    publish(round_1)
+    publish(pre)
     published = {p.title: p for p in PublishedAgendaItem.objects.filter(session__in=[round_1, pre])}
 
-    elsewhere = DialogueFactory(title="Coastal Fisheries")
+    elsewhere = dialogue(title="Coastal Fisheries")
     outsider = member_with_account(dialogue=elsewhere, clearance="Restricted")
-    elsewhere_session = SessionFactory(dialogue=elsewhere, title="Harbour", level=level("Public"))
-    AgendaItemFactory(session=elsewhere_session, title="Harbour item", level=level("Public"))
-    agenda_publish(session=elsewhere_session)
-    elsewhere_session.refresh_from_db()
+    elsewhere_session = session(elsewhere, title="Harbour", level="Public")
+    agenda_item(elsewhere_session, title="Harbour item", level="Public")
+    publish(elsewhere_session)
     return {
-        "dialogue": dialogue,
+        "dialogue": salt_river,
         "convenor": convenor,
         "participant": participant,
         "other_side": other_side,

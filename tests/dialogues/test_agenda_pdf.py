@@ -120,6 +120,7 @@ def assert_marked(response, *, classification: str, reader: str) -> list[str]:
     return pages
 
 
+@pytest.mark.slow
 def test_participant_pdf_is_marked_with_the_restricted_item_it_prints_and_holds_nothing_above(
     login, world
 ):

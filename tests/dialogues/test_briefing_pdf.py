@@ -14,7 +14,7 @@ from dialogues.models import BriefingPackCopy, Outcome
 from dialogues.outcomes.services import outcome_create
 from tests.factories import level
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 LONG = "Both delegations set out what a first confidence-building step could look like. " * 30
 

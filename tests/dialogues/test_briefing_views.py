@@ -20,7 +20,8 @@ from dialogues.models import BriefingPack, BriefingPackCopy, Outcome
 from dialogues.outcomes.services import outcome_create
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import level, member_with_account
+from tests.factories import level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -690,6 +691,7 @@ def copy_text(copy) -> str:
         return "".join(page.extract_text() for page in PdfReader(io.BytesIO(stream.read())).pages)
 
 
+@pytest.mark.slow
 def test_a_pack_whose_content_tightened_after_rendering_is_rendered_again_before_release(
     login, team, django_capture_on_commit_callbacks
 ):

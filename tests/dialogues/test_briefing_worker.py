@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -34,7 +34,6 @@ from trackii.celery import app
 
 State = BriefingPackCopy.State
 PROJECT = Path(__file__).resolve().parents[2]
-TEST_REDIS_DB = 12
 WAIT = 60  # seconds: the bound of every wait
 HOST = socket.gethostname()
 ONE_COPY = [("Amal Haddad", "Programme")]
@@ -161,14 +160,14 @@ def copy_in(copy_id: int, *states):
 
 
 @pytest.fixture
-def broker(redis_url, reference_data, monkeypatch):
+def broker(redis_test_url, reference_data, monkeypatch):
     """A Redis database of the test's own (flushed before and after). Packs requested in the
     test are published there, as a worker on Redis would receive them."""
     require_service(
         connection.vendor == "postgresql",
         "the worker processes must share the test database: run with a PostgreSQL DATABASE_URL",
     )
-    url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{TEST_REDIS_DB}"))
+    url = redis_test_url
     client = redis.Redis.from_url(url)
     client.flushdb()
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
@@ -222,6 +221,7 @@ def request_one_copy(world) -> int:
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_pool_process_mid_render_still_ends_ready_once(
     reference_data, world, broker, start_worker
@@ -261,6 +261,7 @@ def test_killing_the_pool_process_mid_render_still_ends_ready_once(
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_new_worker_finishes_a_copy_whose_worker_died_after_the_visibility_timeout(
     reference_data, world, broker, start_worker
@@ -313,6 +314,7 @@ def test_a_new_worker_finishes_a_copy_whose_worker_died_after_the_visibility_tim
 
 
 @pytest.mark.broker
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_render_that_always_crashes_fails_after_the_allowed_attempts(
     reference_data, world, broker, start_worker

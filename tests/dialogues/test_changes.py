@@ -28,7 +28,8 @@ from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
-from tests.factories import UserFactory, level, member_with_account
+from tests.factories import UserFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -21,22 +21,21 @@ Besides the property: fixed worlds with exact expectations (for the oracle, and 
 in the database), and a check that the generated worlds are not trivial (every part of the rules
 decides what some viewer sees in at least 1 in 10 of them).
 
-Profiles: ``HYPOTHESIS_PROFILE=ci`` (the default: 60 derandomized examples) or
-``HYPOTHESIS_PROFILE=dev`` (more examples, random). They are registered under names private to
-this module and applied with ``@settings`` on the test, so no other test file is affected.
+Hypothesis runs under the suite's profile (tests/conftest.py) with six times its examples:
+``HYPOTHESIS_PROFILE=ci`` (the default: 60 derandomized examples) or ``HYPOTHESIS_PROFILE=dev``
+(more examples, random). The worlds are built with the blocks of ``tests.world``.
 """
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -56,32 +55,13 @@ from dialogues.models import (
     Document,
     PublishedAgendaItem,
     Session,
-    SessionAttendance,
 )
-from dialogues.planning.services import agenda_publish
-from participants.models import Membership, Person, User
+from participants.models import Membership, User
+from tests import world as blocks
+from tests.conftest import more_examples
 
-# -- settings profiles (private names, chosen by HYPOTHESIS_PROFILE) ------------------------------
-
-settings.register_profile(
-    "confidentiality-ci",
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "confidentiality-dev",
-    max_examples=400,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = settings.get_profile(
-    "confidentiality-" + ("dev" if os.environ.get("HYPOTHESIS_PROFILE") == "dev" else "ci")
-)
+# Worlds are worth more examples than a form: six times the profile's.
+PROFILE = more_examples(6)
 
 # -- the rules, stated independently ---------------------------------------------------------------
 
@@ -511,8 +491,6 @@ def worlds(draw) -> World:
 
 # -- building a world in the database --------------------------------------------------------------
 
-START = datetime(2027, 3, 15, 8, tzinfo=UTC)
-
 
 @dataclass
 class Built:
@@ -565,13 +543,13 @@ def _set_agenda(session: Session, rows: dict[int, AgendaItem], agenda, levels, p
     for key, spec in wanted.items():
         row = rows.get(key)
         if row is None:
-            row = rows[key] = AgendaItem.objects.create(
-                session=session,
+            row = rows[key] = blocks.agenda_item(
+                session,
                 order=key + 1,
                 title=f"Item {session.title.removeprefix('Session ')}.{key}",
                 level=levels[spec.level],
+                readers=[persons[p] for p in spec.readers],
             )
-            row.readers.set([persons[p] for p in spec.readers])
         else:
             if row.spec.level != spec.level:
                 row.level = levels[spec.level]
@@ -582,35 +560,34 @@ def _set_agenda(session: Session, rows: dict[int, AgendaItem], agenda, levels, p
 
 
 def build(world: World) -> Built:
-    levels = [ConfidentialityLevel.objects.get(name=lv.name) for lv in LEVELS]
+    by_name = blocks.levels()
+    levels = [by_name[lv.name] for lv in LEVELS]
     users = [
-        User.objects.create(email=f"viewer{p}@example.org")
-        for p in range(world.persons_with_account)
+        blocks.account(email=f"viewer{p}@example.org") for p in range(world.persons_with_account)
     ]
     persons = [
-        Person.objects.create(full_name=f"Person {p}", user=users[p] if p < len(users) else None)
+        blocks.person(full_name=f"Person {p}", user=users[p] if p < len(users) else None)
         for p in range(world.n_persons)
     ]
     dialogues = [
-        Dialogue.objects.create(title=f"Dialogue {d}", default_level=levels[PROGRAMME_L])
+        blocks.dialogue(title=f"Dialogue {d}", default_level=levels[PROGRAMME_L])
         for d in range(world.n_dialogues)
     ]
     sessions = []
     items = {}
     for s, spec in enumerate(world.sessions):
-        session = Session.objects.create(
-            dialogue=dialogues[spec.dialogue],
+        session = blocks.session(
+            dialogues[spec.dialogue],
             title=f"Session {s}",
-            start=START + timedelta(days=7 * s),
-            end=START + timedelta(days=7 * s + 2),
+            start=blocks.START + timedelta(days=7 * s),
             level=levels[spec.level],
             status=DRAFT,
+            readers=[persons[p] for p in spec.readers],
         )
-        session.readers.set([persons[p] for p in spec.readers])
         rows: dict[int, AgendaItem] = {}
         for n, agenda in enumerate(spec.agendas):
             if n:
-                agenda_publish(session=session)
+                blocks.publish(session)
             _set_agenda(session, rows, agenda, levels, persons)
         # Publishing makes a draft published; the status the world asks for is set last.
         Session.objects.filter(pk=session.pk).update(status=spec.status)
@@ -624,33 +601,27 @@ def build(world: World) -> Built:
         for copy in PublishedAgendaItem.objects.filter(session=session).select_related("version")
     }
     assert set(published) == set(world.published_keys())
-    documents = []
-    for j, spec in enumerate(world.documents):
-        doc = Document.objects.create(
-            dialogue=dialogues[spec.dialogue],
+    documents = [
+        blocks.paper(
+            dialogues[spec.dialogue],
             session=None if spec.session is None else sessions[spec.session],
-            agenda_item=None if spec.item is None else items[spec.session, spec.item],
+            item=None if spec.item is None else items[spec.session, spec.item],
             title=f"Paper {j}",
             level=levels[spec.level],
-            file="documents/test",
-            original_name="x.pdf",
-            content_type="application/pdf",
-            size=1,
-            sha256="0" * 64,
+            readers=[persons[p] for p in spec.readers],
+            body=None,  # the rules never open a file
         )
-        doc.readers.set([persons[p] for p in spec.readers])
-        documents.append(doc)
+        for j, spec in enumerate(world.documents)
+    ]
     for m in world.memberships:
-        membership = Membership.objects.create(
+        membership = blocks.membership(
             person=persons[m.person],
             dialogue=dialogues[m.dialogue],
             role=m.role,
             clearance=levels[m.clearance],
             state=m.state,
         )
-        SessionAttendance.objects.bulk_create(
-            SessionAttendance(session=sessions[s], membership=membership) for s in m.attends
-        )
+        blocks.attend([membership], [sessions[s] for s in m.attends])
     return Built(levels, users, dialogues, sessions, items, published, documents)
 
 
@@ -788,6 +759,7 @@ def assert_world_agrees(world: World, built: Built) -> None:
 # -- the property ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 class TestConfidentialityAgreesWithRules(HypothesisTestCase):
     @settings(PROFILE)
     @given(world=worlds())
@@ -1202,6 +1174,7 @@ def test_the_scale_and_statuses_are_those_the_oracle_states():
     assert set(Membership.CONVENING_ROLES) == CONVENING
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_fixed_world_in_the_database_matches_the_oracle_exactly():
     """A hand-written world, built and checked as the property does, with exact expectations."""

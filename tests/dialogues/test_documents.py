@@ -19,14 +19,8 @@ from dialogues.models import Document, Session
 from dialogues.papers import services as services
 from dialogues.planning import services as agenda_services
 from participants.models import Membership
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    PersonFactory,
-    SessionFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import AgendaItemFactory, DialogueFactory, PersonFactory, SessionFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

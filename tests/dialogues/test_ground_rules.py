@@ -9,7 +9,8 @@ from django.urls import reverse
 from dialogues.confidentiality import viewer_for_user
 from dialogues.workspace.services import DIALOGUE_FIELDS, dialogue_update
 from participants.models import GroundRulesAcceptance, Membership
-from tests.factories import DialogueFactory, SessionFactory, level, member_with_account
+from tests.factories import DialogueFactory, SessionFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

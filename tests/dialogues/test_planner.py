@@ -8,14 +8,8 @@ from django.urls import reverse
 from dialogues.models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
 from dialogues.planning.services import agenda_publish
 from participants.models import Membership
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    SessionFactory,
-    SideFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, SideFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from dialogues.models import (
 from participants.models import Membership, User
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 DEMO_EMAILS = {
     "co-facilitator@demo.trackii.org",

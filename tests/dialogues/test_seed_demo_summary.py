@@ -19,7 +19,7 @@ from dialogues.demo import demo_summary
 from dialogues.models import BriefingPack, Dialogue
 from participants.models import Invitation, Membership, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 RULE = "-" * 78
 ACCOUNTS = [

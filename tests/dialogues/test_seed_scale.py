@@ -26,6 +26,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_seed_demo_scale_builds_the_organisation_at_the_factor():
     out = io.StringIO()
     # Factor 0.04: 2 dialogues of 40 people, 10 sessions of 20 items and 40 papers each.

@@ -34,7 +34,8 @@ from dialogues.planning.services import (
 from participants.models import Membership
 from participants.profile.services import calendar_secret_regenerate
 from tests.dialogues.test_documents import pdf
-from tests.factories import AgendaItemFactory, level, member_with_account
+from tests.factories import AgendaItemFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

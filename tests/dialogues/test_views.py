@@ -14,8 +14,8 @@ from tests.factories import (
     OutcomeFactory,
     SessionFactory,
     level,
-    member_with_account,
 )
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

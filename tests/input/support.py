@@ -9,58 +9,15 @@ again where needed, so nothing held in memory outlives a rollback.
 
 from __future__ import annotations
 
-import os
-import re
-
 from django.apps import apps
 from django.contrib import messages
-from django.core import mail
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from dialogues.briefing import services as briefing
-from dialogues.confidentiality import viewer_for_user
 from dialogues.models import BriefingPack, Outcome
-from dialogues.planning.services import agenda_publish
-from participants.invitations import services as invitation_services
-from participants.models import Membership, PossibleMatch
+from participants.models import Membership
 from participants.vetting.services import membership_nominate
+from tests import world as blocks
 from tests.conftest import enable_mfa
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    MembershipFactory,
-    OutcomeFactory,
-    PersonFactory,
-    SessionFactory,
-    SideFactory,
-    UserFactory,
-    designation_entry,
-    level,
-    member_with_account,
-)
-
-# -- hypothesis profiles (private names; HYPOTHESIS_PROFILE=dev for a longer, random hunt) ---------
-
-settings.register_profile(
-    "input-ci",
-    max_examples=10,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile(
-    "input-dev",
-    max_examples=150,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-PROFILE = settings.get_profile(
-    "input-" + ("dev" if os.environ.get("HYPOTHESIS_PROFILE") == "dev" else "ci")
-)
 
 # -- hostile values --------------------------------------------------------------------------------
 
@@ -135,78 +92,70 @@ def mutated(draw, base: dict, ids: list[str], extra_keys: tuple[str, ...] = ()) 
 # -- a small world ---------------------------------------------------------------------------------
 
 
-def _token_of_last_mail() -> str:
-    return re.search(r"/invitations/([\w-]+)/", mail.outbox[-1].body).group(1)
-
-
 def build_world() -> dict:
     """A dialogue with every kind of thing a form acts on, and a second dialogue whose ids the
     forms are fed. Returns primary keys (and the open invitation's token)."""
-    dialogue = DialogueFactory(
+    dialogue = blocks.dialogue(
         title="Salt River", cover_name="Lakeside meetings", ground_rules="Listen first."
     )
-    side_a = SideFactory(dialogue=dialogue, name="Side A")
-    side_b = SideFactory(dialogue=dialogue, name="Side B")
-    convenor = member_with_account(
+    side_a, side_b = blocks.sides(dialogue, "Side A", "Side B")
+    convenor = blocks.member_with_account(
         dialogue=dialogue, role=Membership.Role.CONVENOR, clearance="Restricted"
     )
-    facilitator = member_with_account(
+    facilitator = blocks.member_with_account(
         dialogue=dialogue, role=Membership.Role.FACILITATOR, clearance="Facilitators"
     )
-    participant = member_with_account(dialogue=dialogue, clearance="Participants", side=side_a)
-    staff = UserFactory(email="admin@example.org", is_staff=True)
+    participant = blocks.member_with_account(
+        dialogue=dialogue, clearance="Participants", side=side_a
+    )
+    staff = blocks.account(email="admin@example.org", is_staff=True)
     for user in (convenor.person.user, facilitator.person.user, staff):
         enable_mfa(user)
 
-    session = SessionFactory(dialogue=dialogue, title="Round 1", level=level("Public"))
-    session.attendances.create(membership=participant)
-    first = AgendaItemFactory(session=session, title="Opening", level=level("Public"))
-    second = AgendaItemFactory(session=session, title="Water", level=level("Participants"))
-    agenda_publish(session=session)
-    outcome = OutcomeFactory(session=session, summary="A joint commission")
+    session = blocks.session(dialogue, title="Round 1", level="Public", attendees=[participant])
+    first = blocks.agenda_item(session, title="Opening", level="Public")
+    second = blocks.agenda_item(session, title="Water", level="Participants")
+    blocks.publish(session)
+    outcome = blocks.outcome(session, summary="A joint commission", level="Public")
 
-    cleared = MembershipFactory(
-        person=PersonFactory(email="cleared@example.org"),
+    cleared = blocks.membership(
+        person=blocks.person(email="cleared@example.org"),
         dialogue=dialogue,
         state=Membership.State.CLEARED,
     )
-    invited = MembershipFactory(
-        person=PersonFactory(email="invited@example.org"),
+    invited = blocks.membership(
+        person=blocks.person(email="invited@example.org"),
         dialogue=dialogue,
         state=Membership.State.CLEARED,
     )
-    invitation = invitation_services.invitation_send(membership=invited, by=convenor.person.user)
-    token = _token_of_last_mail()
+    invitation, token = blocks.invite(invited, by=convenor.person.user)
 
     nominee = membership_nominate(
-        person=PersonFactory(full_name="Nadia Farouk"),
+        person=blocks.person(full_name="Nadia Farouk"),
         dialogue=dialogue,
         role=Membership.Role.PARTICIPANT,
-        clearance=level("Participants"),
+        clearance=blocks.level("Participants"),
         nominated_by=convenor.person.user,
     )
     case = nominee.vetting_case
-    entry = designation_entry(reference="QDi.1", name="Nadia Farouq")
-    match = PossibleMatch.objects.create(
-        case=case, entry=entry, score=0.9, nominee_name="Nadia Farouk", matched_name="Nadia Farouq"
+    match = blocks.possible_match(
+        case=case, reference="QDi.1", listed="Nadia Farouq", nominee="Nadia Farouk", score=0.9
     )
+    entry = match.entry
 
-    pack = briefing.pack_request(
-        dialogue=dialogue,
-        viewer=viewer_for_user(convenor.person.user),
-        requested_by=convenor.person.user,
-        recipients=[
-            briefing.Recipient(name="Amal", email="amal@example.org", clearance=level("Public"))
-        ],
+    pack = blocks.pack(
+        of=dialogue,
+        by=convenor.person.user,
+        recipients=[blocks.recipient("Amal", "amal@example.org", "Public")],
     )
     BriefingPack.objects.filter(pk=pack.pk).update(guard=BriefingPack.Guard.HELD)
 
-    elsewhere = DialogueFactory(title="Coastal Fisheries")
-    far_side = SideFactory(dialogue=elsewhere, name="Harbour side")
-    outsider = member_with_account(dialogue=elsewhere, clearance="Restricted", side=far_side)
-    far_session = SessionFactory(dialogue=elsewhere, title="Harbour", level=level("Public"))
-    far_item = AgendaItemFactory(session=far_session, title="Nets", level=level("Public"))
-    far_outcome = OutcomeFactory(session=far_session, kind=Outcome.Kind.IDEA)
+    elsewhere = blocks.dialogue(title="Coastal Fisheries")
+    (far_side,) = blocks.sides(elsewhere, "Harbour side")
+    outsider = blocks.member_with_account(dialogue=elsewhere, clearance="Restricted", side=far_side)
+    far_session = blocks.session(elsewhere, title="Harbour", level="Public")
+    far_item = blocks.agenda_item(far_session, title="Nets", level="Public")
+    far_outcome = blocks.outcome(far_session, kind=Outcome.Kind.IDEA, level="Public")
 
     return {
         "dialogue": dialogue.pk,
@@ -230,7 +179,7 @@ def build_world() -> dict:
         "match": match.pk,
         "designation_list": entry.version.designation_list_id,
         "pack": pack.pk,
-        "levels": {name: level(name).pk for name in ("Public", "Programme", "Participants")},
+        "levels": {name: blocks.level(name).pk for name in ("Public", "Programme", "Participants")},
         "elsewhere": elsewhere.pk,
         "far_ids": [
             str(pk)
@@ -298,7 +247,6 @@ def succeeded(response) -> bool:
 
 __all__ = [
     "HOSTILE_STRINGS",
-    "PROFILE",
     "XSS",
     "build_world",
     "changed_tables",

@@ -16,8 +16,8 @@ Actions without fields (publish, delete, invitation send and revoke, ...) are fe
 dialogues' ids and hostile numbers in their URLs instead: 404, nothing changed.
 
 Each example runs in its own transaction, rolled back (``hypothesis.extra.django.TestCase``);
-the world is built once per class. Profiles: ``input-ci`` by default (derandomized, bounded),
-``HYPOTHESIS_PROFILE=dev`` for a longer random hunt.
+the world is built once per class. Hypothesis runs under the suite's profile (tests/conftest.py):
+``ci`` by default (derandomized, bounded), ``HYPOTHESIS_PROFILE=dev`` for a longer random hunt.
 """
 
 from __future__ import annotations
@@ -42,10 +42,14 @@ from dialogues.models import (
 )
 from dialogues.planning.forms import OUT_OF_RANGE
 from participants.models import Membership, Person, User
-from tests.conftest import sign_in
-from tests.factories import MembershipFactory, PersonFactory, level, member_with_account
+from tests import world
+from tests.conftest import PROFILE, sign_in
+from tests.world import member_with_account
 
-from .support import PROFILE, build_world, changed_tables, mutated, snapshot, succeeded
+from .support import build_world, changed_tables, mutated, snapshot, succeeded
+
+# Every form, many examples each: minutes, not seconds.
+pytestmark = pytest.mark.slow
 
 # Fields no form has: a form must ignore them, whatever they hold.
 SMUGGLED = ("dialogue", "dialogue_id", "created_by", "id", "pk", "is_staff", "state", "session")
@@ -67,16 +71,16 @@ class Fuzz(HypothesisTestCase):
         cls.w = build_world()
         # Someone the convenor already works with in another dialogue they convene, so that
         # "add an existing person" has a valid choice besides the other dialogue's people.
-        upper = Dialogue.objects.create(title="Upper Valley", default_level=level("Programme"))
+        upper = world.dialogue(title="Upper Valley")
         convenor = Membership.objects.get(pk=cls.w["convenor"])
-        MembershipFactory(
+        world.membership(
             person=convenor.person,
             dialogue=upper,
             role=Membership.Role.CONVENOR,
-            clearance=level("Restricted"),
+            clearance="Restricted",
         )
-        known = PersonFactory(full_name="Known Person")
-        MembershipFactory(person=known, dialogue=upper)
+        known = world.person(full_name="Known Person")
+        world.membership(person=known, dialogue=upper)
         cls.w["known_person"] = known.pk
 
     # -- helpers -----------------------------------------------------------------------------------

@@ -31,13 +31,8 @@ from dialogues.models import AgendaItem, BriefingPack, Dialogue, Session
 from participants.invitations import services as invitation_services
 from participants.models import Membership, Person
 from participants.services import ground_rules_accept
-from tests.factories import (
-    DialogueFactory,
-    SideFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, SideFactory, UserFactory, level
+from tests.world import member_with_account
 
 pytestmark = pytest.mark.django_db
 

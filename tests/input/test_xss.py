@@ -53,10 +53,9 @@ from tests.factories import (
     SessionFactory,
     SideFactory,
     UserFactory,
-    designation_entry,
     level,
-    member_with_account,
 )
+from tests.world import designation_entry, member_with_account
 
 pytestmark = pytest.mark.django_db
 

@@ -98,6 +98,7 @@ def small_world(reference_data, backup_tools, key, tmp_path):
     return archive, snapshot_rows(), snapshot_files()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_backup_wipe_restore_finds_every_row_and_file(reference_data, backup_tools, key, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())

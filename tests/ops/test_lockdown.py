@@ -19,13 +19,8 @@ from participants.invitations.services import invitation_send
 from participants.models import Invitation, Membership, Person
 from participants.profile.services import calendar_secret_regenerate
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    DialogueFactory,
-    MembershipFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, MembershipFactory, UserFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 from trackii.ops.lockdown import lockdown_plan, person_lockdown
 from trackii.ops.models import Lockdown

@@ -16,14 +16,8 @@ from django.utils import timezone
 from dialogues.models import BriefingPack, BriefingPackCopy, Dialogue, Session
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    DialogueFactory,
-    PersonFactory,
-    SessionFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, PersonFactory, SessionFactory, UserFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 from trackii.audit.services import Action, audit_record
 from trackii.ops import urls as ops_urls

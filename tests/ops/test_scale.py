@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from dialogues.models import ConfidentialityLevel, ScaleChangeRequest
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import DialogueFactory, UserFactory, level, member_with_account
+from tests.factories import DialogueFactory, UserFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -8,14 +8,9 @@ from django.urls import reverse
 
 from participants.models import Membership, User
 from tests.conftest import enable_totp, sign_in
-from tests.factories import (
-    DialogueFactory,
-    MembershipFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, MembershipFactory, UserFactory, level
 from tests.webauthn import add_security_key
+from tests.world import member_with_account
 
 pytestmark = pytest.mark.django_db
 

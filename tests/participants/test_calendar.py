@@ -14,13 +14,8 @@ from dialogues.templatetags.times import in_zone
 from participants.profile.services import calendar_secret_regenerate, profile_time_zone_set
 from tests.conftest import sign_in
 from tests.dialogues.conftest import world  # noqa: F401 (the shared fixture)
-from tests.factories import (
-    AgendaItemFactory,
-    DialogueFactory,
-    SessionFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, level
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

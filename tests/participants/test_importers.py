@@ -32,7 +32,8 @@ from participants.screening.importers import (
     parse_own_csv,
     parse_un_xml,
 )
-from tests.factories import DialogueFactory, UserFactory, member_with_account
+from tests.factories import DialogueFactory, UserFactory
+from tests.world import member_with_account
 from trackii.audit.models import AuditEntry
 
 DATA = Path(__file__).resolve().parent / "data"

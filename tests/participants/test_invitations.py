@@ -16,14 +16,8 @@ from participants.invitations import services as services
 from participants.invitations.selectors import latest_invitations
 from participants.models import Invitation, Membership, User
 from tests.conftest import sign_in
-from tests.factories import (
-    DialogueFactory,
-    MembershipFactory,
-    PersonFactory,
-    UserFactory,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, MembershipFactory, PersonFactory, UserFactory, level
+from tests.world import member_with_account
 
 pytestmark = pytest.mark.django_db
 

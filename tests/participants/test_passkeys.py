@@ -20,8 +20,9 @@ from django.urls import reverse
 
 from participants.models import Membership
 from tests.conftest import enable_totp
-from tests.factories import DialogueFactory, member_with_account
+from tests.factories import DialogueFactory
 from tests.webauthn import SoftPasskey, add_security_key
+from tests.world import member_with_account
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import designation_entry
+from tests.world import designation_entry
 
 pytestmark = pytest.mark.django_db
 

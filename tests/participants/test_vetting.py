@@ -21,14 +21,8 @@ from participants.vetting.services import (
     vetting_case_open,
 )
 from tests.conftest import enable_mfa, sign_in
-from tests.factories import (
-    DialogueFactory,
-    PersonFactory,
-    UserFactory,
-    designation_entry,
-    level,
-    member_with_account,
-)
+from tests.factories import DialogueFactory, PersonFactory, UserFactory, level
+from tests.world import designation_entry, member_with_account
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
