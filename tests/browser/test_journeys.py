@@ -18,7 +18,7 @@ from participants.models import Membership, User, VettingCase
 from tests.browser.conftest import inspect, sign_in
 from tests.conftest import enable_mfa
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROUND_2 = "Round 2: Water-sharing options"
 
