@@ -130,3 +130,118 @@ def sign_in(page, email: str, password: str = "trackii-demo", *, user=None) -> N
         page.fill("#id_code", totp_code(user))
         page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/" not in url)
+
+
+# The journeys (test_journeys.py): every page a role visits, at a desktop's and a phone's width,
+# checked by axe-core (vendored for the tests only) and for horizontal scroll, and photographed.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+JOURNEYS = ARTIFACTS / "journeys"
+WIDTHS = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+# Who walks each journey page, at which width: the screenshots' names (role-width-page.png).
+_WALKERS: dict[int, tuple[str, str]] = {}
+
+
+@pytest.fixture(params=list(WIDTHS))
+def width(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def journey(browser, live_server, width):
+    """Opens a page for a role at this test's width: ``journey("facilitator")``. Its context
+    bypasses the Content-Security-Policy, which rightly refuses the script that ``inspect``
+    injects (axe-core); only the journeys use such contexts. Each role has a context of its own
+    (its own cookies), closed at the end of the test."""
+    restore_reference_data()
+    contexts = []
+
+    def open_page(role: str):
+        context = browser.new_context(
+            base_url=live_server.url, bypass_csp=True, locale="en-GB", **WIDTHS[width]
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        _WALKERS[id(page)] = (role, width)
+        return page
+
+    yield open_page
+    for context in contexts:
+        for page in context.pages:
+            _WALKERS.pop(id(page), None)
+        context.close()
+
+
+AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const brief = (rule) => ({
+    id: rule.id, impact: rule.impact, help: rule.help,
+    nodes: rule.nodes.length,
+    targets: rule.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+    summary: rule.nodes.length ? (rule.nodes[0].failureSummary || '') : '',
+  });
+  return {violations: results.violations.map(brief), incomplete: results.incomplete.map(brief)};
+}"""
+
+# What makes the page wider than the window: the outermost elements that reach past its edge.
+WIDER_THAN_WINDOW = """() => {
+  const limit = window.innerWidth;
+  const wide = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.right > limit + 1 && !(element.parentElement && wide.includes(element.parentElement))) {
+      wide.push(element);
+    }
+  }
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (e.classList.length ? '.' + [...e.classList].join('.') : '');
+  const right = (e) => Math.round(e.getBoundingClientRect().right);
+  return wide.slice(0, 5).map((e) => `${name(e)} (${right(e)} px)`);
+}"""
+
+
+def inspect(page, name: str) -> Path:
+    """Check the page as it stands: axe-core's WCAG 2.2 A and AA rules (a violation fails the
+    test; what axe could not decide, its "incomplete" results, is printed), no horizontal scroll
+    (nothing wider than the window), then a full-page screenshot,
+    test-artifacts/journeys/<role>-<width>-<name>.png. Returns the screenshot's path."""
+    role, width = _WALKERS[id(page)]
+    label = f"{role} at {width} width, {name} ({page.url})"
+    JOURNEYS.mkdir(parents=True, exist_ok=True)
+    path = JOURNEYS / f"{role}-{width}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(AXE_RUN, AXE_TAGS)
+    for rule in results["incomplete"]:
+        print(
+            f"axe incomplete: {label}: {rule['id']} ({rule['impact']}) {rule['help']}; "
+            f"{rule['nodes']} element(s): {', '.join(rule['targets'])}"
+        )
+    if results["violations"]:
+        lines = [
+            f"{rule['id']} ({rule['impact']}): {rule['help']}; {rule['nodes']} element(s), "
+            f"e.g. {', '.join(rule['targets'])}. {rule['summary']}".strip()
+            for rule in results["violations"]
+        ]
+        pytest.fail(f"axe-core: {label}:\n" + "\n".join(lines), pytrace=False)
+
+    window = page.viewport_size["width"]
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    # On a phone the browser may zoom out to show a page that is too wide, and the window then
+    # reads wider than the screen: the page must fit the screen's own width too.
+    if scroll_width > inner_width or scroll_width > window:
+        culprits = page.evaluate(WIDER_THAN_WINDOW)
+        pytest.fail(
+            f"{label} is {scroll_width} px wide in a window of {window} px "
+            f"(innerWidth {inner_width}): {'; '.join(culprits)}",
+            pytrace=False,
+        )
+    return path
