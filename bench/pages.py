@@ -8,7 +8,8 @@ whole middleware stack, templates and the audit trail's writes included; no netw
 - the page of the session with the most agenda items, as the same two.
 
 Each page is fetched ``WARMUP`` times untimed, then ``RUNS`` times; the script prints the best
-and the median in milliseconds and the page's SQL queries and size. The second factor's check is
+and the median wall-clock time, the median CPU time of this process (less disturbed by other work
+on the machine), in milliseconds, and the page's SQL queries and size. The second factor's check is
 switched off for the run (what is timed is the page, not the sign-in). Used before and after
 the redesign of issue 16 (``docs/measurements.md``, "Pages for people"). Nothing here needs
 PostgreSQL, Redis or secrets; ``BENCH_DATABASE_URL`` picks another, empty, throw-away database.
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WARMUP = 3
-RUNS = 30
+RUNS = 40
 
 
 def configure() -> Path:
@@ -54,7 +55,7 @@ def configure() -> Path:
     return scratch
 
 
-def measure(client, url: str) -> tuple[list[float], int, int]:
+def measure(client, url: str) -> tuple[list[float], list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -66,12 +67,13 @@ def measure(client, url: str) -> tuple[list[float], int, int]:
         response = client.get(url)
     # Counted now: every request starts by emptying the log the capture reads.
     queries, size = len(captured), len(response.content)
-    times = []
+    times, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    return times, queries, size
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return times, cpu, queries, size
 
 
 def main() -> int:
@@ -98,15 +100,18 @@ def main() -> int:
             "session page": reverse("dialogues:session_detail", args=[dialogue.pk, session.pk]),
         }
         print(f"Single-request time, {RUNS} runs after {WARMUP} warm-up (SQLite, test client)")
-        print(f"{'page':<15} {'as':<13} {'best ms':>8} {'median ms':>10} {'queries':>8} {'KiB':>6}")
+        print(
+            f"{'page':<15} {'as':<13} {'best ms':>8} {'median ms':>10} {'CPU median':>11} "
+            f"{'queries':>8} {'KiB':>6}"
+        )
         for who in ("facilitator", "participant"):
             client = Client()
             client.force_login(User.objects.get(email=f"{who}@demo.trackii.org"))
             for name, url in pages.items():
-                times, queries, size = measure(client, url)
+                times, cpu, queries, size = measure(client, url)
                 print(
                     f"{name:<15} {who:<13} {min(times):8.1f} {statistics.median(times):10.1f} "
-                    f"{queries:8d} {size / 1024:6.0f}"
+                    f"{statistics.median(cpu):11.1f} {queries:8d} {size / 1024:6.0f}"
                 )
         return 0
     finally:

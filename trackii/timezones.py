@@ -51,7 +51,7 @@ def _tzdata_text(name: str) -> str:
 @cache
 def _zone_table() -> tuple[tuple[str, str], ...]:
     """(country code, zone) pairs of zone.tab, for the zones this Python can load."""
-    available = zoneinfo.available_timezones()
+    available = _available()
     rows = []
     for line in _tzdata_text("zone.tab").splitlines():
         if line.startswith("#") or not line.strip():
@@ -90,8 +90,14 @@ def zones_of_country(country: str) -> list[str]:
     return [zone for code, zone in _zone_table() if code == country]
 
 
+@cache
+def _available() -> frozenset[str]:
+    """Every zone name this Python can load (a walk over the tz database's files: once)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def is_known(zone: str) -> bool:
-    return bool(zone) and zone in zoneinfo.available_timezones()
+    return bool(zone) and zone in _available()
 
 
 def zone_label(zone: str) -> str:

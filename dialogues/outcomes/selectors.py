@@ -42,11 +42,6 @@ def _outcomes_of_dialogue(
     )
 
 
-def dialogue_has_outcomes_for(*, viewer: Viewer, dialogue_id: int) -> bool:
-    """Whether the viewer may read any outcome of the dialogue (one query)."""
-    return _outcomes_of_dialogue(viewer=viewer, dialogue_id=dialogue_id).exists()
-
-
 def outcomes_of_dialogue_listed(
     *, viewer: Viewer, dialogue: Dialogue, with_records: bool
 ) -> list[Outcome]:

@@ -66,11 +66,11 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
     def tabs(member, page=overview):
         return tabs_of(login(world[member]).get(page).content.decode())
 
-    everyone = [("Overview", True), ("Sessions", False), ("Papers", False)]
+    # Every member gets the Outcomes tab, whether or not there is an outcome they may read.
+    everyone = [("Overview", True), ("Sessions", False), ("Papers", False), ("Outcomes", False)]
     assert tabs("participant") == everyone
     assert tabs("observer") == everyone
-    # Those who record get the Outcomes tab, if only to record the first.
-    assert tabs("rapporteur") == [*everyone, ("Outcomes", False)]
+    assert tabs("rapporteur") == everyone
     team = [
         ("Overview", True),
         ("Sessions", False),
@@ -80,10 +80,10 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Packs", False),
     ]
     assert tabs("convenor") == team
-    # An outcome the participant may read (their Participants consultation) brings the tab;
-    # the observer, not at that consultation, still has nothing to read there.
+    # An outcome the participant may read (their Participants consultation) changes no tab:
+    # the tabs tell nobody whether there is something to read.
     OutcomeFactory(session=world["pre"], level=level("Participants"))
-    assert tabs("participant") == [*everyone, ("Outcomes", False)]
+    assert tabs("participant") == everyone
     assert tabs("observer") == everyone
     # Each tab page marks itself; the roster's and the packs' pages carry the same tabs.
     for name, label in (

@@ -171,7 +171,7 @@ def test_sessions_tab_query_count_does_not_grow(login, django_assert_num_queries
     dialogue = build_dialogue(size, member)
     client = login(member)
     client.get(sessions_url(dialogue))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(sessions_url(dialogue))
     assert len(response.context["sessions"]) == size
 
@@ -182,7 +182,7 @@ def test_dialogue_page_query_count_does_not_grow(login, django_assert_num_querie
     dialogue = build_dialogue(size, member)
     client = login(member)
     client.get(dialogue_url(dialogue))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(dialogue_url(dialogue))
     assert response.status_code == 200
     assert response.context["todos"] is None  # a participant's overview has no action list
