@@ -56,6 +56,15 @@ def redis_url() -> str:
     return url
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """pytest-xdist's workers start from this process's environment, from which the test
+    settings took REDIS_URL (so that the rest of the suite never reaches Redis): hand it on, so
+    that a worker's settings find it as a serial run's do. This process runs no test."""
+    if settings.TEST_REDIS_URL:
+        os.environ["REDIS_URL"] = settings.TEST_REDIS_URL
+
+
 # The Redis database of a test's own broker or cache: 10 in a serial run and in pytest-xdist's
 # first worker (gw0), 11 in its second (gw1), and so on, so that tests running at once never
 # share one. A test empties it before or after use; the database REDIS_URL names is never touched
