@@ -71,9 +71,10 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 # pytest-xdist: PYTEST_WORKERS processes, each with its own test database and Redis database
-# (tests/conftest.py); 0 runs the suite in one process. Two on SQLite (a quarter faster on two
-# cores); one on PostgreSQL, whose server shares the cores (two were no faster there).
-PYTEST_WORKERS ?= $(if $(filter postgres%,$(DATABASE_URL)),0,2)
+# (tests/conftest.py); 0 runs the suite in one process. Two on our 2-core machines: on a quiet
+# one, PostgreSQL took 217 s serial and 138 s with two; SQLite is about a quarter faster with
+# two (docs/measurements.md, "Test suite").
+PYTEST_WORKERS ?= 2
 
 test: system-packages-test lint
 	mkdir -p var test-artifacts
