@@ -103,6 +103,11 @@ bench: install
 bench-briefing: install
 	$(BIN)/python bench/briefing.py
 
+.PHONY: bench-pages
+# Single-request time of the dialogue and session pages (issue 16's before and after).
+bench-pages: install
+	$(BIN)/python bench/pages.py
+
 .PHONY: loadtest
 # Not part of `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL) and a database of
 # its own: it seeds the scaled demo organisation into it, then measures (loadtest/run.sh).
