@@ -19,7 +19,7 @@ help:
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
-	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only"
+	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only;  make bench-pages  the dialogue and session pages' times"
 	@echo "make test-fast  the tests not marked slow, without lint or Debian packages: the inner loop"
 	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
 
