@@ -86,7 +86,7 @@ test: system-packages-test lint
 .PHONY: test-fast
 test-fast: install
 	mkdir -p var test-artifacts
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lock: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
