@@ -268,8 +268,8 @@ def test_error_summary_links_each_error_to_its_field():
     assert '<h2 class="error-summary__title">There is a problem</h2>' in html
     assert Page(html).fragments == ["id_title", "id_title", "id_sides_0", "id_title"]
     assert '<a href="#id_title">Two items share the room.</a>' in html
-    assert '<a href="#id_title">This field is required.</a>' in html
-    assert '<a href="#id_sides_0">This field is required.</a>' in html
+    assert '<a href="#id_title">Title: This field is required.</a>' in html
+    assert '<a href="#id_sides_0">Sides: This field is required.</a>' in html
     assert '<a href="#id_title">Revision: Enter a whole number.</a>' in html
 
 

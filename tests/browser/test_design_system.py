@@ -49,7 +49,10 @@ def test_a_failed_form_and_htmx_swaps_keep_focus_where_the_change_is(page, facil
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
     assert focused(page) == "error-summary"
-    assert summary.get_by_role("link").all_inner_texts() == ["This field is required."] * 3
+    # Each error names its field.
+    assert summary.get_by_role("link").all_inner_texts() == [
+        f"{label}: This field is required." for label in ("Title", "Start", "End")
+    ]
     summary.get_by_role("link").nth(1).click()
     assert focused(page) == "id_start"
     screenshot("1-summary")

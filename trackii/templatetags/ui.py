@@ -140,8 +140,11 @@ def summary_items(*candidates) -> list[tuple[str, str]]:
         visible = form.visible_fields()
         first = field_anchor(visible[0]) if visible else ""
         items.extend((first, str(message)) for message in form.non_field_errors())
+        # Each error names its field: a list of "This field is required." says nothing by itself.
         for bound in visible:
-            items.extend((field_anchor(bound), f"{message}") for message in bound.errors)
+            items.extend(
+                (field_anchor(bound), f"{bound.label}: {message}") for message in bound.errors
+            )
         for bound in form.hidden_fields():
             items.extend((first, f"{bound.label}: {message}") for message in bound.errors)
     return items
