@@ -70,7 +70,7 @@ session's; ``Attends`` whether the viewer attends a node's session, when a query
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -108,6 +108,7 @@ __all__ = [
     "Scope",
     "Viewer",
     "assignable_roles",
+    "built_once",
     "can_change_membership",
     "can_change_scale",
     "can_confirm_outbound_raise",
@@ -137,6 +138,7 @@ __all__ = [
     "raises_outbound",
     "readable_levels",
     "resolve",
+    "rule_key",
     "strictest_level",
     "viewer_for_official",
     "viewer_for_user",
@@ -306,10 +308,13 @@ def _node_q(
             pk for pk, level in viewer.levels.items() if level.audience == Audience.NAMED
         )
         if named_ids:
-            named = node.readers_through._default_manager.filter(
-                **{node.readers_owner: OuterRef(node.node_ref), "person_id": grant.person_id}
+            # "Among the nodes naming this person", asked once, not row by row: cheaper for
+            # the database and for the ORM to build. Never negated below, so a node with no
+            # row (a paper on no agenda item) is simply not named.
+            named = node.readers_through._default_manager.filter(person_id=grant.person_id).values(
+                node.readers_owner
             )
-            allowed |= Q(**{f"{node.level}__in": named_ids}) & Q(Exists(named))
+            allowed |= Q(**{f"{node.level}__in": named_ids}) & Q(**{f"{node.node_ref}__in": named})
 
     # A session in draft is the convening team's working copy: nobody else learns of it yet.
     if node.draft_status and not grant.convening:
@@ -514,6 +519,41 @@ def visible(
     if not grants:
         return queryset.none()
     return queryset.filter(_rule_q(viewer, queryset.model, grants, EVERY))
+
+
+# -- queries built once -------------------------------------------------------------------------
+# Building a rule's query costs the ORM about a millisecond, more than the database takes to
+# answer it; what the rule asks depends only on the viewer's grant in the dialogue and on the
+# scale. A page asked on every visit (the overview's "what needs action", its next session)
+# keeps the query it built, in this process, for the next viewer holding the same: never the
+# rows, which are asked again each time.
+
+_BUILT_LIMIT = 512
+_built: dict[Hashable, models.QuerySet] = {}
+
+
+def rule_key(viewer: Viewer, dialogue_id: int) -> Hashable:
+    """Everything the rules read of a viewer when asked about one dialogue's rows: the grant
+    there (clearance, roles, person, sessions attended) and the scale as the viewer knows it
+    (each level's id, rank and audience). Two viewers with the same key get the same query."""
+    scale = tuple((pk, level.rank, level.audience) for pk, level in sorted(viewer.levels.items()))
+    return (viewer.grant(dialogue_id), scale)
+
+
+def built_once(
+    viewer: Viewer, *, dialogue_id: int, name: str, build: Callable[[], models.QuerySet[_M]]
+) -> models.QuerySet[_M]:
+    """A fresh copy of ``build()``, which is built once in this process for each ``name`` and
+    ``rule_key``. ``build`` filters by this module's rules for ``viewer`` in ``dialogue_id`` and
+    by nothing else that varies (no time, no other row): what varies is applied to the copy."""
+    key = (name, dialogue_id, rule_key(viewer, dialogue_id))
+    queryset = _built.get(key)
+    if queryset is None:
+        queryset = build()
+        if len(_built) >= _BUILT_LIMIT:
+            _built.clear()
+        _built[key] = queryset
+    return queryset.all()
 
 
 def visible_session(viewer: Viewer, queryset: models.QuerySet, *, session_id: int) -> Session:

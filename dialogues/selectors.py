@@ -12,6 +12,7 @@ from participants.selectors import ground_rules_pending_for, membership_of, rost
 
 from .confidentiality import (
     Viewer,
+    built_once,
     can_plan,
     can_see_attendees,
     can_see_roster,
@@ -89,9 +90,14 @@ def sessions_visible_to(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Sessi
 def next_session_for(*, viewer: Viewer, dialogue: Dialogue) -> Session | None:
     """The first session of the dialogue the viewer may see that has not ended yet and is not
     called off (the overview's "next session"), or None."""
+    upcoming = built_once(
+        viewer,
+        dialogue_id=dialogue.pk,
+        name="next session",
+        build=lambda: sessions_visible_to(viewer=viewer, dialogue=dialogue),
+    )
     return (
-        sessions_visible_to(viewer=viewer, dialogue=dialogue)
-        .filter(end__gt=timezone.now())
+        upcoming.filter(end__gt=timezone.now())
         .exclude(status=Session.Status.CANCELLED)
         .order_by("start", "id")
         .first()

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from participants.models import Membership
+from participants.selectors import ground_rules_acceptance_of
 from participants.services import ground_rules_accept
 
 from . import selectors
@@ -69,7 +71,14 @@ def ground_rules(request, dialogue_id: int):
         else:
             messages.success(request, "Thank you: you accepted the ground rules.")
             return redirect("dialogues:dialogue_detail", dialogue.pk)
-    return render(request, "dialogues/ground_rules.html", {"dialogue": dialogue, "error": error})
+    context = {
+        "dialogue": dialogue,
+        "error": error,
+        # Asked only of those who have not accepted this version; the convening team writes them.
+        "accepted": ground_rules_acceptance_of(membership),
+        "writes_them": membership.role in Membership.CONVENING_ROLES,
+    }
+    return render(request, "dialogues/ground_rules.html", context)
 
 
 @dataclass(frozen=True)

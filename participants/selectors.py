@@ -76,6 +76,13 @@ def membership_of(user, *, dialogue_id: int) -> Membership | None:
     )
 
 
+def ground_rules_acceptance_of(membership: Membership) -> GroundRulesAcceptance | None:
+    """The member's acceptance of the current version of their dialogue's ground rules, if any."""
+    return GroundRulesAcceptance.objects.filter(
+        membership=membership, version=membership.dialogue.ground_rules_version
+    ).first()
+
+
 def convening_roles_of(user) -> frozenset[str]:
     """The convening roles (convenor, facilitator) the account holds in any dialogue it is an
     accepted member of. Asked once per request: the answer is kept on the user object, which

@@ -335,3 +335,93 @@ def test_session_dates_and_agenda_times_follow_the_one_format(login):
         '<time datetime="2027-03-15T17:00:00+01:00">17:00</time> CET (Europe/Rome)'
     ) in html
     assert session.title in html
+
+
+# -- dates and times typed the British way ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "14/03/2027 09:30",
+        "14/03/2027 9:30",
+        "14/03/2027 09.30",
+        "14.03.2027 09:30",
+        "2027-03-14T09:30",
+        "2027-03-14 09:30",
+        " 14/03/2027 09:30 ",
+    ],
+)
+def test_a_date_and_time_is_read_day_first_or_as_iso(typed):
+    from trackii.forms import WallClockField
+
+    assert WallClockField().clean(typed).replace(tzinfo=None) == datetime(2027, 3, 14, 9, 30)
+
+
+@pytest.mark.parametrize(
+    "typed", ["03/14/2027 09:30", "14/03/2027", "31/02/2027 10:00", "14/03/2027 25:00", "soon"]
+)
+def test_a_date_and_time_not_day_first_is_refused_saying_how_to_type_it(typed):
+    from trackii.forms import WallClockField
+
+    with pytest.raises(forms.ValidationError) as refused:
+        WallClockField().clean(typed)
+    assert refused.value.messages == [
+        "Enter a date and time as day/month/year and 24-hour time, such as 14/03/2027 09:30."
+    ]
+
+
+def test_a_date_is_read_day_first_and_shown_back_the_same_way():
+    from trackii.forms import DayField
+
+    field = DayField()
+    assert field.clean("4/3/2027") == date(2027, 3, 4)
+    assert field.clean("2027-03-04") == date(2027, 3, 4)
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean("03/31/2027")
+    assert refused.value.messages == ["Enter a date as day/month/year, such as 14/03/2027."]
+    html = field.widget.render("day", date(2027, 3, 4))
+    assert 'type="text"' in html
+    assert 'value="04/03/2027"' in html
+
+
+@pytest.mark.django_db
+def test_the_session_form_takes_and_shows_times_day_first_in_the_venues_zone(login):
+    """No browser date picker (it would write the browser's format): text typed day first, read
+    in the venue's zone, and shown back so on the edit form."""
+    convenor = member_with_account(
+        dialogue=DialogueFactory(), role=Membership.Role.CONVENOR, clearance="Restricted"
+    )
+    client = login(convenor)
+    url = reverse("dialogues:session_create", args=[convenor.dialogue_id])
+    html = client.get(url).content.decode()
+    assert 'type="datetime-local"' not in html
+    assert (
+        '<input type="text" name="start" class="input--when" autocomplete="off" '
+        'spellcheck="false" required aria-describedby="id_start_helptext" id="id_start">'
+    ) in html
+    assert (
+        "Day/month/year and 24-hour time, in the venue's time zone: for example 14/03/2027 09:30."
+    ) in html
+    response = client.post(
+        url,
+        {
+            "title": "Round 9",
+            "kind": "round",
+            "time_zone": "Europe/London",
+            "start": "14/03/2027 09:30",
+            "end": "15/03/2027 17:00",
+            "level": level("Public").pk,
+        },
+    )
+    assert response.status_code == 302
+    from dialogues.models import Session
+
+    session = Session.objects.get(title="Round 9")
+    assert session.start == datetime(2027, 3, 14, 9, 30, tzinfo=UTC)  # GMT in March
+    assert session.end == datetime(2027, 3, 15, 17, 0, tzinfo=UTC)
+    edit = client.get(
+        reverse("dialogues:session_edit", args=[convenor.dialogue_id, session.pk])
+    ).content.decode()
+    assert 'value="14/03/2027 09:30"' in edit
+    assert 'value="15/03/2027 17:00"' in edit

@@ -40,6 +40,61 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# -- dates and times, typed the British way --------------------------------------------------------
+# A browser's own date picker writes the browser's format (mm/dd/yyyy in an American one), and
+# 03/04 cannot be told apart from ours: dates and times are typed as text, day/month/year and a
+# 24-hour clock, and shown back the same way. ISO 8601 (2027-03-14T09:30) is read too.
+
+DATETIME_SHOWN = "%d/%m/%Y %H:%M"
+DATE_SHOWN = "%d/%m/%Y"
+DATETIME_EXAMPLE = "14/03/2027 09:30"
+DATE_EXAMPLE = "14/03/2027"
+
+
+def _typed_widget(
+    widget: type[forms.widgets.DateTimeBaseInput], shown: str, css: str
+) -> forms.widgets.DateTimeBaseInput:
+    """A text input showing its value as ``shown``: no browser picker, no autofill."""
+    return widget(format=shown, attrs={"class": css, "autocomplete": "off", "spellcheck": "false"})
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time of day, as day/month/year hours:minutes."""
+
+    input_formats = [
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H.%M",
+        "%d/%m/%Y, %H:%M",
+        "%d.%m.%Y %H:%M",
+        "%d-%m-%Y %H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    default_error_messages = {
+        "invalid": (
+            f"Enter a date and time as day/month/year and 24-hour time, such as {DATETIME_EXAMPLE}."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", _typed_widget(forms.DateTimeInput, DATETIME_SHOWN, "input--when")
+        )
+        super().__init__(**kwargs)
+
+
+class DayField(forms.DateField):
+    """A date, as day/month/year."""
+
+    input_formats = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": f"Enter a date as day/month/year, such as {DATE_EXAMPLE}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _typed_widget(forms.DateInput, DATE_SHOWN, "input--day"))
+        super().__init__(**kwargs)
+
+
 class FormRenderer(TemplatesSetting):
     """``{{ form }}`` and ``{{ field.as_field_group }}`` in the design system's one layout
     (``templates/ui/``), found through the project's template settings."""

@@ -51,9 +51,18 @@ def outbound_requests_to_confirm(
     """The dialogue's open requests to raise its outbound level that wait for this viewer, the
     second person (``can_confirm_outbound_raise``) and can still be confirmed. A dialogue has at
     most one open request: a constant number of queries."""
-    rows = OutboundLevelRequest.objects.filter(
-        dialogue_id=dialogue.pk, state=OutboundLevelRequest.State.OPEN
-    ).select_related("dialogue__outbound_level", "from_level", "to_level")
+    rows = list(
+        OutboundLevelRequest.objects.filter(
+            dialogue_id=dialogue.pk, state=OutboundLevelRequest.State.OPEN
+        )
+    )
+    for row in rows:
+        # What the lapse reason compares, without joining for it: the dialogue is in hand, and
+        # the levels are the viewer's scale, read at the start of this request.
+        row.dialogue = dialogue
+        row.to_level = viewer.levels.get(row.to_level_id) or row.to_level
+        if row.from_level_id is not None:
+            row.from_level = viewer.levels.get(row.from_level_id) or row.from_level
     return [
         row
         for row in rows

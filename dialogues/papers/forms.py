@@ -85,8 +85,8 @@ class PapersFilterForm(ListForm):
     def __init__(self, data=None, *, sessions, levels, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["in_session"].choices = [
-            ("", "Any session, and the whole dialogue"),
-            (WHOLE_DIALOGUE, "The whole dialogue (no session)"),
+            ("", "All papers"),
+            (WHOLE_DIALOGUE, "Dialogue-wide (no session)"),
             *((str(session.pk), session.title) for session in sessions),
         ]
         self.fields["level"].choices = [

@@ -8,14 +8,18 @@ from django import forms
 from django.utils import timezone
 
 from participants.models import Membership, Person
-from trackii.forms import ModelMultipleChoiceField
+from trackii.forms import DATETIME_EXAMPLE, ModelMultipleChoiceField, WallClockField
 from trackii.timezones import zone_choices
 
 from ..confidentiality import levels_at_or_above
 from ..forms import LevelChoiceField
 from ..models import AgendaItem, ConfidentialityLevel, Session, Side
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+def in_venue_zone(zone: str | None = None) -> str:
+    """The help of a time typed in the venue's zone."""
+    where = f"the venue's time zone ({zone})" if zone else "the venue's time zone"
+    return f"Day/month/year and 24-hour time, in {where}: for example {DATETIME_EXAMPLE}."
 
 
 def in_zone(value: datetime | None, zone: str) -> datetime | None:
@@ -71,8 +75,8 @@ class SessionForm(forms.Form):
     time_zone = forms.ChoiceField(
         help_text="The venue's time zone. The likely ones come first; then every zone by region."
     )
-    start = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
-    end = forms.DateTimeField(widget=DATETIME_WIDGET, help_text="In the venue's time zone.")
+    start = WallClockField(help_text=in_venue_zone())
+    end = WallClockField(help_text=in_venue_zone())
     level = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.all(),
         empty_label=None,
@@ -138,8 +142,8 @@ class SessionForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(max_length=200)
-    start = forms.DateTimeField(widget=DATETIME_WIDGET, required=False)
-    end = forms.DateTimeField(widget=DATETIME_WIDGET, required=False)
+    start = WallClockField(required=False)
+    end = WallClockField(required=False)
     room = forms.CharField(max_length=100, required=False)
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
     moderator = ModeratorChoiceField(queryset=Membership.objects.none(), required=False)
@@ -165,8 +169,8 @@ class AgendaItemForm(forms.Form):
             pk__in=[m.person_id for m in members]
         )
         zone = session.time_zone
-        self.fields["start"].help_text = f"In the venue's time zone ({zone})."
-        self.fields["end"].help_text = f"In the venue's time zone ({zone})."
+        self.fields["start"].help_text = in_venue_zone(zone)
+        self.fields["end"].help_text = in_venue_zone(zone)
 
     def clean(self):
         data = super().clean()

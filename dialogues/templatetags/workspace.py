@@ -81,7 +81,7 @@ LEGEND_SIZE = 12
 BAR_HEIGHT = 16
 SWATCH = 10
 CHAR_WIDTH = 0.62  # of the font size: a generous average for a sans-serif
-LABEL_CHARS = 32  # longer names are cut in the picture (the table has them whole)
+LABEL_CHARS = 44  # a whole line of the legend: longer names are cut (the table has them whole)
 FILLS = 6  # colours of the parts, cycled (the stylesheet's room__part--0 .. 5)
 
 

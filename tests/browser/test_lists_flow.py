@@ -108,7 +108,10 @@ def test_the_admin_filters_the_vetting_queue_and_sorts_the_trail(page, screensho
     at_both_widths(page, screenshot, "6-vetting-queue")
 
     page.goto("/staff/audit/?date_from=2027-02-30")
-    assert page.locator("#id_date_from_errors").inner_text() == "Enter a valid date."
+    assert (
+        page.locator("#id_date_from_errors").inner_text()
+        == "Enter a date as day/month/year, such as 14/03/2027."
+    )
     page.goto("/staff/audit/?source=trail&sort=when")
     assert page.locator("th[aria-sort=ascending]").inner_text().startswith("When")
     at_both_widths(page, screenshot, "7-audit-trail")

@@ -44,8 +44,8 @@ def test_facilitator_plans_publishes_and_participant_reads(page, demo, screensho
     page.fill("#id_venue", "Villa Ombrosa")
     page.fill("#id_city", "Valdera")
     page.select_option("#id_time_zone", "Europe/Rome")
-    page.fill("#id_start", "2027-06-07T09:00")
-    page.fill("#id_end", "2027-06-08T17:00")
+    page.fill("#id_start", "07/06/2027 09:00")
+    page.fill("#id_end", "08/06/2027 17:00")
     page.select_option("#id_level", label="Programme: all members of the programme")
     page.get_by_label("Osterlan", exact=True).check()
     page.get_by_label("Marovian", exact=True).check()
@@ -58,22 +58,22 @@ def test_facilitator_plans_publishes_and_participant_reads(page, demo, screensho
     add_item(
         page,
         "Welcome back",
-        "2027-06-07T09:00",
-        "2027-06-07T09:30",
+        "07/06/2027 09:00",
+        "07/06/2027 09:30",
         "Programme: all members of the programme",
     )
     add_item(
         page,
         "Gauge data from both sides",
-        "2027-06-07T09:30",
-        "2027-06-07T11:00",
+        "07/06/2027 09:30",
+        "07/06/2027 11:00",
         "Participants: those taking part in the session",
     )
     add_item(
         page,
         "Convenors' debrief",
-        "2027-06-07T18:00",
-        "2027-06-07T19:00",
+        "07/06/2027 18:00",
+        "07/06/2027 19:00",
         "Facilitators: the convening team",
     )
     screenshot("2-three-items")

@@ -348,3 +348,54 @@ def test_grantable_levels_stop_at_the_granters_own_clearance(world):
     # A present clearance may stay.
     outsider = viewer_for_user(world["outsider"].person.user)
     assert names(outsider, keep=level("Programme")) == ["Programme"]
+
+
+# -- queries built once ---------------------------------------------------------------------------
+
+
+def test_a_query_built_once_serves_only_viewers_holding_the_same_grant_and_scale(world):
+    """``built_once`` keeps the query a rule built, never its rows, and shares it only with a
+    viewer whose grant in the dialogue and scale are the same (``rule_key``)."""
+    from dialogues.confidentiality import _built, built_once, rule_key
+    from tests.world import member_with_account
+
+    _built.clear()
+    dialogue = world["dialogue"]
+    builds = []
+
+    def working_titles(viewer) -> set[str]:
+        def build():
+            builds.append(viewer)
+            return visible(viewer, AgendaItem.objects.all(), dialogue_id=dialogue.pk)
+
+        rows = built_once(viewer, dialogue_id=dialogue.pk, name="test: working", build=build)
+        return set(rows.values_list("title", flat=True))
+
+    convenor = viewer_of_member(world["convenor"])
+    everything = ALL_R1 | {"Pre item"}
+    assert working_titles(convenor) == everything
+    # The same account read again: the same key, the query reused; a new row is found.
+    again = viewer_of_member(world["convenor"])
+    assert rule_key(again, dialogue.pk) == rule_key(convenor, dialogue.pk)
+    AgendaItemFactory(session=world["round_1"], title="Late item", level=level("Public"))
+    assert working_titles(again) == everything | {"Late item"}
+    assert builds == [convenor]
+    # Another member of the convening team, cleared lower and named on nothing: built anew.
+    co = viewer_of_member(
+        member_with_account(dialogue=dialogue, role="facilitator", clearance="Facilitators")
+    )
+    assert rule_key(co, dialogue.pk) != rule_key(convenor, dialogue.pk)
+    assert working_titles(co) == everything - {"R1 Restricted item"} | {"Late item"}
+    assert builds == [convenor, co]
+    # The scale changed (a level's rank): every viewer made since holds a new key.
+    Restricted = level("Restricted")
+    Restricted.rank += 1
+    Restricted.save()
+    after = viewer_of_member(world["convenor"])
+    assert rule_key(after, dialogue.pk) != rule_key(convenor, dialogue.pk)
+    working_titles(after)
+    assert builds == [convenor, co, after]
+    # A viewer with nothing in the dialogue is built nothing to see.
+    outsider = viewer_of_member(world["outsider"])
+    assert working_titles(outsider) == set()
+    _built.clear()

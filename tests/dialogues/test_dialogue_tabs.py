@@ -470,12 +470,21 @@ def test_a_strip_gives_each_part_its_share_of_the_width_and_wraps_its_legend():
         (1, 180, 60),
         (2, 240, 120),
     ]
-    assert strip.parts[2].label == "A side with a very long name in…"
+    assert strip.parts[2].label == "A side with a very long name indeed, cut in…"
     assert strip.parts[2].name == breakdown.counts[2].label
     # The legend, under the bar, runs on while it fits the width, then wraps.
     assert (strip.title_y, strip.bar_y) == (13, 19)
     assert [(p.legend_x, p.legend_y) for p in strip.parts] == [(0, 53), (88, 53), (0, 71), (0, 89)]
     assert bottom == 89 + 14
+    # Every category the product names fits a line of the legend whole.
+    from participants.models import Person
+
+    proximity = Breakdown(
+        "proximity",
+        "By proximity",
+        tuple(Count(v, label, 9) for v, label in Person.Proximity.choices),
+    )
+    assert [p.label for p in strip_of(proximity, 0)[0].parts] == list(Person.Proximity.labels)
     empty, _ = strip_of(Breakdown("role", "Members by role", ()), bottom)
     assert (empty.parts, empty.title_y) == ((), bottom + 13)
 

@@ -87,6 +87,32 @@ def test_changed_rules_must_be_accepted_again(setting, login):
     assert [client.get(url).status_code for url in pages(dialogue, session)] == [200, 200]
 
 
+def test_ground_rules_once_accepted_are_shown_with_the_acceptance_and_no_button(setting, login):
+    dialogue = setting["dialogue"]
+    url = reverse("dialogues:ground_rules", args=[dialogue.pk])
+    client = login(setting["participant"])
+    button = b"I accept these ground rules</button>"
+    assert button in client.get(url).content
+    client.post(url, {"version": 1})
+    accepted = GroundRulesAcceptance.objects.get()
+    accepted.accepted_at = accepted.accepted_at.replace(
+        year=2027, month=3, day=15, hour=8, minute=5, second=0, microsecond=0
+    )
+    accepted.save()
+    html = client.get(url).content.decode()
+    assert button.decode() not in html
+    assert (
+        "You accepted these ground rules (version 1) on "
+        '<time datetime="2027-03-15T08:05:00+00:00">Mon 15 Mar 2027, 08:05 UTC</time>.'
+    ) in html
+    assert RULES in html
+    # The convening team writes them and is not asked: the text, and no button either.
+    html = login(setting["convenor"]).get(url).content.decode()
+    assert RULES in html
+    assert button.decode() not in html
+    assert "the convening team, who write them, is not asked to" in html
+
+
 def test_the_convening_team_is_not_held_back(setting, login):
     client = login(setting["convenor"])
     dialogue, session = setting["dialogue"], setting["session"]

@@ -119,8 +119,8 @@ def test_only_the_sessions_and_levels_the_reader_may_see_are_offered(world, pape
     response = login(world["other_side"]).get(tab(world))
     fields = response.context["filters"].fields
     assert [label for _v, label in fields["in_session"].choices] == [
-        "Any session, and the whole dialogue",
-        "The whole dialogue (no session)",
+        "All papers",
+        "Dialogue-wide (no session)",
         "Round 1",
     ]
     assert [label for _v, label in fields["level"].choices] == [

@@ -104,8 +104,14 @@ def test_accounts_are_named_with_their_address_beside(staff_client, trail):
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
-        ({"date_from": "2027-02-30"}, {"date_from": ["Enter a valid date."]}),
-        ({"date_to": "yesterday", "sort": "when"}, {"date_to": ["Enter a valid date."]}),
+        (
+            {"date_from": "2027-02-30"},
+            {"date_from": ["Enter a date as day/month/year, such as 14/03/2027."]},
+        ),
+        (
+            {"date_to": "yesterday", "sort": "when"},
+            {"date_to": ["Enter a date as day/month/year, such as 14/03/2027."]},
+        ),
     ],
 )
 def test_a_date_that_is_not_one_is_shown_as_its_fields_error(staff_client, trail, query, errors):
@@ -115,7 +121,10 @@ def test_a_date_that_is_not_one_is_shown_as_its_fields_error(staff_client, trail
     assert response.context["page"] is None
     name = next(iter(errors))
     content = response.content.decode()
-    assert f'<p class="errorlist" id="id_{name}_errors">Enter a valid date.</p>' in content
+    assert (
+        f'<p class="errorlist" id="id_{name}_errors">'
+        "Enter a date as day/month/year, such as 14/03/2027.</p>" in content
+    )
     assert f'aria-describedby="id_{name}_errors"' in content
     assert 'aria-invalid="true"' in content
     assert "Correct the search above: nothing was searched." in content

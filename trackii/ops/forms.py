@@ -4,16 +4,13 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 
 from trackii.audit.models import AuditEntry
+from trackii.forms import DayField
 from trackii.lists import ListForm, Sort
 
 from .reports import AUDIT_SORTS
 
 # The apps whose objects the trail and the history are about.
 TRAIL_APPS = ("dialogues", "participants", "ops")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AuditSearchForm(ListForm):
@@ -56,8 +53,8 @@ class AuditSearchForm(ListForm):
         choices=[("", "Any"), *AuditEntry.Action.choices],
         required=False,
     )
-    date_from = forms.DateField(label="From", required=False, widget=DateInput)
-    date_to = forms.DateField(label="To (inclusive)", required=False, widget=DateInput)
+    date_from = DayField(label="From", required=False)
+    date_to = DayField(label="To (inclusive)", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
