@@ -37,7 +37,7 @@ from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, UserFactory, level
 from tests.webauthn import add_security_key
-from tests.world import member_with_account
+from tests.world import member_with_account, publish_as_a_planner
 from trackii import middleware as session_clock
 from trackii.celery import app as celery_app
 from trackii.reporting import REDACTED, RedactSecretsFilter, redact_secrets
@@ -724,7 +724,7 @@ def test_a_flow_through_pages_agenda_and_pack_logs_ids_only(
         assert "SENTINEL-VENUE-V1" in page.content.decode()  # the page itself shows it
         AgendaItem.objects.filter(session=session).update(title="SENTINEL-ITEM-T6")
         with django_capture_on_commit_callbacks(execute=True):
-            response = convenor.post(session_url(session, "agenda_publish"))
+            response = publish_as_a_planner(convenor, session)
         assert response.status_code == 302
         assert [m.to for m in mail.outbox] == [[meeting["participant"].person.user.email]]
         token = released_pack_token(login, meeting, django_capture_on_commit_callbacks)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import TestCase
+from django.urls import reverse
 
 from dialogues.models import (
     AgendaItem,
@@ -379,3 +380,14 @@ def possible_match(*, case, reference: str, listed: str, nominee: str, score: fl
     return PossibleMatch.objects.create(
         case=case, entry=entry, score=score, nominee_name=nominee, matched_name=listed
     )
+
+
+def publish_as_a_planner(client, session: Session, *, confirm_clashes: bool = False):
+    """Publish a session's agenda as a planner does: look at the preview, then publish what it
+    showed (its fingerprint), confirming any room clash if asked to. The POST's response."""
+    url = reverse("dialogues:agenda_publish", args=[session.dialogue_id, session.pk])
+    preview = client.get(url).context["preview"]
+    data = {"fingerprint": preview.fingerprint}
+    if confirm_clashes:
+        data["confirm_clashes"] = "yes"
+    return client.post(url, data)

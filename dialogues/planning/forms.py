@@ -2,7 +2,7 @@
 below the container's (narrow-only; the services enforce it again on the server)."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -54,6 +54,56 @@ def check_years(form: forms.Form, data: dict, names: tuple[str, ...]) -> None:
         value = data.get(name)
         if value is not None and value.year not in YEARS:
             form.add_error(name, OUT_OF_RANGE)
+
+
+def _shown(naive: datetime) -> str:
+    return naive.strftime("%H:%M on %d/%m/%Y")
+
+
+def check_wall_clock(form: forms.Form, data: dict, names: tuple[str, ...], zone: str) -> None:
+    """Refuse, on its field, a time the venue's clocks skip (the hour lost when they go
+    forward) or show twice (the hour repeated when they go back): which moment is meant
+    cannot be known. Times stay in the venue's zone; the change is named."""
+    tz = zoneinfo.ZoneInfo(zone)
+    for name in names:
+        value = data.get(name)
+        if value is None or name in form.errors:
+            continue
+        naive = (
+            timezone.make_naive(value, timezone.get_current_timezone())
+            if timezone.is_aware(value)
+            else value
+        )
+        # PEP 495: in an hour shown twice, the first pass (fold 0) is ahead of the second; in
+        # an hour skipped, fold 0 reads it with the offset before the change, fold 1 after.
+        before = naive.replace(tzinfo=tz).utcoffset()
+        after = naive.replace(tzinfo=tz, fold=1).utcoffset()
+        if before is not None and after is not None and before > after:
+            form.add_error(
+                name,
+                f"{_shown(naive)} happens twice in {zone} (the clocks go back): "
+                "choose a time outside that hour.",
+            )
+        elif before != after:
+            form.add_error(
+                name,
+                f"There is no {_shown(naive)} in {zone} (the clocks go forward): "
+                "choose a time outside that hour.",
+            )
+
+
+def check_one_clock(form: forms.Form, data: dict, zone: str) -> None:
+    """Refuse an item that would run across a change of the venue's clocks: its length and
+    its times would disagree."""
+    start, end = data.get("start"), data.get("end")
+    if start and end and end > start and "end" not in form.errors:
+        tz = zoneinfo.ZoneInfo(zone)
+        if start.astimezone(tz).utcoffset() != end.astimezone(tz).utcoffset():
+            form.add_error(
+                "end",
+                f"The clocks change in {zone} during this item: end it before the change "
+                "or start it after.",
+            )
 
 
 class MemberChoiceField(ModelMultipleChoiceField):
@@ -176,13 +226,84 @@ class AgendaItemForm(forms.Form):
         data = super().clean()
         check_years(self, data, ("start", "end"))
         zone = self.session.time_zone
+        check_wall_clock(self, data, ("start", "end"), zone)
         data["start"] = in_zone(data.get("start"), zone)
         data["end"] = in_zone(data.get("end"), zone)
+        check_one_clock(self, data, zone)
         return data
 
     def item_values(self) -> dict:
         keys = ("title", "start", "end", "room", "kind", "moderator", "level", "description")
         return {k: self.cleaned_data[k] for k in keys}
+
+
+STEP = timedelta(minutes=15)
+# Keyboard steps on the timetable, each a button of its own (they work without JavaScript).
+STEPS = {
+    "earlier": (-STEP, -STEP),
+    "later": (STEP, STEP),
+    "longer": (timedelta(0), STEP),
+    "shorter": (timedelta(0), -STEP),
+}
+
+
+class RetimeForm(forms.Form):
+    """A new start and end for an item on the timetable (dragged, or typed), or one keyboard
+    ``step`` from where it is; and, dropped in a room's column, that room. The same checks as
+    the item's form: within the session, after its start, on one side of a change of clocks."""
+
+    start = WallClockField(required=False)
+    end = WallClockField(required=False)
+    step = forms.ChoiceField(choices=[(k, k) for k in STEPS], required=False)
+    room = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+    def clean(self):
+        data = super().clean()
+        zone = self.item.session.time_zone
+        step = data.get("step")
+        if step:
+            if not (self.item.start and self.item.end):
+                raise forms.ValidationError("Give the item a start and an end first.")
+            earlier, later = STEPS[step]
+            data["start"] = self.item.start + earlier
+            data["end"] = self.item.end + later
+            if data["end"] <= data["start"]:
+                self.add_error("end", "The item must end after it starts.")
+            check_one_clock(self, data, zone)
+            return data
+        if not data.get("start") and "start" not in self.errors:
+            self.add_error("start", "Give the new start.")
+        if not data.get("end") and "end" not in self.errors:
+            self.add_error("end", "Give the new end.")
+        check_years(self, data, ("start", "end"))
+        check_wall_clock(self, data, ("start", "end"), zone)
+        data["start"] = in_zone(data.get("start"), zone)
+        data["end"] = in_zone(data.get("end"), zone)
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The item must end after it starts.")
+        check_one_clock(self, data, zone)
+        return data
+
+
+def new_item_initial(session: Session, items: list[AgendaItem]) -> dict:
+    """Where a new item most likely goes: at the end of the last timed item (else at the
+    session's start), as long as the last item's (else an hour), in the venue's wall clock;
+    in the last item's room."""
+    zone = session.time_zone
+    timed = [i for i in items if i.start and i.end]
+    if timed:
+        last = max(timed, key=lambda i: (i.end, i.order, i.pk))
+        start, length, room = last.end, last.end - last.start, last.room
+    else:
+        start, length, room = session.start, timedelta(hours=1), ""
+    end = start + length
+    if end > session.end:
+        return {"room": room}
+    return {"start": wall_clock(start, zone), "end": wall_clock(end, zone), "room": room}
 
 
 def session_initial(session: Session) -> dict:

@@ -4,6 +4,9 @@ E-mail leaves our control, so it carries only what may leave (the outbound rule 
 level are counted or replaced by the cover name, not named, and the attached ``.ics`` follows
 the same rule."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
@@ -26,16 +29,29 @@ def _changed(item: PublishedAgendaItem, before: PublishedAgendaItem | None) -> t
     return fields_changed(now=item, before=before)
 
 
-def agenda_published_notify(*, session_id: int, version: int) -> int:
-    """E-mail each attendee with an account what changed in version ``version``, as far as
-    they may see it and the outbound rule allows. Returns how many e-mails were sent."""
+@dataclass(frozen=True)
+class Told:
+    """What one attendee is told of a new version: the e-mail, and what they will read."""
+
+    user: Any
+    membership: Membership
+    subject: str
+    lines: list[str]
+    reads: list[PublishedAgendaItem]  # the items of the new version they may see, in order
+
+
+def agenda_published_messages(*, session_id: int, version: int) -> list[Told]:
+    """For each attendee with an account who may see the session, the e-mail telling them what
+    changed in version ``version`` (as far as they may see it and the outbound rule allows),
+    and what they will read. Sending is ``agenda_published_notify``; the publishing preview
+    shows the same, worked out on the version made and thrown away."""
     session = (
         Session.objects.select_related("dialogue__outbound_level", "level")
         .filter(pk=session_id)
         .first()
     )
     if session is None or session.published_version != version:
-        return 0  # gone, or already superseded by a newer version
+        return []  # gone, or already superseded by a newer version
     dialogue = session.dialogue
     rank = outbound_rank(dialogue)
     before = {
@@ -44,10 +60,11 @@ def agenda_published_notify(*, session_id: int, version: int) -> int:
     }
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{dialogue.cover_name}: the agenda changed"
     link = _session_link(session)
-    sent = 0
-    for user, viewer in _attendees_who_see(session):
+    told = []
+    for membership, user, viewer in _attendees_who_see(session):
         named, unnamed = [], 0
-        for item in published_agenda_visible_to(viewer=viewer, session=session, version=version):
+        reads = list(published_agenda_visible_to(viewer=viewer, session=session, version=version))
+        for item in reads:
             changes = _changed(item, before.get(item.source_id))
             if not changes:
                 continue
@@ -67,9 +84,19 @@ def agenda_published_notify(*, session_id: int, version: int) -> int:
         if not named and not unnamed:
             lines += ["Sign in to read it.", ""]
         lines += [f"Sign in to read the agenda: {link}"]
-        _send(user, session, subject=subject, lines=lines)
-        sent += 1
-    return sent
+        told.append(Told(user, membership, subject, lines, reads))
+    return told
+
+
+def agenda_published_notify(*, session_id: int, version: int) -> int:
+    """E-mail each attendee with an account what changed in version ``version``, as far as
+    they may see it and the outbound rule allows. Returns how many e-mails were sent."""
+    told = agenda_published_messages(session_id=session_id, version=version)
+    if told:
+        session = Session.objects.get(pk=session_id)
+        for each in told:
+            _send(each.user, session, subject=each.subject, lines=each.lines)
+    return len(told)
 
 
 def session_status_notify(*, session_id: int, status: str) -> int:
@@ -98,7 +125,7 @@ def session_status_notify(*, session_id: int, status: str) -> int:
         f"Sign in for the details: {_session_link(session)}",
     ]
     sent = 0
-    for user, _viewer in _attendees_who_see(session):
+    for _membership, user, _viewer in _attendees_who_see(session):
         _send(user, session, subject=subject, lines=lines, ics_name="session.ics")
         sent += 1
     return sent
@@ -122,7 +149,7 @@ def _attendees_who_see(session: Session):
         user = membership.person.user
         viewer = viewer_for_user(user)
         if can_view(viewer, session):
-            yield user, viewer
+            yield membership, user, viewer
 
 
 def _send(

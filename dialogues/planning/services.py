@@ -198,6 +198,76 @@ def agenda_item_update(
     return item
 
 
+@transaction.atomic
+def agenda_item_retime(*, item: AgendaItem, start, end, room: str | None = None, by=None):
+    """Move or resize an item on the timetable (and, dropped in a room's column, into that
+    room): the times checked as the item's form checks them, the item locked meanwhile, its
+    revision raised (an edit form open elsewhere then sees the change)."""
+    session = item.session
+    _check_times(session=session, start=start, end=end)
+    if start is None or end is None:
+        raise ValidationError({"start": "An item on the timetable has a start and an end."})
+    current = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    values: dict[str, Any] = {"start": start, "end": end}
+    if room is not None and room.strip() != current.room.strip():
+        values["room"] = room.strip()
+    before = {name: getattr(current, name) for name in values}
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.edit_revision += 1
+    current.full_clean()
+    current.save(update_fields=[*values, "edit_revision", "updated_at"])
+    audit_record(
+        action=Action.CHANGED,
+        obj=current,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={
+            "moved": {
+                name: [str(before[name]), str(values[name])]
+                for name in values
+                if before[name] != values[name]
+            }
+        },
+    )
+    return current
+
+
+@transaction.atomic
+def agenda_item_duplicate(*, item: AgendaItem, by=None) -> AgendaItem:
+    """A copy of the item straight after it: same length, room, kind, level, moderator,
+    description and named readers, titled as a copy; placed when the item ends if the session
+    still runs then, else at the same times (the grid shows the overlap)."""
+    session = item.session
+    start, end = item.start, item.end
+    if start and end and end + (end - start) <= session.end:
+        start, end = end, end + (end - start)
+    ids = list(session.agenda_items.order_by("order", "id").values_list("pk", flat=True))
+    copy = agenda_item_create(
+        session=session,
+        created_by=by,
+        readers=list(item.readers.all()),
+        title=f"{item.title} (copy)"[: AgendaItem._meta.get_field("title").max_length],
+        start=start,
+        end=end,
+        room=item.room,
+        kind=item.kind,
+        moderator=item.moderator,
+        level=item.level,
+        description=item.description,
+    )
+    ids.insert(ids.index(item.pk) + 1, copy.pk)
+    _renumber(session=session, ordered_ids=ids)
+    audit_record(
+        action=Action.CREATED,
+        obj=copy,
+        actor=by,
+        dialogue_id=session.dialogue_id,
+        detail={"copy_of": item.pk},
+    )
+    return copy
+
+
 def _mark_published_copies(*, item: AgendaItem) -> int:
     """Mark the item's published copies (every version) with the stricter of their level as
     published and the item's now; returns how many changed. The item's row is locked by the

@@ -43,6 +43,16 @@ urlpatterns = [
         name="agenda_item_move",
     ),
     path(
+        "<int:dialogue_id>/sessions/<int:session_id>/agenda/items/<int:item_id>/retime/",
+        views.agenda_item_retime,
+        name="agenda_item_retime",
+    ),
+    path(
+        "<int:dialogue_id>/sessions/<int:session_id>/agenda/items/<int:item_id>/duplicate/",
+        views.agenda_item_duplicate,
+        name="agenda_item_duplicate",
+    ),
+    path(
         "<int:dialogue_id>/sessions/<int:session_id>/agenda/publish/",
         views.agenda_publish,
         name="agenda_publish",

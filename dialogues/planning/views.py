@@ -25,14 +25,22 @@ from ..confidentiality import noted, viewer_of
 from ..forms import add_service_error
 from ..http import convening_team_only, form_after_conflict
 from ..models import AgendaItem, Session
-from . import exports, services
-from .forms import AgendaItemForm, SessionForm, item_initial, session_initial
+from . import exports, publishing, services
+from .forms import (
+    AgendaItemForm,
+    RetimeForm,
+    SessionForm,
+    item_initial,
+    new_item_initial,
+    session_initial,
+)
 from .selectors import (
     agenda_changes,
     likely_session_zones,
     overlapping_items,
     published_agenda_to_compare,
 )
+from .timetable import timetable_of
 
 
 def _planned_session(viewer, dialogue, session_id: int) -> Session:
@@ -166,7 +174,7 @@ def session_status(request, session_id: int, dialogue, viewer):
 # -- the agenda editor --------------------------------------------------------------------------
 
 
-def _editor_context(viewer, session: Session, *, add_form=None) -> dict:
+def _editor_context(viewer, session: Session, *, add_form=None, retime_errors=None) -> dict:
     items = list(
         selectors.agenda_items_visible_to(viewer=viewer, session=session).prefetch_related(
             "readers"
@@ -183,14 +191,19 @@ def _editor_context(viewer, session: Session, *, add_form=None) -> dict:
         "dialogue": session.dialogue,
         "session": session,
         "items": [(item, clashes.get(item.pk, [])) for item in items],
+        "timetable": timetable_of(session, items, clashes),
+        "retime_errors": retime_errors,
         "changes": agenda_changes(working=items, published=published)
         if session.published_version
         else None,
-        "add_form": add_form or AgendaItemForm(session=session, roster=roster),
+        "add_form": add_form
+        or AgendaItemForm(session=session, roster=roster, initial=new_item_initial(session, items)),
     }
 
 
-def _render_editor(request, viewer, session: Session, *, add_form=None, status=200):
+def _render_editor(
+    request, viewer, session: Session, *, add_form=None, retime_errors=None, status=200
+):
     # The editor shows the session's agenda, also after an action on one of its items.
     noted(session, dialogue_id=session.dialogue_id)
     template = (
@@ -198,7 +211,8 @@ def _render_editor(request, viewer, session: Session, *, add_form=None, status=2
         if request.htmx
         else "dialogues/planning/agenda_edit.html"
     )
-    response = render(request, template, _editor_context(viewer, session, add_form=add_form))
+    context = _editor_context(viewer, session, add_form=add_form, retime_errors=retime_errors)
+    response = render(request, template, context)
     response.status_code = status
     if request.htmx:
         response["HX-Retarget"] = "#agenda-editor"
@@ -311,17 +325,113 @@ def agenda_item_move(request, session_id: int, item_id: int, dialogue, viewer):
 
 @require_POST
 @convening_team_only
-def agenda_publish(request, session_id: int, dialogue, viewer):
+def agenda_item_retime(request, session_id: int, item_id: int, dialogue, viewer):
+    """Move or resize an item on the timetable: new times (dragged, or typed), or a keyboard
+    step. A refused move changes nothing and says why, on the editor, about that item."""
     session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
+    form = RetimeForm(request.POST, item=item)
+    errors = None
+    if form.is_valid():
+        room = form.cleaned_data["room"] if "room" in request.POST else None
+        try:
+            services.agenda_item_retime(
+                item=item,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                room=room,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+    if form.errors:
+        errors = (item, _messages_of(form))
+        if not request.htmx:
+            for message in errors[1]:
+                messages.error(request, f"“{item.title}” was not moved: {message}")
+            return redirect(_agenda_url(session))
+        return _render_editor(request, viewer, session, retime_errors=errors)
+    if not request.htmx:
+        messages.success(request, f"“{item.title}” moved.")
+        return redirect(_agenda_url(session))
+    return _render_editor(request, viewer, session)
+
+
+def _messages_of(form) -> list[str]:
+    """A form's errors as sentences, each naming its field ("End: ..."), the form's own last."""
+    found = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form.fields[name].label or name.capitalize()}: "
+        found += [f"{label}{message}" for message in errors]
+    return found
+
+
+@require_POST
+@convening_team_only
+def agenda_item_duplicate(request, session_id: int, item_id: int, dialogue, viewer):
+    session = _planned_session(viewer, dialogue, session_id)
+    item = _planned_item(viewer, session, item_id)
     try:
-        version = services.agenda_publish(session=session, by=request.user)
+        services.agenda_item_duplicate(item=item, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Published version {version.number}: participants now see this agenda."
-        )
+    if request.htmx:
+        return _render_editor(request, viewer, session)
+    messages.success(request, f"“{item.title}” duplicated.")
     return redirect(_agenda_url(session))
+
+
+@require_http_methods(["GET", "POST"])
+@convening_team_only
+def agenda_publish(request, session_id: int, dialogue, viewer):
+    """The preview of publishing (GET): what changed, the room clashes, who will be told what;
+    and publishing (POST) exactly that, with any clash confirmed."""
+    session = _planned_session(viewer, dialogue, session_id)
+    noted(session, dialogue_id=session.dialogue_id)
+    error = None
+    if request.method == "POST":
+        try:
+            version = publishing.publish_as_previewed(
+                session=session,
+                viewer=viewer,
+                fingerprint=request.POST.get("fingerprint", ""),
+                clashes_confirmed=request.POST.get("confirm_clashes") == "yes",
+                by=request.user,
+            )
+        except ValidationError as refused:
+            error = refused
+        else:
+            messages.success(
+                request,
+                f"Published version {version.number}: participants now see this agenda.",
+            )
+            return redirect(_agenda_url(session))
+        session.refresh_from_db()
+    try:
+        preview = publishing.publish_preview(session=session, viewer=viewer)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(_agenda_url(session))
+    errors = []
+    if error is not None:
+        errors = (
+            error.message_dict.get("confirm_clashes", [])
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+    context = {
+        "dialogue": session.dialogue,
+        "session": session,
+        "preview": preview,
+        "errors": errors,
+        "clash_error": error is not None and hasattr(error, "error_dict"),
+    }
+    return render(
+        request,
+        "dialogues/planning/publish_preview.html",
+        context,
+        status=200 if error is None else 409 if not hasattr(error, "error_dict") else 400,
+    )
 
 
 # -- the agenda as a PDF ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dialogues.models import AgendaItem, AgendaVersion, PublishedAgendaItem, Ses
 from dialogues.planning.services import agenda_publish
 from participants.models import Membership
 from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, SideFactory, level
-from tests.world import member_with_account
+from tests.world import member_with_account, publish_as_a_planner
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -300,7 +300,7 @@ def test_publishing_freezes_a_version_and_lists_later_changes(plan):
         ("added", "Added", ()),
         ("removed", "R1 Facilitators item", ()),
     ]
-    response = client.post(url("agenda_publish", session))
+    response = publish_as_a_planner(client, session)
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.published_version == 2

@@ -32,7 +32,7 @@ from participants.invitations import services as invitation_services
 from participants.models import Membership, Person
 from participants.services import ground_rules_accept
 from tests.factories import DialogueFactory, SideFactory, UserFactory, level
-from tests.world import member_with_account
+from tests.world import member_with_account, publish_as_a_planner
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def planned(login, team):
             },
         )
         assert response.status_code == 302
-    response = client.post(reverse("dialogues:agenda_publish", args=[dialogue.pk, session.pk]))
+    response = publish_as_a_planner(client, session)
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.published_version == 1
