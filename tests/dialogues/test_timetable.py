@@ -108,7 +108,7 @@ def times_of(item: AgendaItem) -> tuple[str, str]:
     )
 
 
-# -- the grid ---------------------------------------------------------------------------------------
+# -- the grid --------------------------------------------------------------------------------------
 
 
 def test_items_sit_on_their_day_at_their_time_in_15_minute_rows(plan):
