@@ -25,6 +25,13 @@
       " " + pad(date.getUTCHours()) + ":" + pad(date.getUTCMinutes());
   }
 
+  function rowHeightOf(grid) {
+    // A lane spans every row of the grid: its height over their number (an item's own box is
+    // a little shorter than its rows, for its margins).
+    var lane = grid.querySelector(".tt-lane");
+    return lane.getBoundingClientRect().height / parseInt(grid.dataset.rows, 10);
+  }
+
   function columnsOf(grid) {
     return Array.prototype.map.call(grid.querySelectorAll(".tt-head[data-column]"), function (head) {
       var box = head.getBoundingClientRect();
@@ -56,7 +63,7 @@
       row: parseInt(item.dataset.row, 10),
       span: span,
       column: parseInt(item.dataset.column, 10),
-      rowHeight: item.getBoundingClientRect().height / span,
+      rowHeight: rowHeightOf(grid),
       columns: columnsOf(grid),
       moved: false
     };
