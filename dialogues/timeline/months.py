@@ -16,7 +16,7 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from ..models import Session
 
 # A month in an address: four-digit year, two-digit month.
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 # Years a timeline opens: a day either side of any of their months is still a date.
 FIRST_YEAR, LAST_YEAR = date.min.year + 1, date.max.year - 1
 # Monday first, as in the United Kingdom (and ISO 8601).

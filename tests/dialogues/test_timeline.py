@@ -203,8 +203,10 @@ def session_url(key: str, world) -> str:
 
 def test_a_month_is_read_from_its_address_and_nothing_else_is():
     assert Month.parse("2027-01") == Month(2027, 1)
-    for value in ("2027-13", "2027-00", "2027-1", "27-01", "2027-01-01", "junk", "", None):
+    arabic_indic = "\u0662\u0660\u0662\u0667-\u0660\u0661"  # 2027-01 in other digits
+    for value in ("2027-13", "2027-00", "2027-1", "27-01", "2027-01-01", arabic_indic, "junk", ""):
         assert Month.parse(value) is None, value
+    assert Month.parse(None) is None
     assert Month.parse("0001-01") is None  # no day before it to widen the query by
     assert Month.parse("9999-12") is None
     assert Month(2027, 1).previous == Month(2026, 12)
