@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("dialogues.papers.urls")),
     path("", include("dialogues.outcomes.urls")),
     path("", include("dialogues.briefing.urls")),
+    path("", include("dialogues.timeline.urls")),
 ]

@@ -25,6 +25,7 @@ from .models import Dialogue
 from .outbound.selectors import outbound_requests_to_confirm
 from .outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
 from .planning.selectors import unpublished_changes_of
+from .timeline.views import dialogue_timeline, home_timeline
 from .workspace.selectors import roster_to_do
 
 # A dialogue's context or ground rules longer than this (characters) are folded on its overview,
@@ -38,7 +39,11 @@ def home(request):
     viewer = viewer_of(request)
     dialogues = selectors.dialogues_listed_for(viewer=viewer)
     pending = selectors.ground_rules_pending_listed(user=request.user)
-    context = {"dialogues": dialogues, "pending_rules": pending}
+    context = {
+        "dialogues": dialogues,
+        "pending_rules": pending,
+        "timeline": home_timeline(request, dialogues=dialogues),
+    }
     return render(request, "dialogues/home.html", context)
 
 
@@ -150,13 +155,15 @@ def dialogue_detail(request, dialogue_id: int):
 @require_GET
 @login_required
 def session_list(request, dialogue_id: int):
-    """The dialogue's sessions the viewer may see (its Sessions tab)."""
+    """The dialogue's sessions the viewer may see (its Sessions tab), as a list or, with
+    ``?view=month``, a month (``dialogues.timeline``)."""
     viewer = viewer_of(request)
     dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
     context = {
         "dialogue": dialogue,
         "can_plan": can_plan(viewer, dialogue.pk),
         "sessions": selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
+        "timeline": dialogue_timeline(request, viewer=viewer, dialogue=dialogue),
     }
     return render(request, "dialogues/session_list.html", context)
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.db import transaction
@@ -29,6 +31,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.conftest import sign_in
+from tests.world import START
 from trackii.audit.models import AuditEntry
 
 from . import world as W
@@ -187,6 +190,78 @@ def home_targets(w: World) -> list[Target]:
             control=lambda r: _member_titles(r) or ("My dialogues",),
         )
     ]
+
+
+# The months the timelines are asked for (query parameters of the home page's and the Sessions
+# tab's addresses): the world's sessions fall in March and April 2027; none asked opens on the
+# month of the reader's next session; one that does not fit is read as none.
+TIMELINE_MONTHS = ("2027-03", "2027-04", "", "2027-13")
+
+
+def _timeline_query(month: str) -> str:
+    return f"?view=month&month={month}" if month else "?view=month"
+
+
+def _session_months(key: str) -> set[str]:
+    """The months a session of the world falls in: from its start (``SessionSpec.day`` days
+    after ``START``) for two days, in its venue's zone (Rome), as the world builds it."""
+    rome = zoneinfo.ZoneInfo("Europe/Rome")
+    first = (START + timedelta(days=SESSION_SPECS[key].day)).astimezone(rome).date()
+    return {f"{day:%Y-%m}" for day in (first, first + timedelta(days=1), first + timedelta(days=2))}
+
+
+def _timeline_titles(reader: Reader, month: str, dialogue: str | None) -> tuple[str, ...]:
+    """The titles of the sessions of ``dialogue`` (of any, if None) the reader sees in
+    ``month`` (in every month, if it names none that fits)."""
+    return tuple(
+        s.sentinels["title"]
+        for s in W.SESSIONS
+        if dialogue in (None, s.dialogue)
+        and W.sees_session(reader, s.key)
+        and (month not in ("2027-03", "2027-04") or month in _session_months(s.key))
+    )
+
+
+def home_timeline_targets(w: World) -> list[Target]:
+    """The home page's month view: every session the reader sees that month, of every
+    dialogue; nothing else (the page's dialogues are recorded, as the home page's list)."""
+    return [
+        Target(
+            f"home, month {month or 'not named'}",
+            reverse("home") + _timeline_query(month),
+            signed_in_gate(lambda r: True),
+            control=lambda r, month=month: (
+                _timeline_titles(r, month, None) or _member_titles(r) or ("My dialogues",)
+            ),
+        )
+        for month in TIMELINE_MONTHS
+    ]
+
+
+def sessions_timeline_targets(w: World) -> list[Target]:
+    """The Sessions tab's month view, of each dialogue: its members only; every session of it
+    the reader sees that month, nothing else."""
+    targets = []
+    for key in ("A", "B"):
+        for month in TIMELINE_MONTHS:
+            targets.append(
+                Target(
+                    f"dialogue {key}, month {month or 'not named'}",
+                    reverse("dialogues:sessions", args=[_d(w, key)]) + _timeline_query(month),
+                    signed_in_gate(lambda r, key=key: _member(r, key)),
+                    control=lambda r, key=key, month=month: (
+                        _timeline_titles(r, month, key) or (DIALOGUE_SPECS[key].title,)
+                    ),
+                )
+            )
+    targets.append(
+        Target(
+            "no such dialogue, month",
+            reverse("dialogues:sessions", args=[w.missing_id]) + _timeline_query("2027-03"),
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
 
 
 def feed_targets(w: World) -> list[Target]:
@@ -1277,9 +1352,11 @@ def _outcomes_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
 
 ROUTES: tuple[Route, ...] = (
     Route("home", home_targets),
+    Route("home (timeline)", home_timeline_targets),
     Route("calendar_feed", feed_targets),
     dialogue_page("dialogue_detail", _member),
     dialogue_page("sessions", _member, _sessions_control),
+    Route("sessions (timeline)", sessions_timeline_targets),
     dialogue_page("outcomes", _member, _outcomes_control),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
