@@ -545,7 +545,9 @@ def built_once(
 ) -> models.QuerySet[_M]:
     """A fresh copy of ``build()``, which is built once in this process for each ``name`` and
     ``rule_key``. ``build`` filters by this module's rules for ``viewer`` in ``dialogue_id`` and
-    by nothing else that varies (no time, no other row): what varies is applied to the copy."""
+    by nothing else that varies (no time, no other row): what varies is applied to the copy.
+    The code of the rules is taken not to change while the process runs (a test that replaces
+    a rule starts and ends with none kept: ``tests/conftest.py``)."""
     key = (name, dialogue_id, rule_key(viewer, dialogue_id))
     queryset = _built.get(key)
     if queryset is None:

@@ -157,3 +157,16 @@ def restore_reference_data() -> None:
 @pytest.fixture
 def reference_data(transactional_db):
     restore_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _queries_built_afresh():
+    """Each test starts with none of the queries ``confidentiality.built_once`` keeps: they are
+    built by the code as it runs, and a test that replaces a rule (the access matrix's own
+    tests make it allow everything) must not hand its queries to the next test, whose viewers
+    may hold the same grants and scale (the same ids, in a fresh database)."""
+    from dialogues import confidentiality
+
+    confidentiality._built.clear()
+    yield
+    confidentiality._built.clear()
