@@ -73,7 +73,7 @@ def test_a_failed_form_and_htmx_swaps_keep_focus_where_the_change_is(page, facil
 
     # Editing an item in place: focus goes to its first field.
     with page.expect_response(lambda r: "/edit/" in r.url):
-        page.locator("#agenda-editor a", has_text="Edit").first.click()
+        page.locator("#agenda-editor .agenda__item a", has_text="Edit").first.click()
     expect(page.locator("#agenda-editor li.agenda__item--editing #id_title")).to_be_focused()
     expect(page.locator("#live-region")).to_have_text(re.compile(r"^Editing “.+”$"))
     screenshot("2-editing")

@@ -32,7 +32,7 @@ def add_item(page, title, start, end, level):
     form.locator("#id_level").select_option(label=level)
     with page.expect_response(lambda r: "/agenda/items/new/" in r.url):
         form.locator("button[type=submit]").click()
-    page.locator("#agenda-editor h3", has_text=title).wait_for()
+    page.locator("#agenda-editor .agenda__title", has_text=title).wait_for()
 
 
 def test_facilitator_plans_publishes_and_participant_reads(page, demo, screenshot, tmp_path):
@@ -102,7 +102,8 @@ def test_facilitator_plans_publishes_and_participant_reads(page, demo, screensho
     screenshot("4-paper")
 
     page.goto(f"/dialogues/{session.dialogue_id}/sessions/{session.pk}/agenda/")
-    page.get_by_role("button", name="Publish the agenda").click()
+    page.get_by_role("link", name="Preview and publish the agenda").click()
+    page.get_by_role("button", name="Publish version 1").click()
     page.locator("text=Published version 1").first.wait_for()
     screenshot("5-published")
     session.refresh_from_db()
