@@ -196,13 +196,22 @@ def test_times_keep_their_day_and_their_wall_clock_in_the_new_venue(rounds):
     # 09:30 in Rome (CET, UTC+1) on the first day is 09:30 in Amman (UTC+3) on the first day.
     assert times == {
         "Already there": (None, None),
-        "Opening": (datetime(2027, 6, 7, 6, 30, tzinfo=UTC), datetime(2027, 6, 7, 7, 15, tzinfo=UTC)),
+        "Opening": (
+            datetime(2027, 6, 7, 6, 30, tzinfo=UTC),
+            datetime(2027, 6, 7, 7, 15, tzinfo=UTC),
+        ),
         "Mapping the basin": (
             datetime(2027, 6, 7, 8, tzinfo=UTC),
             datetime(2027, 6, 7, 9, 30, tzinfo=UTC),
         ),
-        "Team huddle": (datetime(2027, 6, 8, 6, tzinfo=UTC), datetime(2027, 6, 8, 6, 30, tzinfo=UTC)),
-        "Back channel": (datetime(2027, 6, 8, 11, tzinfo=UTC), datetime(2027, 6, 8, 12, tzinfo=UTC)),
+        "Team huddle": (
+            datetime(2027, 6, 8, 6, tzinfo=UTC),
+            datetime(2027, 6, 8, 6, 30, tzinfo=UTC),
+        ),
+        "Back channel": (
+            datetime(2027, 6, 8, 11, tzinfo=UTC),
+            datetime(2027, 6, 8, 12, tzinfo=UTC),
+        ),
         "Informal dinner": (None, None),
     }
     assert rounds["source"]["Opening"].start == datetime(2027, 3, 15, 8, 30, tzinfo=UTC)
@@ -301,7 +310,9 @@ def test_the_page_lists_what_the_viewer_may_copy_and_previews_it(rounds):
     salt, round_1, round_2 = rounds["dialogue"], rounds["round_1"], rounds["round_2"]
     secret = SessionFactory(dialogue=salt, title="Secret talks", level=level("Restricted"))
     secret.readers.set([rounds["convenor"].person])
-    agenda_item(secret, title="Secret item", level="Restricted", readers=[rounds["convenor"].person])
+    agenda_item(
+        secret, title="Secret item", level="Restricted", readers=[rounds["convenor"].person]
+    )
     empty = SessionFactory(dialogue=salt, title="No agenda yet", level=level("Public"))
     template_of(rounds)
     client = client_for(rounds["co"])
@@ -342,7 +353,9 @@ def test_a_session_or_template_the_viewer_may_not_see_is_404(rounds):
     salt, round_2 = rounds["dialogue"], rounds["round_2"]
     secret = SessionFactory(dialogue=salt, title="Secret talks", level=level("Restricted"))
     secret.readers.set([rounds["convenor"].person])
-    agenda_item(secret, title="Secret item", level="Restricted", readers=[rounds["convenor"].person])
+    agenda_item(
+        secret, title="Secret item", level="Restricted", readers=[rounds["convenor"].person]
+    )
     theirs = AgendaTemplate.objects.create(dialogue=rounds["harbour"].dialogue, name="Theirs")
     client = client_for(rounds["co"])
     for query in (
@@ -423,9 +436,7 @@ def test_a_template_leaves_out_items_for_named_readers_and_says_so(rounds):
         "Informal dinner",
     ]
     after = client.get(response["Location"]).content.decode()
-    assert (
-        "Template “Full” saved. 1 item for named readers is not kept in templates." in after
-    )
+    assert "Template “Full” saved. 1 item for named readers is not kept in templates." in after
 
 
 def test_a_template_name_is_unique_in_its_dialogue(rounds):
@@ -437,7 +448,9 @@ def test_a_template_name_is_unique_in_its_dialogue(rounds):
     assert response.status_code == 400
     form = response.context["template_form"]
     assert form.errors == {
-        "name": ["This dialogue already has a template called “two-day ROUND”: choose another name."]
+        "name": [
+            "This dialogue already has a template called “two-day ROUND”: choose another name."
+        ]
     }
     assert AgendaTemplate.objects.count() == 1
     # Another dialogue may use the name.
@@ -562,7 +575,9 @@ def test_a_participant_and_an_outsider_get_404_on_every_reuse_url(rounds):
     ]
     for who in ("participant", "outsider"):
         client = client_for(rounds[who])
-        answers = [getattr(client, method)(path, data).status_code for method, path, data in requests]
+        answers = [
+            getattr(client, method)(path, data).status_code for method, path, data in requests
+        ]
         assert answers == [404] * len(requests), who
         # The POST addresses answer a GET as not allowed only to those who may use them.
         for path in (url("agenda_reuse_copy", round_2), url("agenda_template_save", round_1)):
