@@ -158,7 +158,7 @@ def template_of(rounds, by="co", name="Two-day round"):
     return template
 
 
-# -- copying an earlier round ----------------------------------------------------------------------
+# -- copying an earlier round ---------------------------------------------------------------------
 
 
 def test_a_co_facilitator_copies_every_item_but_the_restricted_one_with_no_readers(rounds):
@@ -303,7 +303,7 @@ def test_a_copy_keeps_each_items_effective_level(rounds):
     }
 
 
-# -- the page --------------------------------------------------------------------------------------
+# -- the page -------------------------------------------------------------------------------------
 
 
 def test_the_page_lists_what_the_viewer_may_copy_and_previews_it(rounds):
@@ -322,7 +322,8 @@ def test_the_page_lists_what_the_viewer_may_copy_and_previews_it(rounds):
     assert [t.name for t in page.context["templates"]] == ["Two-day round"]
     assert page.context["preview"] is None
     content = page.content.decode()
-    assert "Secret talks" not in content and empty.title not in content
+    assert "Secret talks" not in content
+    assert empty.title not in content
 
     preview = client.get(url("agenda_reuse", round_2), {"source": round_1.pk})
     assert preview.status_code == 200
@@ -398,7 +399,7 @@ def test_copying_through_the_page_audits_each_item_and_goes_to_the_editor(rounds
     assert "4 items copied from “Round 1”: check them below." in editor.content.decode()
 
 
-# -- templates --------------------------------------------------------------------------------------
+# -- templates ------------------------------------------------------------------------------------
 
 
 def test_a_template_keeps_what_its_maker_sees_with_days_wall_clock_and_levels(rounds):
@@ -587,7 +588,7 @@ def test_a_participant_and_an_outsider_get_404_on_every_reuse_url(rounds):
     assert not AuditEntry.objects.filter(action="viewed").exists()
 
 
-# -- the placing itself -----------------------------------------------------------------------------
+# -- the placing itself ---------------------------------------------------------------------------
 
 
 def test_a_template_slot_past_midnight_ends_on_the_next_day(rounds):
@@ -630,7 +631,7 @@ def test_wall_clock_survives_a_change_of_summer_time(rounds):
     assert opening.start == datetime(2027, 7, 5, 7, 30, tzinfo=UTC)  # 09:30 CEST
 
 
-# -- query counts -----------------------------------------------------------------------------------
+# -- query counts ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("size", [2, 12])
