@@ -8,9 +8,10 @@ template item stores exactly that (``AgendaTemplateItem.day``, ``start_time``, `
 ``place`` puts drafts on a session's days: day N is the N-th day of that session in *its*
 venue's zone, at the same wall-clock time, so a 09:30 opening in Rome on the first day becomes
 a 09:30 opening in Amman on the first day of the round there. Each placed item says what would
-refuse it (a day the session does not have, a time outside the session, a level below the
-session's: material can be narrowed, never widened), so the page shows it before anyone copies,
-and the service refuses the copy as a whole. No query is made here: the callers fetch the rows.
+refuse it (a day the session does not have, a time outside the session, a time the venue's
+clocks skip or show twice or an item across that change, as the agenda's own form refuses
+them, a level below the session's: material can be narrowed, never widened), so the page shows
+it before anyone copies, and the service refuses the copy as a whole. No query is made here: the callers fetch the rows.
 """
 
 from __future__ import annotations
@@ -175,6 +176,21 @@ def _shown(moment: datetime, session: Session) -> str:
     return dateformat.format(moment.astimezone(session.tz), timezones.DATE_TIME)
 
 
+def _clock_problem(title: str, clock: WallClock, session: Session) -> str | None:
+    """A wall-clock time the venue's clocks skip or show twice on that day (PEP 495: fold 0
+    reads it with the offset before the change, fold 1 after): which moment is meant cannot be
+    known, as the agenda's own form says."""
+    naive = datetime.combine(first_day(session) + timedelta(days=clock.day), clock.time)
+    before = naive.replace(tzinfo=session.tz).utcoffset()
+    after = naive.replace(tzinfo=session.tz, fold=1).utcoffset()
+    if before == after or before is None or after is None:
+        return None
+    shown = f"{clock.time:%H:%M} on {dateformat.format(naive.date(), timezones.DAY)}"
+    if before > after:
+        return f"“{title}” would be at {shown}, which happens twice in {session.time_zone}."
+    return f"“{title}” would be at {shown}, which does not exist in {session.time_zone}."
+
+
 def _problems(draft: ItemDraft, start, end, session: Session) -> tuple[str, ...]:
     problems = []
     title = draft.title
@@ -195,8 +211,15 @@ def _problems(draft: ItemDraft, start, end, session: Session) -> tuple[str, ...]
         problems.append(
             f"“{title}” would be at {shown} ({session.time_zone}), outside this session's times."
         )
-    elif start is not None and end is not None and end <= start:
-        problems.append(f"“{title}” would end before it starts.")
+    else:
+        clocks = [c for c in (draft.start, draft.end) if c is not None]
+        skipped = [p for p in (_clock_problem(title, c, session) for c in clocks) if p]
+        problems += skipped
+        if start is not None and end is not None and not skipped:
+            if end <= start:
+                problems.append(f"“{title}” would end before it starts.")
+            elif start.astimezone(session.tz).utcoffset() != end.astimezone(session.tz).utcoffset():
+                problems.append(f"The clocks change in {session.time_zone} during “{title}”.")
     return tuple(problems)
 
 

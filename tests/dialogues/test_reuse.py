@@ -658,3 +658,57 @@ def test_the_reuse_page_query_count_does_not_grow(rounds, django_assert_num_quer
         response = client.get(page, {"source": rounds["round_1"].pk})
     assert len(response.context["sources"]) == size + 1
     assert len(response.context["templates"]) == size
+
+
+def test_a_time_the_new_venues_clocks_skip_or_repeat_is_refused_naming_the_item(rounds):
+    """Rome's clocks go forward at 02:00 on 28 March 2027 and back at 03:00 on 31 October."""
+    template = AgendaTemplate.objects.create(dialogue=rounds["dialogue"], name="Night")
+    for order, (title, start, end) in enumerate(
+        [
+            ("Skipped", time(2, 30), time(3, 30)),
+            ("Evening", time(22), time(23)),
+            ("Across", time(1, 30), time(3, 30)),
+        ],
+        start=1,
+    ):
+        AgendaTemplateItem.objects.create(
+            template=template,
+            order=order,
+            day=0,
+            start_time=start,
+            end_time=end,
+            title=title,
+            level=level("Public"),
+        )
+    items = list(template.items.select_related("level").order_by("order"))
+
+    def problems(start, end):
+        target = SessionFactory(
+            dialogue=rounds["dialogue"],
+            time_zone="Europe/Rome",
+            start=start,
+            end=end,
+            level=level("Public"),
+        )
+        return [p.problems for p in place(drafts_of_template(items), target)]
+
+    spring = problems(datetime(2027, 3, 28, 0, tzinfo=ROME), datetime(2027, 3, 28, 23, tzinfo=ROME))
+    assert spring == [
+        ("“Skipped” would be at 02:30 on 28 Mar 2027, which does not exist in Europe/Rome.",),
+        (),
+        ("The clocks change in Europe/Rome during “Across”.",),
+    ]
+    repeated = AgendaTemplateItem(
+        day=1, start_time=time(2, 30), title="Late", level=level("Public")
+    )
+    target = SessionFactory(
+        dialogue=rounds["dialogue"],
+        time_zone="Europe/Rome",
+        start=datetime(2027, 10, 30, 21, tzinfo=ROME),
+        end=datetime(2027, 10, 31, 23, tzinfo=ROME),
+        level=level("Public"),
+    )
+    (placed,) = place(drafts_of_template([repeated]), target)
+    assert placed.problems == (
+        "“Late” would be at 02:30 on 31 Oct 2027, which happens twice in Europe/Rome.",
+    )
