@@ -11,7 +11,8 @@ a 09:30 opening in Amman on the first day of the round there. Each placed item s
 refuse it (a day the session does not have, a time outside the session, a time the venue's
 clocks skip or show twice or an item across that change, as the agenda's own form refuses
 them, a level below the session's: material can be narrowed, never widened), so the page shows
-it before anyone copies, and the service refuses the copy as a whole. No query is made here: the callers fetch the rows.
+it before anyone copies, and the service refuses the copy as a whole. No query is made here:
+the callers fetch the rows.
 """
 
 from __future__ import annotations
