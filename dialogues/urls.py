@@ -17,6 +17,7 @@ urlpatterns = [
         name="session_detail",
     ),
     path("", include("dialogues.planning.urls")),
+    path("", include("dialogues.reuse.urls")),
     path("", include("dialogues.workspace.urls")),
     path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.papers.urls")),

@@ -36,6 +36,7 @@ from ..briefing import services as briefing
 from ..confidentiality import outbound_rank, viewer_for_user
 from ..models import (
     AgendaItem,
+    AgendaTemplate,
     BriefingPack,
     BriefingPackCopy,
     ConfidentialityLevel,
@@ -52,6 +53,7 @@ from ..outcomes.services import outcome_create
 from ..papers.services import document_upload
 from ..planning import services as planning
 from ..planning.services import agenda_item_update, agenda_publish
+from ..reuse.services import agenda_template_save
 from ..scale import services as scale_services
 from ..workspace import services as workspace
 from . import demo_summary
@@ -271,6 +273,7 @@ SALT_RIVER_PEOPLE = [
 ]
 
 ROUND_1 = "Round 1: Framing the river"
+DEMO_TEMPLATE = "Two-day round"
 PRE_CONSULTATION = "Pre-consultation with the Osterlan side"
 ROUND_2 = "Round 2: Water-sharing options"
 
@@ -930,6 +933,15 @@ class DemoSeed:
                 item=options,
                 expected_revision=options.edit_revision,
                 values={"level": self.levels["Participants"]},
+                by=facilitator,
+            )
+        # The shape of the first round, saved for the rounds to come (issue 17): the convenor's
+        # private breakfast is for named readers, so the template leaves it out.
+        if not AgendaTemplate.objects.filter(dialogue=dialogue, name=DEMO_TEMPLATE).exists():
+            agenda_template_save(
+                viewer=viewer_for_user(facilitator),
+                session=Session.objects.get(dialogue=dialogue, title=ROUND_1),
+                name=DEMO_TEMPLATE,
                 by=facilitator,
             )
         # One invitation under way, so the flow can be followed (the link is in the e-mail,

@@ -393,9 +393,12 @@ class Document(models.Model):
 
 from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
 from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
+from .reuse import AgendaTemplate, AgendaTemplateItem  # noqa: E402
 
 __all__ = [
     "AgendaItem",
+    "AgendaTemplate",
+    "AgendaTemplateItem",
     "AgendaVersion",
     "BriefingPack",
     "BriefingPackCopy",

@@ -44,6 +44,7 @@ from .world import (
     PERSONS,
     ROLES,
     SESSION_SPECS,
+    TEMPLATE_SPECS,
     Reader,
     World,
     readable,
@@ -412,6 +413,147 @@ def agenda_item_create_targets(w: World) -> list[Target]:
     return [
         Target(t.label, t.url, t.expect, method="POST", data={}, control=t.control)
         for t in _session_targets(w, "agenda_item_create", _sees_planned_session)
+    ]
+
+
+# -- reuse (issue 17) ------------------------------------------------------------------------------
+
+
+def _working_titles(reader: Reader, session: str) -> tuple[str, ...]:
+    return tuple(
+        ITEM_SPECS[i].sentinels["title"]
+        for i in ITEM_SPECS
+        if ITEM_SPECS[i].session == session and W.sees_working_item(reader, i)
+    )
+
+
+def _template_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    spec = TEMPLATE_SPECS[key]
+    return lambda r: (spec.name, *_working_titles(r, spec.session))
+
+
+def agenda_reuse_targets(w: World) -> list[Target]:
+    """The reuse page of every session, and previews of what a copy would add: another session's
+    agenda (one the reader may or may not see, a draft, another dialogue's, the session itself)
+    or a template (this dialogue's, another's). The preview shows what the reader sees of the
+    source; the sentinels check the rest."""
+    targets = _session_targets(w, "agenda_reuse", _sees_planned_session)
+
+    def page(target: str, dialogue: str | None = None) -> str:
+        key = dialogue or _session_dialogue(target)
+        return reverse("dialogues:agenda_reuse", args=[_d(w, key), w.sessions[target].pk])
+
+    for target, source in (("SPRG", "SPUB"), ("SPUB", "SRES"), ("SPUB", "SDRAFT")):
+        targets.append(
+            Target(
+                f"session {target}, from {source}",
+                f"{page(target)}?source={w.sessions[source].pk}",
+                signed_in_gate(
+                    lambda r, t=target, s=source: (
+                        _sees_planned_session(r, t) and _sees_planned_session(r, s)
+                    )
+                ),
+                control=lambda r, s=source: _working_titles(r, s) or _title(s),
+            )
+        )
+    for target, source in (("SPUB", "SB"), ("SPUB", "SPUB")):
+        targets.append(
+            Target(
+                f"session {target}, from {source}",
+                f"{page(target)}?source={w.sessions[source].pk}",
+                signed_in_gate(lambda r: False),
+            )
+        )
+    for target, key, allowed in (
+        ("SPUB", "TA", lambda r: _sees_planned_session(r, "SPUB")),
+        ("SB", "TB", lambda r: _sees_planned_session(r, "SB")),
+        ("SPUB", "TB", lambda r: False),
+    ):
+        targets.append(
+            Target(
+                f"session {target}, template {key}",
+                f"{page(target)}?template={w.templates[key].pk}",
+                signed_in_gate(allowed),
+                control=_template_control(key),
+            )
+        )
+    return targets
+
+
+def _refused_form(allowed: Callable[[Reader], bool]) -> Expectation:
+    """A POST with an empty form: shown again with its errors (400) where the page is allowed,
+    nothing written; refused as the page is everywhere else."""
+
+    def expect(role: str) -> Expect:
+        if role in SIGNED_OUT:
+            return LOGIN
+        return Expect(400) if allowed(reader_of_role(role)) else NOT_FOUND
+
+    return expect
+
+
+def reuse_post_targets(w: World, name: str) -> list[Target]:
+    """Copying onto a session's agenda, or saving it as a template: the real write is not made
+    where it is allowed (an empty form is shown again, 400); refused everywhere else, and for
+    another dialogue's session or template named in the form."""
+    targets = [
+        Target(
+            t.label,
+            t.url,
+            _refused_form(lambda r, key=t.label[8:]: _sees_planned_session(r, key))
+            if t.label.removeprefix("session ") in SESSION_SPECS
+            else t.expect,
+            method="POST",
+            data={},
+            control=t.control,
+        )
+        for t in _session_targets(w, name, _sees_planned_session)
+    ]
+    if name == "agenda_reuse_copy":
+        url = reverse(f"dialogues:{name}", args=[_d(w, "A"), w.sessions["SPUB"].pk])
+        for label, data in (
+            ("from session SB", {"source": w.sessions["SB"].pk}),
+            ("from template TB", {"template": w.templates["TB"].pk}),
+        ):
+            targets.append(
+                Target(
+                    f"session SPUB, {label}",
+                    url,
+                    signed_in_gate(lambda r: False),
+                    "POST",
+                    data=data,
+                )
+            )
+    return targets
+
+
+def agenda_template_delete_targets(w: World) -> list[Target]:
+    def url(dialogue: str, session: str, template: str) -> str:
+        args = [_d(w, dialogue), w.sessions[session].pk, w.templates[template].pk]
+        return reverse("dialogues:agenda_template_delete", args=args)
+
+    return [
+        Target(
+            "template TA through session SPUB",
+            url("A", "SPUB", "TA"),
+            signed_in_gate(lambda r: _sees_planned_session(r, "SPUB"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "template TB through session SB",
+            url("B", "SB", "TB"),
+            signed_in_gate(lambda r: _sees_planned_session(r, "SB"), run=False),
+            method="POST",
+            data={},
+        ),
+        Target(
+            "template TB through session SPUB",
+            url("A", "SPUB", "TB"),
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data={},
+        ),
     ]
 
 
@@ -1394,6 +1536,10 @@ ROUTES: tuple[Route, ...] = (
     Route("agenda_item_create (POST, empty form)", agenda_item_create_targets),
     session_route("agenda_publish", _sees_planned_session, label="agenda_publish (preview)"),
     session_route("agenda_publish", _sees_planned_session, run=False, method="POST", data={}),
+    Route("agenda_reuse", agenda_reuse_targets),
+    Route("agenda_reuse_copy", lambda w: reuse_post_targets(w, "agenda_reuse_copy")),
+    Route("agenda_template_save", lambda w: reuse_post_targets(w, "agenda_template_save")),
+    Route("agenda_template_delete", agenda_template_delete_targets),
     item_route("agenda_item_edit"),
     item_route("agenda_item_edit", label="agenda_item_edit (htmx partial)", htmx=True, sample=True),
     refused_post("agenda_item_edit", lambda w: _item_targets(w, "agenda_item_edit")),
@@ -1753,6 +1899,17 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             if W.sees_outcome(reader, o.key)
         }
         return {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)} | outcomes
+    if match.url_name == "agenda_reuse":
+        # The session the page is for, and the agenda its preview reads: another session's, or
+        # a template.
+        shown = {(actor, "dialogues.session", str(match.kwargs["session_id"]), action)}
+        for name, model in (
+            ("source", "dialogues.session"),
+            ("template", "dialogues.agendatemplate"),
+        ):
+            if query.get(name):
+                shown.add((actor, model, query[name][0], action))
+        return shown
     for name, model in SUBJECT_QUERY:
         if query.get(name):
             return {(actor, model, query[name][0], action)}

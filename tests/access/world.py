@@ -165,6 +165,22 @@ class OutcomeSpec:
 
 
 @dataclass(frozen=True)
+class TemplateSpec:
+    """An agenda template of a dialogue, saved from a session's agenda by a member of its
+    convening team: it holds the items they see there (none for named readers), under the
+    items' own sentinels."""
+
+    key: str
+    dialogue: str
+    session: str
+    by: str
+
+    @property
+    def name(self) -> str:
+        return f"SNT-{self.key}-NAME"
+
+
+@dataclass(frozen=True)
 class CopySpec:
     """A recipient's copy of a briefing pack."""
 
@@ -285,6 +301,11 @@ COPIES = (
     CopySpec("OFFB", "B", "Public"),  # B's pack is still queued (never rendered nor released)
 )
 
+TEMPLATES = (
+    TemplateSpec("TA", "A", session="SPUB", by="fac"),
+    TemplateSpec("TB", "B", session="SB", by="ofac"),
+)
+
 # The matrix's roles: who knocks, and as whom.
 ROLES = (
     "anonymous",
@@ -339,6 +360,7 @@ ITEM_SPECS = {i.key: i for i in ITEMS}
 DOCUMENT_SPECS = {d.key: d for d in DOCUMENTS}
 OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
 COPY_SPECS = {c.key: c for c in COPIES}
+TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
 
 
@@ -613,6 +635,8 @@ def all_sentinels() -> list[Sentinel]:
         found.append(Sentinel(p.name, "person", p.key, "name", p.dialogue, None))
     for c in COPIES:
         found.append(Sentinel(c.name, "recipient", c.key, "name", c.dialogue, None))
+    for t in TEMPLATES:
+        found.append(Sentinel(t.name, "template", t.key, "name", t.dialogue, None))
     return found
 
 
@@ -674,6 +698,8 @@ def may_read(reader: Reader, text: str) -> bool:
         return sees_person(reader, s.key)
     if s.kind == "recipient":  # the register is the convening team's
         return reader.copy == s.key or convenes(reader, s.dialogue)
+    if s.kind == "template":  # a dialogue's agenda templates are its convening team's
+        return convenes(reader, s.dialogue)
     raise AssertionError(f"unknown sentinel kind: {s.kind}")
 
 
@@ -722,6 +748,7 @@ class World:
     documents: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
     packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
+    templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
     tokens: dict = field(default_factory=dict)  # label -> pack link token
     invitation_tokens: dict = field(default_factory=dict)  # "open" / "revoked" -> token
@@ -871,6 +898,17 @@ def build_world() -> World:
     for order, spec in enumerate(ITEMS, start=1):
         if not spec.published:
             add_item(spec, 100 + order)
+
+    # Agenda templates, saved from a session's working agenda as its planner sees it.
+    from dialogues.reuse.services import agenda_template_save
+
+    for t in TEMPLATES:
+        world.templates[t.key], _ = agenda_template_save(
+            viewer=viewer_for_user(world.users[t.by]),
+            session=world.sessions[t.session],
+            name=t.name,
+            by=world.users[t.by],
+        )
 
     for doc in DOCUMENTS:
         world.documents[doc.key] = blocks.paper(

@@ -96,6 +96,15 @@ def test_facilitator_journey(journey, demo):
     page.goto(f"/dialogues/{demo.pk}/sessions/{round_2.pk}/agenda/")
     page.locator("#agenda-editor").wait_for()
     inspect(page, "10-agenda-editor")
+    # Reusing an agenda: the template of the first round, previewed on Round 2's days (Round 2
+    # is at Programme: the template's Public opening would be refused, and the preview says so).
+    page.get_by_role("link", name="Reuse an agenda").click()
+    page.get_by_role("link", name="Preview the template “Two-day round”").click()
+    page.locator("#preview-h").wait_for()
+    assert page.locator("#preview td[data-label=Item]").all_inner_texts()[0] == (
+        "Opening and welcome"
+    )
+    inspect(page, "10-agenda-reuse")
 
     # A form sent without its required fields (the browser's own check off, as for someone who
     # submits regardless): the error summary at the top, focused.

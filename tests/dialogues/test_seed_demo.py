@@ -221,3 +221,24 @@ def test_round_2s_options_were_raised_after_publishing_and_left_the_observers_vi
 
     assert "Three options for dry-season sharing" in titles(participant)
     assert titles(observer) == ["Opening of the second round"]
+
+
+def test_the_demo_dialogue_has_an_agenda_template_of_its_first_round(demo):
+    from dialogues.models import AgendaTemplate
+
+    template = AgendaTemplate.objects.get()
+    assert (template.dialogue.title, template.name, template.created_by.email) == (
+        "Salt River Dialogue",
+        "Two-day round",
+        "facilitator@demo.trackii.org",
+    )
+    # The convenor's private breakfast is for named readers: not kept.
+    assert [
+        (i.day, i.start_time.isoformat(), i.title, i.level.name)
+        for i in template.items.order_by("order")
+    ] == [
+        (0, "09:00:00", "Opening and welcome", "Public"),
+        (0, "10:00:00", "Ground rules and the Chatham House undertaking", "Programme"),
+        (0, "11:30:00", "Mapping the basin: each side's account", "Participants"),
+        (0, "18:00:00", "Facilitators' huddle: reading the room", "Facilitators"),
+    ]

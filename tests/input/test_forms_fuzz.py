@@ -22,6 +22,8 @@ the world is built once per class. Hypothesis runs under the suite's profile (te
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
@@ -328,6 +330,46 @@ class TestPlannerForms(Fuzz):
                 (far["dialogue"], planner("invitation_revoke", lambda pk: (pk, 1, 1))),
                 (far["dialogue"], planner("outbound_request_confirm", lambda pk: (pk, 1))),
             ],
+        )
+
+
+# -- reuse (issue 17) -----------------------------------------------------------------------------
+
+
+class TestReuseForms(Fuzz):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        round_1 = Session.objects.get(pk=cls.w["session"])
+        round_2 = world.session(
+            round_1.dialogue,
+            title="Round 2",
+            level="Public",
+            start=round_1.start + timedelta(days=91),
+            status=Session.Status.DRAFT,
+        )
+        cls.w["round_2"] = round_2.pk
+
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_agenda_copy(self, data):
+        self.check(
+            data,
+            who="convenor_user",
+            url=self.d_url("agenda_reuse_copy", self.w["round_2"]),
+            base={"source": str(self.w["session"])},
+            accepted=_redirected,
+        )
+
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_agenda_template_save(self, data):
+        self.check(
+            data,
+            who="convenor_user",
+            url=self.d_url("agenda_template_save", self.w["session"]),
+            base={"name": "Two-day round"},
+            accepted=_redirected,
         )
 
 
