@@ -6,6 +6,7 @@ the plain forms. Every page is checked by axe-core and for width (``inspect``) a
 and every action a person takes is counted (docs/measurements.md, "Planning flow")."""
 
 import io
+import re
 import zoneinfo
 
 import pytest
@@ -260,3 +261,59 @@ def test_the_same_plan_without_javascript(browser, live_server, demo):
         print(f"planning flow without JavaScript: {act.count} actions")
     finally:
         context.close()
+
+
+def test_facilitator_copies_last_rounds_agenda_previews_and_publishes(journey, width, demo):
+    """The next round reuses the last one's shape: its agenda copied (only what the facilitator
+    sees, levels kept, no named readers), previewed, published; the participant reads what the
+    preview listed for them."""
+    page = journey("facilitator")
+    sign_in(page, demo["facilitator"].email, user=demo["facilitator"])
+    act = Actions(page)
+    page.goto(f"/dialogues/{demo['dialogue'].pk}/sessions/new/")
+    act.fill("#id_title", "Round 3: Monitoring the dam")
+    act.fill("#id_venue", "Villa Ombrosa")
+    act.select("#id_time_zone", value="Europe/Rome")
+    act.fill("#id_start", "07/06/2027 09:00")
+    act.fill("#id_end", "09/06/2027 13:00")
+    act.click(page.get_by_label("Osterlan", exact=True))
+    act.click(page.get_by_label("Marovian", exact=True))
+    act.click(page.get_by_role("button", name="Plan the session"))
+    page.wait_for_url("**/agenda/")
+    round_3 = Session.objects.get(title="Round 3: Monitoring the dam")
+    act.click(page.get_by_role("link", name="Reuse an agenda"))
+    act.click(page.get_by_role("link", name="Preview the agenda of Round 2: Water-sharing options"))
+    inspect(page, "15-reuse-preview")
+    act.click(page.get_by_role("button", name=re.compile(r"^Copy \d+ items onto this agenda$")))
+    page.wait_for_url("**/agenda/")
+    round_2 = Session.objects.get(title="Round 2: Water-sharing options")
+    copied = list(AgendaItem.objects.filter(session=round_3).order_by("order"))
+    assert [i.title for i in copied] == [
+        i.title for i in AgendaItem.objects.filter(session=round_2).order_by("order")
+    ]
+    # Levels kept; no reader copied (an item names whoever makes it: the facilitator).
+    assert [i.level.name for i in copied] == [
+        i.level.name for i in AgendaItem.objects.filter(session=round_2).order_by("order")
+    ]
+    assert {p.user_id for i in copied for p in i.readers.all()} <= {demo["facilitator"].pk}
+    inspect(page, "16-copied")
+
+    act.click(page.get_by_role("link", name="Preview and publish the agenda"))
+    name = Person.objects.get(user__email="participant@demo.trackii.org").full_name
+    group = page.locator(".preview-group").filter(has_text=name)
+    shown = [
+        t.split("\n")[0].replace(" new", "").strip()
+        for t in group.locator(".preview-reads li").all_inner_texts()
+    ]
+    # Named on Round 2's Restricted bilateral, the participant is named on no copy of it.
+    assert "Bilateral: Osterlan water engineers" not in shown
+    inspect(page, "17-preview-after-copy")
+    act.click(page.get_by_role("button", name="Publish version 1"))
+    page.locator(".message--success", has_text="Published version 1").wait_for()
+    print(f"copying last round's agenda ({width}): {act.count} actions to plan and publish")
+
+    page.context.clear_cookies()
+    sign_in(page, "participant@demo.trackii.org")
+    page.goto(f"/dialogues/{round_3.dialogue_id}/sessions/{round_3.pk}/")
+    read = [t.split("\n")[0].strip() for t in page.locator(".agenda__title").all_inner_texts()]
+    assert read == shown
