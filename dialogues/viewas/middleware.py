@@ -19,6 +19,8 @@ after the read audit, which then records what this middleware lets through, neve
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
@@ -78,6 +80,14 @@ def _is_file(response: HttpResponseBase) -> bool:
     )
 
 
+@receiver(user_logged_out, dispatch_uid="trackii.view_as_end_at_sign_out")
+def _end_at_sign_out(sender, request, user, **kwargs):
+    # Signing out (or the sign-in clock running out) ends the session, and the mode with it:
+    # recorded as it ends, while the session still says whom it viewed as.
+    if request is not None and hasattr(request, "session"):
+        services.view_as_stop(request=request, reason="ended: signed out")
+
+
 def refused(request, reason: str):
     """The refusal: 403, a page saying why (with the banner and its Stop button)."""
     return render(request, "dialogues/viewas/refused.html", {"reason": reason}, status=403)
@@ -95,7 +105,7 @@ class ViewAsMiddleware:
         viewer = view_as_for_request(request, dialogue_id=dialogue_id, membership_id=membership_id)
         mode = selectors.mode_of(viewer) if viewer is not None else None
         if viewer is None or mode is None:
-            services.view_as_stop(request=request, allowed=False)
+            services.view_as_stop(request=request, reason="ended: no longer allowed")
             messages.info(request, "Viewing Trackii as someone else ended: no longer allowed.")
             return redirect("home")
         request.trackii_view_as = mode

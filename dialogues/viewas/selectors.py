@@ -52,16 +52,18 @@ def mode_of(viewer: Viewer) -> Mode | None:
     return None if member is None else Mode(viewing, member)
 
 
-def member_to_view_as(*, viewer: Viewer, dialogue_id: int, membership_id: int) -> Membership:
+def member_to_view_as(
+    *, viewer: Viewer, dialogue_id: int, membership_id: int
+) -> tuple[Membership, bool]:
     """The accepted member of the dialogue the viewer may view it as (``can_view_as``), noted
-    as what the page shows, with ``sees_dialogue``: whether they see anything of it yet (the
-    ground rules accepted, or of the convening team); 404 otherwise."""
+    as what the page shows, and whether they see anything of it yet (the ground rules
+    accepted, or of the convening team); 404 otherwise."""
     membership = accepted_membership(dialogue_id=dialogue_id, membership_id=membership_id)
     if membership is None or not can_view_as(viewer, membership):
         raise Http404
     member = accepted_member(dialogue_id=dialogue_id, membership_id=membership_id)
-    membership.sees_dialogue = member is not None and member.active
-    return noted(membership, dialogue_id=dialogue_id)
+    sees_dialogue = member is not None and member.active
+    return noted(membership, dialogue_id=dialogue_id), sees_dialogue
 
 
 def landing(viewer: Viewer) -> str:

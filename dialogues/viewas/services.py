@@ -1,6 +1,5 @@
 """Writes of the view-as mode: starting and ending it (the request's session), each audited on
-the member's membership (``detail.view_as``: started, stopped, or ended when it was no longer
-allowed)."""
+the member's membership (``detail.view_as``: started, stopped, or why it ended)."""
 
 from __future__ import annotations
 
@@ -29,10 +28,11 @@ def view_as_start(*, request: HttpRequest, membership: Membership) -> None:
     )
 
 
-def view_as_stop(*, request: HttpRequest, allowed: bool = True) -> tuple[int, int] | None:
+def view_as_stop(*, request: HttpRequest, reason: str = "stopped") -> tuple[int, int] | None:
     """The session stops viewing as a member: (dialogue id, membership id) of the mode ended,
-    or None if it was in none. ``allowed``: False when it ends because it is no longer allowed
-    (the account left the convening team, the member is no longer an accepted member)."""
+    or None if it was in none. ``reason``: "stopped" (the banner's button), "ended: no longer
+    allowed" (the account left the convening team, the member is no longer an accepted
+    member), "ended: signed out"."""
     mode = mode_in(request.session)
     request.session.pop(SESSION_KEY, None)
     if mode is None:
@@ -44,6 +44,6 @@ def view_as_stop(*, request: HttpRequest, allowed: bool = True) -> tuple[int, in
         obj=Membership(pk=membership_id),
         request=request,
         dialogue_id=dialogue_id,
-        detail={"view_as": "stopped" if allowed else "ended: no longer allowed"},
+        detail={"view_as": reason},
     )
     return mode

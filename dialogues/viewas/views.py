@@ -15,14 +15,14 @@ from . import selectors, services
 @require_http_methods(["GET", "POST"])
 @convening_team_only
 def view_as_start(request, membership_id: int, dialogue, viewer):
-    member = selectors.member_to_view_as(
+    member, sees_dialogue = selectors.member_to_view_as(
         viewer=viewer, dialogue_id=dialogue.pk, membership_id=membership_id
     )
     if request.method == "POST":
         services.view_as_start(request=request, membership=member)
         as_member = view_as_for_request(request, dialogue_id=dialogue.pk, membership_id=member.pk)
         return redirect(selectors.landing(as_member) if as_member else "home")
-    context = {"dialogue": dialogue, "member": member}
+    context = {"dialogue": dialogue, "member": member, "sees_dialogue": sees_dialogue}
     return render(request, "dialogues/viewas/start.html", context)
 
 

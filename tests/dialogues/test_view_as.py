@@ -426,6 +426,7 @@ def test_starting_and_stopping_are_audited_and_the_banner_stays_until_stopped(w,
     client = login(w["cofac"])
     confirm = client.get(url("view_as_start", w["salt"].pk, w["convenor"].pk))
     assert b"Start viewing as" in confirm.content
+    assert b"has not accepted" not in confirm.content
     started = client.post(url("view_as_start", w["salt"].pk, w["convenor"].pk))
     assert started["Location"] == url("dialogue_detail", w["salt"].pk)
     assert client.session[SESSION_KEY] == {
@@ -465,6 +466,19 @@ def test_it_ends_when_no_longer_allowed(w, login):
     assert SESSION_KEY not in client.session
     ended = AuditEntry.objects.filter(detail__has_key="view_as").latest("pk")
     assert ended.detail == {"view_as": "ended: no longer allowed"}
+
+
+def test_signing_out_ends_it_and_says_so(w, login):
+    client = login(w["cofac"])
+    start(client, w["participant"])
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert SESSION_KEY not in client.session
+    ended = AuditEntry.objects.filter(detail__has_key="view_as").latest("pk")
+    assert (ended.actor, ended.object_id, ended.detail) == (
+        user_of(w["cofac"]),
+        str(w["participant"].pk),
+        {"view_as": "ended: signed out"},
+    )
 
 
 # -- nothing but reading --------------------------------------------------------------------------
@@ -534,6 +548,8 @@ def test_downloads_and_secrets_are_refused(w, login):
 
 def test_a_member_who_has_not_accepted_the_ground_rules_shows_them_and_nothing_else(w, login):
     client = login(w["convenor"])
+    confirm = client.get(url("view_as_start", w["salt"].pk, w["pending"].pk))
+    assert b"has not accepted the dialogue's current ground rules" in confirm.content
     started = start(client, w["pending"])
     rules = url("ground_rules", w["salt"].pk)
     assert started["Location"] == rules
