@@ -71,8 +71,6 @@ def _allow_everything(monkeypatch) -> None:
         "may_leave": yes,
         "outbound_title": outbound_title,
     }
-    # Queries built under the patch (``built_once``) stay with it, never with the next test.
-    monkeypatch.setattr(confidentiality, "_built", {})
     originals = {name: getattr(confidentiality, name) for name in replacements}
     for module in list(sys.modules.values()):
         namespace = getattr(module, "__dict__", None)
