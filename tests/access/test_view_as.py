@@ -42,6 +42,9 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
         (name, reverse(f"dialogues:{name}", args=[a]), True)
         for name in ("dialogue_detail", "sessions", "documents", "outcomes", "ground_rules")
     ]
+    # The Sessions tab as a month (the timeline): March 2027, where the world's first sessions are.
+    month = reverse("dialogues:sessions", args=[a]) + "?view=month&month=2027-03"
+    pages.append(("sessions in March 2027", month, True))
     pages += [
         ("roster", reverse("dialogues:roster", args=[a]), team),
         ("pack_list", reverse("dialogues:pack_list", args=[a]), team),
@@ -128,12 +131,14 @@ def _expected_lists(label: str, real: W.Reader, member: W.Reader) -> dict:
     def both(rule, key) -> bool:
         return rule(real, key) and rule(member, key)
 
-    if label == "sessions":
+    if label.startswith("sessions"):
+        # The month shows the sessions starting by 31 March (day 16 from the 15th); the list all.
+        last_day = 16 if label == "sessions in March 2027" else max(s.day for s in SESSIONS)
         return {
             ("session", "title"): {
                 s.sentinels["title"]
                 for s in SESSIONS
-                if s.dialogue == "A" and both(W.sees_session, s.key)
+                if s.dialogue == "A" and both(W.sees_session, s.key) and s.day <= last_day
             }
         }
     if label == "documents":
