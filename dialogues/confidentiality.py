@@ -55,6 +55,12 @@ account):
    rapporteurs) only. An official never reads an off-the-record outcome, whatever the
    clearance, and reads a Chatham House one without names.
 
+8. Viewing as a member (issue 17): a member of a dialogue's convening team may view it as one
+   of its accepted members (``viewer_as``), and then sees only what *both* may see, the
+   member's grant limited to this one dialogue: every rule here is asked of each and allows
+   only what both allow (``Viewer.parts``); decided sessions stay decided for both. What may
+   be done in that mode (nothing but reading) is ``dialogues.viewas``'s.
+
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
 
@@ -79,7 +85,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from participants.selectors import active_memberships_of
+from participants.selectors import ActiveMembership, accepted_member, active_memberships_of
 from trackii.audit import reads
 
 from .models import (
@@ -107,6 +113,7 @@ __all__ = [
     "Grant",
     "Scope",
     "Viewer",
+    "ViewingAs",
     "assignable_roles",
     "built_once",
     "can_change_membership",
@@ -119,6 +126,7 @@ __all__ = [
     "can_see_attendees",
     "can_see_roster",
     "can_view",
+    "can_view_as",
     "check_grantable",
     "check_membership_change",
     "check_narrow_only",
@@ -140,6 +148,8 @@ __all__ = [
     "resolve",
     "rule_key",
     "strictest_level",
+    "view_as_for_request",
+    "viewer_as",
     "viewer_for_official",
     "viewer_for_user",
     "viewer_of",
@@ -167,22 +177,50 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class ViewingAs:
+    """Whom a member of a dialogue's convening team views it as (issue 17): the member's
+    membership and person."""
+
+    dialogue_id: int
+    membership_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
 class Viewer:
     """Someone who looks: the grants they hold, by dialogue id, and the organisation's scale of
     levels as it stood when the viewer was made (level id -> level). The rules below compare
     level ids taken from that scale instead of joining the level table in every query; a level
-    added later is in no allowed set, so material at it stays hidden from this viewer."""
+    added later is in no allowed set, so material at it stays hidden from this viewer.
+
+    Viewing as a member (``viewer_as``): the viewer is the intersection of its ``parts``, the
+    member (their grant in that one dialogue only) and the person viewing (theirs there). Every
+    rule of this module asks each part and allows only what both allow; ``grants`` then holds,
+    for code that reads a grant itself, the stricter of the two (``_meet``: the lower clearance,
+    each role only if both hold it, the sessions both attend, and no person)."""
 
     grants: Mapping[int, Grant] = field(default_factory=dict)
     levels: Mapping[int, ConfidentialityLevel] = field(default_factory=dict)
+    parts: tuple[Viewer, ...] = ()
+    viewing_as: ViewingAs | None = None
 
     def grant(self, dialogue_id: int) -> Grant | None:
         """What the viewer holds in one dialogue (None: nothing): the one way to read it."""
         return self.grants.get(dialogue_id)
 
     def is_convening(self, dialogue_id: int) -> bool:
-        grant = self.grant(dialogue_id)
-        return grant is not None and grant.convening
+        return all(_holds_convening(one, dialogue_id) for one in _each(self))
+
+
+def _holds_convening(one: Viewer, dialogue_id: int) -> bool:
+    grant = one.grant(dialogue_id)
+    return grant is not None and grant.convening
+
+
+def _each(viewer: Viewer) -> tuple[Viewer, ...]:
+    """The viewers whose answers make this viewer's: itself, or (viewing as a member) its two
+    parts, each of which must allow."""
+    return viewer.parts or (viewer,)
 
 
 NOBODY = Viewer()
@@ -192,6 +230,27 @@ def _scale() -> dict[int, ConfidentialityLevel]:
     return {level.pk: level for level in ConfidentialityLevel.objects.all()}
 
 
+def _grants_of(memberships: list[ActiveMembership]) -> dict[int, Grant]:
+    """A grant for each membership, with the sessions it attends (one query)."""
+    attended: dict[int, set[int]] = {m.id: set() for m in memberships}
+    for membership_id, session_id in SessionAttendance.objects.filter(
+        membership_id__in=attended.keys()
+    ).values_list("membership_id", "session_id"):
+        attended[membership_id].add(session_id)
+    return {
+        m.dialogue_id: Grant(
+            dialogue_id=m.dialogue_id,
+            clearance_rank=m.clearance_rank,
+            convening=m.convening,
+            recording=m.recording,
+            convenor=m.convenor,
+            person_id=m.person_id,
+            attended_session_ids=frozenset(attended[m.id]),
+        )
+        for m in memberships
+    }
+
+
 def viewer_for_user(user) -> Viewer:
     """The viewer an account is: its accepted memberships and the sessions it attends."""
     if user is None or not user.is_authenticated:
@@ -199,25 +258,64 @@ def viewer_for_user(user) -> Viewer:
     memberships = list(active_memberships_of(user))
     if not memberships:
         return NOBODY
-    attended: dict[int, set[int]] = {m.id: set() for m in memberships}
-    for membership_id, session_id in SessionAttendance.objects.filter(
-        membership_id__in=attended.keys()
-    ).values_list("membership_id", "session_id"):
-        attended[membership_id].add(session_id)
+    return Viewer(grants=_grants_of(memberships), levels=_scale())
+
+
+def can_view_as(viewer: Viewer, membership) -> bool:
+    """Whether the viewer may view Trackii as this member (issue 17): a member of the convening
+    team of the member's dialogue, not already viewing as someone, as an accepted member other
+    than themselves (``membership``: a Membership row)."""
+    from participants.models import Membership
+
+    grant = viewer.grant(membership.dialogue_id)
+    return (
+        not viewer.parts
+        and can_plan(viewer, membership.dialogue_id)
+        and grant is not None
+        and membership.state == Membership.State.ACCEPTED
+        and membership.person_id != grant.person_id
+    )
+
+
+def _meet(a: Grant, b: Grant) -> Grant:
+    """The stricter of two grants in one dialogue, for code that reads a grant itself (this
+    module's rules ask each viewer instead): no person, so that nothing is named for it."""
+    return Grant(
+        dialogue_id=a.dialogue_id,
+        clearance_rank=min(a.clearance_rank, b.clearance_rank),
+        convening=a.convening and b.convening,
+        recording=a.recording and b.recording,
+        convenor=a.convenor and b.convenor,
+        person_id=None,
+        attended_session_ids=a.attended_session_ids & b.attended_session_ids,
+        official=a.official and b.official,
+    )
+
+
+def viewer_as(real: Viewer, *, dialogue_id: int, membership_id: int) -> Viewer | None:
+    """``real`` viewing one dialogue as one of its members (issue 17): a viewer that sees only
+    what both may see there, the member's grant limited to this dialogue (their others are
+    dropped) and the real person's too. A member who has not accepted the dialogue's current
+    ground rules sees nothing of it yet, and so sees nothing here. None if ``real`` may not
+    view as them (``can_view_as``: of the dialogue's convening team, an accepted member other
+    than themselves, not already viewing as someone)."""
+    own = real.grant(dialogue_id)
+    if real.parts or own is None or not can_plan(real, dialogue_id):
+        return None
+    member = accepted_member(dialogue_id=dialogue_id, membership_id=membership_id)
+    if member is None or member.place.person_id == own.person_id:
+        return None
+    member_grants = _grants_of([member.place]) if member.active else {}
+    theirs = member_grants.get(dialogue_id)
+    parts = (
+        Viewer(grants=member_grants, levels=real.levels),
+        Viewer(grants={dialogue_id: own}, levels=real.levels),
+    )
     return Viewer(
-        grants={
-            m.dialogue_id: Grant(
-                dialogue_id=m.dialogue_id,
-                clearance_rank=m.clearance_rank,
-                convening=m.convening,
-                recording=m.recording,
-                convenor=m.convenor,
-                person_id=m.person_id,
-                attended_session_ids=frozenset(attended[m.id]),
-            )
-            for m in memberships
-        },
-        levels=_scale(),
+        grants={} if theirs is None else {dialogue_id: _meet(theirs, own)},
+        levels=real.levels,
+        parts=parts,
+        viewing_as=ViewingAs(dialogue_id, member.place.id, member.place.person_id),
     )
 
 
@@ -237,10 +335,25 @@ _REQUEST_VIEWER = "_trackii_viewer"
 
 
 def viewer_of(request: HttpRequest) -> Viewer:
-    """The viewer behind a request, computed once per request."""
+    """The viewer behind a request, computed once per request (viewing as a member once
+    ``view_as_for_request`` said so)."""
     viewer = getattr(request, _REQUEST_VIEWER, None)
     if viewer is None:
         viewer = viewer_for_user(request.user)
+        setattr(request, _REQUEST_VIEWER, viewer)
+    return viewer
+
+
+def view_as_for_request(
+    request: HttpRequest, *, dialogue_id: int, membership_id: int
+) -> Viewer | None:
+    """For the rest of this request, its viewer is the account viewing the dialogue as this
+    member (``viewer_as``), and that viewer is returned; None, the request's viewer left as it
+    was, if the account may not (any more) view as them."""
+    viewer = viewer_as(
+        viewer_for_user(request.user), dialogue_id=dialogue_id, membership_id=membership_id
+    )
+    if viewer is not None:
         setattr(request, _REQUEST_VIEWER, viewer)
     return viewer
 
@@ -511,14 +624,17 @@ def visible(
     only those of that dialogue (the same rule, asked for one grant instead of all)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
-    if dialogue_id is None:
-        grants = list(viewer.grants.values())
-    else:
-        grant = viewer.grant(dialogue_id)
-        grants = [] if grant is None else [grant]
-    if not grants:
-        return queryset.none()
-    return queryset.filter(_rule_q(viewer, queryset.model, grants, EVERY))
+    allowed = Q()
+    for one in _each(viewer):  # viewing as a member: what both allow
+        if dialogue_id is None:
+            grants = list(one.grants.values())
+        else:
+            grant = one.grant(dialogue_id)
+            grants = [] if grant is None else [grant]
+        if not grants:
+            return queryset.none()
+        allowed &= _rule_q(one, queryset.model, grants, EVERY)
+    return queryset.filter(allowed)
 
 
 # -- queries built once -------------------------------------------------------------------------
@@ -535,7 +651,11 @@ _built: dict[Hashable, models.QuerySet] = {}
 def rule_key(viewer: Viewer, dialogue_id: int) -> Hashable:
     """Everything the rules read of a viewer when asked about one dialogue's rows: the grant
     there (clearance, roles, person, sessions attended) and the scale as the viewer knows it
-    (each level's id, rank and audience). Two viewers with the same key get the same query."""
+    (each level's id, rank and audience). Two viewers with the same key get the same query.
+    Viewing as a member, the key says so and holds both parts' keys: never a key of one
+    person's own."""
+    if viewer.parts:
+        return ("viewing as", tuple(rule_key(one, dialogue_id) for one in viewer.parts))
     scale = tuple((pk, level.rank, level.audience) for pk, level in sorted(viewer.levels.items()))
     return (viewer.grant(dialogue_id), scale)
 
@@ -574,19 +694,27 @@ def visible_in_session(
     ``session`` and that the viewer may see; with ``session`` None, those of the dialogue
     outside any session (dialogue-wide papers). A session not found by ``visible_session`` for this
     same viewer has its own rule asked again, in the query."""
-    grant = viewer.grant(dialogue_id)
-    if grant is None:
-        return queryset.none()
     scope: Session | Scope
     if session is None:
         scope, where = OUTSIDE, Q(session__isnull=True)
     elif session.dialogue_id != dialogue_id:
         return queryset.none()
-    elif getattr(session, "_trackii_visible_to", None) is viewer:
+    elif _decided_for(viewer, session):
         scope, where = session, Q(session_id=session.pk)
     else:
         scope, where = EVERY, Q(session_id=session.pk)
-    return queryset.filter(where, _rule_q(viewer, queryset.model, [grant], scope))
+    for one in _each(viewer):  # viewing as a member: what both allow
+        grant = one.grant(dialogue_id)
+        if grant is None:
+            return queryset.none()
+        where &= _rule_q(one, queryset.model, [grant], scope)
+    return queryset.filter(where)
+
+
+def _decided_for(viewer: Viewer, session: Session) -> bool:
+    """Whether ``visible_session`` found this session for this same viewer (viewing as a
+    member: for both parts at once, so for each of them)."""
+    return getattr(session, "_trackii_visible_to", None) is viewer
 
 
 def published_to_compare(
@@ -603,20 +731,19 @@ def published_to_compare(
     Without ``session``, those of every session of ``dialogue_id`` the viewer may see, each
     session's rule asked in the query (the dialogue's overview counts what each session's
     editor would list, in one query)."""
+    scope: Session | Scope
     if session is not None:
-        grant = viewer.grant(session.dialogue_id)
-        scope: Session | Scope = (
-            session if getattr(session, "_trackii_visible_to", None) is viewer else EVERY
-        )
+        owner: int | None = session.dialogue_id
+        scope = session if _decided_for(viewer, session) else EVERY
         where = Q(session_id=session.pk)
     else:
-        grant = viewer.grant(dialogue_id) if dialogue_id is not None else None
-        scope, where = EVERY, Q()
-    if grant is None:
-        return queryset.none()
-    return queryset.filter(
-        where, _published_agenda_items_rule(viewer, grant, scope, comparing=True)
-    )
+        owner, scope, where = dialogue_id, EVERY, Q()
+    for one in _each(viewer):  # viewing as a member: what both allow
+        grant = one.grant(owner) if owner is not None else None
+        if grant is None:
+            return queryset.none()
+        where &= _published_agenda_items_rule(one, grant, scope, comparing=True)
+    return queryset.filter(where)
 
 
 def readable_levels(viewer: Viewer, dialogue_id: int) -> list[ConfidentialityLevel]:
@@ -624,17 +751,26 @@ def readable_levels(viewer: Viewer, dialogue_id: int) -> list[ConfidentialityLev
     rule 3's audiences (up to their clearance; the convening team's levels only for the team;
     a named level for anyone who may be named), in rank order: what a list of the dialogue's
     material offers to filter by, so that no filter names a level they could read nothing at.
-    What each row shows is still decided by ``visible``."""
+    What each row shows is still decided by ``visible``. Viewing as a member: the levels both
+    may read at."""
+    ids: set[int] | None = None
+    for one in _each(viewer):
+        mine = _readable_level_ids(one, dialogue_id)
+        ids = mine if ids is None else ids & mine
+    return sorted((viewer.levels[pk] for pk in ids or ()), key=lambda lv: (lv.rank, lv.pk))
+
+
+def _readable_level_ids(viewer: Viewer, dialogue_id: int) -> set[int]:
     grant = viewer.grant(dialogue_id)
     if grant is None:
-        return []
+        return set()
     audiences = [Audience.OUTSIDE, Audience.PROGRAMME, Audience.ATTENDEES]
     if grant.convening or grant.official:
         audiences.append(Audience.CONVENING_TEAM)
     ids = set(_level_ids(viewer, grant, audiences))
     if grant.person_id is not None and not grant.official:
         ids |= {pk for pk, level in viewer.levels.items() if level.audience == Audience.NAMED}
-    return sorted((viewer.levels[pk] for pk in ids), key=lambda level: (level.rank, level.pk))
+    return ids
 
 
 def can_view(viewer: Viewer, obj: models.Model) -> bool:
@@ -701,6 +837,9 @@ def listed(obj: _M, *, dialogue_id: int | None, **detail) -> _M:
     return obj
 
 
+# Each ``can_*`` below answers for both parts of a viewer viewing as a member (``_each``).
+
+
 def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
     """Who is in a dialogue is itself the secret: only its convening team sees the roster."""
     return viewer.is_convening(dialogue.pk)
@@ -709,6 +848,10 @@ def can_see_roster(viewer: Viewer, dialogue: Dialogue) -> bool:
 def can_see_attendees(viewer: Viewer, session: Session) -> bool:
     """Who attends a session: the convening team always; its own attendees when the dialogue
     allows it; nobody else (not even members cleared to see the session)."""
+    return all(_sees_attendees(one, session) for one in _each(viewer))
+
+
+def _sees_attendees(viewer: Viewer, session: Session) -> bool:
     grant = viewer.grant(session.dialogue_id)
     if grant is None or grant.official:
         return False
@@ -725,6 +868,10 @@ def can_plan(viewer: Viewer, dialogue_id: int) -> bool:
 def can_read_copy(viewer: Viewer, copy: BriefingPackCopy) -> bool:
     """A rendered copy of a briefing pack holds what its recipient's clearance allows: in
     Trackii, the dialogue's convening team reads it, each only up to their own clearance."""
+    return all(_reads_copy(one, copy) for one in _each(viewer))
+
+
+def _reads_copy(viewer: Viewer, copy: BriefingPackCopy) -> bool:
     grant = viewer.grant(copy.pack.dialogue_id)
     return (
         grant is not None
@@ -761,12 +908,15 @@ def grantable_levels(
     their own, so nobody (themselves included) is cleared for what the granter may not read.
     ``keep``: a member's present clearance, which may stay as it is when other fields change.
     The same bound holds for the dialogue's outbound level (``outbound_levels``)."""
-    grant = _team_grant(viewer, dialogue_id)
-    allowed = Q(pk__in=[])
-    if grant is not None:
-        allowed = Q(rank__lte=grant.clearance_rank)
-    if keep is not None:
-        allowed |= Q(pk=keep.pk)
+    allowed = Q()
+    for one in _each(viewer):
+        grant = _team_grant(one, dialogue_id)
+        mine = Q(pk__in=[])
+        if grant is not None:
+            mine = Q(rank__lte=grant.clearance_rank)
+        if keep is not None:
+            mine |= Q(pk=keep.pk)
+        allowed &= mine
     return ConfidentialityLevel.objects.filter(allowed)
 
 
@@ -793,6 +943,10 @@ def can_change_membership(viewer: Viewer, membership) -> bool:
     membership, nor a peer's or a senior's); a convenor any, except another convenor's cleared
     above their own (a junior convenor cannot demote a senior one). Within that,
     ``assignable_roles`` and ``grantable_levels`` bound what they may set."""
+    return all(_changes_membership(one, membership) for one in _each(viewer))
+
+
+def _changes_membership(viewer: Viewer, membership) -> bool:
     grant = _team_grant(viewer, membership.dialogue_id)
     if grant is None:
         return False
@@ -818,6 +972,11 @@ def assignable_roles(viewer: Viewer, dialogue_id: int, *, current: str | None = 
     convening team none of ``TEAM_ROLES`` (convenor, facilitator, rapporteur). ``current``: a
     member's present role, which may stay, but such a role held by someone is only the
     convenor's to take away."""
+    mine = [_assignable_roles(one, dialogue_id, current=current) for one in _each(viewer)]
+    return [role for role in mine[0] if all(role in other for other in mine[1:])]
+
+
+def _assignable_roles(viewer: Viewer, dialogue_id: int, *, current: str | None) -> list[str]:
     from participants.models import Membership
 
     grant = _team_grant(viewer, dialogue_id)
@@ -890,6 +1049,10 @@ def can_confirm_outbound_raise(viewer: Viewer, raise_request) -> bool:
     """Who confirms a request to raise a dialogue's outbound level: another person than the one
     who asked, an accepted convenor or facilitator of that dialogue cleared at or above the new
     level (as their scale knows it)."""
+    return all(_confirms_outbound_raise(one, raise_request) for one in _each(viewer))
+
+
+def _confirms_outbound_raise(viewer: Viewer, raise_request) -> bool:
     grant = _team_grant(viewer, raise_request.dialogue_id)
     if grant is None or grant.person_id == raise_request.requester_id:
         return False
@@ -910,6 +1073,10 @@ def can_confirm_scale_change(user, change) -> bool:
 
 def can_record(viewer: Viewer, dialogue_id: int) -> bool:
     """Writing a session's notes and outcomes: the convening team and rapporteurs."""
+    return all(_records(one, dialogue_id) for one in _each(viewer))
+
+
+def _records(viewer: Viewer, dialogue_id: int) -> bool:
     grant = viewer.grant(dialogue_id)
     return grant is not None and not grant.official and (grant.convening or grant.recording)
 

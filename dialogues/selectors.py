@@ -8,7 +8,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from participants.models import Membership
-from participants.selectors import ground_rules_pending_for, membership_of, roster_of
+from participants.selectors import (
+    accepted_membership,
+    ground_rules_pending_for,
+    membership_of,
+    roster_of,
+)
 
 from .confidentiality import (
     Viewer,
@@ -61,10 +66,19 @@ def dialogue_for(*, viewer: Viewer, dialogue_id: int) -> Dialogue:
         raise Http404 from None
 
 
-def ground_rules_membership(*, user, dialogue_id: int) -> Membership:
+def ground_rules_membership(*, user, viewer: Viewer, dialogue_id: int) -> Membership:
     """The account's active membership of the dialogue, whose ground rules it reads before
-    anything else of it (the dialogue noted as shown); 404 for anyone else."""
-    membership = membership_of(user, dialogue_id=dialogue_id)
+    anything else of it (the dialogue noted as shown); 404 for anyone else. Viewing as a
+    member of it (``viewer.viewing_as``, which only the convening team does): the member's."""
+    viewing = viewer.viewing_as
+    if viewing is None:
+        membership = membership_of(user, dialogue_id=dialogue_id)
+    elif viewing.dialogue_id == dialogue_id:
+        membership = accepted_membership(
+            dialogue_id=dialogue_id, membership_id=viewing.membership_id
+        )
+    else:
+        membership = None
     if membership is None:
         raise Http404
     noted(membership.dialogue, dialogue_id=dialogue_id)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("dialogues.outcomes.urls")),
     path("", include("dialogues.briefing.urls")),
     path("", include("dialogues.timeline.urls")),
+    path("", include("dialogues.viewas.urls")),
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -60,10 +60,16 @@ def _posted_version(value: str | None) -> int:
 @require_http_methods(["GET", "POST"])
 def ground_rules(request, dialogue_id: int):
     """A member reads and accepts the dialogue's ground rules; until then they see nothing
-    else of it. Anyone else: 404."""
-    membership = selectors.ground_rules_membership(user=request.user, dialogue_id=dialogue_id)
+    else of it. Anyone else: 404. Viewing as a member, the member's page, which only they
+    accept."""
+    viewer = viewer_of(request)
+    membership = selectors.ground_rules_membership(
+        user=request.user, viewer=viewer, dialogue_id=dialogue_id
+    )
     dialogue = membership.dialogue
     error = None
+    if request.method == "POST" and viewer.viewing_as is not None:
+        raise PermissionDenied("Only the member accepts their ground rules.")
     if request.method == "POST":
         try:
             ground_rules_accept(

@@ -31,25 +31,66 @@ def _with_ground_rules_state(memberships):
     return memberships.annotate(rules_accepted=Exists(accepted) | Q(dialogue__ground_rules=""))
 
 
+_PLACE = ("id", "dialogue_id", "person_id", "clearance__rank", "role", "rules_accepted")
+
+
+def _place(id_, dialogue_id, person_id, rank, role) -> ActiveMembership:
+    return ActiveMembership(
+        id=id_,
+        dialogue_id=dialogue_id,
+        person_id=person_id,
+        clearance_rank=rank,
+        convening=role in Membership.CONVENING_ROLES,
+        recording=role in Membership.RECORDING_ROLES,
+        convenor=role == Membership.Role.CONVENOR,
+    )
+
+
+def _sees_dialogue(role: str, rules_accepted: bool) -> bool:
+    """Whether an accepted membership lets its member see the dialogue yet: the current ground
+    rules accepted, or of the convening team (who write them)."""
+    return rules_accepted or role in Membership.CONVENING_ROLES
+
+
 def active_memberships_of(user) -> list[ActiveMembership]:
     """Memberships that let the account see its dialogue: accepted, and (for all but the
     convening team, who write them) the current ground rules accepted."""
     rows = _with_ground_rules_state(
         Membership.objects.filter(person__user=user, state__in=ACTIVE_STATES)
-    ).values_list("id", "dialogue_id", "person_id", "clearance__rank", "role", "rules_accepted")
+    ).values_list(*_PLACE)
     return [
-        ActiveMembership(
-            id=id_,
-            dialogue_id=dialogue_id,
-            person_id=person_id,
-            clearance_rank=rank,
-            convening=role in Membership.CONVENING_ROLES,
-            recording=role in Membership.RECORDING_ROLES,
-            convenor=role == Membership.Role.CONVENOR,
-        )
+        _place(id_, dialogue_id, person_id, rank, role)
         for id_, dialogue_id, person_id, rank, role, accepted in rows
-        if accepted or role in Membership.CONVENING_ROLES
+        if _sees_dialogue(role, accepted)
     ]
+
+
+@dataclass(frozen=True)
+class AcceptedMember:
+    """An accepted member of a dialogue, as someone viewing Trackii as them needs them: their
+    place, and whether it lets them see the dialogue yet (``active``: the ground rules
+    accepted, or of the convening team)."""
+
+    place: ActiveMembership
+    active: bool
+
+
+def accepted_member(*, dialogue_id: int, membership_id: int) -> AcceptedMember | None:
+    """The accepted member of the dialogue with this membership id, or None (another
+    dialogue's, not accepted, or none)."""
+    row = (
+        _with_ground_rules_state(
+            Membership.objects.filter(
+                pk=membership_id, dialogue_id=dialogue_id, state__in=ACTIVE_STATES
+            )
+        )
+        .values_list(*_PLACE)
+        .first()
+    )
+    if row is None:
+        return None
+    id_, d, person_id, rank, role, accepted = row
+    return AcceptedMember(_place(id_, d, person_id, rank, role), _sees_dialogue(role, accepted))
 
 
 def ground_rules_pending_for(user) -> list[Membership]:
@@ -63,6 +104,18 @@ def ground_rules_pending_for(user) -> list[Membership]:
         )
         if not m.rules_accepted
     ]
+
+
+def accepted_membership(*, dialogue_id: int, membership_id: int) -> Membership | None:
+    """The accepted membership of the dialogue with this id, its person and dialogue loaded,
+    whatever its ground-rules state; None otherwise."""
+    return (
+        Membership.objects.filter(
+            pk=membership_id, dialogue_id=dialogue_id, state__in=ACTIVE_STATES
+        )
+        .select_related("person", "dialogue", "clearance")
+        .first()
+    )
 
 
 def membership_of(user, *, dialogue_id: int) -> Membership | None:

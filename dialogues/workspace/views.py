@@ -22,6 +22,7 @@ from ..concurrency import EditConflict
 from ..confidentiality import (
     assignable_roles,
     can_change_membership,
+    can_view_as,
     grantable_levels,
     outbound_levels,
 )
@@ -315,6 +316,7 @@ def _roster_page(request, dialogue, viewer, held: dict, *, bulk_form=None, statu
         membership.latest_invitation = invitations.get(membership.pk)
         # The convening team sees everyone; changing or inviting follows the team's rules.
         membership.changeable = can_change_membership(viewer, membership)
+        membership.viewable_as = can_view_as(viewer, membership)
     context = {
         "dialogue": dialogue,
         "members": members,

@@ -1442,6 +1442,51 @@ def _roster_bulk_targets(w: World) -> list[Target]:
     ]
 
 
+def views_as(reader: Reader, person: str) -> bool:
+    """Viewing Trackii as a member (issue 17): the convening team of the member's dialogue, as
+    an accepted member other than themselves."""
+    member = PERSONS[person]
+    return (
+        member.dialogue is not None
+        and member.state == "accepted"
+        and reader.person != person
+        and W.convenes(reader, member.dialogue)
+    )
+
+
+def _view_as_targets(w: World) -> list[Target]:
+    """The page that starts viewing A as one of its members: its convening team, for an
+    accepted member other than themselves (the convenor, a participant, themselves, a nominee,
+    a member cleared but not yet invited); a member of B through A is nobody's."""
+    targets = [
+        Target(
+            f"{key} of A",
+            reverse("dialogues:view_as_start", args=[_d(w, "A"), w.memberships[key].pk]),
+            signed_in_gate(lambda r, key=key: views_as(r, key)),
+            control=(PERSONS[key].name,),
+        )
+        for key in ("conv", "part", "fac", "cof", "nom", "inv")
+    ]
+    targets.append(
+        Target(
+            "out of B through dialogue A",
+            reverse("dialogues:view_as_start", args=[_d(w, "A"), w.memberships["out"].pk]),
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
+
+
+def _view_as_stop_targets(w: World) -> list[Target]:
+    """Stopping it: a POST anyone signed in may send; outside the mode it goes home, doing
+    nothing (the mode itself: tests/dialogues/test_view_as.py, tests/access/test_view_as.py)."""
+
+    def expect(role: str) -> Expect:
+        return LOGIN if role in SIGNED_OUT else redirect(reverse("home"))
+
+    return [Target("not viewing as anyone", reverse("dialogues:view_as_stop"), expect, "POST")]
+
+
 def _rules_control(key: str) -> tuple[str, ...]:
     spec = DIALOGUE_SPECS[key]
     return (spec.rules,) if spec.ground_rules else (spec.title,)
@@ -1599,6 +1644,9 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("pack_link", lambda w: _pack_link_targets(w, "pack_link", "html")),
     Route("pack_link_download", lambda w: _pack_link_targets(w, "pack_link_download", "pdf")),
+    Route("view_as_start", _view_as_targets),
+    refused_post("view_as_start", _view_as_targets),
+    Route("view_as_stop", _view_as_stop_targets),
     Route("vetting", _vetting_targets),
     Route("invitations", _invitation_targets),
     Route("outbound requests", _outbound_request_targets),

@@ -42,6 +42,7 @@ class ReadAuditMiddleware:
         detail = {"page": match.url_name if match is not None else ""}
         if getattr(request, "htmx", False):
             detail["partial"] = True
+        detail.update(ledger.viewed_as)  # viewing as a member: who, besides the actor
         downloaded = reads.is_download(response)
         audit_reads(
             reads=ledger.reads(),

@@ -29,6 +29,10 @@ carry their secret).
 A polled partial (``polled``: the pack's progress, asked every two seconds) writes at most one
 entry per person, object and ``POLL_WINDOW``.
 
+Viewing Trackii as a member (issue 17, ``dialogues.viewas``): the actor is still the person
+viewing, and every entry names the member viewed as (``viewing_as``: their membership and person
+ids in ``detail``, as ``viewed_as`` and ``viewed_as_person``).
+
 Outside a request (a task, a command, the shell) there is no ledger and nothing is noted.
 """
 
@@ -70,6 +74,7 @@ class Ledger:
     listed: list[Read] = field(default_factory=list)
     actor: Any = _AS_REQUEST
     polled: bool = False
+    viewed_as: dict[str, int] = field(default_factory=dict)  # the member viewed as, by ids
 
     def reads(self) -> list[Read]:
         return ([self.subject] if self.subject is not None else []) + self.listed
@@ -135,6 +140,14 @@ def read_by(user) -> None:
     ledger = _ledger.get()
     if ledger is not None:
         ledger.actor = user
+
+
+def viewing_as(*, membership_id: int, person_id: int) -> None:
+    """The request reads as a member (``dialogues.viewas``): each entry names them, besides
+    the person viewing (the actor)."""
+    ledger = _ledger.get()
+    if ledger is not None:
+        ledger.viewed_as = {"viewed_as": membership_id, "viewed_as_person": person_id}
 
 
 def polled(view):

@@ -154,9 +154,12 @@ def sightings(entries, *, content_type: ContentType, copy_numbers: dict[str, int
 
 def where(detail: dict) -> str:
     """The page an entry names (``trackii.audit.reads``), as a person reads it: "calendar feed",
-    "pack detail (update)" for an htmx partial; empty for entries written before pages were
+    "pack detail (update)" for an htmx partial, "session detail, viewing as membership 12"
+    for a page read as a member (``dialogues.viewas``); empty for entries written before pages were
     named."""
     page = str(detail.get("page") or "").replace("_", " ")
     if page and detail.get("partial"):
         page += " (update)"
+    if page and detail.get("viewed_as"):  # read by the actor viewing Trackii as a member
+        page += f", viewing as membership {detail['viewed_as']}"
     return page

@@ -64,9 +64,14 @@ MIDDLEWARE = [
     # Dates and times on pages in the reader's own time zone (trackii.timezones).
     "trackii.middleware.ReaderTimeZoneMiddleware",
     "participants.accounts.middleware.RequireMFAMiddleware",
-    # Last, so it sees the view's own answer: writes to the audit trail what a response showed
-    # (trackii.audit.reads), for every page, partial, form, PDF, feed and download of content.
+    # Last but one, so it sees the view's own answer: writes to the audit trail what a response
+    # showed (trackii.audit.reads), for every page, partial, form, PDF, feed and download of
+    # content.
     "trackii.audit.middleware.ReadAuditMiddleware",
+    # Viewing Trackii as a member (issue 17): the request's viewer is both, only the dialogue's
+    # reading pages answer, to GET. After the read audit, which then records what it lets
+    # through and never what it refuses.
+    "dialogues.viewas.middleware.ViewAsMiddleware",
 ]
 
 # Forms render in the design system's one layout (templates/ui/_form_fields.html).
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dialogues.viewas.context_processors.view_as",
             ],
         },
     },
