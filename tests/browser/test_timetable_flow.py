@@ -33,32 +33,45 @@ ITEMS = [
 ]
 
 
+# The keystroke-level model (Card, Moran and Newell), to estimate a person's time from what they
+# do: M, thinking before an action; P, pointing with the mouse; B, a button pressed or released;
+# H, a hand from mouse to keyboard; K, a key (an average typist).
+M, P, B, H, K = 1.35, 1.1, 0.1, 0.4, 0.28
+
+
 class Actions:
-    """Counts what a person does: each fill, choice, click, key or drag is one action."""
+    """Counts what a person does (each fill, choice, click, key or drag is one action) and
+    estimates their time by the keystroke-level model."""
 
     def __init__(self, page):
         self.page = page
         self.count = 0
+        self.seconds = 0.0
 
     def fill(self, selector, value):
         self.count += 1
+        self.seconds += M + P + 2 * B + H + K * len(value)
         self.page.fill(selector, value)
 
     def select(self, selector, **option):
         self.count += 1
+        self.seconds += M + 2 * (P + 2 * B)
         self.page.select_option(selector, **option)
 
     def click(self, locator):
         self.count += 1
+        self.seconds += M + P + 2 * B
         locator.click()
 
     def press(self, locator, key):
         self.count += 1
+        self.seconds += M + K
         locator.press(key)
 
     def drag(self, source, x, y):
         """Press on ``source``, move to the page point (x, y), release: one action."""
         self.count += 1
+        self.seconds += M + 2 * (P + B)
         box = source.bounding_box()
         self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 8)
         self.page.mouse.down()
@@ -164,6 +177,7 @@ def test_facilitator_plans_on_the_timetable_previews_and_publishes(journey, widt
         box = edge.bounding_box()
         with page.expect_response(lambda r: "/retime/" in r.url):
             act.count += 1
+            act.seconds += M + 2 * (P + B)
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 2)
             page.mouse.down()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 2 + 4 * row, steps=8)
@@ -202,7 +216,7 @@ def test_facilitator_plans_on_the_timetable_previews_and_publishes(journey, widt
     act.click(page.get_by_role("button", name="Publish version 1"))
     page.locator(".message--success", has_text="Published version 1").wait_for()
     assert len(mail.outbox) == told > 0
-    actions = act.count
+    actions, seconds = act.count, act.seconds
 
     # The participant reads exactly what the preview said.
     page.context.clear_cookies()
@@ -211,7 +225,10 @@ def test_facilitator_plans_on_the_timetable_previews_and_publishes(journey, widt
     read = [t.split("\n")[0].strip() for t in page.locator(".agenda__title").all_inner_texts()]
     assert sorted(read) == sorted(shown)
     assert len(read) == len(shown) == 7
-    print(f"planning flow ({width}): {actions} actions to plan and publish a round of 8 items")
+    print(
+        f"planning flow ({width}): {actions} actions, about {seconds / 60:.1f} minutes of a "
+        "person's time (keystroke-level model) to plan and publish a round of 8 items"
+    )
     assert actions < 40
 
 
@@ -258,7 +275,10 @@ def test_the_same_plan_without_javascript(browser, live_server, demo):
         page.locator(".message--success", has_text="Published version 1").wait_for()
         round_3.refresh_from_db()
         assert round_3.published_version == 1
-        print(f"planning flow without JavaScript: {act.count} actions")
+        print(
+            f"planning flow without JavaScript: {act.count} actions, about "
+            f"{act.seconds / 60:.1f} minutes"
+        )
     finally:
         context.close()
 
@@ -310,7 +330,10 @@ def test_facilitator_copies_last_rounds_agenda_previews_and_publishes(journey, w
     inspect(page, "17-preview-after-copy")
     act.click(page.get_by_role("button", name="Publish version 1"))
     page.locator(".message--success", has_text="Published version 1").wait_for()
-    print(f"copying last round's agenda ({width}): {act.count} actions to plan and publish")
+    print(
+        f"copying last round's agenda ({width}): {act.count} actions, about "
+        f"{act.seconds / 60:.1f} minutes to plan and publish"
+    )
 
     page.context.clear_cookies()
     sign_in(page, "participant@demo.trackii.org")
