@@ -93,6 +93,7 @@ from .models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Idea,
     Outcome,
     PublishedAgendaItem,
     Session,
@@ -147,6 +148,8 @@ __all__ = [
     "readable_levels",
     "resolve",
     "rule_key",
+    "speakers_may_accompany",
+    "strictest_attribution",
     "strictest_level",
     "view_as_for_request",
     "viewer_as",
@@ -594,7 +597,53 @@ def _outcomes_rule(viewer: Viewer, g: Grant, session) -> Q:
     return q
 
 
+# An idea is dialogue-wide (no session of its own): an attendees level goes by clearance alone.
+_IDEA = _Node(
+    level="level",
+    session_id=None,
+    readers_through=Idea.readers.through,
+    readers_owner="idea_id",
+    node_ref="pk",
+)
+
+
+def _ideas_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """Ideas (rule 8): derivation only narrows. An idea is seen only by whom its own level
+    allows and who may see every one of its sources, each as the outcome's own rule says (its
+    session's, its own, never off the record for an official): an idea from one side's
+    pre-consultation never reaches the other side, one from a note for named readers only
+    them. Ideas belong to no session: asked about one, there are none."""
+    if session is not EVERY:
+        return _NOTHING
+    seen = Outcome.objects.filter(_outcomes_rule(viewer, g, EVERY)).values("pk")
+    unseen = Idea.sources.through.objects.filter(idea_id=OuterRef("pk")).exclude(
+        outcome_id__in=seen
+    )
+    return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _IDEA) & ~Q(Exists(unseen))
+
+
+_ATTRIBUTIONS = (
+    Outcome.Attribution.ON_RECORD,
+    Outcome.Attribution.CHATHAM_HOUSE,
+    Outcome.Attribution.OFF_RECORD,
+)
+
+
+def strictest_attribution(attributions: Iterable[str]) -> str:
+    """The strictest of the given attribution rules (off the record, then Chatham House, then
+    on the record): what an idea derived from outcomes with these rules is held to. Nothing
+    given: Chatham House."""
+    given = [_ATTRIBUTIONS.index(a) for a in attributions]
+    return _ATTRIBUTIONS[max(given)] if given else Outcome.Attribution.CHATHAM_HOUSE
+
+
+def speakers_may_accompany(idea: Idea) -> bool:
+    """An idea names who put it forward only when every one of its sources is on the record."""
+    return idea.attribution == Outcome.Attribution.ON_RECORD
+
+
 _RULES = {
+    Idea: _ideas_rule,
     Session: _sessions_rule,
     AgendaItem: _agenda_items_rule,
     PublishedAgendaItem: _published_agenda_items_rule,

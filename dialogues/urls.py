@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("dialogues.outbound.urls")),
     path("", include("dialogues.papers.urls")),
     path("", include("dialogues.outcomes.urls")),
+    path("", include("dialogues.ideas.urls")),
     path("", include("dialogues.briefing.urls")),
     path("", include("dialogues.timeline.urls")),
     path("", include("dialogues.viewas.urls")),

@@ -3,7 +3,7 @@ accounts, built through the features' services. Idempotent: what exists already 
 is, so a rerun changes nothing. ``manage.py seed_demo`` runs it."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import mail
@@ -34,6 +34,7 @@ from participants.vetting.services import (
 
 from ..briefing import services as briefing
 from ..confidentiality import outbound_rank, viewer_for_user
+from ..ideas.services import follow_up_add, idea_derive, idea_set_state
 from ..models import (
     AgendaItem,
     AgendaTemplate,
@@ -42,6 +43,7 @@ from ..models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Idea,
     OutboundLevelRequest,
     Outcome,
     ScaleChangeRequest,
@@ -571,6 +573,8 @@ SALT_RIVER_SUMMARY = (
     "account of the basin; a pre-consultation and a second round on water-sharing options follow."
 )
 
+DEMO_IDEA = "A neutral technical body for the flow data"
+
 # (kind, attribution, level, summary, attributed record, speakers) on Round 1.
 SALT_RIVER_OUTCOMES = [
     (
@@ -994,6 +998,35 @@ class DemoSeed:
                 by=accounts["admin@demo.trackii.org"],
             )
 
+    def _idea(self, dialogue: Dialogue, round_1: Session, facilitator: User) -> None:
+        """The idea Round 1 produced (issue 18): a neutral technical body for the flow data,
+        from its Chatham House convergence and the joint station it proposed, developed since,
+        with a follow-up for the convenor."""
+        if Idea.objects.filter(dialogue=dialogue, title=DEMO_IDEA).exists():
+            return
+        sources = Outcome.objects.filter(
+            session=round_1, summary__in=[SALT_RIVER_OUTCOMES[0][3], SALT_RIVER_OUTCOMES[1][3]]
+        )
+        idea = idea_derive(
+            dialogue=dialogue,
+            viewer=viewer_for_user(facilitator),
+            sources=list(sources),
+            title=DEMO_IDEA,
+            summary="Dry-season flow data from both banks goes first to a neutral technical "
+            "body, with a joint monitoring station at the Teodor Dam, before any talk of "
+            "allocation.",
+            level=self.levels["Programme"],
+            by=facilitator,
+        )
+        idea_set_state(idea=idea, state=Idea.State.DEVELOPED, by=facilitator)
+        follow_up_add(
+            idea=idea,
+            owner=Membership.objects.get(dialogue=dialogue, person__user=facilitator),
+            task="Draft a non-paper on the technical body for the second round",
+            due=round_1.end.date() + timedelta(days=60),
+            by=facilitator,
+        )
+
     def _briefing(self, accounts: dict[str, User]) -> str:
         """Round 1's outcomes, and one briefing pack for a demo official at Programme
         clearance: rendered, approved by the second facilitator (four eyes) and released, so
@@ -1018,6 +1051,7 @@ class DemoSeed:
                 record=record,
                 speakers=list(Person.objects.filter(full_name__in=speakers)),
             )
+        self._idea(dialogue, round_1, facilitator)
         if BriefingPack.objects.filter(dialogue=dialogue, note=DEMO_PACK_NOTE).exists():
             return ""
         # A pack that cannot be rendered (WeasyPrint's libraries missing, say) is left out, with

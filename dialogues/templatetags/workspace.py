@@ -47,6 +47,7 @@ TABS = (
     ("roster", "Roster", "roster", "team"),
     ("papers", "Papers", "documents", "all"),
     ("outcomes", "Outcomes", "outcomes", "all"),
+    ("ideas", "Ideas", "ideas", "all"),
     ("packs", "Packs", "pack_list", "team"),
 )
 

@@ -1530,6 +1530,63 @@ def _outcomes_of(dialogue: str):
     return [o for o in W.OUTCOMES if _session_dialogue(o.session) == dialogue]
 
 
+def _ideas_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    return lambda r: (
+        tuple(i.sentinels["title"] for i in W.IDEAS if i.dialogue == key and W.sees_idea(r, i.key))
+        or (DIALOGUE_SPECS[key].title,)
+    )
+
+
+def _idea_targets(w: World, name: str, *, team=False, run=True, method="GET") -> list[Target]:
+    """One idea's pages: whoever sees it (rule 8); ``team``: its dialogue's convening team only
+    (a POST tried where refused, not run where allowed)."""
+    targets = []
+    for key, spec in W.IDEA_SPECS.items():
+        idea = w.ideas[key]
+
+        def allowed(r: Reader, key=key, spec=spec) -> bool:
+            return W.sees_idea(r, key) and (not team or W.convenes(r, spec.dialogue))
+
+        targets.append(
+            Target(
+                f"idea {key}",
+                reverse(f"dialogues:{name}", args=[_d(w, spec.dialogue), idea.pk]),
+                signed_in_gate(allowed, run=run),
+                method=method,
+                data={} if method == "POST" else None,
+                control=(spec.sentinels["title"],),
+            )
+        )
+    targets.append(
+        Target(
+            "idea of B through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.ideas["IDB"].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+            data={} if method == "POST" else None,
+        )
+    )
+    return targets
+
+
+def _follow_up_done_targets(w: World) -> list[Target]:
+    """Marking a follow-up done: refused to all but the team (no follow-up exists: every
+    address is 404 for everyone, the team included, and nothing is run)."""
+    spec = W.IDEA_SPECS["IDPUB"]
+    return [
+        Target(
+            "follow-up that does not exist",
+            reverse(
+                "dialogues:follow_up_done",
+                args=[_d(w, spec.dialogue), w.ideas["IDPUB"].pk, w.missing_id],
+            ),
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data={},
+        )
+    ]
+
+
 def _outcomes_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
     return lambda r: (
         tuple(o.sentinels["summary"] for o in _outcomes_of(key) if W.sees_outcome(r, o.key))
@@ -1545,6 +1602,18 @@ ROUTES: tuple[Route, ...] = (
     dialogue_page("sessions", _member, _sessions_control),
     Route("sessions (timeline)", sessions_timeline_targets),
     dialogue_page("outcomes", _member, _outcomes_control),
+    dialogue_page("ideas", _member, _ideas_control),
+    dialogue_page("idea_create", W.convenes),
+    Route("idea_detail", lambda w: _idea_targets(w, "idea_detail")),
+    Route(
+        "idea_state",
+        lambda w: _idea_targets(w, "idea_state", team=True, run=False, method="POST"),
+    ),
+    Route(
+        "follow_up_create",
+        lambda w: _idea_targets(w, "follow_up_create", team=True, run=False, method="POST"),
+    ),
+    Route("follow_up_done", _follow_up_done_targets),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
         "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
@@ -1877,6 +1946,7 @@ READ_ACTIONS = (AuditEntry.Action.VIEWED, AuditEntry.Action.DOWNLOADED)
 SUBJECT_KWARGS = (
     ("copy_id", "dialogues.briefingpackcopy"),
     ("outcome_id", "dialogues.outcome"),
+    ("idea_id", "dialogues.idea"),
     ("item_id", "dialogues.agendaitem"),
     ("document_id", "dialogues.document"),
     ("membership_id", "participants.membership"),
@@ -1947,6 +2017,18 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             if W.sees_outcome(reader, o.key)
         }
         return {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)} | outcomes
+    if match.url_name == "ideas":
+        # The dialogue's ideas tab: the dialogue, and each idea it lists.
+        reader = reader_of_role(role)
+        dialogue = next(
+            k for k, row in w.dialogues.items() if row.pk == match.kwargs["dialogue_id"]
+        )
+        ideas = {
+            (actor, "dialogues.idea", str(w.ideas[i.key].pk), action)
+            for i in W.IDEAS
+            if i.dialogue == dialogue and W.sees_idea(reader, i.key)
+        }
+        return {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)} | ideas
     if match.url_name == "agenda_reuse":
         # The session the page is for, and the agenda its preview reads: another session's, or
         # a template.

@@ -165,6 +165,22 @@ class OutcomeSpec:
 
 
 @dataclass(frozen=True)
+class IdeaSpec:
+    """An idea of a dialogue, derived from outcomes (rule 8: seen by whom its level allows and
+    who sees every source)."""
+
+    key: str
+    dialogue: str
+    sources: tuple[str, ...]
+    level: str
+    readers: tuple[str, ...] = ()
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {"title": f"SNT-{self.key}-TITLE", "summary": f"SNT-{self.key}-SUMMARY"}
+
+
+@dataclass(frozen=True)
 class TemplateSpec:
     """An agenda template of a dialogue, saved from a session's agenda by a member of its
     convening team: it holds the items they see there (none for named readers), under the
@@ -292,6 +308,17 @@ OUTCOMES = (
     OutcomeSpec("OB", "SB", "Public"),
 )
 
+IDEAS = (
+    IdeaSpec("IDPUB", "A", ("OPUB",), "Public"),
+    IdeaSpec("IDPRG", "A", ("OPRG", "OPUB"), "Programme"),
+    IdeaSpec("IDPAR", "A", ("OPAR",), "Participants"),  # from SPUB: attendees only
+    IdeaSpec("IDSPARX", "A", ("OSPARX",), "Participants"),  # from a pre-consultation
+    IdeaSpec("IDRES", "A", ("ORES",), "Restricted", readers=("fac",)),
+    IdeaSpec("IDOFF", "A", ("OOFF",), "Public"),  # from an off-the-record outcome
+    IdeaSpec("IDFACPUB", "A", ("OPUB",), "Facilitators"),  # its own level stricter
+    IdeaSpec("IDB", "B", ("OB",), "Public"),
+)
+
 # A's co-facilitator asks to raise its outbound level to this (an open request, never confirmed).
 OUTBOUND_RAISE = "Participants"
 
@@ -359,6 +386,7 @@ SESSION_SPECS = {s.key: s for s in SESSIONS}
 ITEM_SPECS = {i.key: i for i in ITEMS}
 DOCUMENT_SPECS = {d.key: d for d in DOCUMENTS}
 OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
+IDEA_SPECS = {i.key: i for i in IDEAS}
 COPY_SPECS = {c.key: c for c in COPIES}
 TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
@@ -468,6 +496,15 @@ def sees_document(reader: Reader, key: str) -> bool:
             return node_allows(grant, item.level_now, item.session, item.readers)
         return sees_item(reader, spec.item)
     return True
+
+
+def sees_idea(reader: Reader, key: str) -> bool:
+    """Rule 8, stated apart: the idea's own level (no session of its own) and every source."""
+    spec = IDEA_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or not node_allows(grant, spec.level, None, spec.readers):
+        return False
+    return all(sees_outcome(reader, source) for source in spec.sources)
 
 
 def sees_outcome(reader: Reader, key: str) -> bool:
@@ -631,6 +668,9 @@ def all_sentinels() -> list[Sentinel]:
         dialogue = SESSION_SPECS[o.session].dialogue
         for f, text in o.sentinels.items():
             found.append(Sentinel(text, "outcome", o.key, f, dialogue, None))
+    for idea in IDEAS:
+        for f, text in idea.sentinels.items():
+            found.append(Sentinel(text, "idea", idea.key, f, idea.dialogue, None))
     for p in PEOPLE:
         found.append(Sentinel(p.name, "person", p.key, "name", p.dialogue, None))
     for c in COPIES:
@@ -694,6 +734,8 @@ def may_read(reader: Reader, text: str) -> bool:
         if s.field == "record":  # the attributed record: those who record only
             return sees_outcome(reader, s.key) and records(reader, s.dialogue)
         return sees_outcome(reader, s.key)
+    if s.kind == "idea":
+        return sees_idea(reader, s.key)
     if s.kind == "person":
         return sees_person(reader, s.key)
     if s.kind == "recipient":  # the register is the convening team's
@@ -747,6 +789,7 @@ class World:
     items: dict = field(default_factory=dict)  # working AgendaItem
     documents: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
+    ideas: dict = field(default_factory=dict)  # idea key -> Idea
     packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
     templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
@@ -934,6 +977,24 @@ def build_world() -> World:
             speakers=[world.people[k] for k in o.speakers],
             readers=[world.people[k] for k in o.readers],
         )
+
+    # Ideas, written as the service would keep them (the strictest attribution of their
+    # sources), with exactly their named readers.
+    from dialogues.confidentiality import strictest_attribution
+    from dialogues.models import Idea
+
+    for spec in IDEAS:
+        sources = [world.outcomes[k] for k in spec.sources]
+        idea = Idea.objects.create(
+            dialogue=world.dialogues[spec.dialogue],
+            title=f"{spec.sentinels['title']} idea",
+            summary=f"{spec.sentinels['summary']} proposal",
+            level=levels[spec.level],
+            attribution=strictest_attribution(o.attribution for o in sources),
+        )
+        idea.sources.set(sources)
+        idea.readers.set([world.people[k] for k in spec.readers])
+        world.ideas[spec.key] = idea
 
     # Briefing packs: A's released (four eyes: requested by one facilitator, released by the
     # other), one copy's link replaced and another's revoked; B's rendered, never released.

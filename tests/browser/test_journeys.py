@@ -86,6 +86,13 @@ def test_facilitator_journey(journey, demo):
     inspect(page, "06-papers")
     tab(page, "Outcomes")
     inspect(page, "07-outcomes")
+    tab(page, "Ideas")
+    inspect(page, "07-ideas")
+    page.get_by_role("link", name="A neutral technical body for the flow data").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("A neutral technical body")
+    inspect(page, "07-idea")
+    page.goto(f"/dialogues/{demo.pk}/ideas/")
     tab(page, "Packs")
     inspect(page, "08-packs")
 

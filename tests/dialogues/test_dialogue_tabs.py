@@ -67,7 +67,13 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         return tabs_of(login(world[member]).get(page).content.decode())
 
     # Every member gets the Outcomes tab, whether or not there is an outcome they may read.
-    everyone = [("Overview", True), ("Sessions", False), ("Papers", False), ("Outcomes", False)]
+    everyone = [
+        ("Overview", True),
+        ("Sessions", False),
+        ("Papers", False),
+        ("Outcomes", False),
+        ("Ideas", False),
+    ]
     assert tabs("participant") == everyone
     assert tabs("observer") == everyone
     assert tabs("rapporteur") == everyone
@@ -77,6 +83,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Roster", False),
         ("Papers", False),
         ("Outcomes", False),
+        ("Ideas", False),
         ("Packs", False),
     ]
     assert tabs("convenor") == team
@@ -91,6 +98,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("roster", "Roster"),
         ("documents", "Papers"),
         ("outcomes", "Outcomes"),
+        ("ideas", "Ideas"),
         ("pack_list", "Packs"),
     ):
         assert tabs("convenor", url(name, dialogue.pk)) == [
