@@ -393,6 +393,7 @@ class Document(models.Model):
 
 from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
 from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
+from .officials import Official  # noqa: E402
 from .reuse import AgendaTemplate, AgendaTemplateItem  # noqa: E402
 
 __all__ = [
@@ -405,6 +406,7 @@ __all__ = [
     "ConfidentialityLevel",
     "Dialogue",
     "Document",
+    "Official",
     "OutboundLevelRequest",
     "Outcome",
     "PublishedAgendaItem",
