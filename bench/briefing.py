@@ -372,9 +372,8 @@ def build(rng: random.Random):
 def request(dialogue, user, sessions, email: str):
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from tests.factories import level
-
     from dialogues.models import Official
+    from tests.factories import level
 
     official, _ = Official.objects.get_or_create(
         dialogue=dialogue,

@@ -673,15 +673,13 @@ def test_the_service_refuses_a_recipient_cleared_above_the_requester(team):
     assert BriefingPack.objects.count() == 0
 
 
-def test_the_request_form_offers_the_active_officials_cleared_up_to_the_requesters_own(
-    login, team
-):
+def test_the_request_form_offers_the_active_officials_cleared_up_to_the_requesters_own(login, team):
     dialogue = team["dialogue"]
     for name in ("Public", "Programme", "Participants", "Facilitators", "Restricted"):
         official(dialogue, f"Official {name}", f"{name.lower()}@ministry.example", name)
-    official(
-        dialogue, "Retired official", "retired@ministry.example", "Public", retired_at=timezone.now()
-    )
+    retired = official(dialogue, "Retired official", "retired@ministry.example", "Public")
+    retired.retired_at = timezone.now()
+    retired.save()
     official(team["elsewhere"], "Elsewhere", "elsewhere@ministry.example", "Public")
     page = login(team["facilitator"]).get(packs_url(team, "pack_request"))
     assert [str(label) for _, label in page.context["form"].fields["officials"].choices] == [
