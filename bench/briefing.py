@@ -372,20 +372,24 @@ def build(rng: random.Random):
 def request(dialogue, user, sessions, email: str):
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
+    from dialogues.models import Official
     from tests.factories import level
 
-    recipient = briefing.Recipient(
-        name="Sofia Lindqvist",
+    official, _ = Official.objects.get_or_create(
+        dialogue=dialogue,
         email=email,
-        position="Special Envoy",
-        organisation="Ministry for Foreign Affairs",
-        clearance=level(CLEARANCE),
+        defaults={
+            "name": "Sofia Lindqvist",
+            "position": "Special Envoy",
+            "institution": "Ministry for Foreign Affairs",
+            "clearance": level(CLEARANCE),
+        },
     )
     return briefing.pack_request(
         dialogue=dialogue,
         viewer=viewer_for_user(user),
         requested_by=user,
-        recipients=[recipient],
+        officials=[official],
         sessions=sessions,
     )
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("dialogues.outcomes.urls")),
     path("", include("dialogues.ideas.urls")),
     path("", include("dialogues.briefing.urls")),
+    path("", include("dialogues.officials.urls")),
     path("", include("dialogues.timeline.urls")),
     path("", include("dialogues.viewas.urls")),
 ]

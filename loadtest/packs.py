@@ -47,7 +47,7 @@ def main() -> int:
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
     from dialogues.demo.demo_scale import TITLE_PREFIX
-    from dialogues.models import BriefingPackCopy, ConfidentialityLevel, Dialogue
+    from dialogues.models import BriefingPackCopy, ConfidentialityLevel, Dialogue, Official
     from participants.models import Membership
 
     stopping = False
@@ -115,13 +115,14 @@ def main() -> int:
             dialogue=dialogue,
             viewer=viewer_for_user(convenor),
             requested_by=convenor,
-            recipients=[
-                briefing.Recipient(
+            officials=[
+                Official.objects.create(
+                    dialogue=dialogue,
                     name=f"Load test official {n + 1}",
                     email=f"official-{n + 1}@ministry.scale.demo.trackii.org",
                     clearance=programme,
                     position="Envoy",
-                    organisation="Ministry of Foreign Affairs (fictional)",
+                    institution="Ministry of Foreign Affairs (fictional)",
                 )
             ],
             sessions=sessions,

@@ -37,7 +37,7 @@ from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import AgendaItemFactory, DialogueFactory, SessionFactory, UserFactory, level
 from tests.webauthn import add_security_key
-from tests.world import member_with_account, publish_as_a_planner
+from tests.world import member_with_account, official, publish_as_a_planner
 from trackii import middleware as session_clock
 from trackii.celery import app as celery_app
 from trackii.reporting import REDACTED, RedactSecretsFilter, redact_secrets
@@ -420,18 +420,11 @@ def session_url(session: Session, name="session_detail") -> str:
 
 
 def pack_form(dialogue, name: str) -> dict:
-    return {
-        "note": "",
-        "recipients-TOTAL_FORMS": "1",
-        "recipients-INITIAL_FORMS": "0",
-        "recipients-MIN_NUM_FORMS": "1",
-        "recipients-MAX_NUM_FORMS": "25",
-        "recipients-0-name": name,
-        "recipients-0-position": "Envoy",
-        "recipients-0-organisation": "Ministry",
-        "recipients-0-email": "envoy@ministry.example",
-        "recipients-0-clearance": str(level("Public").pk),
-    }
+    """The request form, for an official of the register (added) by this name."""
+    envoy = official(
+        dialogue, name, "envoy@ministry.example", "Public", position="Envoy", institution="Ministry"
+    )
+    return {"note": "", "officials": [str(envoy.pk)]}
 
 
 def released_pack_token(login, meeting, capture, recipient="SENTINEL-RECIPIENT-N2") -> str:

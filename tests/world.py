@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core import mail
@@ -31,6 +32,7 @@ from dialogues.models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Official,
     Outcome,
     Session,
     SessionAttendance,
@@ -291,25 +293,59 @@ def outcome(
 # -- briefing packs, invitations, vetting ---------------------------------------------------------
 
 
-def recipient(name: str, email: str, clearance: str | ConfidentialityLevel, **fields):
-    """One recipient of a briefing pack."""
-    from dialogues.briefing.services import Recipient
+def official(
+    of: Dialogue, name: str, email: str, clearance: str | ConfidentialityLevel, **fields
+) -> Official:
+    """An official of the dialogue's register (``position``, ``institution``, ``reached_by``,
+    ``note``, ``retired_at`` as given)."""
+    return Official.objects.create(
+        dialogue=of, name=name, email=email, clearance=_level(clearance), **fields
+    )
 
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a pack made by ``pack`` goes to: the official of the register with this e-mail,
+    added to it if it has none."""
+
+    name: str
+    email: str
+    clearance: ConfidentialityLevel
+    position: str = ""
+    organisation: str = ""
+
+    def official_of(self, dialogue: Dialogue) -> Official:
+        found = Official.objects.filter(dialogue=dialogue, email__iexact=self.email).first()
+        return found or official(
+            dialogue,
+            self.name,
+            self.email,
+            self.clearance,
+            position=self.position,
+            institution=self.organisation,
+        )
+
+
+def recipient(name: str, email: str, clearance: str | ConfidentialityLevel, **fields) -> Recipient:
+    """One recipient of a briefing pack (an official of the pack's dialogue, see ``pack``)."""
     return Recipient(name=name, email=email, clearance=_level(clearance), **fields)
 
 
 def pack(*, of: Dialogue, by: User, recipients: list, note: str = "", render: bool = False):
     """A briefing pack requested by ``by`` (through the briefing service, as that account sees
-    the dialogue); ``render``: its copies are rendered at once, else they stay queued."""
+    the dialogue) for ``recipients`` (officials, or ``recipient``s: each the register's official
+    with that e-mail, added if missing); ``render``: its copies are rendered at once, else they
+    stay queued."""
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
 
+    officials = [r if isinstance(r, Official) else r.official_of(of) for r in recipients]
     with committed(run=render):
         return briefing.pack_request(
             dialogue=of,
             viewer=viewer_for_user(by),
             requested_by=by,
-            recipients=recipients,
+            officials=officials,
             note=note,
         )
 

@@ -5,8 +5,7 @@ from django import forms
 from trackii.forms import ModelMultipleChoiceField
 from trackii.lists import ListForm
 
-from ..forms import LevelChoiceField
-from ..models import ConfidentialityLevel, Session
+from ..models import Official, Session
 from .selectors import PACK_SORTS, PACK_STATES
 
 
@@ -20,7 +19,21 @@ class PacksFilterForm(ListForm):
     )
 
 
+class OfficialChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Official) -> str:
+        about = ", ".join(part for part in (obj.position, obj.institution) if part)
+        name = f"{obj.name} ({about})" if about else obj.name
+        return f"{name}: cleared {obj.clearance.name}"
+
+
 class PackRequestForm(forms.Form):
+    officials = OfficialChoiceField(
+        queryset=Official.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Recipients",
+        help_text="Each official ticked gets a copy of their own, filtered to their clearance.",
+        error_messages={"required": "Choose at least one official."},
+    )
     sessions = ModelMultipleChoiceField(
         queryset=Session.objects.none(),
         required=False,
@@ -34,38 +47,11 @@ class PackRequestForm(forms.Form):
         max_length=4000,
     )
 
-    def __init__(self, *args, sessions, **kwargs):
+    def __init__(self, *args, sessions, officials, **kwargs):
+        """``officials``: those the requester may brief (``selectors.officials_to_brief``)."""
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
-
-
-class RecipientForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    position = forms.CharField(max_length=200, required=False)
-    organisation = forms.CharField(max_length=200, required=False)
-    email = forms.EmailField(label="E-mail")
-    # A blank choice, so an unused recipient fieldset stays empty (and nobody gets the lowest
-    # level by default).
-    clearance = LevelChoiceField(
-        queryset=ConfidentialityLevel.objects.none(), empty_label="Choose a clearance"
-    )
-
-    def __init__(self, *args, levels, **kwargs):
-        """``levels``: the clearances the requester may give (``grantable_levels``)."""
-        super().__init__(*args, **kwargs)
-        self.fields["clearance"].queryset = levels
-
-
-# absolute_max: a posted TOTAL_FORMS of a million builds 25 forms, not Django's default of 1,025.
-RecipientFormSet = forms.formset_factory(
-    RecipientForm,
-    extra=2,
-    min_num=1,
-    validate_min=True,
-    max_num=25,
-    validate_max=True,
-    absolute_max=25,
-)
+        self.fields["officials"].queryset = officials
 
 
 class ReviewForm(forms.Form):

@@ -18,6 +18,7 @@ from trackii.lists import Sort, both_ways
 
 from ..confidentiality import (
     Viewer,
+    grantable_levels,
     names_may_accompany,
     noted,
     viewer_for_official,
@@ -29,6 +30,7 @@ from ..models import (
     BriefingPack,
     BriefingPackCopy,
     Dialogue,
+    Official,
     Outcome,
     PublishedAgendaItem,
     Session,
@@ -428,3 +430,21 @@ def copy_numbers_of(*, content_type, object_id: str) -> dict[str, int]:
         return {}
     copies = BriefingPackCopy.objects.filter(pack_id=int(object_id))
     return {str(pk): number for pk, number in copies.values_list("pk", "number")}
+
+
+# -- whom a pack may go to -----------------------------------------------------------------------
+
+
+def officials_to_brief(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Official]:
+    """The officials of the dialogue's register the viewer may send a pack to: not retired, and
+    cleared no higher than the viewer may give (a pack holds only what its requester may read).
+    By name, each with its clearance."""
+    return (
+        Official.objects.filter(
+            dialogue=dialogue,
+            retired_at__isnull=True,
+            clearance__in=grantable_levels(viewer, dialogue.pk),
+        )
+        .select_related("clearance")
+        .order_by("name", "pk")
+    )

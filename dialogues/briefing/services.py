@@ -17,7 +17,6 @@ import logging
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from trackii.audit.services import Action, audit_record
 
 from .. import pdf
 from ..confidentiality import Viewer, can_plan, grantable_levels
-from ..models import BriefingPack, BriefingPackCopy, ConfidentialityLevel, Dialogue, Outcome
+from ..models import BriefingPack, BriefingPackCopy, Dialogue, Official, Outcome
 from ..models.briefing import PACKS_DIR
 from . import exports, tasks
 from .selectors import (
@@ -46,15 +45,6 @@ logger = logging.getLogger(__name__)
 State = BriefingPackCopy.State
 Guard = BriefingPack.Guard
 LINK_SALT = "trackii.briefing-pack-link"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str
-    clearance: ConfidentialityLevel
-    position: str = ""
-    organisation: str = ""
 
 
 def _enqueue(copy_ids: list[int]) -> None:
@@ -76,29 +66,48 @@ def pack_request(
     dialogue: Dialogue,
     viewer: Viewer,
     requested_by,
-    recipients: list[Recipient],
+    officials: list[Official],
     sessions=(),
     note: str = "",
 ) -> BriefingPack:
-    """Record the request, one copy per recipient, and queue the copies once it commits."""
+    """Record the request, one copy per official of the dialogue's register (each copy keeps
+    their name, position, institution, e-mail and clearance as they are now), and queue the
+    copies once it commits."""
     if not can_plan(viewer, dialogue.pk):
         raise ValidationError("Only the dialogue's convening team may request a briefing pack.")
-    if not recipients:
-        raise ValidationError("Name at least one recipient.")
-    if len(recipients) > settings.BRIEFING_MAX_RECIPIENTS:
+    officials = list(officials)
+    if not officials:
+        raise ValidationError({"officials": "Choose at least one official."})
+    if len(officials) > settings.BRIEFING_MAX_RECIPIENTS:
         raise ValidationError(
-            f"A pack goes to at most {settings.BRIEFING_MAX_RECIPIENTS} recipients."
+            {"officials": f"A pack goes to at most {settings.BRIEFING_MAX_RECIPIENTS} officials."}
         )
-    emails = [r.email.strip().lower() for r in recipients]
-    if len(set(emails)) != len(emails):
-        raise ValidationError("Each recipient appears once (two share an e-mail address).")
+    if len({o.pk for o in officials}) != len(officials):
+        raise ValidationError({"officials": "Each official appears once."})
+    # Read again, locked: as the register stands now (not retired meanwhile, the clearance now).
+    current = {
+        o.pk: o
+        for o in Official.objects.select_for_update(of=("self",))
+        .select_related("clearance")
+        .filter(pk__in=[o.pk for o in officials])
+    }
+    officials = [current[o.pk] for o in officials if o.pk in current]
+    if len(officials) != len(current) or any(o.dialogue_id != dialogue.pk for o in officials):
+        raise ValidationError({"officials": "Every official must be of this dialogue's register."})
+    retired = [o for o in officials if o.retired_at is not None]
+    if retired:
+        raise ValidationError(
+            {"officials": f"{retired[0].name} is retired: reinstate them to brief them."}
+        )
     # The same rule as for the roster: nobody is given a clearance above the giver's own.
     grantable = set(grantable_levels(viewer, dialogue.pk).values_list("pk", flat=True))
-    above = [r for r in recipients if r.clearance.pk not in grantable]
+    above = [o for o in officials if o.clearance_id not in grantable]
     if above:
         raise ValidationError(
-            f"{above[0].name}'s clearance “{above[0].clearance}” is above your own: a pack "
-            "can hold only what you may read yourself."
+            {
+                "officials": f"{above[0].name}'s clearance “{above[0].clearance}” is above your "
+                "own: a pack can hold only what you may read yourself."
+            }
         )
     sessions = list(sessions)
     if any(s.dialogue_id != dialogue.pk for s in sessions):
@@ -110,21 +119,26 @@ def pack_request(
         BriefingPackCopy(
             pack=pack,
             number=number,
-            total=len(recipients),
-            recipient_name=r.name,
-            recipient_position=r.position,
-            recipient_organisation=r.organisation,
-            recipient_email=r.email,
-            clearance=r.clearance,
+            total=len(officials),
+            official=official,
+            recipient_name=official.name,
+            recipient_position=official.position,
+            recipient_organisation=official.institution,
+            recipient_email=official.email,
+            clearance=official.clearance,
         )
-        for number, r in enumerate(recipients, start=1)
+        for number, official in enumerate(officials, start=1)
     )
     audit_record(
         action=Action.CREATED,
         obj=pack,
         actor=requested_by,
         dialogue_id=dialogue.pk,
-        detail={"copies": len(copies), "sessions": [s.pk for s in sessions]},
+        detail={
+            "copies": len(copies),
+            "officials": [o.pk for o in officials],
+            "sessions": [s.pk for s in sessions],
+        },
     )
     _enqueue_on_commit([c.pk for c in copies])
     return pack

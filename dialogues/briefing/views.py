@@ -9,23 +9,23 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.audit.reads import polled
 from trackii.lists import page_of
 
 from .. import selectors
-from ..confidentiality import can_read_copy, grantable_levels, noted
+from ..confidentiality import can_read_copy, noted
 from ..forms import add_service_error
 from ..http import convening_team_only, private_file_response
 from . import services
 from .exports import briefing_pack_filename
-from .forms import PackRequestForm, PacksFilterForm, RecipientFormSet, ReviewForm
+from .forms import PackRequestForm, PacksFilterForm, ReviewForm
 from .selectors import (
     copy_for,
     downloads_of,
     guard_findings_of,
+    officials_to_brief,
     pack_for,
     pack_name,
     packs_listed,
@@ -60,27 +60,23 @@ def pack_list(request, dialogue, viewer):
     return render(request, "dialogues/briefing/pack_list.html", context)
 
 
-@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @convening_team_only
 def pack_request(request, dialogue, viewer):
     posted = request.POST if request.method == "POST" else None
+    officials = officials_to_brief(viewer=viewer, dialogue=dialogue)
     form = PackRequestForm(
-        posted, sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue)
+        posted,
+        sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
+        officials=officials,
     )
-    levels = grantable_levels(viewer, dialogue.pk)
-    recipients = RecipientFormSet(posted, prefix="recipients", form_kwargs={"levels": levels})
-    if posted is not None and form.is_valid() and recipients.is_valid():
+    if posted is not None and form.is_valid():
         try:
             pack = services.pack_request(
                 dialogue=dialogue,
                 viewer=viewer,
                 requested_by=request.user,
-                recipients=[
-                    services.Recipient(**r.cleaned_data)
-                    for r in recipients
-                    if r.cleaned_data and not r.cleaned_data.get("DELETE")
-                ],
+                officials=list(form.cleaned_data["officials"]),
                 sessions=form.cleaned_data["sessions"],
                 note=form.cleaned_data["note"],
             )
@@ -89,7 +85,7 @@ def pack_request(request, dialogue, viewer):
         else:
             messages.success(request, "The pack was requested.")
             return redirect(_pack_url(pack))
-    context = {"dialogue": dialogue, "form": form, "recipients": recipients}
+    context = {"dialogue": dialogue, "form": form, "no_officials": not officials.exists()}
     return render(request, "dialogues/briefing/pack_request.html", context)
 
 

@@ -50,6 +50,7 @@ from ..models import (
     Session,
     Side,
 )
+from ..officials import services as officials
 from ..outbound import services as outbound_services
 from ..outcomes.services import outcome_create
 from ..papers.services import document_upload
@@ -633,13 +634,38 @@ SALT_RIVER_OUTCOMES = [
         [],
     ),
 ]
-DEMO_OFFICIAL = briefing.Recipient(
-    name="Elena Marsh",
-    position="Special Envoy for Water Diplomacy",
-    organisation="Ministry of Foreign Affairs of Norland (fictional)",
-    email="envoy@ministry.demo.trackii.org",
-    clearance=None,  # Programme, set when seeding
-)
+# The Salt River register: the officials the programme briefs (invented), each with the level
+# their clearance is, by name. The first, the third party's envoy, receives the demo pack.
+DEMO_OFFICIALS = [
+    {
+        "name": "Elena Marsh",
+        "position": "Special Envoy for Water Diplomacy",
+        "institution": "Ministry of Foreign Affairs of Norland (fictional)",
+        "email": "envoy@ministry.demo.trackii.org",
+        "reached_by": "Directly, after each round; her office in Lakeside arranges meetings",
+        "clearance": "Programme",
+        "note": "The third party's envoy: the programme's main channel to both capitals.",
+    },
+    {
+        "name": "Stefan Draganov",
+        "position": "Deputy Minister for Water Resources",
+        "institution": "Government of Marovia (fictional)",
+        "email": "deputy.minister@water.marovia.demo.trackii.org",
+        "reached_by": "Through the ministry's liaison office",
+        "clearance": "Public",
+        "note": "",
+    },
+    {
+        "name": "Amira Saleh",
+        "position": "Director, Transboundary Waters",
+        "institution": "Osterlan Ministry of Foreign Affairs (fictional)",
+        "email": "transboundary@mfa.osterlan.demo.trackii.org",
+        "reached_by": "Through a former participant, by telephone only",
+        "clearance": "Participants",
+        "note": "",
+    },
+]
+DEMO_OFFICIAL = DEMO_OFFICIALS[0]["name"]
 DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
 # The cleared nominee whose invitation the demo leaves under way.
 DEMO_INVITEE = "Nadia Farouk"
@@ -687,7 +713,7 @@ class DemoSeed:
             invitee=invitee,
             invitation=demo_summary.invitation_link(person=invitee, sent=sent),
             code=code,
-            official=DEMO_OFFICIAL.name,
+            official=DEMO_OFFICIAL,
             pack=demo_summary.pack_link(
                 BriefingPack.objects.filter(note=DEMO_PACK_NOTE).order_by("pk").first()
             ),
@@ -1052,6 +1078,7 @@ class DemoSeed:
                 speakers=list(Person.objects.filter(full_name__in=speakers)),
             )
         self._idea(dialogue, round_1, facilitator)
+        self._officials(dialogue=dialogue, by=facilitator)
         if BriefingPack.objects.filter(dialogue=dialogue, note=DEMO_PACK_NOTE).exists():
             return ""
         # A pack that cannot be rendered (WeasyPrint's libraries missing, say) is left out, with
@@ -1059,16 +1086,14 @@ class DemoSeed:
         problem = demo_summary.pdf_problem()
         if problem:
             return problem
-        official = briefing.Recipient(
-            **{**DEMO_OFFICIAL.__dict__, "clearance": self.levels["Programme"]}
-        )
+        official = dialogue.officials.get(name=DEMO_OFFICIAL)
         try:
             with transaction.atomic():
                 pack = briefing.pack_request(
                     dialogue=dialogue,
                     viewer=viewer_for_user(facilitator),
                     requested_by=facilitator,
-                    recipients=[official],
+                    officials=[official],
                     sessions=[round_1],
                     note=DEMO_PACK_NOTE,
                 )
@@ -1084,6 +1109,19 @@ class DemoSeed:
                 else f"{type(error).__name__}: {error}"
             )
         return ""
+
+    def _officials(self, *, dialogue: Dialogue, by: User) -> None:
+        """The Salt River register: the officials the programme briefs."""
+        viewer = viewer_for_user(by)
+        for fields in DEMO_OFFICIALS:
+            if dialogue.officials.filter(email=fields["email"]).exists():
+                continue
+            officials.official_create(
+                dialogue=dialogue,
+                viewer=viewer,
+                by=by,
+                values={**fields, "clearance": self.levels[fields["clearance"]]},
+            )
 
     def _papers(self, *, dialogue: Dialogue, people: dict[str, Person], by: User) -> None:
         sessions = {s.title: s for s in dialogue.sessions.all()}

@@ -394,6 +394,7 @@ class Document(models.Model):
 from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
 from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
 from .ideas import FollowUp, Idea  # noqa: E402
+from .officials import Official  # noqa: E402
 from .reuse import AgendaTemplate, AgendaTemplateItem  # noqa: E402
 
 __all__ = [
@@ -408,6 +409,7 @@ __all__ = [
     "Document",
     "FollowUp",
     "Idea",
+    "Official",
     "OutboundLevelRequest",
     "Outcome",
     "PublishedAgendaItem",

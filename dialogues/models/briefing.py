@@ -141,8 +141,9 @@ def _pack_path(instance, filename: str) -> str:
 
 
 class BriefingPackCopy(models.Model):
-    """One recipient's copy. The recipient is an official: a name, position, organisation,
-    e-mail and a clearance, and no account."""
+    """One recipient's copy. The recipient is an official of the dialogue's register (no
+    account); the copy keeps a snapshot of their name, position, organisation, e-mail and
+    clearance as they were when it was made."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -159,6 +160,15 @@ class BriefingPackCopy(models.Model):
     recipient_email = models.EmailField()
     clearance = models.ForeignKey(
         "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
+    )
+    # The register's entry the copy was made from; the recipient_* fields above keep whom it
+    # went to as they were then.
+    official = models.ForeignKey(
+        "dialogues.Official",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pack_copies",
     )
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)

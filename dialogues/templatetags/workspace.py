@@ -49,15 +49,17 @@ TABS = (
     ("outcomes", "Outcomes", "outcomes", "all"),
     ("ideas", "Ideas", "ideas", "all"),
     ("packs", "Packs", "pack_list", "team"),
+    ("officials", "Officials", "official_list", "team"),
 )
 
 
 @register.simple_tag(takes_context=True)
 def dialogue_tabs(context, dialogue, current: str) -> DialogueTabs:
     """``{% dialogue_tabs dialogue "roster" as workspace %}``: the tabs this viewer may use. The
-    roster and the packs are the convening team's; every other tab is every member's (the
-    Outcomes tab says so when there is nothing they may read yet: asking first would cost the
-    page a query through the confidentiality module, about 4 ms, on every tab)."""
+    roster, the packs and the officials are the convening team's; every other tab is every
+    member's (the Outcomes tab says so when there is nothing they may read yet: asking first
+    would cost the page a query through the confidentiality module, about 4 ms, on every
+    tab)."""
     viewer = viewer_of(context["request"])
     plans = can_plan(viewer, dialogue.pk)
 

@@ -764,6 +764,37 @@ def _pack_targets(w: World, name: str, *, run=True, method="GET", htmx=False) ->
     return targets
 
 
+def _official_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
+    """An official of each dialogue's register (the convening team's only), and B's official
+    asked for through dialogue A (404 to everyone)."""
+    first: dict[str, str] = {}
+    for key in w.officials:
+        first.setdefault(COPY_SPECS[key].dialogue, key)
+    targets = [
+        Target(
+            f"official of {dialogue}",
+            reverse(f"dialogues:{name}", args=[_d(w, dialogue), w.officials[key].pk]),
+            signed_in_gate(lambda r, dialogue=dialogue: W.convenes(r, dialogue), run=run),
+            method=method,
+            control=(COPY_SPECS[key].name,) if method == "GET" else (),
+        )
+        for dialogue, key in sorted(first.items())
+    ]
+    targets.append(
+        Target(
+            "official of B through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.officials[first["B"]].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+        )
+    )
+    return targets
+
+
+def _register_names(key: str) -> tuple[str, ...]:
+    return tuple(c.name for c in W.COPIES if c.dialogue == key)
+
+
 def _copy_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
     targets = []
     for key, copy in w.copies.items():
@@ -1711,6 +1742,22 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "copy_link_issue", lambda w: _copy_targets(w, "copy_link_issue", run=False, method="POST")
     ),
+    dialogue_page("official_list", W.convenes, _register_names),
+    dialogue_page("official_create", W.convenes),
+    refused_post(
+        "official_create",
+        lambda w: _dialogue_targets(w, "official_create", W.convenes, lambda k: ()),
+    ),
+    Route("official_edit", lambda w: _official_targets(w, "official_edit")),
+    refused_post("official_edit", lambda w: _official_targets(w, "official_edit")),
+    Route(
+        "official_retire",
+        lambda w: _official_targets(w, "official_retire", run=False, method="POST"),
+    ),
+    Route(
+        "official_reinstate",
+        lambda w: _official_targets(w, "official_reinstate", run=False, method="POST"),
+    ),
     Route("pack_link", lambda w: _pack_link_targets(w, "pack_link", "html")),
     Route("pack_link_download", lambda w: _pack_link_targets(w, "pack_link_download", "pdf")),
     Route("view_as_start", _view_as_targets),
@@ -1951,6 +1998,7 @@ SUBJECT_KWARGS = (
     ("document_id", "dialogues.document"),
     ("membership_id", "participants.membership"),
     ("pack_id", "dialogues.briefingpack"),
+    ("official_id", "dialogues.official"),
     ("session_id", "dialogues.session"),
     ("dialogue_id", "dialogues.dialogue"),
 )

@@ -793,6 +793,7 @@ class World:
     packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
     templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
+    officials: dict = field(default_factory=dict)  # copy key -> the Official it went to
     tokens: dict = field(default_factory=dict)  # label -> pack link token
     invitation_tokens: dict = field(default_factory=dict)  # "open" / "revoked" -> token
     invitations: dict = field(default_factory=dict)
@@ -1020,6 +1021,7 @@ def build_world() -> World:
         for copy in pack.copies.all():
             spec = next(c for c in COPIES if c.name == copy.recipient_name)
             world.copies[spec.key] = copy
+            world.officials[spec.key] = copy.official
 
     # A's pack is rendered and released (four eyes: requested by one facilitator, released by
     # the other); one copy's link is replaced by a new one, the other's revoked and sent again.

@@ -235,6 +235,7 @@ def test_history_is_kept_for_the_models_whose_changes_matter():
         "dialogues.Outcome",
         "dialogues.BriefingPack",
         "dialogues.BriefingPackCopy",
+        "dialogues.Official",
         "dialogues.ConfidentialityLevel",
         "participants.Person",
         "participants.Membership",

@@ -1,4 +1,5 @@
-"""A facilitator requests a briefing pack in the browser, watches its copies render on a real
+"""A facilitator adds two officials to the dialogue's register, requests a briefing pack for them
+in the browser, watches its copies render on a real
 (in-process) Celery worker while the page polls by itself (htmx), and downloads copy 1.
 
 The rest of the suite runs tasks eagerly, inside the request, so a pack would be ready before
@@ -40,14 +41,14 @@ RECIPIENTS = [
     {
         "name": "Ingrid Valborg",
         "position": "Deputy Director, Water Diplomacy",
-        "organisation": "Ministry of Foreign Affairs of Norland (fictional)",
+        "institution": "Ministry of Foreign Affairs of Norland (fictional)",
         "email": "ingrid.valborg@ministry.example.org",
         "clearance": "Programme: all members of the programme",
     },
     {
         "name": "Tomasz Orlik",
         "position": "Senior Mediation Adviser",
-        "organisation": "Orlik Mediation Support Unit (fictional)",
+        "institution": "Orlik Mediation Support Unit (fictional)",
         "email": "tomasz.orlik@mediation.example.org",
         "clearance": "Facilitators: the convening team",
     },
@@ -106,24 +107,24 @@ def worker(demo, slow_render):
         celery_app.conf.update(saved)
 
 
-def fill_recipient(page, index: int, recipient: dict) -> None:
-    prefix = f"#id_recipients-{index}-"
-    page.fill(prefix + "name", recipient["name"])
-    page.fill(prefix + "position", recipient["position"])
-    page.fill(prefix + "organisation", recipient["organisation"])
-    page.fill(prefix + "email", recipient["email"])
-    page.select_option(prefix + "clearance", label=recipient["clearance"])
+def add_official(page, official: dict) -> None:
+    """Through the Officials tab's "Add an official" form."""
+    page.get_by_role("link", name="Add an official").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an official")
+    page.fill("#id_name", official["name"])
+    page.fill("#id_position", official["position"])
+    page.fill("#id_institution", official["institution"])
+    page.fill("#id_email", official["email"])
+    page.select_option("#id_clearance", label=official["clearance"])
+    page.get_by_role("button", name="Add the official").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Officials (convening team only)")
 
 
 def form_errors(page) -> list[str]:
-    """What a refused form says, each error with its fieldset's legend and its field."""
+    """What a refused form says, each error with its field."""
     return page.eval_on_selector_all(
         ".form-errors, .field--error",
-        """els => els.map(e => {
-            const group = e.closest('fieldset.recipient');
-            const where = group ? group.querySelector('legend').innerText + ': ' : '';
-            return (where + e.innerText).replace(/\\s+/g, ' ').trim();
-        })""",
+        "els => els.map(e => e.innerText.replace(/\\s+/g, ' ').trim())",
     )
 
 
@@ -133,6 +134,11 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     assert celery_app.conf.task_always_eager is False
     sign_in(page, demo["facilitator"].email, user=demo["facilitator"])
     page.get_by_role("link", name="Salt River Dialogue").first.click()
+    tabs = page.get_by_role("navigation", name="Sections of this dialogue")
+    # The recipients, added to the dialogue's register first (its Officials tab).
+    tabs.get_by_role("link", name="Officials").click()
+    for official in RECIPIENTS:
+        add_official(page, official)
     # The dialogue's Packs tab (it was a "Briefing packs" button of the dialogue's page).
     page.get_by_role("navigation", name="Sections of this dialogue").get_by_role(
         "link", name="Packs"
@@ -141,14 +147,14 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     packs_before = set(BriefingPack.objects.values_list("pk", flat=True))  # the seed's one
     page.get_by_role("link", name="Request a pack").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request a briefing pack")
-    legends = [
-        " ".join(t.split()) for t in page.locator("fieldset.recipient > legend").all_inner_texts()
-    ]
+    # The register's officials are offered, each with their position, institution and clearance
+    # (the seed's three, and the two just added).
+    offered = [" ".join(t.split()) for t in page.locator("#id_officials label").all_inner_texts()]
 
     page.get_by_label("Round 1: Framing the river", exact=True).check()
     page.fill("#id_note", NOTE)
-    fill_recipient(page, 0, RECIPIENTS[0])
-    fill_recipient(page, 1, RECIPIENTS[1])
+    for official in RECIPIENTS:
+        page.get_by_role("checkbox", name=re.compile(rf"^{official['name']} \(")).check()
     screenshot("1-request-form")
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith("/packs/new/")
@@ -158,11 +164,21 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
         page.wait_for_load_state()
         screenshot("1-request-refused")
         pytest.fail(
-            f"The request of a pack for two recipients was refused ({posted.value.status}), "
-            f"the unused recipient fieldsets left empty: {form_errors(page)}"
+            f"The request of a pack for two officials was refused ({posted.value.status}): "
+            f"{form_errors(page)}"
         )
-    # The form offers the first recipient and two optional ones.
-    assert legends == ["Recipient 1", "Recipient 2 (optional)", "Recipient 3 (optional)"]
+    assert offered == [
+        "Amira Saleh (Director, Transboundary Waters, Osterlan Ministry of Foreign Affairs "
+        "(fictional)): cleared Participants",
+        "Elena Marsh (Special Envoy for Water Diplomacy, Ministry of Foreign Affairs of Norland "
+        "(fictional)): cleared Programme",
+        "Ingrid Valborg (Deputy Director, Water Diplomacy, Ministry of Foreign Affairs of Norland "
+        "(fictional)): cleared Programme",
+        "Stefan Draganov (Deputy Minister for Water Resources, Government of Marovia "
+        "(fictional)): cleared Public",
+        "Tomasz Orlik (Senior Mediation Adviser, Orlik Mediation Support Unit (fictional)): "
+        "cleared Facilitators",
+    ]
 
     page.wait_for_url(re.compile(r"/dialogues/\d+/packs/\d+/$"))
     [pack] = BriefingPack.objects.exclude(pk__in=packs_before)
@@ -170,6 +186,7 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     assert pack.note == NOTE
     assert list(pack.sessions.values_list("title", flat=True)) == ["Round 1: Framing the river"]
     copies = list(pack.copies.order_by("number"))
+    assert [c.official.name for c in copies] == [r["name"] for r in RECIPIENTS]
     assert [
         (c.number, c.total, c.recipient_name, c.recipient_email, c.clearance.name) for c in copies
     ] == [

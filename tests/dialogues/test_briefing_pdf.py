@@ -13,21 +13,23 @@ from dialogues.briefing import services as briefing
 from dialogues.models import BriefingPackCopy, Outcome
 from dialogues.outcomes.services import outcome_create
 from tests.factories import level
+from tests.world import recipient
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 LONG = "Both delegations set out what a first confidence-building step could look like. " * 30
 
 
-def recipients(*pairs):
+def recipients(dialogue, *pairs):
+    """Officials of the dialogue's register (added to it if new)."""
     return [
-        briefing.Recipient(
-            name=name,
-            email=f"{name.split()[0].lower()}@ministry.example",
+        recipient(
+            name,
+            f"{name.split()[0].lower()}@ministry.example",
+            clearance,
             position="Special Envoy",
             organisation="Ministry of Foreign Affairs",
-            clearance=level(clearance),
-        )
+        ).official_of(dialogue)
         for name, clearance in pairs
     ]
 
@@ -68,7 +70,7 @@ def request_pack(world, pairs, **kwargs):
         dialogue=world["dialogue"],
         viewer=viewer_for_user(convenor.person.user),
         requested_by=convenor.person.user,
-        recipients=recipients(*pairs),
+        officials=recipients(world["dialogue"], *pairs),
         **kwargs,
     )
 

@@ -21,7 +21,7 @@ from dialogues.outcomes.services import outcome_create
 from participants.models import Membership
 from tests.conftest import enable_mfa, sign_in
 from tests.factories import level
-from tests.world import member_with_account
+from tests.world import member_with_account, official, recipient
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -52,22 +52,19 @@ def packs_url(world, name="pack_list", *args):
 
 
 def request_form(world, **recipients):
-    data = {
-        "note": "For the envoy's meeting on Thursday.",
-        "recipients-TOTAL_FORMS": "3",
-        "recipients-INITIAL_FORMS": "0",
-        "recipients-MIN_NUM_FORMS": "1",
-        "recipients-MAX_NUM_FORMS": "25",
-    }
-    for n, (name, clearance) in enumerate(recipients.items()):
-        data |= {
-            f"recipients-{n}-name": name.replace("_", " "),
-            f"recipients-{n}-position": "Envoy",
-            f"recipients-{n}-organisation": "Ministry",
-            f"recipients-{n}-email": f"{name.lower()}@ministry.example",
-            f"recipients-{n}-clearance": str(level(clearance).pk),
-        }
-    return data
+    """The request form ticking one official per recipient (name: clearance), each added to the
+    register (if not there yet) as an envoy of the ministry."""
+    officials = [
+        recipient(
+            name.replace("_", " "),
+            f"{name.lower()}@ministry.example",
+            clearance,
+            position="Envoy",
+            organisation="Ministry",
+        ).official_of(world["dialogue"])
+        for name, clearance in recipients.items()
+    ]
+    return {"note": "For the envoy's meeting on Thursday.", "officials": [o.pk for o in officials]}
 
 
 def request_pack(client, world, capture, **recipients):
@@ -116,16 +113,21 @@ def test_recipient_above_the_requesters_clearance_is_refused_and_nothing_is_save
     client = login(team["facilitator"])  # Facilitators clearance
     response = request_pack(client, team, django_capture_on_commit_callbacks, Eve="Restricted")
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    eve = team["dialogue"].officials.get(name="Eve")
+    assert response.context["form"].errors == {
+        "officials": [f"Select a valid choice. {eve.pk} is not one of the available choices."]
+    }
     assert BriefingPack.objects.count() == 0
 
 
 def test_a_form_without_any_recipient_shows_a_field_error(login, team):
+    official(team["dialogue"], "Amal", "amal@ministry.example", "Public")
     client = login(team["convenor"])
     data = request_form(team)
     response = client.post(packs_url(team, "pack_request"), data)
     assert response.status_code == 200
-    assert "Please submit at least 1 form." in response.content.decode()
+    assert response.context["form"].errors == {"officials": ["Choose at least one official."]}
+    assert "Choose at least one official." in response.content.decode()
     assert BriefingPack.objects.count() == 0
 
 
@@ -135,9 +137,7 @@ def test_progress_is_polled_while_copies_render(login, team):
         dialogue=team["dialogue"],
         viewer=viewer_for_user(convenor.person.user),
         requested_by=convenor.person.user,
-        recipients=[
-            briefing.Recipient(name="Amal", email="a@x.example", clearance=level("Public"))
-        ],
+        officials=[official(team["dialogue"], "Amal", "a@x.example", "Public")],
     )  # the task is queued on commit, which this test's transaction never reaches
     client = login(convenor)
     fragment = client.get(packs_url(team, "pack_detail", pack.pk), headers={"HX-Request": "true"})
@@ -527,7 +527,7 @@ def test_user_markup_is_printed_as_text_and_fetches_nothing(team, monkeypatch):
         dialogue=team["dialogue"],
         viewer=viewer_for_user(convenor.person.user),
         requested_by=convenor.person.user,
-        recipients=[briefing.Recipient(name="A", email="a@x.example", clearance=level("Public"))],
+        officials=[official(team["dialogue"], "A", "a@x.example", "Public")],
         note='<link rel="stylesheet" href="http://evil.example/x.css"> data:text/html,hi',
     )
     logs = []
@@ -616,8 +616,8 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
             dialogue=team["dialogue"],
             viewer=viewer,
             requested_by=convenor.person.user,
-            recipients=[
-                briefing.Recipient(name=f"R{n}", email=f"r{n}@x.example", clearance=level("Public"))
+            officials=[
+                recipient(f"R{n}", f"r{n}@x.example", "Public").official_of(team["dialogue"])
                 for n in range(size)
             ],
         )
@@ -644,9 +644,7 @@ def test_the_service_refuses_a_request_from_outside_the_convening_team(team):
             dialogue=team["dialogue"],
             viewer=viewer_for_user(rapporteur),
             requested_by=rapporteur,
-            recipients=[
-                briefing.Recipient(name="A", email="a@x.example", clearance=level("Public"))
-            ],
+            officials=[official(team["dialogue"], "A", "a@x.example", "Public")],
         )
     assert refused.value.messages == [
         "Only the dialogue's convening team may request a briefing pack."
@@ -663,9 +661,9 @@ def test_the_service_refuses_a_recipient_cleared_above_the_requester(team):
             dialogue=team["dialogue"],
             viewer=viewer_for_user(facilitator),
             requested_by=facilitator,
-            recipients=[
-                briefing.Recipient(name="A", email="a@x.example", clearance=level("Facilitators")),
-                briefing.Recipient(name="B", email="b@x.example", clearance=level("Restricted")),
+            officials=[
+                official(team["dialogue"], "A", "a@x.example", "Facilitators"),
+                official(team["dialogue"], "B", "b@x.example", "Restricted"),
             ],
         )
     assert refused.value.messages == [
@@ -675,14 +673,20 @@ def test_the_service_refuses_a_recipient_cleared_above_the_requester(team):
     assert BriefingPack.objects.count() == 0
 
 
-def test_the_request_form_offers_clearances_up_to_the_requesters_own(login, team):
+def test_the_request_form_offers_the_active_officials_cleared_up_to_the_requesters_own(login, team):
+    dialogue = team["dialogue"]
+    for name in ("Public", "Programme", "Participants", "Facilitators", "Restricted"):
+        official(dialogue, f"Official {name}", f"{name.lower()}@ministry.example", name)
+    retired = official(dialogue, "Retired official", "retired@ministry.example", "Public")
+    retired.retired_at = timezone.now()
+    retired.save()
+    official(team["elsewhere"], "Elsewhere", "elsewhere@ministry.example", "Public")
     page = login(team["facilitator"]).get(packs_url(team, "pack_request"))
-    form = page.context["recipients"].forms[0]
-    assert [lv.name for lv in form.fields["clearance"].queryset.order_by("rank")] == [
-        "Public",
-        "Programme",
-        "Participants",
-        "Facilitators",
+    assert [str(label) for _, label in page.context["form"].fields["officials"].choices] == [
+        "Official Facilitators: cleared Facilitators",
+        "Official Participants: cleared Participants",
+        "Official Programme: cleared Programme",
+        "Official Public: cleared Public",
     ]
 
 

@@ -85,6 +85,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Outcomes", False),
         ("Ideas", False),
         ("Packs", False),
+        ("Officials", False),
     ]
     assert tabs("convenor") == team
     # An outcome the participant may read (their Participants consultation) changes no tab:
@@ -92,7 +93,8 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
     OutcomeFactory(session=world["pre"], level=level("Participants"))
     assert tabs("participant") == everyone
     assert tabs("observer") == everyone
-    # Each tab page marks itself; the roster's and the packs' pages carry the same tabs.
+    # Each tab page marks itself; the roster's, the packs' and the officials' pages carry the
+    # same tabs.
     for name, label in (
         ("sessions", "Sessions"),
         ("roster", "Roster"),
@@ -100,6 +102,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("outcomes", "Outcomes"),
         ("ideas", "Ideas"),
         ("pack_list", "Packs"),
+        ("official_list", "Officials"),
     ):
         assert tabs("convenor", url(name, dialogue.pk)) == [
             (tab, tab == label) for tab, _current in team

@@ -156,6 +156,8 @@ def build_world() -> dict:
     far_session = blocks.session(elsewhere, title="Harbour", level="Public")
     far_item = blocks.agenda_item(far_session, title="Nets", level="Public")
     far_outcome = blocks.outcome(far_session, kind=Outcome.Kind.IDEA, level="Public")
+    far_official = blocks.official(elsewhere, "Harbour envoy", "envoy@harbour.example", "Public")
+    ben = blocks.official(dialogue, "Ben", "ben@ministry.example", "Programme")
 
     return {
         "dialogue": dialogue.pk,
@@ -179,6 +181,7 @@ def build_world() -> dict:
         "match": match.pk,
         "designation_list": entry.version.designation_list_id,
         "pack": pack.pk,
+        "officials": [pack.copies.get().official_id, ben.pk],
         "levels": {name: blocks.level(name).pk for name in ("Public", "Programme", "Participants")},
         "elsewhere": elsewhere.pk,
         "far_ids": [
@@ -192,6 +195,7 @@ def build_world() -> dict:
                 far_session.pk,
                 far_item.pk,
                 far_outcome.pk,
+                far_official.pk,
             )
         ],
         "far": {
@@ -202,6 +206,7 @@ def build_world() -> dict:
             "session": far_session.pk,
             "item": far_item.pk,
             "outcome": far_outcome.pk,
+            "official": far_official.pk,
         },
     }
 

@@ -262,18 +262,25 @@ def test_recipient_names_survive_the_pack_form_the_link_mail_and_the_pdf(
     login, team, planned, django_capture_on_commit_callbacks
 ):
     dialogue = team["dialogue"]
-    data = {
-        "note": " / ".join(NAMES.values()),
-        "recipients-TOTAL_FORMS": "2",
-        "recipients-INITIAL_FORMS": "0",
-        "recipients-MIN_NUM_FORMS": "1",
-        "recipients-MAX_NUM_FORMS": "25",
-        "recipients-0-name": NAMES["hebrew"],
-        "recipients-0-position": NAMES["arabic"],
-        "recipients-0-organisation": NAMES["chinese"],
-        "recipients-0-email": "official@ministry.example",
-        "recipients-0-clearance": level("Programme").pk,
-    }
+    # The official, added to the register through its page.
+    response = login(team["convenor"]).post(
+        reverse("dialogues:official_create", args=[dialogue.pk]),
+        {
+            "name": NAMES["hebrew"],
+            "position": NAMES["arabic"],
+            "institution": NAMES["chinese"],
+            "email": "official@ministry.example",
+            "clearance": level("Programme").pk,
+        },
+    )
+    assert response.status_code == 302
+    added = dialogue.officials.get()
+    assert (added.name, added.position, added.institution) == (
+        NAMES["hebrew"],
+        NAMES["arabic"],
+        NAMES["chinese"],
+    )
+    data = {"note": " / ".join(NAMES.values()), "officials": [added.pk]}
     with django_capture_on_commit_callbacks(execute=True):
         response = login(team["convenor"]).post(
             reverse("dialogues:pack_request", args=[dialogue.pk]), data

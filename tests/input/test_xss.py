@@ -55,7 +55,7 @@ from tests.factories import (
     UserFactory,
     level,
 )
-from tests.world import designation_entry, member_with_account
+from tests.world import designation_entry, member_with_account, official
 
 pytestmark = pytest.mark.django_db
 
@@ -148,13 +148,14 @@ def xss(db, django_capture_on_commit_callbacks):
         dialogue=dialogue,
         viewer=viewer_for_user(convenor.person.user),
         requested_by=convenor.person.user,
-        recipients=[
-            briefing.Recipient(
-                name=payload("REC-NAME"),
+        officials=[
+            official(
+                dialogue,
+                payload("REC-NAME"),
+                "recipient@ministry.example",
+                "Programme",
                 position=payload("REC-POS"),
-                organisation=payload("REC-ORG"),
-                email="recipient@ministry.example",
-                clearance=level("Programme"),
+                institution=payload("REC-ORG"),
             )
         ],
         sessions=[session],

@@ -48,6 +48,7 @@ HISTORY = {
         "recipient_email",
         exclude_fields=["link_nonce", "worker", "claimed_at"],
     ),
+    "dialogues.Official": _masked("name", "position", "institution", "email", "reached_by", "note"),
     "participants.Person": {},
     "participants.Membership": {},
     "participants.Invitation": {"exclude_fields": ["token_hash", "code_hash"]},
