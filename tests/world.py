@@ -27,11 +27,13 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 from django.urls import reverse
 
+from dialogues.confidentiality import strictest_attribution
 from dialogues.models import (
     AgendaItem,
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Idea,
     Official,
     Outcome,
     Session,
@@ -60,6 +62,7 @@ __all__ = [
     "designation_entry",
     "dialogue",
     "ground_rules_accepted",
+    "idea",
     "invite",
     "level",
     "levels",
@@ -286,6 +289,31 @@ def outcome(
     with who said it and its named readers."""
     made = OutcomeFactory(session=at, level=_level(level), **fields)
     made.speakers.set(speakers)
+    made.readers.set(readers)
+    return made
+
+
+def idea(
+    of: Dialogue,
+    *,
+    sources: Iterable[Outcome],
+    level: str | ConfidentialityLevel,
+    readers: Iterable[Person] = (),
+    **fields,
+) -> Idea:
+    """An idea of the dialogue derived from ``sources`` (outcomes of its sessions), as the
+    service keeps it (the strictest attribution of its sources), with its named readers; no
+    check of who derives it."""
+    sources = list(sources)
+    fields.setdefault("title", "An idea")
+    fields.setdefault("summary", "What the idea proposes.")
+    made = Idea.objects.create(
+        dialogue=of,
+        level=_level(level),
+        attribution=strictest_attribution(o.attribution for o in sources),
+        **fields,
+    )
+    made.sources.set(sources)
     made.readers.set(readers)
     return made
 

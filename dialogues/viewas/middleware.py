@@ -41,6 +41,8 @@ READING_PAGES = frozenset(
         "dialogues:ground_rules",
         "dialogues:documents",
         "dialogues:outcomes",
+        "dialogues:ideas",
+        "dialogues:idea_detail",
         "dialogues:roster",
         "dialogues:pack_list",
         "dialogues:pack_detail",

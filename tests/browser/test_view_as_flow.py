@@ -46,6 +46,7 @@ def test_the_facilitator_views_the_dialogue_as_a_participant(journey, demo):
         "Sessions",
         "Papers",
         "Outcomes",
+        "Ideas",
     ]
     inspect(page, "02-overview")
 

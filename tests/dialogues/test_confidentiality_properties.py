@@ -6,10 +6,13 @@ often), each with an agenda that is published 0 to 2 times through ``agenda_publ
 in between (levels raised and lowered, named readers taken off and added, items added and
 deleted), so versions differ from each other and from the working agenda, and the current
 version's items are tightened, loosened or deleted since; papers in a dialogue, in a session and
-in an agenda item (published or not, tightened or loosened since); named readers; persons with
-accounts; memberships in every state and role; session attendance. For every account and for
-official viewers, both ``visible(viewer, Model)`` and ``can_view(viewer, obj)`` must agree, for
-dialogues, sessions, working agenda items, published agenda items and papers, with
+in an agenda item (published or not, tightened or loosened since); outcomes of sessions (with a
+level, an attribution rule, off the record included, and named readers) and ideas derived from
+1 to 3 of their dialogue's outcomes (with their own level and named readers); named readers;
+persons with accounts; memberships in every state and role; session attendance. For every
+account and for official viewers, both ``visible(viewer, Model)`` and ``can_view(viewer, obj)``
+must agree, for dialogues, sessions, working agenda items, published agenda items, papers,
+outcomes (rule 7) and ideas (rule 8: every source, and the idea's own node), with
 ``expected_visibility`` below: a plain-Python oracle written from the rules, which reads only the
 world's description (never the module's functions, its Q objects, nor the database). So must
 ``published_to_compare`` (the convening team's comparison, withdrawn items included). Viewing
@@ -58,6 +61,8 @@ from dialogues.models import (
     ConfidentialityLevel,
     Dialogue,
     Document,
+    Idea,
+    Outcome,
     PublishedAgendaItem,
     Session,
 )
@@ -100,6 +105,7 @@ ROLES = ("convenor", "facilitator", "rapporteur", "participant", "observer", "of
 CONVENING = frozenset({"convenor", "facilitator"})
 STATES = ("nominated", "cleared", "rejected", "invited", "accepted", "declined")
 ACCEPTED = "accepted"
+ATTRIBUTIONS = ON_RECORD, CHATHAM_HOUSE, OFF_RECORD = ("on_record", "chatham_house", "off_record")
 STATUSES = DRAFT, PUBLISHED, HELD, CANCELLED = ("draft", "published", "held", "cancelled")
 
 
@@ -152,6 +158,22 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
+class OutcomeSpec:
+    session: int
+    level: int
+    attribution: str
+    readers: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class IdeaSpec:
+    dialogue: int
+    sources: tuple[int, ...]  # outcome indices, all of sessions of ``dialogue``
+    level: int
+    readers: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class MembershipSpec:
     person: int
     dialogue: int
@@ -170,6 +192,8 @@ class World:
     memberships: tuple[MembershipSpec, ...]
     officials: tuple[tuple[int, int], ...]  # (dialogue, clearance level index)
     documents: tuple[DocumentSpec, ...] = ()
+    outcomes: tuple[OutcomeSpec, ...] = ()
+    ideas: tuple[IdeaSpec, ...] = ()
 
     def item_keys(self) -> Iterator[tuple[int, int]]:
         for s, session in enumerate(self.sessions):
@@ -296,6 +320,26 @@ def paper_item_allows(grant: OracleGrant, s: int, session: SessionSpec, key: int
     return reads_published(grant, s, session, session.published_version, key)
 
 
+def outcome_allows(world: World, grant: OracleGrant, outcome: OutcomeSpec) -> bool:
+    """Rule 7: a session's outcome needs its session (as a node of any path: a draft is the
+    convening team's) and its own node, attendance counted at its session; an official never
+    reads one off the record."""
+    s = outcome.session
+    if grant.official and outcome.attribution == OFF_RECORD:
+        return False
+    return session_allows(grant, s, world.sessions[s]) and node_allows(
+        grant, outcome.level, outcome.readers, s
+    )
+
+
+def idea_allows(world: World, grant: OracleGrant, idea: IdeaSpec) -> bool:
+    """Rule 8: derivation only narrows. The idea's own node, outside any session (an attendees
+    level goes by clearance alone), and every one of its sources as rule 7 reads it."""
+    return node_allows(grant, idea.level, idea.readers, None) and all(
+        outcome_allows(world, grant, world.outcomes[o]) for o in idea.sources
+    )
+
+
 @dataclass(frozen=True)
 class Expected:
     dialogues: frozenset[int] = frozenset()
@@ -306,10 +350,24 @@ class Expected:
     # What the convening team compares with the working agenda (``published_to_compare``):
     # the versions it reads, and the items withdrawn (deleted) since, as published.
     compared: frozenset[tuple[int, int, int]] = frozenset()
+    outcomes: frozenset[int] = frozenset()
+    ideas: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:  # hand-written expectations may give plain sets
-        for name in ("dialogues", "sessions", "items", "published", "documents", "compared"):
+        for name in KINDS:
             object.__setattr__(self, name, frozenset(getattr(self, name)))
+
+
+KINDS = (
+    "dialogues",
+    "sessions",
+    "items",
+    "published",
+    "documents",
+    "compared",
+    "outcomes",
+    "ideas",
+)
 
 
 def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expected:
@@ -343,6 +401,17 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
         for j, doc in enumerate(world.documents)
         if doc.dialogue in grants and document_allows(world, grants[doc.dialogue], doc)
     )
+    outcomes = frozenset(
+        o
+        for o, outcome in enumerate(world.outcomes)
+        if (grant := grants.get(world.sessions[outcome.session].dialogue)) is not None
+        and outcome_allows(world, grant, outcome)
+    )
+    ideas = frozenset(
+        i
+        for i, idea in enumerate(world.ideas)
+        if idea.dialogue in grants and idea_allows(world, grants[idea.dialogue], idea)
+    )
     return Expected(
         dialogues,
         frozenset(sessions),
@@ -350,6 +419,8 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
         frozenset(published),
         documents,
         frozenset(compared),
+        outcomes,
+        ideas,
     )
 
 
@@ -369,7 +440,11 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 # and from the working agenda. A dialogue's first session leans to the open levels (what is in
 # it is then decided by attendance at it), its others to Participants (the session itself is);
 # items and papers in a dialogue or session lean to Participants, papers in an item to the open
-# levels (so that the item decides).
+# levels (so that the item decides). Sessions hold 0 to 2 outcomes (one most often), leaning to
+# the open levels and Participants (so that their session, and attendance at it, decide), under
+# the Chatham House rule twice as often as on or off the record; a dialogue holding outcomes
+# holds 0 to 3 ideas (two most often), each from 1 to 3 of its outcomes (two most often, so that
+# one source alone may hide it), leaning to the open levels (so that the sources decide).
 
 
 def likely(n: int) -> st.SearchStrategy[bool]:
@@ -395,6 +470,17 @@ statuses = st.sampled_from((PUBLISHED, DRAFT, HELD, PUBLISHED, CANCELLED, DRAFT,
 agenda_lengths = st.sampled_from((2, 0, 1, 3))
 publications = st.sampled_from((1, 0, 2, 2))
 edits = st.sampled_from(("raise", "keep", "readers", "lower", "delete", "keep", "raise"))
+outcomes_per_session = st.sampled_from((1, 0, 2, 1))
+outcome_levels = (  # in a dialogue's first session, in its others
+    st.sampled_from((PARTICIPANTS, *range(len(LEVELS)), PROGRAMME_L, PARTICIPANTS, PUBLIC)),
+    st.sampled_from((PROGRAMME_L, *range(len(LEVELS)), PUBLIC, PROGRAMME_L, PARTICIPANTS)),
+)
+attributions = st.sampled_from((CHATHAM_HOUSE, OFF_RECORD, ON_RECORD, CHATHAM_HOUSE))
+ideas_per_dialogue = st.sampled_from((2, 1, 3, 0))
+sources_per_idea = st.sampled_from((2, 1, 3, 2))
+idea_levels = st.sampled_from(
+    (PUBLIC, PARTICIPANTS, PROGRAMME_L, *range(len(LEVELS)), PARTICIPANTS, FACILITATORS)
+)
 
 
 @st.composite
@@ -475,6 +561,32 @@ def worlds(draw) -> World:
                 level = draw(document_levels if item is None else item_document_levels)
                 documents.append(DocumentSpec(session.dialogue, s, item, level, draw(readers)))
 
+    dialogues = range(n_dialogues)
+    firsts = {
+        d: min(s for s, session in enumerate(sessions) if session.dialogue == d) for d in dialogues
+    }
+    outcomes = [
+        OutcomeSpec(
+            s,
+            draw(outcome_levels[s != firsts[session.dialogue]]),
+            draw(attributions),
+            draw(readers),
+        )
+        for s, session in enumerate(sessions)
+        for _ in range(draw(outcomes_per_session))
+    ]
+    ideas = []
+    for d in dialogues:
+        # The first session's outcomes (open, and for its attendees) count twice.
+        first = [o for o, out in enumerate(outcomes) if out.session == firsts[d]]
+        pool = first + [o for o, out in enumerate(outcomes) if sessions[out.session].dialogue == d]
+        if not pool:
+            continue
+        for _ in range(draw(ideas_per_dialogue)):
+            k = draw(sources_per_idea)
+            sources = dict.fromkeys(draw(st.sampled_from(pool)) for _ in range(k))
+            ideas.append(IdeaSpec(d, tuple(sources), draw(idea_levels), draw(readers)))
+
     officials = draw(
         st.lists(
             st.tuples(st.integers(0, n_dialogues - 1), level_indices),
@@ -491,6 +603,8 @@ def worlds(draw) -> World:
         memberships=tuple(memberships),
         officials=tuple(officials),
         documents=tuple(documents),
+        outcomes=tuple(outcomes),
+        ideas=tuple(ideas),
     )
 
 
@@ -509,6 +623,8 @@ class Built:
     items: dict[tuple[int, int], AgendaItem]
     published: dict[tuple[int, int, int], PublishedAgendaItem]
     documents: list[Document]
+    outcomes: list[Outcome]
+    ideas: list[Idea]
 
     def kinds(self, expected: Expected):
         """For each model: its rows by label, and the rows the rules let the viewer see."""
@@ -536,6 +652,16 @@ class Built:
             Document,
             {f"Paper {j}": obj for j, obj in enumerate(self.documents)},
             {self.documents[j] for j in expected.documents},
+        )
+        yield (
+            Outcome,
+            {f"Outcome {o}": obj for o, obj in enumerate(self.outcomes)},
+            {self.outcomes[o] for o in expected.outcomes},
+        )
+        yield (
+            Idea,
+            {f"Idea {i}": obj for i, obj in enumerate(self.ideas)},
+            {self.ideas[i] for i in expected.ideas},
         )
 
 
@@ -627,7 +753,27 @@ def build(world: World) -> Built:
             state=m.state,
         )
         blocks.attend([membership], [sessions[s] for s in m.attends])
-    return Built(levels, users, dialogues, sessions, items, published, documents)
+    outcomes = [
+        blocks.outcome(
+            sessions[spec.session],
+            level=levels[spec.level],
+            attribution=spec.attribution,
+            readers=[persons[p] for p in spec.readers],
+            summary=f"Outcome {o}",
+        )
+        for o, spec in enumerate(world.outcomes)
+    ]
+    ideas = [
+        blocks.idea(
+            dialogues[spec.dialogue],
+            sources=[outcomes[o] for o in spec.sources],
+            level=levels[spec.level],
+            readers=[persons[p] for p in spec.readers],
+            title=f"Idea {i}",
+        )
+        for i, spec in enumerate(world.ideas)
+    ]
+    return Built(levels, users, dialogues, sessions, items, published, documents, outcomes, ideas)
 
 
 def assert_agrees(viewer, expected: Expected, built: Built, who: str) -> None:
@@ -688,17 +834,19 @@ def assert_scoped_forms_agree(viewer, expected: Expected, built: Built, who: str
     """The forms the pages use ask the same rules for fewer rows: one dialogue's
     (``visible(..., dialogue_id=)``), one session's children (``visible_in_session``, with the
     session decided once by ``visible_session`` or, for any other session object, asked again)
-    and a dialogue's papers outside any session."""
+    and a dialogue's papers outside any session. Ideas belong to no session: they are asked for
+    by dialogue only."""
     dialogue_of_session = {s.pk: s.dialogue_id for s in built.sessions}
 
     def dialogue_of(obj) -> int:
         if isinstance(obj, Dialogue):
             return obj.pk
-        if isinstance(obj, Session | Document):
+        if isinstance(obj, Session | Document | Idea):
             return obj.dialogue_id
         return dialogue_of_session[obj.session_id]
 
     kinds = list(built.kinds(expected))
+    wanted_of = {model: wanted for model, _by_label, wanted in kinds}
     for dialogue in built.dialogues:
         for model, _by_label, wanted in kinds:
             want = {obj.pk for obj in wanted if dialogue_of(obj) == dialogue.pk}
@@ -708,7 +856,7 @@ def assert_scoped_forms_agree(viewer, expected: Expected, built: Built, who: str
             )
         want = {
             obj.pk
-            for obj in kinds[-1][2]
+            for obj in wanted_of[Document]
             if obj.dialogue_id == dialogue.pk and obj.session_id is None
         }
         got = _pks(
@@ -723,8 +871,12 @@ def assert_scoped_forms_agree(viewer, expected: Expected, built: Built, who: str
             decided = visible_session(viewer, Session.objects.all(), session_id=session.pk)
         except Session.DoesNotExist:
             decided = None
-        assert (decided is not None) == (session in kinds[1][2]), f"{who}: session {session.pk}"
-        for model, _by_label, wanted in kinds[2:]:
+        assert (decided is not None) == (session in wanted_of[Session]), (
+            f"{who}: session {session.pk}"
+        )
+        for model, _by_label, wanted in kinds:
+            if model in (Dialogue, Session, Idea):
+                continue
             want = {obj.pk for obj in wanted if obj.session_id == session.pk}
             for form, scope in (("decided", decided), ("asked again", fresh)):
                 if scope is None:
@@ -766,14 +918,7 @@ def assert_world_agrees(world: World, built: Built) -> None:
 
 def both_see(a: Expected, b: Expected) -> Expected:
     """What two viewers both see, kind by kind."""
-    return Expected(
-        a.dialogues & b.dialogues,
-        a.sessions & b.sessions,
-        a.items & b.items,
-        a.published & b.published,
-        a.documents & b.documents,
-        a.compared & b.compared,
-    )
+    return Expected(**{name: getattr(a, name) & getattr(b, name) for name in KINDS})
 
 
 Pair = tuple[int, MembershipSpec, MembershipSpec]
@@ -1017,6 +1162,49 @@ def test_the_oracle_follows_a_paper_through_its_containers():
     assert expected_visibility(draft, official_grants(0, FACILITATORS)).documents == {0}
 
 
+def _ideas_world() -> World:
+    """An open session 0 and a Participants session 1 (both published, no agenda), an outcome
+    of each and an off-the-record one, and ideas drawn from them."""
+    return World(
+        n_dialogues=1,
+        persons_with_account=3,
+        n_persons=3,
+        sessions=(
+            SessionSpec(0, PROGRAMME_L, frozenset(), PUBLISHED),
+            SessionSpec(0, PARTICIPANTS, frozenset(), PUBLISHED),
+        ),
+        memberships=(
+            MembershipSpec(0, 0, "facilitator", FACILITATORS, ACCEPTED, frozenset()),
+            MembershipSpec(1, 0, "participant", PARTICIPANTS, ACCEPTED, frozenset({1})),
+            MembershipSpec(2, 0, "participant", PARTICIPANTS, ACCEPTED, frozenset()),
+        ),
+        officials=((0, FACILITATORS),),
+        outcomes=(
+            OutcomeSpec(0, PROGRAMME_L, CHATHAM_HOUSE),  # 0
+            OutcomeSpec(1, PROGRAMME_L, ON_RECORD),  # 1: in the attendees' session
+            OutcomeSpec(0, PUBLIC, OFF_RECORD),  # 2
+        ),
+        ideas=(
+            IdeaSpec(0, (0,), PARTICIPANTS),  # 0: no session to attend: clearance decides
+            IdeaSpec(0, (0, 1), PUBLIC),  # 1: hidden by source 1 alone from non-attendees
+            IdeaSpec(0, (2,), PUBLIC),  # 2: off the record, never an official's
+            IdeaSpec(0, (0,), RESTRICTED, frozenset({2})),  # 3: named on the idea
+        ),
+    )
+
+
+def test_the_oracle_shows_an_idea_only_with_every_source():
+    world = _ideas_world()
+    facilitator, attendee, non_attendee = (
+        expected_visibility(world, user_grants(world, p)) for p in range(3)
+    )
+    official = expected_visibility(world, official_grants(0, FACILITATORS))
+    assert (facilitator.outcomes, facilitator.ideas) == ({0, 1, 2}, {0, 1, 2})
+    assert (attendee.outcomes, attendee.ideas) == ({0, 1, 2}, {0, 1, 2})
+    assert (non_attendee.outcomes, non_attendee.ideas) == ({0, 2}, {0, 2, 3})
+    assert (official.outcomes, official.ideas) == ({0, 1}, {0, 1})
+
+
 def _all_viewers(world: World) -> list[dict[int, OracleGrant]]:
     viewers = [user_grants(world, p) for p in range(world.persons_with_account)]
     return viewers + [official_grants(d, c) for d, c in world.officials]
@@ -1035,6 +1223,8 @@ def _name_everyone(world: World) -> World:
             for s in world.sessions
         ),
         documents=tuple(replace(doc, readers=everyone) for doc in world.documents),
+        outcomes=tuple(replace(o, readers=everyone) for o in world.outcomes),
+        ideas=tuple(replace(i, readers=everyone) for i in world.ideas),
     )
 
 
@@ -1163,6 +1353,49 @@ def _decisive_on_paths(world: World, grants, actual: Expected) -> set[str]:
                 factors.add("attendance at a paper in a session")
         if item is not None and j in actual.documents and not grant.convening:
             factors.add("a paper's item is a node, not a working agenda item")
+    factors |= _decisive_for_outcomes_and_ideas(world, grants)
+    return factors
+
+
+def _decisive_for_outcomes_and_ideas(world: World, grants) -> set[str]:
+    """Rules 7 and 8: the parts that decide one outcome, or one idea, whose other parts let the
+    viewer see it."""
+    factors = set()
+    for outcome in world.outcomes:
+        s, session = outcome.session, world.sessions[outcome.session]
+        grant = grants.get(session.dialogue)
+        if grant is None:
+            continue
+        shown = session_allows(grant, s, session)
+        own = node_allows(grant, outcome.level, outcome.readers, s)
+        usable = not (grant.official and outcome.attribution == OFF_RECORD)
+        if own and usable and not shown:
+            factors.add("session on the outcome's path")
+        if shown and usable and not own:
+            factors.add("outcome's own level and readers")
+            if node_allows(replace(grant, attends=grant.attends | {s}), outcome.level, (), s):
+                factors.add("attendance at an outcome")
+        if shown and own and not usable:
+            factors.add("off the record for an official")
+    for idea in world.ideas:
+        grant = grants.get(idea.dialogue)
+        if grant is None:
+            continue
+        own = node_allows(grant, idea.level, idea.readers, None)
+        unseen = [o for o in idea.sources if not outcome_allows(world, grant, world.outcomes[o])]
+        if own and len(unseen) == 1 and len(idea.sources) > 1:
+            factors.add("an idea hidden by one of its sources alone")
+        if own and unseen and len(unseen) < len(idea.sources):
+            factors.add("an idea needs every source, not some")
+        if not own and not unseen:
+            factors.add("idea's own level and readers")
+        if (
+            own
+            and not unseen
+            and LEVELS[idea.level].audience == ATTENDEES
+            and not (grant.convening or grant.official)
+        ):
+            factors.add("no session to attend for an idea")
     return factors
 
 
@@ -1192,6 +1425,14 @@ FACTORS = (
     "paper's own level and readers",
     "a paper's item is a node, not a working agenda item",
     "a paper waits for its item's publication",
+    "session on the outcome's path",
+    "outcome's own level and readers",
+    "attendance at an outcome",
+    "off the record for an official",
+    "an idea hidden by one of its sources alone",
+    "an idea needs every source, not some",
+    "idea's own level and readers",
+    "no session to attend for an idea",
 )
 
 
@@ -1231,14 +1472,28 @@ def test_generated_worlds_are_not_trivial():
                 seen = j in expected.documents
                 outcomes["paper", LEVELS[doc.level].audience, seen] += 1
                 outcomes["paper in", doc.placement, seen] += 1
+            for o, outcome in enumerate(world.outcomes):
+                seen = o in expected.outcomes
+                outcomes["outcome", LEVELS[outcome.level].audience, seen] += 1
+                outcomes["outcome attribution", outcome.attribution, seen] += 1
+            for i, idea in enumerate(world.ideas):
+                seen = i in expected.ideas
+                outcomes["idea", LEVELS[idea.level].audience, seen] += 1
+                outcomes[
+                    "idea from", "one source" if len(idea.sources) == 1 else "several", seen
+                ] += 1
 
     collect()
     kinds = [("dialogue", "-")]
     kinds += [
-        (k, lv.audience) for k in ("session", "item", "published item", "paper") for lv in LEVELS
+        (k, lv.audience)
+        for k in ("session", "item", "published item", "paper", "outcome", "idea")
+        for lv in LEVELS
     ]
     kinds += [("session status", status) for status in STATUSES]
     kinds += [("paper in", placement) for placement in ("dialogue", "session", "item")]
+    kinds += [("outcome attribution", attribution) for attribution in ATTRIBUTIONS]
+    kinds += [("idea from", sources) for sources in ("one source", "several")]
     missing = [(k, a, seen) for k, a in kinds for seen in (True, False) if not outcomes[k, a, seen]]
     assert missing == []
     rare = {f: decisive[f] for f in FACTORS if decisive[f] < examples // 10}
@@ -1399,8 +1654,9 @@ def test_a_fixed_world_in_the_database_matches_the_oracle_exactly():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "world",
-    [_agenda_world(status) for status in STATUSES] + [_papers_world(), _papers_world(DRAFT)],
-    ids=[f"agenda-{status}" for status in STATUSES] + ["papers", "papers-draft"],
+    [_agenda_world(status) for status in STATUSES]
+    + [_papers_world(), _papers_world(DRAFT), _ideas_world()],
+    ids=[f"agenda-{status}" for status in STATUSES] + ["papers", "papers-draft", "ideas"],
 )
 def test_the_small_worlds_in_the_database_match_the_oracle(world: World):
     built = build(world)

@@ -600,6 +600,8 @@ def test_reading_pages_are_the_ones_named():
         "dialogues:ground_rules",
         "dialogues:documents",
         "dialogues:outcomes",
+        "dialogues:ideas",
+        "dialogues:idea_detail",
         "dialogues:roster",
         "dialogues:pack_list",
         "dialogues:pack_detail",
