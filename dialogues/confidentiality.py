@@ -60,6 +60,17 @@ account):
    member's grant limited to this one dialogue: every rule here is asked of each and allows
    only what both allow (``Viewer.parts``); decided sessions stay decided for both. What may
    be done in that mode (nothing but reading) is ``dialogues.viewas``'s.
+9. Ideas (issue 18) are derived from outcomes, and derivation only narrows: an idea is seen
+   only by whom its own level allows (a dialogue-wide node) and who may see every one of its
+   sources under rule 7; its attribution is the strictest of its sources' (speakers accompany
+   it only when every source is on the record).
+10. Transfers (an idea reaching an official) and observed changes (what changed, in outcome
+   harvesting) are held at the convening team's lowest level or stricter (``record_floor``),
+   a transfer never below its idea. A transfer is seen only by whom its own level allows and
+   who sees its idea; an observed change only by whom its own level allows and who sees every
+   idea and transfer it is linked to. Officials never read them.
+11. A funder (``viewer_for_funder``) is outside the programme: a clearance at most the
+   dialogue's outbound level, attending nothing, named on nothing, on no team.
 
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
@@ -94,10 +105,12 @@ from .models import (
     Dialogue,
     Document,
     Idea,
+    ObservedChange,
     Outcome,
     PublishedAgendaItem,
     Session,
     SessionAttendance,
+    Transfer,
 )
 
 if TYPE_CHECKING:
@@ -146,6 +159,8 @@ __all__ = [
     "published_to_compare",
     "raises_outbound",
     "readable_levels",
+    "record_floor",
+    "reportable_levels",
     "resolve",
     "rule_key",
     "speakers_may_accompany",
@@ -153,6 +168,7 @@ __all__ = [
     "strictest_level",
     "view_as_for_request",
     "viewer_as",
+    "viewer_for_funder",
     "viewer_for_official",
     "viewer_for_user",
     "viewer_of",
@@ -332,6 +348,24 @@ def viewer_for_official(*, dialogue_id: int, clearance: ConfidentialityLevel) ->
         },
         levels=_scale(),
     )
+
+
+def viewer_for_funder(*, dialogue: Dialogue, level: ConfidentialityLevel) -> Viewer:
+    """A funder reading the report on a dialogue (rule 11): outside the programme, so at most
+    the dialogue's outbound level; attends nothing, is named on nothing, is on no team.
+    A level above the outbound level is refused (``ValueError``)."""
+    if level.rank > outbound_rank(dialogue):
+        raise ValueError("A funder's report is at most the dialogue's outbound level.")
+    return Viewer(
+        grants={dialogue.pk: Grant(dialogue_id=dialogue.pk, clearance_rank=level.rank)},
+        levels=_scale(),
+    )
+
+
+def reportable_levels(dialogue: Dialogue) -> models.QuerySet[ConfidentialityLevel]:
+    """The levels a funder's report on the dialogue may be written at: at most its outbound
+    level."""
+    return ConfidentialityLevel.objects.filter(rank__lte=outbound_rank(dialogue)).order_by("rank")
 
 
 _REQUEST_VIEWER = "_trackii_viewer"
@@ -622,6 +656,56 @@ def _ideas_rule(viewer: Viewer, g: Grant, session) -> Q:
     return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _IDEA) & ~Q(Exists(unseen))
 
 
+# Transfers and observed changes are dialogue-wide nodes too.
+_TRANSFER = replace(_IDEA, readers_through=Transfer.readers.through, readers_owner="transfer_id")
+_CHANGE = replace(
+    _IDEA, readers_through=ObservedChange.readers.through, readers_owner="observedchange_id"
+)
+
+
+def _seen_ideas(viewer: Viewer, g: Grant) -> models.QuerySet:
+    return Idea.objects.filter(_ideas_rule(viewer, g, EVERY)).values("pk")
+
+
+def _transfers_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """Transfers (rule 10): their own level, and their idea as rule 9 shows it. Never to an
+    official; asked about one session, there are none."""
+    if session is not EVERY or g.official:
+        return _NOTHING
+    return (
+        Q(dialogue_id=g.dialogue_id)
+        & _node_q(viewer, g, _TRANSFER)
+        & Q(idea_id__in=_seen_ideas(viewer, g))
+    )
+
+
+def _observed_changes_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """Observed changes (rule 10): their own level, and every idea and transfer behind them."""
+    if session is not EVERY or g.official:
+        return _NOTHING
+    through_ideas = ObservedChange.ideas.through.objects.filter(observedchange_id=OuterRef("pk"))
+    through_transfers = ObservedChange.transfers.through.objects.filter(
+        observedchange_id=OuterRef("pk")
+    )
+    seen_transfers = Transfer.objects.filter(_transfers_rule(viewer, g, EVERY)).values("pk")
+    return (
+        Q(dialogue_id=g.dialogue_id)
+        & _node_q(viewer, g, _CHANGE)
+        & ~Q(Exists(through_ideas.exclude(idea_id__in=_seen_ideas(viewer, g))))
+        & ~Q(Exists(through_transfers.exclude(transfer_id__in=seen_transfers)))
+    )
+
+
+def record_floor() -> ConfidentialityLevel | None:
+    """The lowest level a transfer or an observed change may be held at (rule 10): the lowest
+    of the scale's levels for the convening team (Facilitators)."""
+    return (
+        ConfidentialityLevel.objects.filter(audience=Audience.CONVENING_TEAM)
+        .order_by("rank")
+        .first()
+    )
+
+
 _ATTRIBUTIONS = (
     Outcome.Attribution.ON_RECORD,
     Outcome.Attribution.CHATHAM_HOUSE,
@@ -644,6 +728,8 @@ def speakers_may_accompany(idea: Idea) -> bool:
 
 _RULES = {
     Idea: _ideas_rule,
+    Transfer: _transfers_rule,
+    ObservedChange: _observed_changes_rule,
     Session: _sessions_rule,
     AgendaItem: _agenda_items_rule,
     PublishedAgendaItem: _published_agenda_items_rule,

@@ -396,6 +396,7 @@ from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
 from .ideas import FollowUp, Idea  # noqa: E402
 from .officials import Official  # noqa: E402
 from .reuse import AgendaTemplate, AgendaTemplateItem  # noqa: E402
+from .transfer import FunderReport, ObservedChange, Transfer  # noqa: E402
 
 __all__ = [
     "AgendaItem",
@@ -408,7 +409,9 @@ __all__ = [
     "Dialogue",
     "Document",
     "FollowUp",
+    "FunderReport",
     "Idea",
+    "ObservedChange",
     "Official",
     "OutboundLevelRequest",
     "Outcome",
@@ -417,4 +420,5 @@ __all__ = [
     "Session",
     "SessionAttendance",
     "Side",
+    "Transfer",
 ]

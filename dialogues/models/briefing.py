@@ -183,6 +183,9 @@ class BriefingPackCopy(models.Model):
     size = models.PositiveBigIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The ideas the copy carries (rendered at its clearance): each becomes a transfer to the
+    # official once the copy's link is issued.
+    ideas = models.ManyToManyField("dialogues.Idea", blank=True, related_name="pack_copies")
     # Ids of (outcome, person) pairs where a member's name was found in Chatham House text.
     guard_findings = models.JSONField(default=list, blank=True)
 

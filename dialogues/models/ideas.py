@@ -64,6 +64,8 @@ class FollowUp(models.Model):
     task = models.CharField(max_length=300)
     due = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
+    # The last day its owner was reminded by e-mail (once when due soon, once when overdue).
+    reminded_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
