@@ -642,7 +642,7 @@ _IDEA = _Node(
 
 
 def _ideas_rule(viewer: Viewer, g: Grant, session) -> Q:
-    """Ideas (rule 8): derivation only narrows. An idea is seen only by whom its own level
+    """Ideas (rule 9): derivation only narrows. An idea is seen only by whom its own level
     allows and who may see every one of its sources, each as the outcome's own rule says (its
     session's, its own, never off the record for an official): an idea from one side's
     pre-consultation never reaches the other side, one from a note for named readers only

@@ -44,11 +44,13 @@ from ..models import (
     Dialogue,
     Document,
     Idea,
+    ObservedChange,
     OutboundLevelRequest,
     Outcome,
     ScaleChangeRequest,
     Session,
     Side,
+    Transfer,
 )
 from ..officials import services as officials
 from ..outbound import services as outbound_services
@@ -58,6 +60,7 @@ from ..planning import services as planning
 from ..planning.services import agenda_item_update, agenda_publish
 from ..reuse.services import agenda_template_save
 from ..scale import services as scale_services
+from ..transfers import services as transfers
 from ..workspace import services as workspace
 from . import demo_summary
 from .demo_scale import participant_email, scale_build
@@ -667,6 +670,20 @@ DEMO_OFFICIALS = [
 ]
 DEMO_OFFICIAL = DEMO_OFFICIALS[0]["name"]
 DEMO_PACK_NOTE = "Prepared for the envoy's consultations after the first round."
+# What became of the demo idea (issue 18): the envoy's reaction to the pack that carried it, a
+# meeting with Marovia's deputy minister, and the change observed after.
+DEMO_ENVOY_REACTION = (
+    "Asked for a one-page non-paper on the technical body to put to both capitals before the "
+    "second round."
+)
+DEMO_MEETING_REACTION = (
+    "Receptive: said a technical body would let the ministry move without conceding on "
+    "allocation, and asked who else could sit on it."
+)
+DEMO_CHANGE = (
+    "Marovia's deputy minister proposed, at the basin commission's November meeting, a joint "
+    "technical working group to exchange dry-season flow data."
+)
 # The cleared nominee whose invitation the demo leaves under way.
 DEMO_INVITEE = "Nadia Farouk"
 
@@ -693,6 +710,7 @@ class DemoSeed:
             self._coastal_fisheries(accounts)
             self._two_people_changes(accounts)
             pack_problem = self._briefing(accounts)
+            self._transfer(accounts)
             # A fresh one-time code for the invitation under way, shown in the block.
             code = demo_summary.fresh_code(
                 person=Person.objects.get(full_name=DEMO_INVITEE), sent=sent
@@ -1109,6 +1127,55 @@ class DemoSeed:
                 else f"{type(error).__name__}: {error}"
             )
         return ""
+
+    def _transfer(self, accounts: dict[str, User]) -> None:
+        """What became of the demo idea: the envoy's reaction to the pack that carried it
+        (the transfer its release logged, when the pack could be built), a meeting with
+        Marovia's deputy minister, and the change observed after, substantiated by the envoy's
+        office; the idea taken up."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        if ObservedChange.objects.filter(dialogue=dialogue, what_changed=DEMO_CHANGE).exists():
+            return
+        convenor = accounts["facilitator@demo.trackii.org"]
+        idea = Idea.objects.select_related("level").get(dialogue=dialogue, title=DEMO_IDEA)
+        carrier = Membership.objects.get(dialogue=dialogue, person__user=convenor)
+        for by_pack in Transfer.objects.filter(idea=idea, pack_copy__isnull=False):
+            transfers.transfer_react(
+                transfer=by_pack,
+                reaction_kind=Transfer.Reaction.ASKED_MORE,
+                reaction=DEMO_ENVOY_REACTION,
+                revision=by_pack.edit_revision,
+                by=convenor,
+            )
+        meeting = transfers.transfer_log(
+            idea=idea,
+            official=dialogue.officials.get(name=DEMO_OFFICIALS[1]["name"]),
+            means=Transfer.Means.MEETING,
+            occurred_on=datetime(2026, 10, 28).date(),
+            level=self.levels["Facilitators"],
+            carried_by=carrier,
+            reaction_kind=Transfer.Reaction.RECEPTIVE,
+            reaction=DEMO_MEETING_REACTION,
+            by=convenor,
+        )
+        transfers.change_record(
+            dialogue=dialogue,
+            viewer=viewer_for_user(convenor),
+            kind=ObservedChange.Kind.POSITION,
+            observed_on=datetime(2026, 11, 20).date(),
+            who_changed="Marovia's Ministry of Water Resources",
+            what_changed=DEMO_CHANGE,
+            significance="The first time either government has offered to share flow data "
+            "with the other; it opens the way to Round 2's water-sharing options.",
+            contribution="The working group follows the technical body the dialogue proposed "
+            "in Round 1, put to the deputy minister by the convenor on 28 October.",
+            substantiated_by="The envoy's office (Elena Marsh), in its note of 24 November",
+            level=self.levels["Facilitators"],
+            ideas=[idea],
+            transfers=[meeting, *Transfer.objects.filter(idea=idea, pack_copy__isnull=False)],
+            by=convenor,
+        )
+        idea_set_state(idea=idea, state=Idea.State.TAKEN_UP, by=convenor)
 
     def _officials(self, *, dialogue: Dialogue, by: User) -> None:
         """The Salt River register: the officials the programme briefs."""

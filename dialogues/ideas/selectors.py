@@ -1,5 +1,5 @@
 """Reads of a dialogue's ideas: each only as far as the confidentiality module shows it (its own
-level and every one of its sources, rule 8), with what its page shows fetched up front."""
+level and every one of its sources, rule 9), with what its page shows fetched up front."""
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404

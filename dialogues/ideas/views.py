@@ -1,4 +1,4 @@
-"""A dialogue's ideas: listed and read by whoever may see each (rule 8: its level and every
+"""A dialogue's ideas: listed and read by whoever may see each (rule 9: its level and every
 source); derived, moved along their states and followed up by the convening team. Anyone else
 gets 404."""
 
