@@ -70,10 +70,10 @@ class Transfer(models.Model):
         "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
     )
     readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
+    edit_revision = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    edit_revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -123,9 +123,9 @@ class ObservedChange(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    edit_revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edit_revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["dialogue_id", "-observed_on", "-id"]

@@ -132,7 +132,8 @@ def transfers_for_copy(*, copy: BriefingPackCopy, by=None) -> list[Transfer]:
     """Once a copy's link is issued, each idea it carries has reached its official: one transfer
     each (never twice for the same copy), carried by whoever issued the link, at the convening
     team's level or the idea's, whichever is stricter."""
-    if copy.official_id is None:
+    official = copy.official
+    if official is None:
         return []
     made = []
     carrier = None
@@ -149,7 +150,7 @@ def transfers_for_copy(*, copy: BriefingPackCopy, by=None) -> list[Transfer]:
         made.append(
             transfer_log(
                 idea=idea,
-                official=copy.official,
+                official=official,
                 means=Transfer.Means.PACK,
                 occurred_on=(copy.link_issued_at.date() if copy.link_issued_at else date.today()),
                 level=level,
