@@ -43,6 +43,7 @@ READING_PAGES = frozenset(
         "dialogues:outcomes",
         "dialogues:ideas",
         "dialogues:idea_detail",
+        "dialogues:path",
         "dialogues:roster",
         "dialogues:pack_list",
         "dialogues:pack_detail",

@@ -1600,6 +1600,31 @@ def _idea_targets(w: World, name: str, *, team=False, run=True, method="GET") ->
     return targets
 
 
+def _path_targets(w: World) -> list[Target]:
+    """The Path tab: every member, each seeing the path drawn from what they may see; one
+    idea's path (``?idea=``): whoever sees that idea (404 for anyone else, and for an idea of
+    another dialogue or an address that names no idea)."""
+    targets = _dialogue_targets(w, "path", _member, _ideas_control)
+    for key, spec in W.IDEA_SPECS.items():
+        address = reverse("dialogues:path", args=[_d(w, spec.dialogue)])
+        targets.append(
+            Target(
+                f"path of idea {key}",
+                f"{address}?idea={w.ideas[key].pk}",
+                signed_in_gate(lambda r, key=key: W.sees_idea(r, key)),
+                control=(spec.sentinels["title"],),
+            )
+        )
+    a = reverse("dialogues:path", args=[_d(w, "A")])
+    for label, query in (
+        ("path of B's idea through dialogue A", f"idea={w.ideas['IDB'].pk}"),
+        ("path of an idea that does not exist", f"idea={w.missing_id}"),
+        ("path of an idea named by no number", "idea=IDPUB"),
+    ):
+        targets.append(Target(label, f"{a}?{query}", signed_in_gate(lambda r: False)))
+    return targets
+
+
 def _follow_up_done_targets(w: World) -> list[Target]:
     """Marking a follow-up done: refused to all but the team (no follow-up exists: every
     address is 404 for everyone, the team included, and nothing is run)."""
@@ -1645,6 +1670,7 @@ ROUTES: tuple[Route, ...] = (
         lambda w: _idea_targets(w, "follow_up_create", team=True, run=False, method="POST"),
     ),
     Route("follow_up_done", _follow_up_done_targets),
+    Route("path", _path_targets),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
         "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
@@ -2077,6 +2103,29 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             if i.dialogue == dialogue and W.sees_idea(reader, i.key)
         }
         return {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)} | ideas
+    if match.url_name == "path":
+        # The Path tab: the dialogue, and each idea it draws (one with ``?idea=``) and each
+        # session one of their sources comes from.
+        reader = reader_of_role(role)
+        dialogue = next(
+            k for k, row in w.dialogues.items() if row.pk == match.kwargs["dialogue_id"]
+        )
+        asked = query.get("idea", [None])[0]
+        ideas = [
+            i
+            for i in W.IDEAS
+            if i.dialogue == dialogue
+            and W.sees_idea(reader, i.key)
+            and asked in (None, str(w.ideas[i.key].pk))
+        ]
+        sessions = {
+            OUTCOME_SPECS[o].session for i in ideas for o in i.sources if W.sees_outcome(reader, o)
+        }
+        return (
+            {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)}
+            | {(actor, "dialogues.idea", str(w.ideas[i.key].pk), action) for i in ideas}
+            | {(actor, "dialogues.session", str(w.sessions[k].pk), action) for k in sessions}
+        )
     if match.url_name == "agenda_reuse":
         # The session the page is for, and the agenda its preview reads: another session's, or
         # a template.

@@ -40,7 +40,7 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
     team = both(W.convenes, "A")
     pages = [
         (name, reverse(f"dialogues:{name}", args=[a]), True)
-        for name in ("dialogue_detail", "sessions", "documents", "outcomes", "ground_rules")
+        for name in ("dialogue_detail", "sessions", "documents", "outcomes", "ground_rules", "path")
     ]
     # The Sessions tab as a month (the timeline): March 2027, where the world's first sessions are.
     month = reverse("dialogues:sessions", args=[a]) + "?view=month&month=2027-03"
@@ -147,6 +147,14 @@ def _expected_lists(label: str, real: W.Reader, member: W.Reader) -> dict:
                 spec.sentinels["title"]
                 for key, spec in DOCUMENT_SPECS.items()
                 if spec.dialogue == "A" and both(W.sees_document, key)
+            }
+        }
+    if label == "path":
+        return {
+            ("idea", "title"): {
+                spec.sentinels["title"]
+                for key, spec in W.IDEA_SPECS.items()
+                if spec.dialogue == "A" and both(W.sees_idea, key)
             }
         }
     if label == "outcomes":

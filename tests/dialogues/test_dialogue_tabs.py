@@ -73,6 +73,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Papers", False),
         ("Outcomes", False),
         ("Ideas", False),
+        ("Path", False),
     ]
     assert tabs("participant") == everyone
     assert tabs("observer") == everyone
@@ -84,6 +85,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Papers", False),
         ("Outcomes", False),
         ("Ideas", False),
+        ("Path", False),
         ("Packs", False),
         ("Officials", False),
     ]
@@ -101,6 +103,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("documents", "Papers"),
         ("outcomes", "Outcomes"),
         ("ideas", "Ideas"),
+        ("path", "Path"),
         ("pack_list", "Packs"),
         ("official_list", "Officials"),
     ):

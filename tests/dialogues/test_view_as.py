@@ -602,6 +602,7 @@ def test_reading_pages_are_the_ones_named():
         "dialogues:outcomes",
         "dialogues:ideas",
         "dialogues:idea_detail",
+        "dialogues:path",
         "dialogues:roster",
         "dialogues:pack_list",
         "dialogues:pack_detail",
