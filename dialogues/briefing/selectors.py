@@ -1,8 +1,8 @@
 """Reads for briefing packs.
 
 ``pack_contents`` collects everything one copy of a pack holds, as its recipient (an official at
-a clearance) may see it, in a fixed number of queries whatever the number of sessions, items or
-outcomes: every row passes through ``dialogues.confidentiality.visible``.
+a clearance) may see it, in a fixed number of queries whatever the number of sessions, items,
+outcomes or ideas: every row passes through ``dialogues.confidentiality.visible``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from trackii.lists import Sort, both_ways
 from ..confidentiality import (
     Viewer,
     grantable_levels,
+    listed,
     names_may_accompany,
     noted,
+    speakers_may_accompany,
     viewer_for_official,
     visible,
 )
@@ -30,6 +32,7 @@ from ..models import (
     BriefingPack,
     BriefingPackCopy,
     Dialogue,
+    Idea,
     Official,
     Outcome,
     PublishedAgendaItem,
@@ -54,9 +57,18 @@ class PackSession:
 
 
 @dataclass
+class PackIdea:
+    idea: Idea
+    # Who put it forward: only when every source is on the record, never under Chatham House.
+    named_speakers: list[str]
+
+
+@dataclass
 class PackContents:
     dialogue: Dialogue
     sessions: list[PackSession]
+    # The proposals: the dialogue's ideas the recipient may see, set-aside ones left out.
+    ideas: list[PackIdea] = field(default_factory=list)
 
     @property
     def outcome_count(self) -> int:
@@ -67,8 +79,9 @@ def pack_changed_since_render(pack: BriefingPack) -> bool:
     """Whether anything a copy of the pack prints may have changed since its oldest copy was
     rendered: the dialogue (its summary), one of the pack's sessions, a working agenda item of
     them (a level raised, readers taken off: what readers may see tightens at once), an outcome,
-    a new publication, or a deletion recorded in the trail. A copy made before is not what its
-    recipient may be sent now: it is rendered again first."""
+    an idea of the dialogue (new, or its state moved: the proposals), a new publication, or a
+    deletion recorded in the trail. A copy made before is not what its recipient may be sent
+    now: it is rendered again first."""
     from trackii.audit.models import AuditEntry
 
     rendered = [c.rendered_at for c in pack.copies.all() if c.rendered_at is not None]
@@ -85,6 +98,7 @@ def pack_changed_since_render(pack: BriefingPack) -> bool:
         or AgendaItem.objects.filter(session__in=sessions, updated_at__gt=since).exists()
         or Outcome.objects.filter(session__in=sessions, updated_at__gt=since).exists()
         or AgendaVersion.objects.filter(session__in=sessions, published_at__gt=since).exists()
+        or Idea.objects.filter(dialogue_id=pack.dialogue_id, updated_at__gt=since).exists()
         or AuditEntry.objects.filter(
             dialogue_id=pack.dialogue_id, action=AuditEntry.Action.DELETED, at__gt=since
         ).exists()
@@ -93,9 +107,9 @@ def pack_changed_since_render(pack: BriefingPack) -> bool:
 
 def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
     """What a copy at ``clearance`` holds: the pack's sessions (all of the dialogue's if none
-    were chosen), each with its current published agenda and its outcomes, as an official at
-    that clearance may see them. Six queries (one for the scale of levels), however large the
-    pack."""
+    were chosen), each with its current published agenda and its outcomes, and the dialogue's
+    proposals (``pack_ideas``), as an official at that clearance may see them. At most eight
+    queries (one for the scale of levels), however large the pack."""
     viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
     chosen = list(pack.sessions.values_list("pk", flat=True))
     in_pack = Session.objects.filter(dialogue_id=pack.dialogue_id)
@@ -124,7 +138,39 @@ def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
             [p.full_name for p in outcome.speakers.all()] if names_may_accompany(outcome) else []
         )
         by_id[outcome.session_id].outcomes.append(PackOutcome(outcome, names))
-    return PackContents(dialogue=pack.dialogue, sessions=list(by_id.values()))
+    return PackContents(
+        dialogue=pack.dialogue,
+        sessions=list(by_id.values()),
+        ideas=pack_ideas(viewer, dialogue_id=pack.dialogue_id, chosen=chosen),
+    )
+
+
+def pack_ideas(viewer: Viewer, *, dialogue_id: int, chosen: list[int]) -> list[PackIdea]:
+    """The proposals a copy carries: the dialogue's ideas the official ``viewer`` may see (their
+    own level and every one of their sources, rule 8), but those set aside; with sessions
+    ``chosen``, only ideas drawn from those sessions alone. Oldest first, each with who put it
+    forward only when every source is on the record (``speakers_may_accompany``): an idea from
+    a Chatham House outcome travels alone. Two queries (the second only when an idea may name
+    its speakers)."""
+    ideas = Idea.objects.filter(dialogue_id=dialogue_id).exclude(state=Idea.State.SET_ASIDE)
+    if chosen:
+        elsewhere = Idea.sources.through.objects.filter(idea_id=OuterRef("pk")).exclude(
+            outcome__session_id__in=chosen
+        )
+        ideas = ideas.exclude(Exists(elsewhere))
+    found = list(visible(viewer, ideas, dialogue_id=dialogue_id).order_by("created_at", "id"))
+    named = [idea.pk for idea in found if speakers_may_accompany(idea)]
+    speakers: dict[int, list[str]] = {}
+    if named:
+        rows = (
+            Idea.sources.through.objects.filter(idea_id__in=named, outcome__speakers__isnull=False)
+            .values_list("idea_id", "outcome__speakers__full_name", "outcome__speakers__id")
+            .distinct()
+            .order_by("idea_id", "outcome__speakers__full_name", "outcome__speakers__id")
+        )
+        for idea_id, name, _person_id in rows:
+            speakers.setdefault(idea_id, []).append(name)
+    return [PackIdea(idea, speakers.get(idea.pk, [])) for idea in found]
 
 
 # -- the packs of a dialogue ---------------------------------------------------------------------
@@ -302,6 +348,30 @@ def member_names_of(*, dialogue_id: int) -> list[tuple[int, list[str]]]:
     return result
 
 
+def ideas_carried(*, pack: BriefingPack, viewer: Viewer) -> dict[int, list[Idea]]:
+    """For the distribution register: the ideas each copy carried, per copy id, oldest first,
+    as far as the viewer may see them (one query; each shown idea recorded as listed). An idea
+    the viewer may not see is left out, and nothing says one was."""
+    seen = visible(
+        viewer, Idea.objects.filter(dialogue_id=pack.dialogue_id), dialogue_id=pack.dialogue_id
+    )
+    rows = (
+        BriefingPackCopy.ideas.through.objects.filter(
+            briefingpackcopy__pack_id=pack.pk, idea__in=seen
+        )
+        .select_related("idea")
+        .order_by("idea__created_at", "idea_id")
+    )
+    result: dict[int, list[Idea]] = {}
+    shown: set[int] = set()
+    for row in rows:
+        result.setdefault(row.briefingpackcopy_id, []).append(row.idea)
+        if row.idea_id not in shown:
+            shown.add(row.idea_id)
+            listed(row.idea, dialogue_id=pack.dialogue_id)
+    return result
+
+
 @dataclass
 class Download:
     at: object
@@ -359,6 +429,7 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
     outcomes = seen(Outcome.objects.select_related("session"), "outcome")
     items = seen(PublishedAgendaItem.objects.select_related("session"), "item")
     sessions = seen(Session.objects.all(), "session")
+    ideas = seen(Idea.objects.all(), "idea")
     people = Person.objects.in_bulk({finding["person"] for _, finding in rows})
     dialogue_id = pack.dialogue_id
 
@@ -384,13 +455,19 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
             return f"the title of the session {session.title}", reverse(
                 "dialogues:session_edit", args=[dialogue_id, session.pk]
             )
+        if "idea" in finding and finding["idea"] in ideas:
+            # Ideas are not edited: set aside, one leaves the packs rendered after.
+            idea = ideas[finding["idea"]]
+            return f"the proposal “{idea.title}” (set it aside to leave it out)", reverse(
+                "dialogues:idea_detail", args=[dialogue_id, idea.pk]
+            )
         if "summary" in finding:
             return "the dialogue's briefing summary", reverse(
                 "dialogues:dialogue_edit", args=[dialogue_id]
             )
         if "note" in finding:
             return "this pack's note (request a new pack without it)", None
-        if {"outcome", "item", "session"} & set(finding):
+        if {"outcome", "item", "session", "idea"} & set(finding):
             # Gone since, or above the viewer's clearance: which one is not said either.
             return "material you cannot see (above your clearance, or removed since)", None
         return None

@@ -18,6 +18,7 @@ import re
 import secrets
 import unicodedata
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -32,6 +33,7 @@ from .. import pdf
 from ..confidentiality import Viewer, can_plan, grantable_levels
 from ..models import BriefingPack, BriefingPackCopy, Dialogue, Official, Outcome
 from ..models.briefing import PACKS_DIR
+from ..transfers.services import transfers_for_copy
 from . import exports, tasks
 from .selectors import (
     PackContents,
@@ -162,10 +164,11 @@ def attribution_findings(
     contents: PackContents, names: list[tuple[int, list[str]]], *, pack: BriefingPack | None = None
 ) -> list[dict[str, int]]:
     """Where a member's name (or affiliation) stands in what the pack prints, except beside an
-    outcome on the record (the only place names may stand): the pack's note, the dialogue's
-    briefing summary, session titles, agenda items and the other outcomes. Ids only, each
-    finding one of {"note": pack id}, {"summary": dialogue id}, {"session": id}, {"item":
-    published agenda item id} or {"outcome": id}, with {"person": id}."""
+    outcome on the record or a proposal drawn from such outcomes alone (the only places names
+    may stand): the pack's note, the dialogue's briefing summary, session titles, agenda items,
+    the other outcomes and the other proposals. Ids only, each finding one of {"note": pack
+    id}, {"summary": dialogue id}, {"session": id}, {"item": published agenda item id},
+    {"outcome": id} or {"idea": id}, with {"person": id}."""
     # Each pattern compiled once (not per text), and tried only where the name occurs.
     wanted = [
         (person_id, normalised, _word_pattern(normalised))
@@ -193,6 +196,10 @@ def attribution_findings(
             outcome = entry.outcome
             if outcome.attribution != Outcome.Attribution.ON_RECORD:
                 scan("outcome", outcome.pk, outcome.summary)
+    for proposal in contents.ideas:
+        idea = proposal.idea
+        if idea.attribution != Outcome.Attribution.ON_RECORD:
+            scan("idea", idea.pk, idea.title, idea.summary)
     return findings
 
 
@@ -235,9 +242,15 @@ def _still_mine(copy_id: int, attempt: int) -> BriefingPackCopy | None:
     return copy
 
 
-def render_copy_pdf(copy: BriefingPackCopy) -> tuple[bytes, int, list]:
-    """Collect what the copy's recipient may see, render it, and scan it: (pdf, pages,
-    guard findings)."""
+class RenderedCopy(NamedTuple):
+    data: bytes  # the PDF
+    pages: int
+    findings: list  # the attribution guard's
+    idea_ids: list[int]  # the proposals it carries (``BriefingPackCopy.ideas``)
+
+
+def render_copy_pdf(copy: BriefingPackCopy) -> RenderedCopy:
+    """Collect what the copy's recipient may see, render it, and scan it."""
     contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
     html = exports.briefing_pack_html(contents=contents, copy=copy)
     log = pdf.FetchLog()
@@ -247,7 +260,7 @@ def render_copy_pdf(copy: BriefingPackCopy) -> tuple[bytes, int, list]:
     findings = attribution_findings(
         contents, member_names_of(dialogue_id=copy.pack.dialogue_id), pack=copy.pack
     )
-    return data, pages, findings
+    return RenderedCopy(data, pages, findings, [proposal.idea.pk for proposal in contents.ideas])
 
 
 def copy_render(*, copy_id: int, worker: str = "") -> str:
@@ -258,7 +271,7 @@ def copy_render(*, copy_id: int, worker: str = "") -> str:
         return "skipped"
     copy, attempt = claimed
     try:
-        data, pages, findings = render_copy_pdf(copy)
+        data, pages, findings, idea_ids = render_copy_pdf(copy)
     except Exception as error:  # a broken render is recorded, not retried for ever
         logger.error("briefing copy %s: rendering failed (%s)", copy_id, type(error).__name__)
         with transaction.atomic():
@@ -290,6 +303,7 @@ def copy_render(*, copy_id: int, worker: str = "") -> str:
         current.state = State.READY
         current.failure_reason = ""
         current.save()
+        current.ideas.set(idea_ids)  # with the file: what the recipient is sent, to the idea
         _refresh_guard(current.pack_id)
     return "ready"
 
@@ -386,6 +400,7 @@ def pack_render_again(*, pack: BriefingPack, by, failed_only: bool) -> int:
         copy.guard_findings = []
         copy.queued_at = timezone.now()
         copy.save()
+        copy.ideas.clear()  # its next render records what it carries
     pack.guard = Guard.PENDING
     pack.reviewed_by = pack.reviewed_at = None
     pack.review_reason = ""
@@ -457,7 +472,8 @@ def release_blockers(pack: BriefingPack, *, by) -> list[str]:
 
 @transaction.atomic
 def pack_release(*, pack: BriefingPack, by) -> BriefingPack:
-    """Approve the pack and send each recipient their personal link."""
+    """Approve the pack and send each recipient their personal link: each idea a copy carries
+    has then reached its official (a transfer each, ``_issue_link``)."""
     pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
     blockers = release_blockers(pack, by=by)
     if blockers:
@@ -510,6 +526,8 @@ def copy_by_token(token: str) -> BriefingPackCopy | None:
 
 
 def _issue_link(copy: BriefingPackCopy, *, by) -> None:
+    """A new link for the copy, e-mailed once this commits; each idea the copy carries is
+    logged as transferred to its official (once per copy, however often a link is issued)."""
     now = timezone.now()
     copy.link_nonce = secrets.token_hex(16)
     copy.link_issued_at = now
@@ -523,6 +541,7 @@ def _issue_link(copy: BriefingPackCopy, *, by) -> None:
         dialogue_id=copy.pack.dialogue_id,
         detail={"link": "issued"},
     )
+    transfers_for_copy(copy=copy, by=by)
     copy_id, nonce = copy.pk, copy.link_nonce
     transaction.on_commit(lambda: tasks.briefing_link_send.delay(copy_id=copy_id, nonce=nonce))
 

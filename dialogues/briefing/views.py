@@ -25,6 +25,7 @@ from .selectors import (
     copy_for,
     downloads_of,
     guard_findings_of,
+    ideas_carried,
     officials_to_brief,
     pack_for,
     pack_name,
@@ -92,8 +93,10 @@ def pack_request(request, dialogue, viewer):
 def _detail_context(request, viewer, dialogue, pack):
     copies = list(pack.copies.all())
     downloads = downloads_of(pack=pack)
+    carried = ideas_carried(pack=pack, viewer=viewer)
     for copy in copies:
         copy.downloads = downloads.get(copy.pk, [])
+        copy.ideas_carried = carried.get(copy.pk, [])
         copy.pack = pack  # the same object: no query per copy
         copy.readable = can_read_copy(viewer, copy)
     blockers = services.release_blockers(pack, by=request.user)

@@ -2126,6 +2126,24 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             | {(actor, "dialogues.idea", str(w.ideas[i.key].pk), action) for i in ideas}
             | {(actor, "dialogues.session", str(w.sessions[k].pk), action) for k in sessions}
         )
+    if match.url_name == "pack_detail":
+        # The pack, and in its register each idea a rendered copy carried (what its official
+        # sees, rule 8) that the reader sees too.
+        reader = reader_of_role(role)
+        pack = next(k for k, row in w.packs.items() if row.pk == match.kwargs["pack_id"])
+        carried = {
+            i.key
+            for c in W.COPIES
+            if c.dialogue == pack and w.copies[c.key].state == "ready"
+            for i in W.IDEAS
+            if W.sees_idea(reader_of_copy(c.key), i.key)
+        }
+        ideas = {
+            (actor, "dialogues.idea", str(w.ideas[key].pk), action)
+            for key in carried
+            if W.sees_idea(reader, key)
+        }
+        return {(actor, "dialogues.briefingpack", str(match.kwargs["pack_id"]), action)} | ideas
     if match.url_name == "agenda_reuse":
         # The session the page is for, and the agenda its preview reads: another session's, or
         # a template.

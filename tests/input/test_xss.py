@@ -55,7 +55,7 @@ from tests.factories import (
     UserFactory,
     level,
 )
-from tests.world import designation_entry, member_with_account, official
+from tests.world import designation_entry, idea, member_with_account, official
 
 pytestmark = pytest.mark.django_db
 
@@ -134,13 +134,20 @@ def xss(db, django_capture_on_commit_callbacks):
         level=level("Public"),
         upload=SimpleUploadedFile(payload("DOC-FILE") + ".txt", b"A paper."),
     )
-    outcome_create(
+    source = outcome_create(
         session=session,
         kind=Outcome.Kind.IDEA,
         attribution=Outcome.Attribution.CHATHAM_HOUSE,
         summary=payload("OUT-SUMMARY"),
         record=payload("OUT-RECORD"),
         level=level("Public"),
+    )
+    idea(
+        dialogue,
+        sources=[source],
+        level="Public",
+        title=payload("IDEA-TITLE"),
+        summary=payload("IDEA-SUMMARY"),
     )
 
     # A pack, rendered, reviewed and released: its copy's PDF and the recipient's link.
@@ -328,7 +335,7 @@ PAGES = {
     "pack": (
         "convenor",
         lambda x: reverse("dialogues:pack_detail", args=[x["dialogue"].pk, x["pack"].pk]),
-        ["DLG-TITLE", "PACK-NOTE", "REC-NAME", "REVIEW", "S-TITLE"],
+        ["DLG-TITLE", "PACK-NOTE", "REC-NAME", "REVIEW", "S-TITLE", "IDEA-TITLE"],
     ),
     "ground rules": (
         "newcomer",
@@ -445,8 +452,7 @@ def test_agenda_pdf_prints_the_payloads_as_text_and_fetches_nothing_else(login, 
 
 
 def test_briefing_copy_prints_the_payloads_as_text_and_fetches_nothing_else(xss, fetched):
-    data, _pages, _findings = briefing.render_copy_pdf(xss["copy"])
-    text = squeezed(pdf_text(data))
+    text = squeezed(pdf_text(briefing.render_copy_pdf(xss["copy"]).data))
     for tag in (
         "REC-NAME",
         "REC-POS",
@@ -457,6 +463,8 @@ def test_briefing_copy_prints_the_payloads_as_text_and_fetches_nothing_else(xss,
         "S-TITLE",
         "I-TITLE",
         "I-DESC",
+        "IDEA-TITLE",
+        "IDEA-SUMMARY",
     ):
         assert squeezed(payload(tag)) in text, tag
     assert sorted(fetched) == sorted(

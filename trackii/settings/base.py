@@ -357,3 +357,10 @@ CELERY_BEAT_SCHEDULE["briefing-sweep"] = {
     "task": "dialogues.briefing_sweep",
     "schedule": 5 * 60,
 }
+
+# Ideas (dialogues.ideas): each follow-up's owner is reminded by e-mail once when it is due
+# within two days and once when it is overdue; a run more than once a day sends nothing twice.
+CELERY_BEAT_SCHEDULE["follow-ups-remind"] = {
+    "task": "dialogues.follow_ups_remind",
+    "schedule": 24 * 60 * 60,
+}
