@@ -115,7 +115,9 @@ def test_contracts_clean_tree_kept(tree):
             "dialogues.storage",
             "from dialogues import selectors",
             {"No import cycles between the modules of a package"},
-            ".storage -> .selectors",
+            # Which imports lint-imports suggests removing is its heuristic's choice (it named
+            # this one until a third models module used the storage); the cycle is the point.
+            "No cycles are allowed in dialogues.",
         ),
         (
             "dialogues.briefing.tasks",
