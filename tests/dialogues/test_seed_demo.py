@@ -242,3 +242,31 @@ def test_the_demo_dialogue_has_an_agenda_template_of_its_first_round(demo):
         (0, "11:30:00", "Mapping the basin: each side's account", "Participants"),
         (0, "18:00:00", "Facilitators' huddle: reading the room", "Facilitators"),
     ]
+
+
+def test_the_demo_follows_one_idea_from_round_1_to_an_officials_reaction_and_a_change(demo):
+    from dialogues.demo.seed import DEMO_CHANGE, DEMO_ENVOY_REACTION, DEMO_IDEA
+    from dialogues.models import Idea, ObservedChange, Transfer
+
+    idea = Idea.objects.get(title=DEMO_IDEA)
+    assert idea.state == Idea.State.TAKEN_UP
+    assert {o.session.title for o in idea.sources.all()} == {"Round 1: Framing the river"}
+    by_pack, meeting = Transfer.objects.filter(idea=idea).order_by("-pack_copy_id", "id")
+    assert (by_pack.official.name, by_pack.means, by_pack.pack_copy.pack.note) == (
+        "Elena Marsh",
+        "pack",
+        "Prepared for the envoy's consultations after the first round.",
+    )
+    assert (by_pack.reaction_kind, by_pack.reaction) == ("asked_more", DEMO_ENVOY_REACTION)
+    assert list(by_pack.pack_copy.ideas.all()) == [idea]
+    assert (meeting.official.name, meeting.means, meeting.reaction_kind) == (
+        "Stefan Draganov",
+        "meeting",
+        "receptive",
+    )
+    assert {t.level.name for t in (by_pack, meeting)} == {"Facilitators"}
+    change = ObservedChange.objects.get()
+    assert change.what_changed == DEMO_CHANGE
+    assert list(change.ideas.all()) == [idea]
+    assert set(change.transfers.all()) == {by_pack, meeting}
+    assert change.substantiated_by.startswith("The envoy's office")
