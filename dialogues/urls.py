@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("dialogues.path.urls")),
     path("", include("dialogues.briefing.urls")),
     path("", include("dialogues.officials.urls")),
+    path("", include("dialogues.funders.urls")),
     path("", include("dialogues.timeline.urls")),
     path("", include("dialogues.viewas.urls")),
 ]

@@ -51,16 +51,17 @@ TABS = (
     ("path", "Path", "path", "all"),
     ("packs", "Packs", "pack_list", "team"),
     ("officials", "Officials", "official_list", "team"),
+    ("reports", "Reports", "funder_reports", "team"),
 )
 
 
 @register.simple_tag(takes_context=True)
 def dialogue_tabs(context, dialogue, current: str) -> DialogueTabs:
     """``{% dialogue_tabs dialogue "roster" as workspace %}``: the tabs this viewer may use. The
-    roster, the packs and the officials are the convening team's; every other tab is every
-    member's (the Outcomes tab says so when there is nothing they may read yet: asking first
-    would cost the page a query through the confidentiality module, about 4 ms, on every
-    tab)."""
+    roster, the packs, the officials and the reports for funders are the convening team's;
+    every other tab is every member's (the Outcomes tab says so when there is nothing they may
+    read yet: asking first would cost the page a query through the confidentiality module,
+    about 4 ms, on every tab)."""
     viewer = viewer_of(context["request"])
     plans = can_plan(viewer, dialogue.pk)
 
