@@ -154,9 +154,9 @@ def report_figures(
     *, dialogue: Dialogue, level: ConfidentialityLevel, now: datetime | None = None
 ) -> ReportFigures:
     """The figures of a report on ``dialogue`` at ``level``, as a funder at that level sees it
-    (``ValueError`` above the dialogue's outbound level). Eight queries, whatever the size:
-    the scale, the sides, the held sessions, who attended them, ideas, transfers and changes
-    (and the outbound level, unless the dialogue came with it)."""
+    (``ValueError`` above the dialogue's outbound level). Seven queries, whatever the size:
+    the scale, the held sessions, who attended them, the sides, ideas, transfers and changes
+    (one more for the outbound level, unless the dialogue came with it)."""
     viewer = viewer_for_funder(dialogue=dialogue, level=level)
     now = now or timezone.now()
     of_dialogue = {"dialogue_id": dialogue.pk}
@@ -229,7 +229,10 @@ def report_figures(
             total="All sessions held",
         ),
         participants_by_side=_table(
-            "sides", "Participants who took part, by side", _side_labels(dialogue), per_side,
+            "sides",
+            "Participants who took part, by side",
+            _side_labels(dialogue),
+            per_side,
             total=None,
         ),
         participants_by_gender=_table(
@@ -246,9 +249,7 @@ def report_figures(
             Counter(i.state for i in ideas),
             total="All ideas",
         ),
-        ideas=tuple(
-            ReportedIdea(i.title, i.get_state_display(), i.summary) for i in ideas
-        ),
+        ideas=tuple(ReportedIdea(i.title, i.get_state_display(), i.summary) for i in ideas),
         transfers_by_means=_table(
             "transfers_means",
             "Ideas passed to officials, by means",

@@ -147,11 +147,11 @@ def report_render(*, report_id: int) -> str:
             _fail(current, _reason(error))
         return "failed"
 
-    storage = FunderReport._meta.get_field("pdf").storage
+    storage = report.pdf.storage
     stored = {}
-    for field, data in (("pdf", pdf_data), ("csv", csv_data)):
-        name = FunderReport._meta.get_field(field).generate_filename(report, f"report.{field}")
-        stored[field] = storage.save(name, ContentFile(data))
+    for file, data in ((report.pdf, pdf_data), (report.csv, csv_data)):
+        name = file.field.generate_filename(report, f"report.{file.field.name}")
+        stored[file.field.name] = storage.save(name, ContentFile(data))
     with transaction.atomic():
         current = _still_rendering(report_id)
         if current is None:

@@ -42,6 +42,7 @@ from .world import (
     ITEM_SPECS,
     OUTCOME_SPECS,
     PERSONS,
+    REPORT_SPECS,
     ROLES,
     SESSION_SPECS,
     TEMPLATE_SPECS,
@@ -832,6 +833,36 @@ def _copy_targets(w: World, name: str, *, run=True, method="GET") -> list[Target
             ),
             signed_in_gate(lambda r: False, run=run),
             method=method,
+        )
+    )
+    return targets
+
+
+def _report_controls(key: str) -> tuple[str, ...]:
+    """What a report's files must hold: what a funder at its level may know, e.g. the cover
+    name (``world.report_may_hold``)."""
+    return tuple(sorted(W.report_may_hold(key)))
+
+
+def _report_targets(w: World, name: str, body: str) -> list[Target]:
+    """Each report's file: its dialogue's convening team, up to their own clearance, once it is
+    rendered (404 before, to them too); B's report asked for through dialogue A: 404."""
+    targets = [
+        Target(
+            f"report {key}",
+            reverse(f"dialogues:{name}", args=[_d(w, spec.dialogue), w.reports[key].pk]),
+            signed_in_gate(lambda r, key=key: W.reads_report(r, key)),
+            body=body,
+            control=_report_controls(key),
+        )
+        for key, spec in REPORT_SPECS.items()
+    ]
+    targets.append(
+        Target(
+            "report RB through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.reports["RB"].pk]),
+            signed_in_gate(lambda r: False),
+            body=body,
         )
     )
     return targets
@@ -1784,6 +1815,14 @@ ROUTES: tuple[Route, ...] = (
         "official_reinstate",
         lambda w: _official_targets(w, "official_reinstate", run=False, method="POST"),
     ),
+    dialogue_page("funder_reports", W.convenes),
+    dialogue_page("funder_report_request", W.convenes),
+    refused_post(
+        "funder_report_request",
+        lambda w: _dialogue_targets(w, "funder_report_request", W.convenes, lambda k: ()),
+    ),
+    Route("funder_report_pdf", lambda w: _report_targets(w, "funder_report_pdf", "pdf")),
+    Route("funder_report_csv", lambda w: _report_targets(w, "funder_report_csv", "file")),
     Route("pack_link", lambda w: _pack_link_targets(w, "pack_link", "html")),
     Route("pack_link_download", lambda w: _pack_link_targets(w, "pack_link_download", "pdf")),
     Route("view_as_start", _view_as_targets),
@@ -2018,6 +2057,7 @@ READ_ACTIONS = (AuditEntry.Action.VIEWED, AuditEntry.Action.DOWNLOADED)
 # upload page included): URL keyword -> model.
 SUBJECT_KWARGS = (
     ("copy_id", "dialogues.briefingpackcopy"),
+    ("report_id", "dialogues.funderreport"),
     ("outcome_id", "dialogues.outcome"),
     ("idea_id", "dialogues.idea"),
     ("item_id", "dialogues.agendaitem"),
@@ -2332,6 +2372,37 @@ def check_emails(w: World, messages) -> list[Problem]:
                         "no sentinel the recipient may read appears (not even the cover name)",
                     )
                 )
+    return problems
+
+
+def check_report_files(w: World) -> list[Problem]:
+    """Each rendered report for funders, read from storage (the PDF and the CSV): nothing but
+    what a funder at its level may know (``world.report_may_hold``), whoever downloads it; the
+    cover name and the ideas a funder sees present; metadata within the outbound rule."""
+    problems = []
+    for key, report in w.reports.items():
+        report.refresh_from_db()
+        if report.state != "ready":
+            continue
+        with report.pdf.open("rb") as stream:
+            text, metadata = pdf_text(stream.read())
+        with report.csv.open("rb") as stream:
+            table = stream.read().decode("utf-8-sig")
+        may_hold = W.report_may_hold(key)
+        cover = DIALOGUE_SPECS[REPORT_SPECS[key].dialogue].cover
+        ideas = {t for t in may_hold if W.SENTINELS[t].kind == "idea"}
+        titles = {t for t in ideas if W.SENTINELS[t].field == "title"}
+        for where, found, must in (
+            ("report PDF", sentinels_in(text), {cover} | ideas),
+            ("report CSV", sentinels_in(table), {cover} | titles),
+        ):
+            if found - may_hold:
+                problems.append(Problem("leak", where, key, "funder", describe(found - may_hold)))
+            if must - found:
+                problems.append(Problem("control", where, key, "funder", describe(must - found)))
+        out = {t for t in sentinels_in(metadata) if not W.may_leave(t)}
+        if out:
+            problems.append(Problem("outbound", "report PDF metadata", key, "-", describe(out)))
     return problems
 
 

@@ -86,6 +86,10 @@ def test_briefing_pack_files_hold_only_their_recipients_clearance(world):
     assert matrix.check_copy_files(world) == []
 
 
+def test_reports_for_funders_hold_only_what_a_funder_at_their_level_may_know(world):
+    assert matrix.check_report_files(world) == []
+
+
 def test_the_rules_as_this_package_states_them():
     """Spot checks of the independent statement itself, so that a slip in it cannot make the
     matrix agree with a wrong application."""

@@ -213,6 +213,17 @@ class CopySpec:
         return f"{self.key.lower()}@ministry.example"
 
 
+@dataclass(frozen=True)
+class ReportSpec:
+    """A report for a dialogue's funders, at a level no higher than its outbound level;
+    ``rendered``: the worker made its files (else it is still queued)."""
+
+    key: str
+    dialogue: str
+    level: str
+    rendered: bool
+
+
 DIALOGUES = (
     # A's outbound level is Programme: Public and Programme titles may leave, nothing above.
     DialogueSpec("A", outbound="Programme"),
@@ -328,6 +339,12 @@ COPIES = (
     CopySpec("OFFB", "B", "Public"),  # B's pack is still queued (never rendered nor released)
 )
 
+# Reports for funders: A's at its outbound level, rendered; B's still queued.
+REPORTS = (
+    ReportSpec("RA", "A", "Programme", rendered=True),
+    ReportSpec("RB", "B", "Public", rendered=False),
+)
+
 TEMPLATES = (
     TemplateSpec("TA", "A", session="SPUB", by="fac"),
     TemplateSpec("TB", "B", session="SB", by="ofac"),
@@ -367,6 +384,7 @@ class Reader:
     key: str
     person: str | None = None
     copy: str | None = None  # an official's copy
+    funder: str | None = None  # a funder reading this report (rule 11)
     invitee_of: str | None = None  # holds an invitation link to this dialogue
 
 
@@ -388,12 +406,19 @@ DOCUMENT_SPECS = {d.key: d for d in DOCUMENTS}
 OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
 IDEA_SPECS = {i.key: i for i in IDEAS}
 COPY_SPECS = {c.key: c for c in COPIES}
+REPORT_SPECS = {r.key: r for r in REPORTS}
 TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
 
 
 def grant_of(reader: Reader, dialogue: str) -> Grant | None:
-    """What the reader holds in a dialogue: an accepted membership, or an official's copy."""
+    """What the reader holds in a dialogue: an accepted membership, an official's copy, or a
+    funder's report (its level, and nothing else: no attendance, no role, no person)."""
+    if reader.funder is not None:
+        report = REPORT_SPECS[reader.funder]
+        if report.dialogue != dialogue:
+            return None
+        return Grant(dialogue, RANK[report.level], False, False, False, None, frozenset())
     if reader.copy is not None:
         copy = COPY_SPECS[reader.copy]
         if copy.dialogue != dialogue:
@@ -566,6 +591,44 @@ def reads_copy(reader: Reader, copy: str) -> bool:
         and not grant.official
         and RANK[spec.clearance] <= grant.rank
     )
+
+
+def reads_report(reader: Reader, report: str) -> bool:
+    """A rendered report for funders is read in Trackii by its dialogue's convening team, each
+    up to their own clearance (as a pack's copy)."""
+    spec = REPORT_SPECS[report]
+    grant = grant_of(reader, spec.dialogue)
+    return (
+        spec.rendered
+        and grant is not None
+        and grant.convening
+        and not grant.official
+        and RANK[spec.level] <= grant.rank
+    )
+
+
+def report_may_hold(report: str) -> frozenset[str]:
+    """The sentinels a report for funders may hold: what a funder at its level sees (rule 11:
+    at most the outbound level, attending nothing, named on nothing, on no team) of the
+    sessions (their titles) and the ideas (titles and summaries; none from an outcome off the
+    record: the report leaves the room), and the dialogue's cover name. Never a name, a side,
+    the dialogue's title, an outcome's text or anything of an agenda or a paper."""
+    spec = REPORT_SPECS[report]
+    funder = Reader(f"funder {report}", funder=report)
+    held = {
+        s.sentinels["title"]
+        for s in SESSIONS
+        if s.dialogue == spec.dialogue and sees_session(funder, s.key)
+    }
+    ideas = {
+        text
+        for i in IDEAS
+        if i.dialogue == spec.dialogue
+        and sees_idea(funder, i.key)
+        and all(OUTCOME_SPECS[o].attribution != "off_record" for o in i.sources)
+        for text in i.sentinels.values()
+    }
+    return frozenset({DIALOGUE_SPECS[spec.dialogue].cover, *held, *ideas})
 
 
 def is_member(reader: Reader, dialogue: str) -> bool:
@@ -794,6 +857,7 @@ class World:
     templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
     officials: dict = field(default_factory=dict)  # copy key -> the Official it went to
+    reports: dict = field(default_factory=dict)  # report key -> FunderReport
     tokens: dict = field(default_factory=dict)  # label -> pack link token
     invitation_tokens: dict = field(default_factory=dict)  # "open" / "revoked" -> token
     invitations: dict = field(default_factory=dict)
@@ -1051,6 +1115,23 @@ def build_world() -> World:
         {"c": world.copies["OFFB"].pk, "n": "0" * 32}
     )
     world.tokens["forged"] = world.tokens["OFFFAC"][:-6] + "AAAAAA"
+
+    # Reports for funders, asked for by a facilitator of each dialogue: A's rendered by the
+    # (eager) worker, B's left queued.
+    from dialogues.funders.services import report_request
+
+    for r in REPORTS:
+        by = world.users["fac" if r.dialogue == "A" else "ofac"]
+        with blocks.committed(run=r.rendered):
+            report = report_request(
+                dialogue=world.dialogues[r.dialogue],
+                viewer=viewer_for_user(by),
+                requested_by=by,
+                level=levels[r.level],
+            )
+        report.refresh_from_db()
+        assert report.state == ("ready" if r.rendered else "queued"), report.failure_reason
+        world.reports[r.key] = report
 
     # Vetting: the nominee's case, with a possible match on a list.
     case = VettingCase.objects.create(membership=world.memberships["nom"])

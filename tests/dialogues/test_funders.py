@@ -88,9 +88,7 @@ def held(of, title: str, lvl: str, *, day: int, **fields) -> Session:
 
 
 def participants(of, side, gender: str, count: int) -> list[Membership]:
-    return [
-        membership(person=person(gender=gender), dialogue=of, side=side) for _ in range(count)
-    ]
+    return [membership(person=person(gender=gender), dialogue=of, side=side) for _ in range(count)]
 
 
 @pytest.fixture
@@ -199,7 +197,11 @@ def funded(world):
         ),
     }
     envoy = official(d, "Elena Marsh", "marsh@example.org", "Programme")
-    for name, lvl in (("public", "Facilitators"), ("formula", "Facilitators"), ("res", "Restricted")):
+    for name, lvl in (
+        ("public", "Facilitators"),
+        ("formula", "Facilitators"),
+        ("res", "Restricted"),
+    ):
         transfer = transfer_log(
             idea=ideas[name],
             official=envoy,
@@ -431,7 +433,7 @@ def test_figures_of_transfers_and_changes_count_those_a_funder_would_see(funded)
             reaction_kind=Transfer.Reaction.ACTED,
             level=level("Public"),
         )
-    for n in range(5):
+    for _ in range(5):
         ObservedChange.objects.create(
             dialogue=d,
             kind=ObservedChange.Kind.POLICY,
@@ -641,7 +643,10 @@ def test_a_report_found_still_rendering_fails_as_interrupted(funded):
     FunderReport.objects.filter(pk=report.pk).update(state=FunderReport.State.RENDERING)
     assert services.report_render(report_id=report.pk) == "skipped"
     report.refresh_from_db()
-    assert (report.state, report.failure_reason) == (FunderReport.State.FAILED, services.INTERRUPTED)
+    assert (report.state, report.failure_reason) == (
+        FunderReport.State.FAILED,
+        services.INTERRUPTED,
+    )
 
 
 # -- the pages: the convening team's only ------------------------------------------------------
