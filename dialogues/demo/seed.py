@@ -33,7 +33,8 @@ from participants.vetting.services import (
 )
 
 from ..briefing import services as briefing
-from ..confidentiality import outbound_rank, viewer_for_user
+from ..confidentiality import outbound_rank, reportable_levels, viewer_for_user
+from ..funders import services as funders
 from ..ideas.services import follow_up_add, idea_derive, idea_set_state
 from ..models import (
     AgendaItem,
@@ -711,6 +712,7 @@ class DemoSeed:
             self._two_people_changes(accounts)
             pack_problem = self._briefing(accounts)
             self._transfer(accounts)
+            self._funder_report(accounts)
             # A fresh one-time code for the invitation under way, shown in the block.
             code = demo_summary.fresh_code(
                 person=Person.objects.get(full_name=DEMO_INVITEE), sent=sent
@@ -1134,9 +1136,9 @@ class DemoSeed:
         Marovia's deputy minister, and the change observed after, substantiated by the envoy's
         office; the idea taken up."""
         dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        convenor = accounts["facilitator@demo.trackii.org"]
         if ObservedChange.objects.filter(dialogue=dialogue, what_changed=DEMO_CHANGE).exists():
             return
-        convenor = accounts["facilitator@demo.trackii.org"]
         idea = Idea.objects.select_related("level").get(dialogue=dialogue, title=DEMO_IDEA)
         carrier = Membership.objects.get(dialogue=dialogue, person__user=convenor)
         for by_pack in Transfer.objects.filter(idea=idea, pack_copy__isnull=False):
@@ -1176,6 +1178,21 @@ class DemoSeed:
             by=convenor,
         )
         idea_set_state(idea=idea, state=Idea.State.TAKEN_UP, by=convenor)
+
+    def _funder_report(self, accounts: dict[str, User]) -> None:
+        """A report for the programme's funders, at the dialogue's outbound level, rendered
+        (left out, like the pack, where PDFs cannot be made here)."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        convenor = accounts["facilitator@demo.trackii.org"]
+        if dialogue.funder_reports.exists() or demo_summary.pdf_problem():
+            return
+        report = funders.report_request(
+            dialogue=dialogue,
+            viewer=viewer_for_user(convenor),
+            requested_by=convenor,
+            level=reportable_levels(dialogue).last(),
+        )
+        funders.report_render(report_id=report.pk)
 
     def _officials(self, *, dialogue: Dialogue, by: User) -> None:
         """The Salt River register: the officials the programme briefs."""

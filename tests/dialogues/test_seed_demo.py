@@ -270,3 +270,20 @@ def test_the_demo_follows_one_idea_from_round_1_to_an_officials_reaction_and_a_c
     assert list(change.ideas.all()) == [idea]
     assert set(change.transfers.all()) == {by_pack, meeting}
     assert change.substantiated_by.startswith("The envoy's office")
+
+
+def test_the_demo_has_a_report_for_funders_at_the_outbound_level(demo):
+    from dialogues.confidentiality import outbound_rank
+    from dialogues.models import Dialogue, FunderReport
+
+    report = FunderReport.objects.get()
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    assert (report.dialogue, report.state, report.level.rank) == (
+        dialogue,
+        "ready",
+        outbound_rank(dialogue),
+    )
+    assert report.requested_by.email == "facilitator@demo.trackii.org"
+    with report.csv.open("rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    assert "Salt River" not in text
