@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("dialogues.briefing.urls")),
     path("", include("dialogues.officials.urls")),
     path("", include("dialogues.funders.urls")),
+    path("", include("dialogues.transfers.urls")),
     path("", include("dialogues.timeline.urls")),
     path("", include("dialogues.viewas.urls")),
 ]

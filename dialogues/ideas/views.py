@@ -17,6 +17,7 @@ from ..confidentiality import can_plan, readable_levels, viewer_of, visible
 from ..forms import add_service_error
 from ..http import convening_team_only
 from ..models import ConfidentialityLevel, Idea, Outcome
+from ..transfers.selectors import changes_listed, transfers_of_idea
 from . import services
 from .forms import FollowUpForm, IdeaForm, StateForm
 from .selectors import follow_up_owners, idea_for, ideas_listed, speakers_of
@@ -39,23 +40,31 @@ def idea_list(request, dialogue_id: int):
     return render(request, "dialogues/ideas/list.html", context)
 
 
-@require_GET
-@login_required
-def idea_detail(request, dialogue_id: int, idea_id: int):
-    viewer = viewer_of(request)
-    idea = idea_for(viewer=viewer, dialogue_id=dialogue_id, idea_id=idea_id)
-    planning = can_plan(viewer, dialogue_id)
-    context = {
+def _detail_context(viewer, idea: Idea, *, follow_up_form=None) -> dict:
+    """What an idea's page shows: the idea, who put it forward (on the record only), where it
+    went and what changed after, as far as the viewer may see them (rule 10); for the convening
+    team, its state and follow-up forms."""
+    planning = can_plan(viewer, idea.dialogue_id)
+    if planning and follow_up_form is None:
+        follow_up_form = FollowUpForm(owners=follow_up_owners(dialogue=idea.dialogue))
+    return {
         "dialogue": idea.dialogue,
         "idea": idea,
         "speakers": speakers_of(idea),
         "can_plan": planning,
         "state_form": StateForm(initial={"state": idea.state}) if planning else None,
-        "follow_up_form": FollowUpForm(owners=follow_up_owners(dialogue=idea.dialogue))
-        if planning
-        else None,
+        "follow_up_form": follow_up_form,
+        "transfers": transfers_of_idea(viewer=viewer, idea=idea),
+        "changes": changes_listed(viewer=viewer, dialogue_id=idea.dialogue_id, idea=idea),
     }
-    return render(request, "dialogues/ideas/detail.html", context)
+
+
+@require_GET
+@login_required
+def idea_detail(request, dialogue_id: int, idea_id: int):
+    viewer = viewer_of(request)
+    idea = idea_for(viewer=viewer, dialogue_id=dialogue_id, idea_id=idea_id)
+    return render(request, "dialogues/ideas/detail.html", _detail_context(viewer, idea))
 
 
 def _idea_form(request, viewer, dialogue, data=None):
@@ -130,14 +139,7 @@ def follow_up_create(request, idea_id: int, dialogue, viewer):
         else:
             messages.success(request, "Follow-up added.")
             return redirect("dialogues:idea_detail", dialogue.pk, idea.pk)
-    context = {
-        "dialogue": dialogue,
-        "idea": idea,
-        "speakers": speakers_of(idea),
-        "can_plan": True,
-        "state_form": StateForm(initial={"state": idea.state}),
-        "follow_up_form": form,
-    }
+    context = _detail_context(viewer, idea, follow_up_form=form)
     return render(request, "dialogues/ideas/detail.html", context, status=400)
 
 

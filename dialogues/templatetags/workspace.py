@@ -51,6 +51,7 @@ TABS = (
     ("path", "Path", "path", "all"),
     ("packs", "Packs", "pack_list", "team"),
     ("officials", "Officials", "official_list", "team"),
+    ("changes", "Changes", "changes", "team"),
     ("reports", "Reports", "funder_reports", "team"),
 )
 
@@ -58,10 +59,10 @@ TABS = (
 @register.simple_tag(takes_context=True)
 def dialogue_tabs(context, dialogue, current: str) -> DialogueTabs:
     """``{% dialogue_tabs dialogue "roster" as workspace %}``: the tabs this viewer may use. The
-    roster, the packs, the officials and the reports for funders are the convening team's;
-    every other tab is every member's (the Outcomes tab says so when there is nothing they may
-    read yet: asking first would cost the page a query through the confidentiality module,
-    about 4 ms, on every tab)."""
+    roster, the packs, the officials, the observed changes and the reports for funders are the
+    convening team's; every other tab is every member's (the Outcomes tab says so when there is
+    nothing they may read yet: asking first would cost the page a query through the
+    confidentiality module, about 4 ms, on every tab)."""
     viewer = viewer_of(context["request"])
     plans = can_plan(viewer, dialogue.pk)
 

@@ -88,6 +88,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Path", False),
         ("Packs", False),
         ("Officials", False),
+        ("Changes", False),
         ("Reports", False),
     ]
     assert tabs("convenor") == team
@@ -96,8 +97,8 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
     OutcomeFactory(session=world["pre"], level=level("Participants"))
     assert tabs("participant") == everyone
     assert tabs("observer") == everyone
-    # Each tab page marks itself; the roster's, the packs', the officials' and the reports'
-    # pages carry the same tabs.
+    # Each tab page marks itself; the roster's, the packs', the officials', the observed
+    # changes' and the reports' pages carry the same tabs.
     for name, label in (
         ("sessions", "Sessions"),
         ("roster", "Roster"),
@@ -107,6 +108,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("path", "Path"),
         ("pack_list", "Packs"),
         ("official_list", "Officials"),
+        ("changes", "Changes"),
         ("funder_reports", "Reports"),
     ):
         assert tabs("convenor", url(name, dialogue.pk)) == [
