@@ -142,7 +142,7 @@ class ReactionForm(forms.Form):
         required=False,
         help_text=Transfer._meta.get_field("reaction").help_text,
     )
-    edit_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    edit_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     @classmethod
     def of(cls, transfer: Transfer) -> ReactionForm:

@@ -22,7 +22,7 @@ import io
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -130,6 +130,10 @@ class Target:
     reader: Reader | None = None
     # Positive control: at least one of these (sentinels, or literal text) must appear in a 200.
     control: Callable[[Reader], Iterable[str]] | tuple[str, ...] = ()
+    # Exactly these sentinels of the kinds in ``exact_kinds`` must appear in a 200, no fewer
+    # (what the reader may see of them, all of it) and no more.
+    exactly: Callable[[Reader], Iterable[str]] | None = None
+    exact_kinds: tuple[str, ...] = ()
     body: str = "html"  # html, pdf, ics, file
     # The roles that knock here. By default all of them, but the official's client is an
     # anonymous one: without a link it is the anonymous cell, requested once.
@@ -1599,9 +1603,12 @@ def _ideas_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
     )
 
 
-def _idea_targets(w: World, name: str, *, team=False, run=True, method="GET") -> list[Target]:
+def _idea_targets(
+    w: World, name: str, *, team=False, run=True, method="GET", path=False
+) -> list[Target]:
     """One idea's pages: whoever sees it (rule 8); ``team``: its dialogue's convening team only
-    (a POST tried where refused, not run where allowed)."""
+    (a POST tried where refused, not run where allowed); ``path``: the page shows exactly the
+    idea's transfers and observed changes the reader may see (rule 10)."""
     targets = []
     for key, spec in W.IDEA_SPECS.items():
         idea = w.ideas[key]
@@ -1617,6 +1624,8 @@ def _idea_targets(w: World, name: str, *, team=False, run=True, method="GET") ->
                 method=method,
                 data={} if method == "POST" else None,
                 control=(spec.sentinels["title"],),
+                exactly=(lambda r, key=key: _path_sentinels(r, idea=key)) if path else None,
+                exact_kinds=PATH_KINDS if path else (),
             )
         )
     targets.append(
@@ -1656,6 +1665,129 @@ def _path_targets(w: World) -> list[Target]:
     return targets
 
 
+# -- transfers and observed changes (rule 10) -----------------------------------------------------
+
+PATH_KINDS = ("transfer", "change")
+
+
+def _transfers_seen(reader: Reader, *, idea: str) -> list[str]:
+    return [k for k, t in W.TRANSFER_SPECS.items() if t.idea == idea and W.sees_transfer(reader, k)]
+
+
+def _changes_seen(
+    reader: Reader, *, dialogue: str | None = None, idea: str | None = None, transfer=None
+) -> list[str]:
+    """The observed changes the reader sees: of ``dialogue``; linked to ``idea`` or to one of
+    its transfers; linked to ``transfer``."""
+
+    def linked(c: W.ChangeSpec) -> bool:
+        if dialogue is not None and c.dialogue != dialogue:
+            return False
+        if idea is not None and not (
+            idea in c.ideas or any(W.TRANSFER_SPECS[t].idea == idea for t in c.transfers)
+        ):
+            return False
+        return transfer is None or transfer in c.transfers
+
+    return [c.key for c in W.CHANGES if linked(c) and W.sees_change(reader, c.key)]
+
+
+def _change_sentinels(keys: Iterable[str]) -> set[str]:
+    return {text for k in keys for text in W.CHANGE_SPECS[k].sentinels.values()}
+
+
+def _path_sentinels(reader: Reader, *, idea: str) -> set[str]:
+    """An idea's page: the reactions of its transfers and the changes observed after it (linked
+    to it or to one of its transfers) that the reader sees."""
+    reactions = {
+        W.TRANSFER_SPECS[k].sentinels["reaction"] for k in _transfers_seen(reader, idea=idea)
+    }
+    return reactions | _change_sentinels(_changes_seen(reader, idea=idea))
+
+
+def _transfer_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
+    """One transfer's pages: whoever sees it (rule 10); a POST (the reaction) its dialogue's
+    convening team only, tried where refused, not run where allowed. Its page shows exactly its
+    reaction and the changes linked to it that the reader sees."""
+    post = method == "POST"
+    targets = []
+    for key, spec in W.TRANSFER_SPECS.items():
+
+        def allowed(r: Reader, key=key, spec=spec) -> bool:
+            return W.sees_transfer(r, key) and (not post or W.convenes(r, spec.dialogue))
+
+        def shown(r: Reader, key=key, spec=spec) -> set[str]:
+            return {spec.sentinels["reaction"]} | _change_sentinels(_changes_seen(r, transfer=key))
+
+        targets.append(
+            Target(
+                f"transfer {key}",
+                reverse(f"dialogues:{name}", args=[_d(w, spec.dialogue), w.transfers[key].pk]),
+                signed_in_gate(allowed, run=run),
+                method=method,
+                data={} if post else None,
+                control=(spec.sentinels["reaction"],),
+                exactly=None if post else shown,
+                exact_kinds=PATH_KINDS,
+            )
+        )
+    targets.append(
+        Target(
+            "transfer of B through dialogue A",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.transfers["TRB"].pk]),
+            signed_in_gate(lambda r: False, run=run),
+            method=method,
+            data={} if post else None,
+        )
+    )
+    return targets
+
+
+def _change_targets(w: World) -> list[Target]:
+    """One observed change's page: whoever sees it (rule 10), showing exactly its own
+    sentinels (the transfers behind it by date, idea and kind of reaction, not its words)."""
+    targets = [
+        Target(
+            f"change {key}",
+            reverse("dialogues:change_detail", args=[_d(w, spec.dialogue), w.changes[key].pk]),
+            signed_in_gate(lambda r, key=key: W.sees_change(r, key)),
+            control=(spec.sentinels["what"],),
+            exactly=lambda r, key=key: _change_sentinels([key]),
+            exact_kinds=PATH_KINDS,
+        )
+        for key, spec in W.CHANGE_SPECS.items()
+    ]
+    targets.append(
+        Target(
+            "change of B through dialogue A",
+            reverse("dialogues:change_detail", args=[_d(w, "A"), w.changes["CHB"].pk]),
+            signed_in_gate(lambda r: False),
+        )
+    )
+    return targets
+
+
+def _changes_list_targets(w: World) -> list[Target]:
+    """The Changes tab: the convening team's only, listing exactly the changes each sees."""
+    return [
+        replace(
+            t,
+            exactly=lambda r, key=key: _change_sentinels(_changes_seen(r, dialogue=key)),
+            exact_kinds=PATH_KINDS,
+        )
+        if key
+        else t
+        for t in _dialogue_targets(w, "changes", W.convenes, _changes_control)
+        for key in [t.label.removeprefix("dialogue ") if t.label.startswith("dialogue ") else ""]
+    ]
+
+
+def _changes_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+    return lambda r: (
+        tuple(_change_sentinels(_changes_seen(r, dialogue=key))) or (DIALOGUE_SPECS[key].title,)
+    )
+
+
 def _follow_up_done_targets(w: World) -> list[Target]:
     """Marking a follow-up done: refused to all but the team (no follow-up exists: every
     address is 404 for everyone, the team included, and nothing is run)."""
@@ -1691,7 +1823,7 @@ ROUTES: tuple[Route, ...] = (
     dialogue_page("outcomes", _member, _outcomes_control),
     dialogue_page("ideas", _member, _ideas_control),
     dialogue_page("idea_create", W.convenes),
-    Route("idea_detail", lambda w: _idea_targets(w, "idea_detail")),
+    Route("idea_detail", lambda w: _idea_targets(w, "idea_detail", path=True)),
     Route(
         "idea_state",
         lambda w: _idea_targets(w, "idea_state", team=True, run=False, method="POST"),
@@ -1702,6 +1834,22 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("follow_up_done", _follow_up_done_targets),
     Route("path", _path_targets),
+    Route(
+        "transfer_create",
+        lambda w: _idea_targets(w, "transfer_create", team=True),
+    ),
+    refused_post("transfer_create", lambda w: _idea_targets(w, "transfer_create", team=True)),
+    Route("transfer_detail", lambda w: _transfer_targets(w, "transfer_detail")),
+    Route(
+        "transfer_reaction",
+        lambda w: _transfer_targets(w, "transfer_reaction", run=False, method="POST"),
+    ),
+    Route("changes", _changes_list_targets),
+    dialogue_page("change_create", W.convenes),
+    refused_post(
+        "change_create", lambda w: _dialogue_targets(w, "change_create", W.convenes, lambda k: ())
+    ),
+    Route("change_detail", _change_targets),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
         "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
@@ -2006,6 +2154,15 @@ def check_body(
         if out:
             problem("outbound", f"{where} carries what may not leave: {describe(out)}")
 
+    if expected and target.exactly is not None:
+        wanted = set(target.exactly(reader))
+        got = {t for t in found if W.SENTINELS[t].kind in target.exact_kinds}
+        if got != wanted:
+            problem(
+                "exact",
+                f"{', '.join(target.exact_kinds)}: missing {describe(wanted - got) or 'none'}; "
+                f"not expected {describe(got - wanted) or 'none'}",
+            )
     control = target.control(reader) if callable(target.control) else target.control
     control = tuple(control)
     if not expected:
@@ -2056,6 +2213,8 @@ READ_ACTIONS = (AuditEntry.Action.VIEWED, AuditEntry.Action.DOWNLOADED)
 # A page's subject is the most specific object its address names (query parameters of the paper
 # upload page included): URL keyword -> model.
 SUBJECT_KWARGS = (
+    ("transfer_id", "dialogues.transfer"),
+    ("change_id", "dialogues.observedchange"),
     ("copy_id", "dialogues.briefingpackcopy"),
     ("report_id", "dialogues.funderreport"),
     ("outcome_id", "dialogues.outcome"),
@@ -2184,6 +2343,8 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
             if W.sees_idea(reader, key)
         }
         return {(actor, "dialogues.briefingpack", str(match.kwargs["pack_id"]), action)} | ideas
+    if match.url_name in ("idea_detail", "transfer_detail", "changes", "change_detail"):
+        return _path_reads(w, match, actor, action, reader_of_role(role))
     if match.url_name == "agenda_reuse":
         # The session the page is for, and the agenda its preview reads: another session's, or
         # a template.
@@ -2202,6 +2363,43 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
         if name in match.kwargs:
             return {(actor, model, str(match.kwargs[name]), action)}
     return set()  # a page that shows no object (the form that starts a dialogue)
+
+
+def _path_reads(w: World, match, actor, action: str, reader: Reader) -> set[tuple]:
+    """The pages of rule 10: the page's subject, and each transfer and observed change it lists
+    (an idea's: its transfers and the changes after it; a transfer's: the changes after it; the
+    Changes tab: the dialogue's; a change's: the ideas and transfers behind it)."""
+
+    def key_of(rows: dict, pk: int) -> str:
+        return next(k for k, row in rows.items() if row.pk == pk)
+
+    def entry(model: str, row) -> tuple:
+        return (actor, f"dialogues.{model}", str(row.pk), action)
+
+    kwargs = match.kwargs
+    if match.url_name == "idea_detail":
+        idea = key_of(w.ideas, kwargs["idea_id"])
+        return (
+            {entry("idea", w.ideas[idea])}
+            | {entry("transfer", w.transfers[k]) for k in _transfers_seen(reader, idea=idea)}
+            | {entry("observedchange", w.changes[k]) for k in _changes_seen(reader, idea=idea)}
+        )
+    if match.url_name == "transfer_detail":
+        transfer = key_of(w.transfers, kwargs["transfer_id"])
+        return {entry("transfer", w.transfers[transfer])} | {
+            entry("observedchange", w.changes[k]) for k in _changes_seen(reader, transfer=transfer)
+        }
+    if match.url_name == "changes":
+        dialogue = key_of(w.dialogues, kwargs["dialogue_id"])
+        return {entry("dialogue", w.dialogues[dialogue])} | {
+            entry("observedchange", w.changes[k]) for k in _changes_seen(reader, dialogue=dialogue)
+        }
+    change = W.CHANGE_SPECS[key_of(w.changes, kwargs["change_id"])]
+    return (
+        {entry("observedchange", w.changes[change.key])}
+        | {entry("idea", w.ideas[k]) for k in change.ideas}
+        | {entry("transfer", w.transfers[k]) for k in change.transfers}
+    )
 
 
 def _new_reads(since: int | None) -> list[dict]:

@@ -59,6 +59,18 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
         for s in SESSIONS
         if s.dialogue == "A"
     ]
+    # Ideas, where they went and what changed after (rule 10); the Changes tab is the team's.
+    pages.append(("changes", reverse("dialogues:changes", args=[a]), team))
+    for rows, specs, name, rule in (
+        (w.ideas, W.IDEA_SPECS, "idea_detail", W.sees_idea),
+        (w.transfers, W.TRANSFER_SPECS, "transfer_detail", W.sees_transfer),
+        (w.changes, W.CHANGE_SPECS, "change_detail", W.sees_change),
+    ):
+        pages += [
+            (f"{name} {key}", reverse(f"dialogues:{name}", args=[a, rows[key].pk]), both(rule, key))
+            for key, spec in specs.items()
+            if spec.dialogue == "A"
+        ]
     return pages
 
 
@@ -155,6 +167,23 @@ def _expected_lists(label: str, real: W.Reader, member: W.Reader) -> dict:
                 spec.sentinels["title"]
                 for key, spec in W.IDEA_SPECS.items()
                 if spec.dialogue == "A" and both(W.sees_idea, key)
+            }
+        }
+    if label == "changes":
+        return {
+            ("change", "what"): {
+                spec.sentinels["what"]
+                for key, spec in W.CHANGE_SPECS.items()
+                if spec.dialogue == "A" and both(W.sees_change, key)
+            }
+        }
+    if label.startswith("idea_detail "):
+        idea = label.removeprefix("idea_detail ")
+        return {
+            ("transfer", "reaction"): {
+                spec.sentinels["reaction"]
+                for key, spec in W.TRANSFER_SPECS.items()
+                if spec.idea == idea and both(W.sees_transfer, key)
             }
         }
     if label == "outcomes":

@@ -181,6 +181,46 @@ class IdeaSpec:
 
 
 @dataclass(frozen=True)
+class TransferSpec:
+    """A transfer of an idea to an official (rule 10): seen by whom its own level allows and who
+    sees its idea; never by an official. ``official``: the key of the copy whose official it
+    reached (by that copy when ``by_copy``); ``carrier``: who of the team carried it."""
+
+    key: str
+    idea: str
+    level: str
+    official: str
+    by_copy: bool = False
+    carrier: str | None = None
+    readers: tuple[str, ...] = ()
+
+    @property
+    def dialogue(self) -> str:
+        return IDEA_SPECS[self.idea].dialogue
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {"reaction": f"SNT-{self.key}-REACTION"}
+
+
+@dataclass(frozen=True)
+class ChangeSpec:
+    """An observed change (rule 10): seen by whom its own level allows and who sees every idea
+    and transfer it is linked to; never by an official."""
+
+    key: str
+    dialogue: str
+    level: str
+    ideas: tuple[str, ...] = ()
+    transfers: tuple[str, ...] = ()
+    readers: tuple[str, ...] = ()
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {"who": f"SNT-{self.key}-WHO", "what": f"SNT-{self.key}-WHAT"}
+
+
+@dataclass(frozen=True)
 class TemplateSpec:
     """An agenda template of a dialogue, saved from a session's agenda by a member of its
     convening team: it holds the items they see there (none for named readers), under the
@@ -330,6 +370,32 @@ IDEAS = (
     IdeaSpec("IDB", "B", ("OB",), "Public"),
 )
 
+# Transfers and observed changes, recorded by A's facilitator (B's) through the services: the
+# recorder is named on each, so a Restricted one names them too.
+TRANSFERS = (
+    # By a pack copy, carried by the facilitator.
+    TransferSpec("TRPUB", "IDPUB", "Facilitators", "OFFPRG", by_copy=True, carrier="fac"),
+    TransferSpec("TRPRG", "IDPRG", "Facilitators", "OFFFAC", carrier="cof"),
+    # Restricted, naming the participant, who sees its idea: the one non-team reader.
+    TransferSpec("TRRES", "IDPAR", "Restricted", "OFFPRG", readers=("fac", "part")),
+    # Of an idea from a pre-consultation the participant does not attend.
+    TransferSpec("TRSPARX", "IDSPARX", "Facilitators", "OFFFAC", carrier="fac"),
+    # Naming the convenor, who may not see its idea (a note for the facilitator only).
+    TransferSpec("TRIDRES", "IDRES", "Restricted", "OFFFAC", readers=("fac", "conv")),
+    TransferSpec("TRB", "IDB", "Facilitators", "OFFB", carrier="ofac"),
+)
+
+CHANGES = (
+    ChangeSpec("CHPUB", "A", "Facilitators", ideas=("IDPUB",), transfers=("TRPUB",)),
+    ChangeSpec(
+        "CHRES", "A", "Restricted", ideas=("IDPAR",), transfers=("TRRES",), readers=("fac", "part")
+    ),
+    ChangeSpec("CHSPARX", "A", "Facilitators", ideas=("IDSPARX",), transfers=("TRSPARX",)),
+    # Its own level names the convenor; a transfer behind it is hidden from them.
+    ChangeSpec("CHMIX", "A", "Restricted", transfers=("TRPUB", "TRIDRES"), readers=("fac", "conv")),
+    ChangeSpec("CHB", "B", "Facilitators", transfers=("TRB",)),
+)
+
 # A's co-facilitator asks to raise its outbound level to this (an open request, never confirmed).
 OUTBOUND_RAISE = "Participants"
 
@@ -407,6 +473,8 @@ OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
 IDEA_SPECS = {i.key: i for i in IDEAS}
 COPY_SPECS = {c.key: c for c in COPIES}
 REPORT_SPECS = {r.key: r for r in REPORTS}
+TRANSFER_SPECS = {t.key: t for t in TRANSFERS}
+CHANGE_SPECS = {c.key: c for c in CHANGES}
 TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
 
@@ -530,6 +598,28 @@ def sees_idea(reader: Reader, key: str) -> bool:
     if grant is None or not node_allows(grant, spec.level, None, spec.readers):
         return False
     return all(sees_outcome(reader, source) for source in spec.sources)
+
+
+def sees_transfer(reader: Reader, key: str) -> bool:
+    """Rule 10, stated apart: never an official; the transfer's own level (no session of its
+    own) and its idea."""
+    spec = TRANSFER_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or grant.official:
+        return False
+    return node_allows(grant, spec.level, None, spec.readers) and sees_idea(reader, spec.idea)
+
+
+def sees_change(reader: Reader, key: str) -> bool:
+    """Rule 10: never an official; the change's own level, every idea and every transfer it is
+    linked to."""
+    spec = CHANGE_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or grant.official or not node_allows(grant, spec.level, None, spec.readers):
+        return False
+    return all(sees_idea(reader, k) for k in spec.ideas) and all(
+        sees_transfer(reader, k) for k in spec.transfers
+    )
 
 
 def sees_outcome(reader: Reader, key: str) -> bool:
@@ -734,6 +824,12 @@ def all_sentinels() -> list[Sentinel]:
     for idea in IDEAS:
         for f, text in idea.sentinels.items():
             found.append(Sentinel(text, "idea", idea.key, f, idea.dialogue, None))
+    for t in TRANSFERS:
+        for f, text in t.sentinels.items():
+            found.append(Sentinel(text, "transfer", t.key, f, t.dialogue, None))
+    for c in CHANGES:
+        for f, text in c.sentinels.items():
+            found.append(Sentinel(text, "change", c.key, f, c.dialogue, None))
     for p in PEOPLE:
         found.append(Sentinel(p.name, "person", p.key, "name", p.dialogue, None))
     for c in COPIES:
@@ -799,6 +895,10 @@ def may_read(reader: Reader, text: str) -> bool:
         return sees_outcome(reader, s.key)
     if s.kind == "idea":
         return sees_idea(reader, s.key)
+    if s.kind == "transfer":
+        return sees_transfer(reader, s.key)
+    if s.kind == "change":
+        return sees_change(reader, s.key)
     if s.kind == "person":
         return sees_person(reader, s.key)
     if s.kind == "recipient":  # the register is the convening team's
@@ -853,6 +953,8 @@ class World:
     documents: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
     ideas: dict = field(default_factory=dict)  # idea key -> Idea
+    transfers: dict = field(default_factory=dict)  # transfer key -> Transfer
+    changes: dict = field(default_factory=dict)  # change key -> ObservedChange
     packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
     templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
@@ -1115,6 +1217,45 @@ def build_world() -> World:
         {"c": world.copies["OFFB"].pk, "n": "0" * 32}
     )
     world.tokens["forged"] = world.tokens["OFFFAC"][:-6] + "AAAAAA"
+
+    # Transfers and observed changes, through the services, by each dialogue's facilitator.
+    from dialogues.transfers.services import change_record, transfer_log
+
+    recorder = {"A": "fac", "B": "ofac"}
+    for t in TRANSFERS:
+        by = recorder[t.dialogue]
+        assert t.level != "Restricted" or by in t.readers, t.key  # the recorder is named
+        world.transfers[t.key] = transfer_log(
+            idea=world.ideas[t.idea],
+            official=world.officials[t.official],
+            means="meeting",
+            occurred_on=(START - timedelta(days=30)).date(),
+            level=levels[t.level],
+            carried_by=world.memberships[t.carrier] if t.carrier else None,
+            pack_copy=world.copies[t.official] if t.by_copy else None,
+            reaction_kind="receptive",
+            reaction=f"{t.sentinels['reaction']} noted",
+            readers=[world.people[k] for k in t.readers],
+            by=world.users[by],
+        )
+    for c in CHANGES:
+        by = recorder[c.dialogue]
+        assert c.level != "Restricted" or by in c.readers, c.key
+        world.changes[c.key] = change_record(
+            dialogue=world.dialogues[c.dialogue],
+            viewer=viewer_for_user(world.users[by]),
+            kind="position",
+            observed_on=(START - timedelta(days=10)).date(),
+            who_changed=f"{c.sentinels['who']} ministry",
+            what_changed=f"{c.sentinels['what']} shift",
+            significance="It matters.",
+            contribution="The dialogue's idea.",
+            level=levels[c.level],
+            ideas=[world.ideas[k] for k in c.ideas],
+            transfers=[world.transfers[k] for k in c.transfers],
+            readers=[world.people[k] for k in c.readers],
+            by=world.users[by],
+        )
 
     # Reports for funders, asked for by a facilitator of each dialogue: A's rendered by the
     # (eager) worker, B's left queued.

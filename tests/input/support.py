@@ -9,11 +9,14 @@ again where needed, so nothing held in memory outlives a rollback.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.apps import apps
 from django.contrib import messages
 from hypothesis import strategies as st
 
-from dialogues.models import BriefingPack, Outcome
+from dialogues.models import BriefingPack, Outcome, Transfer
+from dialogues.transfers.services import transfer_log
 from participants.models import Membership
 from participants.vetting.services import membership_nominate
 from tests import world as blocks
@@ -159,6 +162,25 @@ def build_world() -> dict:
     far_official = blocks.official(elsewhere, "Harbour envoy", "envoy@harbour.example", "Public")
     ben = blocks.official(dialogue, "Ben", "ben@ministry.example", "Programme")
 
+    # An idea that reached Ben (and one of the other dialogue's that reached its envoy).
+    idea = blocks.idea(dialogue, sources=[outcome], level="Public", title="A joint commission")
+    transfer = transfer_log(
+        idea=idea,
+        official=ben,
+        means=Transfer.Means.MEETING,
+        occurred_on=date(2027, 1, 4),
+        level=blocks.level("Facilitators"),
+        by=convenor.person.user,
+    )
+    far_idea = blocks.idea(elsewhere, sources=[far_outcome], level="Public", title="Nets")
+    far_transfer = transfer_log(
+        idea=far_idea,
+        official=far_official,
+        means=Transfer.Means.CALL,
+        occurred_on=date(2027, 1, 4),
+        level=blocks.level("Facilitators"),
+    )
+
     return {
         "dialogue": dialogue.pk,
         "side_a": side_a.pk,
@@ -182,7 +204,9 @@ def build_world() -> dict:
         "designation_list": entry.version.designation_list_id,
         "pack": pack.pk,
         "officials": [pack.copies.get().official_id, ben.pk],
-        "levels": {name: blocks.level(name).pk for name in ("Public", "Programme", "Participants")},
+        "idea": idea.pk,
+        "transfer": transfer.pk,
+        "levels": {name: lv.pk for name, lv in blocks.levels().items()},
         "elsewhere": elsewhere.pk,
         "far_ids": [
             str(pk)
@@ -196,6 +220,8 @@ def build_world() -> dict:
                 far_item.pk,
                 far_outcome.pk,
                 far_official.pk,
+                far_idea.pk,
+                far_transfer.pk,
             )
         ],
         "far": {
@@ -207,6 +233,8 @@ def build_world() -> dict:
             "item": far_item.pk,
             "outcome": far_outcome.pk,
             "official": far_official.pk,
+            "idea": far_idea.pk,
+            "transfer": far_transfer.pk,
         },
     }
 

@@ -37,11 +37,14 @@ from dialogues.models import (
     BriefingPack,
     Dialogue,
     Document,
+    Idea,
+    ObservedChange,
     Official,
     Outcome,
     Session,
     SessionAttendance,
     Side,
+    Transfer,
 )
 from dialogues.planning.forms import OUT_OF_RANGE
 from participants.models import Membership, Person, User
@@ -109,6 +112,8 @@ class Fuzz(HypothesisTestCase):
             list(Membership.objects.filter(dialogue_id=far["dialogue"]).values()),
             list(Person.objects.filter(pk=far["person"]).values()),
             list(Official.objects.filter(dialogue_id=far["dialogue"]).values()),
+            list(Idea.objects.filter(dialogue_id=far["dialogue"]).values()),
+            list(Transfer.objects.filter(dialogue_id=far["dialogue"]).values()),
         ]
 
     def assert_no_cross_dialogue_ties(self) -> None:
@@ -161,6 +166,12 @@ class Fuzz(HypothesisTestCase):
             .filter(~Q(sessions__dialogue_id=d), sessions__isnull=False)
             .exists()
         )
+        transfers = Transfer.objects.filter(dialogue_id=d)
+        assert not transfers.exclude(official__dialogue_id=d, idea__dialogue_id=d).exists()
+        assert set(transfers.values_list("carried_by", flat=True)) - {None} <= members
+        changes = ObservedChange.objects.filter(dialogue_id=d)
+        assert set(changes.values_list("ideas__dialogue_id", flat=True)) - {None} <= {d}
+        assert set(changes.values_list("transfers__dialogue_id", flat=True)) - {None} <= {d}
 
     def check(
         self,
@@ -614,6 +625,68 @@ class TestPapersOutcomesPacks(Fuzz):
             who="facilitator_user",
             url=self.d_url("pack_review", self.w["pack"]),
             base={"reason": "Haddad is also the name of the town."},
+        )
+
+
+# -- transfers and observed changes ----------------------------------------------------------------
+
+
+class TestTransferForms(Fuzz):
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_transfer_create(self, data):
+        base = {
+            "official": str(self.w["officials"][1]),
+            "means": "meeting",
+            "occurred_on": "04/01/2027",
+            "carried_by": str(self.w["convenor"]),
+            "pack_copy": "",
+            "reaction_kind": "receptive",
+            "reaction": "Asked for the annex.",
+            "level": self.level("Facilitators"),
+            "readers": [],
+        }
+        url = self.d_url("transfer_create", self.w["idea"])
+        self.check(data, who="convenor_user", url=url, base=base)
+
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_transfer_reaction(self, data):
+        base = {"reaction_kind": "acted", "reaction": "Raised it in cabinet.", "edit_revision": "1"}
+        url = self.d_url("transfer_reaction", self.w["transfer"])
+        self.check(data, who="facilitator_user", url=url, base=base)
+
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_change_create(self, data):
+        prefill = data.draw(st.sampled_from(["", f"?idea={self.w['idea']}", "?idea=x&idea=-1"]))
+        base = {
+            "kind": "policy",
+            "observed_on": "10/01/2027",
+            "who_changed": "The water ministry",
+            "what_changed": "Adopted a joint gauge pilot.",
+            "significance": "First shared data.",
+            "contribution": "Through our envoy.",
+            "substantiated_by": "The ministry's spokesperson.",
+            "ideas": _ids([self.w["idea"]]),
+            "transfers": _ids([self.w["transfer"]]),
+            "level": self.level("Facilitators"),
+            "readers": _ids([self.w["convenor_person"]]),
+        }
+        url = self.d_url("change_create") + prefill
+        self.check(data, who="convenor_user", url=url, base=base)
+
+    @settings(PROFILE)
+    @given(data=st.data())
+    def test_actions_with_another_dialogues_ids(self, data):
+        far = self.w["far"]
+        self.check_url_ids(
+            data,
+            who="convenor_user",
+            urls=[
+                (far["idea"], lambda pk: self.d_url("transfer_create", pk)),
+                (far["transfer"], lambda pk: self.d_url("transfer_reaction", pk)),
+            ],
         )
 
 
