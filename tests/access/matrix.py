@@ -1692,6 +1692,10 @@ def _changes_seen(
     return [c.key for c in W.CHANGES if linked(c) and W.sees_change(reader, c.key)]
 
 
+def _transfer_sentinels(keys: Iterable[str]) -> set[str]:
+    return {text for k in keys for text in W.TRANSFER_SPECS[k].sentinels.values()}
+
+
 def _change_sentinels(keys: Iterable[str]) -> set[str]:
     return {text for k in keys for text in W.CHANGE_SPECS[k].sentinels.values()}
 
@@ -1699,10 +1703,9 @@ def _change_sentinels(keys: Iterable[str]) -> set[str]:
 def _path_sentinels(reader: Reader, *, idea: str) -> set[str]:
     """An idea's page: the reactions of its transfers and the changes observed after it (linked
     to it or to one of its transfers) that the reader sees."""
-    reactions = {
-        W.TRANSFER_SPECS[k].sentinels["reaction"] for k in _transfers_seen(reader, idea=idea)
-    }
-    return reactions | _change_sentinels(_changes_seen(reader, idea=idea))
+    return _transfer_sentinels(_transfers_seen(reader, idea=idea)) | _change_sentinels(
+        _changes_seen(reader, idea=idea)
+    )
 
 
 def _transfer_targets(w: World, name: str, *, run=True, method="GET") -> list[Target]:
@@ -1716,8 +1719,8 @@ def _transfer_targets(w: World, name: str, *, run=True, method="GET") -> list[Ta
         def allowed(r: Reader, key=key, spec=spec) -> bool:
             return W.sees_transfer(r, key) and (not post or W.convenes(r, spec.dialogue))
 
-        def shown(r: Reader, key=key, spec=spec) -> set[str]:
-            return {spec.sentinels["reaction"]} | _change_sentinels(_changes_seen(r, transfer=key))
+        def shown(r: Reader, key=key) -> set[str]:
+            return _transfer_sentinels([key]) | _change_sentinels(_changes_seen(r, transfer=key))
 
         targets.append(
             Target(
@@ -1726,7 +1729,9 @@ def _transfer_targets(w: World, name: str, *, run=True, method="GET") -> list[Ta
                 signed_in_gate(allowed, run=run),
                 method=method,
                 data={} if post else None,
-                control=(spec.sentinels["reaction"],),
+                # A transfer a copy logged has no words yet: its idea's title is on its page.
+                control=tuple(spec.sentinels.values())
+                or (W.IDEA_SPECS[spec.idea].sentinels["title"],),
                 exactly=None if post else shown,
                 exact_kinds=PATH_KINDS,
             )

@@ -40,7 +40,7 @@ def _kinds(found: set[str], kind: str) -> set[str]:
 def test_the_idea_pages_show_exactly_the_transfers_and_changes_the_reader_may_see(world, person):
     reader = W.reader_of_person(person)
     transfers, changes = SHOWN[person]
-    assert {k for k in W.TRANSFER_SPECS if W.sees_transfer(reader, k)} - {"TRB"} == transfers
+    assert {t.key for t in W.TRANSFERS if W.sees_transfer(reader, t.key)} - {"TRB"} == transfers
     assert {k for k in W.CHANGE_SPECS if W.sees_change(reader, k)} - {"CHB"} == changes
     client = sign_in(Client(), world.users[person])
     found: set[str] = set()
@@ -64,3 +64,25 @@ def test_no_official_ever_reads_a_transfer_or_a_change():
         reader = W.reader_of_copy(copy)
         assert not any(W.sees_transfer(reader, k) for k in W.TRANSFER_SPECS), copy
         assert not any(W.sees_change(reader, k) for k in W.CHANGE_SPECS), copy
+
+
+def test_the_copies_of_a_released_pack_log_the_ideas_they_carry_and_no_more():
+    """What the world's statement says A's released copies logged (checked against the
+    database when the world is built): each idea its official may see, none from an
+    off-the-record outcome, none for named readers."""
+    assert {t.key for t in W.CARRIED} == {
+        "TC-OFFPRG-IDPUB",
+        "TC-OFFPRG-IDPRG",
+        "TC-OFFFAC-IDPUB",
+        "TC-OFFFAC-IDPRG",
+        "TC-OFFFAC-IDPAR",
+        "TC-OFFFAC-IDSPARX",
+        "TC-OFFFAC-IDFACPUB",
+    }
+    assert {t.level for t in W.CARRIED} == {"Facilitators"}
+    # The convening team sees each whose idea they see; nobody else sees any.
+    for person in ("part", "obs", "other", "out", "ofac"):
+        reader = W.reader_of_person(person)
+        assert not any(W.sees_transfer(reader, t.key) for t in W.CARRIED), person
+    cof = W.reader_of_person("cof")
+    assert all(W.sees_transfer(cof, t.key) for t in W.CARRIED)

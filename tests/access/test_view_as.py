@@ -181,9 +181,10 @@ def _expected_lists(label: str, real: W.Reader, member: W.Reader) -> dict:
         idea = label.removeprefix("idea_detail ")
         return {
             ("transfer", "reaction"): {
-                spec.sentinels["reaction"]
+                text
                 for key, spec in W.TRANSFER_SPECS.items()
                 if spec.idea == idea and both(W.sees_transfer, key)
+                for text in spec.sentinels.values()
             }
         }
     if label == "outcomes":

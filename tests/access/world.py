@@ -184,13 +184,14 @@ class IdeaSpec:
 class TransferSpec:
     """A transfer of an idea to an official (rule 10): seen by whom its own level allows and who
     sees its idea; never by an official. ``official``: the key of the copy whose official it
-    reached (by that copy when ``by_copy``); ``carrier``: who of the team carried it."""
+    reached; ``carried``: logged by that copy when its link was issued (no reaction yet, so no
+    sentinel of its own); ``carrier``: who of the team carried it."""
 
     key: str
     idea: str
     level: str
     official: str
-    by_copy: bool = False
+    carried: bool = False
     carrier: str | None = None
     readers: tuple[str, ...] = ()
 
@@ -200,7 +201,7 @@ class TransferSpec:
 
     @property
     def sentinels(self) -> dict[str, str]:
-        return {"reaction": f"SNT-{self.key}-REACTION"}
+        return {} if self.carried else {"reaction": f"SNT-{self.key}-REACTION"}
 
 
 @dataclass(frozen=True)
@@ -371,10 +372,10 @@ IDEAS = (
 )
 
 # Transfers and observed changes, recorded by A's facilitator (B's) through the services: the
-# recorder is named on each, so a Restricted one names them too.
+# recorder is named on each, so a Restricted one names them too. (Those A's pack copies logged
+# when their links were issued are ``CARRIED``, below.)
 TRANSFERS = (
-    # By a pack copy, carried by the facilitator.
-    TransferSpec("TRPUB", "IDPUB", "Facilitators", "OFFPRG", by_copy=True, carrier="fac"),
+    TransferSpec("TRPUB", "IDPUB", "Facilitators", "OFFPRG", carrier="fac"),
     TransferSpec("TRPRG", "IDPRG", "Facilitators", "OFFFAC", carrier="cof"),
     # Restricted, naming the participant, who sees its idea: the one non-team reader.
     TransferSpec("TRRES", "IDPAR", "Restricted", "OFFPRG", readers=("fac", "part")),
@@ -473,7 +474,6 @@ OUTCOME_SPECS = {o.key: o for o in OUTCOMES}
 IDEA_SPECS = {i.key: i for i in IDEAS}
 COPY_SPECS = {c.key: c for c in COPIES}
 REPORT_SPECS = {r.key: r for r in REPORTS}
-TRANSFER_SPECS = {t.key: t for t in TRANSFERS}
 CHANGE_SPECS = {c.key: c for c in CHANGES}
 TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
@@ -937,6 +937,29 @@ def reader_of_copy(key: str) -> Reader:
     return Reader(f"official {key}", copy=key)
 
 
+# A's pack was released by the convenor: each idea a copy of it carries (what its official may
+# see, rule 9) was logged as reaching that official once its link was issued, at the convening
+# team's level or the idea's, carried by the convenor and naming them. B's pack was never
+# rendered: its copy carries nothing.
+RELEASED_BY = {"A": "conv"}
+CARRIED = tuple(
+    TransferSpec(
+        f"TC-{copy.key}-{idea.key}",
+        idea.key,
+        _effective("Facilitators", idea.level),
+        copy.key,
+        carried=True,
+        carrier=RELEASED_BY[copy.dialogue],
+        readers=(RELEASED_BY[copy.dialogue],),
+    )
+    for copy in COPIES
+    if copy.dialogue in RELEASED_BY
+    for idea in IDEAS
+    if idea.dialogue == copy.dialogue and sees_idea(reader_of_copy(copy.key), idea.key)
+)
+TRANSFER_SPECS = {t.key: t for t in (*TRANSFERS, *CARRIED)}
+
+
 # -- the built world ------------------------------------------------------------------------------
 
 
@@ -1218,9 +1241,24 @@ def build_world() -> World:
     )
     world.tokens["forged"] = world.tokens["OFFFAC"][:-6] + "AAAAAA"
 
-    # Transfers and observed changes, through the services, by each dialogue's facilitator.
+    # Transfers: those A's pack copies logged when their links were issued (exactly what the
+    # statement says), then those recorded and the observed changes, through the services, by
+    # each dialogue's facilitator.
+    from dialogues.models import Transfer
     from dialogues.transfers.services import change_record, transfer_log
 
+    logged = {
+        (t.pack_copy_id, t.idea_id): t for t in Transfer.objects.filter(pack_copy__isnull=False)
+    }
+    for t in CARRIED:
+        made = logged.pop((world.copies[t.official].pk, world.ideas[t.idea].pk))
+        assert (made.level.name, made.carried_by, set(made.readers.all())) == (
+            t.level,
+            world.memberships[t.carrier],
+            {world.people[k] for k in t.readers},
+        ), t.key
+        world.transfers[t.key] = made
+    assert logged == {}, f"copies logged transfers the statement does not know: {logged}"
     recorder = {"A": "fac", "B": "ofac"}
     for t in TRANSFERS:
         by = recorder[t.dialogue]
@@ -1232,7 +1270,6 @@ def build_world() -> World:
             occurred_on=(START - timedelta(days=30)).date(),
             level=levels[t.level],
             carried_by=world.memberships[t.carrier] if t.carrier else None,
-            pack_copy=world.copies[t.official] if t.by_copy else None,
             reaction_kind="receptive",
             reaction=f"{t.sentinels['reaction']} noted",
             readers=[world.people[k] for k in t.readers],
