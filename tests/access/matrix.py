@@ -2325,10 +2325,20 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
         sessions = {
             OUTCOME_SPECS[o].session for i in ideas for o in i.sources if W.sees_outcome(reader, o)
         }
+        # The transfers of the ideas drawn, and the changes: the dialogue's, or with ``?idea=``
+        # those linked to it or to its transfers (each as the reader sees them, rule 10).
+        transfers = [k for i in ideas for k in _transfers_seen(reader, idea=i.key)]
+        changes = (
+            _changes_seen(reader, idea=ideas[0].key)
+            if asked is not None
+            else _changes_seen(reader, dialogue=dialogue)
+        )
         return (
             {(actor, "dialogues.dialogue", str(match.kwargs["dialogue_id"]), action)}
             | {(actor, "dialogues.idea", str(w.ideas[i.key].pk), action) for i in ideas}
             | {(actor, "dialogues.session", str(w.sessions[k].pk), action) for k in sessions}
+            | {(actor, "dialogues.transfer", str(w.transfers[k].pk), action) for k in transfers}
+            | {(actor, "dialogues.observedchange", str(w.changes[k].pk), action) for k in changes}
         )
     if match.url_name == "pack_detail":
         # The pack, and in its register each idea a rendered copy carried (what its official

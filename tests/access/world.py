@@ -901,8 +901,16 @@ def may_read(reader: Reader, text: str) -> bool:
         return sees_change(reader, s.key)
     if s.kind == "person":
         return sees_person(reader, s.key)
-    if s.kind == "recipient":  # the register is the convening team's
-        return reader.copy == s.key or convenes(reader, s.dialogue)
+    if s.kind == "recipient":
+        # The register is the convening team's; whoever sees a transfer sees to whom it went.
+        return (
+            reader.copy == s.key
+            or convenes(reader, s.dialogue)
+            or any(
+                t.official == s.key and sees_transfer(reader, t.key)
+                for t in TRANSFER_SPECS.values()
+            )
+        )
     if s.kind == "template":  # a dialogue's agenda templates are its convening team's
         return convenes(reader, s.dialogue)
     raise AssertionError(f"unknown sentinel kind: {s.kind}")

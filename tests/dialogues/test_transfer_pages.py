@@ -134,7 +134,7 @@ def test_the_idea_page_shows_its_transfers_and_changes_to_the_convening_team(wor
         "Envoy, Ministry",
         CARRIER,
         "Asked for the annex.",
-        url("pack_detail", world, path["copy"].pack_id),
+        url("pack_detail", world, path["copy"].pack_id) + f"#copy-{path['copy'].pk}",
         url("transfer_detail", world, sent.pk),
         url("transfer_create", world, path["ideas"]["plenary"].pk),
         url("change_create", world) + f"?idea={path['ideas']['plenary'].pk}",
@@ -153,7 +153,7 @@ def test_a_member_who_sees_no_transfer_gets_no_section_at_all(world, path, login
         assert hidden not in html, hidden
 
 
-def test_a_named_participant_reads_the_transfer_but_not_whom_it_reached_nor_who_carried_it(
+def test_a_named_participant_reads_the_transfer_and_whom_it_reached_but_not_who_carried_it(
     world, path, login
 ):
     named = log(
@@ -168,12 +168,14 @@ def test_a_named_participant_reads_the_transfer_but_not_whom_it_reached_nor_who_
     html = text(page)
     assert [t.pk for t in page.context["transfers"]] == [named.pk]
     assert "Open to it." in html
-    for hidden in ("For the team only.", OFFICIAL, CARRIER, "Log a transfer", "packs/"):
+    assert OFFICIAL in html
+    for hidden in ("For the team only.", CARRIER, "Log a transfer", "packs/"):
         assert hidden not in html, hidden
     detail = login(world["participant"]).get(url("transfer_detail", world, named.pk))
     assert detail.status_code == 200
     assert "Open to it." in text(detail)
-    for hidden in (OFFICIAL, CARRIER, "Record the reaction", "Named readers"):
+    assert OFFICIAL in text(detail)
+    for hidden in (CARRIER, "Record the reaction", "Named readers"):
         assert hidden not in text(detail), hidden
     # The other side never sees the idea from side A's pre-consultation, nor its transfer.
     other = login(world["other_side"])
@@ -559,7 +561,8 @@ def test_a_change_s_page_answers_404_to_who_may_not_see_it(world, path, login):
     participant = login(world["participant"])
     page = participant.get(url("change_detail", world, change.pk))
     assert page.status_code == 200
-    assert OFFICIAL not in text(page)
+    assert f"to {OFFICIAL}" in text(page)
+    assert CARRIER not in text(page)
     assert url("changes", world) not in text(page)
     for who in ("other_side", "observer", "outsider"):
         assert login(world[who]).get(url("change_detail", world, change.pk)).status_code == 404
