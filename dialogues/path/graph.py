@@ -43,8 +43,7 @@ class Node:
     label: str  # the first line, in full
     detail: str  # the second line, in full
     described: str  # the whole node in words: hover text and the list's
-    href: str | None
-    own_page: bool = True  # ``href`` is the node's own page (not its idea's)
+    href: str | None  # the node's own page
 
 
 @dataclass(frozen=True)
@@ -121,20 +120,18 @@ def _transfer_node(transfer, dialogue_id: int) -> Node:
         name,
         f"{day} · {means}",
         f"Transfer to {name}: {means}, {day}",
-        _url("idea_detail", dialogue_id, transfer.idea_id),  # a transfer's page: its idea's
-        own_page=False,
+        _url("transfer_detail", dialogue_id, transfer.pk),
     )
 
 
-def _change_node(change, href: str | None) -> Node:
+def _change_node(change, dialogue_id: int) -> Node:
     kind = change.get_kind_display()
     return Node(
         ("change", change.pk),
         change.who_changed,
         kind,
         f"Observed change: {change.who_changed} ({kind}), {day_text(change.observed_on)}",
-        href,
-        own_page=False,
+        _url("change_detail", dialogue_id, change.pk),
     )
 
 
@@ -171,16 +168,8 @@ def graph_of(path: DialoguePath, *, dialogue_id: int) -> Graph:
     for keys in linked.values():
         keys.sort(key=lambda k: (k[0] != "idea", rows[k]))
 
-    def change_href(key: Key) -> str | None:
-        # Its idea's page (a change has no page of its own yet): the first idea it is linked
-        # to, else the idea of the first transfer.
-        for k in linked[key]:
-            idea = k if k[0] == "idea" else transfer_idea[k]
-            return _url("idea_detail", dialogue_id, idea[1])
-        return None
-
     by_link = sorted(path.changes, key=lambda c: first_row(linked[("change", c.pk)], rows))
-    changes = {("change", c.pk): _change_node(c, change_href(("change", c.pk))) for c in by_link}
+    changes = {("change", c.pk): _change_node(c, dialogue_id) for c in by_link}
 
     edges = [Edge(s, i) for i in ideas for s in idea_sessions[i]]
     edges += [Edge(transfer_idea[t], t) for t in transfers]

@@ -390,6 +390,16 @@ def test_the_picture_is_named_and_described_and_its_links_are_for_a_pointer(worl
     assert '<div class="path__scroll" tabindex="0" role="region"' in content
 
 
+def test_transfers_and_changes_link_to_their_own_pages(world, path, login):
+    content = page(login, world["convenor"], world["dialogue"])
+    d = world["dialogue"].pk
+    hrefs = set(re.findall(r'<a href="([^"]+)"', content))
+    for transfer in path["transfers"].values():
+        assert reverse("dialogues:transfer_detail", args=[d, transfer.pk]) in hrefs
+    for change in path["changes"].values():
+        assert reverse("dialogues:change_detail", args=[d, change.pk]) in hrefs
+
+
 def test_lanes_without_a_node_say_so_without_a_count(world, path, login):
     content = page(login, world["participant"], world["dialogue"])
     assert content.count(">None you can see</text>") == 2
