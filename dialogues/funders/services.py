@@ -80,7 +80,7 @@ def _claim(report_id: int) -> FunderReport | None:
     """Take the report for rendering, or None if there is nothing (more) to do."""
     with transaction.atomic():
         report = (
-            FunderReport.objects.select_for_update()
+            FunderReport.objects.select_for_update(of=("self",))
             .select_related("dialogue__outbound_level", "level")
             .filter(pk=report_id)
             .first()
