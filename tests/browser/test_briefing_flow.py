@@ -284,7 +284,9 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     whole = " ".join(texts)
     assert "KESTREL-41" in whole  # the note is on the cover
     # At Programme clearance: the Programme outcome is there, the convening team's is not, and
-    # nothing names the other recipient or their copy.
+    # nothing names the other recipient or their copy. The demo's idea (at Programme) is
+    # carried, and the register says so.
+    assert "A neutral technical body for the flow data" in whole
     assert PROGRAMME_OUTCOME in whole
     assert FACILITATORS_OUTCOME not in whole
     assert RECIPIENTS[1]["name"] not in whole
@@ -292,5 +294,6 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
 
     # The register records the download (after a reload: polling has stopped).
     page.reload()
-    expect(register.nth(0).locator("td").nth(6)).to_contain_text(FACILITATOR)
-    expect(register.nth(1).locator("td").nth(6)).to_have_text("None")
+    downloads = 'td[data-label="Downloads"]'
+    expect(register.nth(0).locator(downloads)).to_contain_text(FACILITATOR)
+    expect(register.nth(1).locator(downloads)).to_have_text("None")
