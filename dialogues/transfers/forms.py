@@ -12,7 +12,6 @@ from django import forms
 from participants.models import Membership, Person
 from trackii.forms import DayField, ModelMultipleChoiceField
 
-from ..concurrency import EditConflict, FieldChange
 from ..forms import LevelChoiceField
 from ..models import (
     BriefingPackCopy,
@@ -154,27 +153,12 @@ class ReactionForm(forms.Form):
             }
         )
 
-    def after_conflict(self, current: Transfer) -> tuple[ReactionForm, EditConflict]:
-        """This form again with the values typed into it, at the revision now saved (saving
-        again is then a decision taken with the other reaction in view), and what differs."""
-        typed = self.cleaned_data
-        changes = [
-            FieldChange(field=name, label=label, theirs=theirs, yours=yours)
-            for name, label, theirs, yours in (
-                (
-                    "reaction_kind",
-                    "reaction",
-                    current.get_reaction_kind_display(),
-                    Transfer.Reaction(typed["reaction_kind"]).label,
-                ),
-                ("reaction", "in words", current.reaction, typed["reaction"]),
-            )
-            if theirs != yours
-        ]
-        data = {**typed, "edit_revision": current.edit_revision}
-        again = ReactionForm(data)
+    def after_conflict(self, current: Transfer) -> ReactionForm:
+        """This form again with the values typed into it, at the revision now saved: saving
+        again is then a decision taken with the other reaction in view."""
+        again = ReactionForm({**self.cleaned_data, "edit_revision": current.edit_revision})
         again.is_valid()
-        return again, EditConflict(current=current, changes=changes)
+        return again
 
 
 class ChangeForm(forms.Form):

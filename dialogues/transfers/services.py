@@ -11,6 +11,7 @@ from django.db import transaction
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
 
+from ..concurrency import save_with_revision
 from ..confidentiality import Viewer, record_floor, visible
 from ..models import (
     BriefingPackCopy,
@@ -104,28 +105,23 @@ def transfer_react(
     *, transfer: Transfer, reaction_kind: str, reaction: str, revision: int, by=None
 ) -> Transfer:
     """Record the official's reaction. ``revision`` is the one the form was read at: an edit
-    made since is not overwritten."""
+    made since is not overwritten (``EditConflict``, the project's edit-revision rule)."""
     if reaction_kind not in Transfer.Reaction.values:
         raise ValidationError({"reaction_kind": "Choose one of the reactions."})
-    changed = Transfer.objects.filter(pk=transfer.pk, edit_revision=revision).update(
-        reaction_kind=reaction_kind,
-        reaction=reaction,
-        edit_revision=revision + 1,
-    )
-    if not changed:
-        raise ValidationError(
-            "Someone recorded a reaction since you opened this form: read it and try again."
-        )
     before = transfer.reaction_kind
-    transfer.refresh_from_db()
+    saved = save_with_revision(
+        instance=transfer,
+        expected_revision=revision,
+        values={"reaction_kind": reaction_kind, "reaction": reaction},
+    )
     audit_record(
         action=Action.CHANGED,
-        obj=transfer,
+        obj=saved,
         actor=by,
-        dialogue_id=transfer.dialogue_id,
+        dialogue_id=saved.dialogue_id,
         detail={"reaction": [before, reaction_kind]},
     )
-    return transfer
+    return saved
 
 
 def transfers_for_copy(*, copy: BriefingPackCopy, by=None) -> list[Transfer]:

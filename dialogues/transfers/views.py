@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..concurrency import EditConflict
 from ..confidentiality import can_plan, viewer_of
 from ..forms import add_service_error
 from ..http import convening_team_only
@@ -93,14 +94,16 @@ def transfer_reaction(request, transfer_id: int, dialogue, viewer):
                 by=request.user,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                add_service_error(form, error)
-            else:  # someone recorded a reaction since this form was read
-                transfer.refresh_from_db(fields=["reaction_kind", "reaction", "edit_revision"])
-                form, conflict = form.after_conflict(transfer)
-                return _transfer_page(
-                    request, viewer, transfer, reaction_form=form, conflict=conflict, status=409
-                )
+            add_service_error(form, error)
+        except EditConflict as conflict:  # someone recorded a reaction since this form was read
+            return _transfer_page(
+                request,
+                viewer,
+                transfer,
+                reaction_form=form.after_conflict(conflict.current),
+                conflict=conflict,
+                status=409,
+            )
         else:
             messages.success(request, "The reaction was recorded.")
             return redirect("dialogues:transfer_detail", dialogue.pk, transfer.pk)

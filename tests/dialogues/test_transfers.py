@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from dialogues.concurrency import EditConflict
 from dialogues.confidentiality import (
     record_floor,
     viewer_for_funder,
@@ -237,7 +238,7 @@ def test_a_reaction_saved_against_an_older_revision_is_refused(world, path):
     )
     transfer.refresh_from_db()
     assert (transfer.reaction_kind, transfer.edit_revision) == ("asked_more", 2)
-    with pytest.raises(ValidationError):
+    with pytest.raises(EditConflict):
         transfer_react(transfer=transfer, reaction_kind="rejected", reaction="", revision=1)
     transfer.refresh_from_db()
     assert transfer.reaction == "Asked for the data-sharing annex."
