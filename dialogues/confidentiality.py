@@ -71,6 +71,13 @@ account):
    idea and transfer it is linked to. Officials never read them.
 11. A funder (``viewer_for_funder``) is outside the programme: a clearance at most the
    dialogue's outbound level, attending nothing, named on nothing, on no team.
+12. Non-papers (issue 19) are derived from ideas and narrow like them: a non-paper is seen only
+   by whom its own level allows and who sees every one of its ideas under rule 9. Its versions
+   follow it; the working and internal ones are the convening team's, the circulated ones are
+   for everyone who sees the non-paper (an official at a clearance included, to be sent one).
+   A caucus comment is seen with its version, and only by the convening team and by the
+   members of the side it was written for (``Grant.caucus_side_id``: not the third party, not
+   observers): members without a side, observers, other sides and officials see none.
 
 The same definitions give the queryset filters (for lists, feeds, exports, PDFs) and the object
 checks (single-object views); ``can_view`` is the filter asked about one row, so they agree.
@@ -101,10 +108,13 @@ from trackii.audit import reads
 
 from .models import (
     AgendaItem,
+    CaucusComment,
     ConfidentialityLevel,
     Dialogue,
     Document,
     Idea,
+    NonPaper,
+    NonPaperVersion,
     ObservedChange,
     Outcome,
     PublishedAgendaItem,
@@ -141,6 +151,7 @@ __all__ = [
     "can_see_roster",
     "can_view",
     "can_view_as",
+    "caucus_side_of",
     "check_grantable",
     "check_membership_change",
     "check_narrow_only",
@@ -193,6 +204,7 @@ class Grant:
     person_id: int | None = None
     attended_session_ids: frozenset[int] = frozenset()
     official: bool = False
+    caucus_side_id: int | None = None  # the side whose caucus comments they read (rule 12)
 
 
 @dataclass(frozen=True)
@@ -265,6 +277,7 @@ def _grants_of(memberships: list[ActiveMembership]) -> dict[int, Grant]:
             convenor=m.convenor,
             person_id=m.person_id,
             attended_session_ids=frozenset(attended[m.id]),
+            caucus_side_id=m.caucus_side_id,
         )
         for m in memberships
     }
@@ -308,6 +321,7 @@ def _meet(a: Grant, b: Grant) -> Grant:
         person_id=None,
         attended_session_ids=a.attended_session_ids & b.attended_session_ids,
         official=a.official and b.official,
+        caucus_side_id=a.caucus_side_id if a.caucus_side_id == b.caucus_side_id else None,
     )
 
 
@@ -696,6 +710,51 @@ def _observed_changes_rule(viewer: Viewer, g: Grant, session) -> Q:
     )
 
 
+# Non-papers are dialogue-wide nodes too.
+_NON_PAPER = replace(_IDEA, readers_through=NonPaper.readers.through, readers_owner="nonpaper_id")
+
+
+def _non_papers_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """Non-papers (rule 12): their own level, and every idea they derive from as rule 9 shows
+    it. Asked about one session, there are none."""
+    if session is not EVERY:
+        return _NOTHING
+    unseen = NonPaper.ideas.through.objects.filter(nonpaper_id=OuterRef("pk")).exclude(
+        idea_id__in=_seen_ideas(viewer, g)
+    )
+    return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _NON_PAPER) & ~Q(Exists(unseen))
+
+
+def _seen_non_papers(viewer: Viewer, g: Grant) -> models.QuerySet:
+    return NonPaper.objects.filter(_non_papers_rule(viewer, g, EVERY)).values("pk")
+
+
+def _non_paper_versions_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """A non-paper's versions (rule 12): with their non-paper; the working and internal ones for
+    the convening team only."""
+    if session is not EVERY:
+        return _NOTHING
+    q = Q(non_paper__dialogue_id=g.dialogue_id) & Q(non_paper_id__in=_seen_non_papers(viewer, g))
+    if not g.convening:
+        q &= Q(state=NonPaperVersion.State.CIRCULATED)
+    return q
+
+
+def _caucus_comments_rule(viewer: Viewer, g: Grant, session) -> Q:
+    """Caucus comments (rule 12): with their version; every side's for the convening team, one
+    side's for its members (not the third party's, not observers'); none for anyone else."""
+    if session is not EVERY or g.official:
+        return _NOTHING
+    if not g.convening:
+        if g.caucus_side_id is None:
+            return _NOTHING
+        own_side = Q(side_id=g.caucus_side_id)
+    else:
+        own_side = Q()
+    versions = NonPaperVersion.objects.filter(_non_paper_versions_rule(viewer, g, EVERY))
+    return own_side & Q(version_id__in=versions.values("pk"))
+
+
 def record_floor() -> ConfidentialityLevel | None:
     """The lowest level a transfer or an observed change may be held at (rule 10): the lowest
     of the scale's levels for the convening team (Facilitators)."""
@@ -730,6 +789,9 @@ _RULES = {
     Idea: _ideas_rule,
     Transfer: _transfers_rule,
     ObservedChange: _observed_changes_rule,
+    NonPaper: _non_papers_rule,
+    NonPaperVersion: _non_paper_versions_rule,
+    CaucusComment: _caucus_comments_rule,
     Session: _sessions_rule,
     AgendaItem: _agenda_items_rule,
     PublishedAgendaItem: _published_agenda_items_rule,
@@ -1204,6 +1266,17 @@ def can_change_scale(user) -> bool:
 def can_confirm_scale_change(user, change) -> bool:
     """A change of the scale is confirmed by a member of staff other than the one who asked."""
     return can_change_scale(user) and change.requested_by_id != user.pk
+
+
+def caucus_side_of(viewer: Viewer, dialogue_id: int) -> int | None:
+    """The side whose caucus the viewer comments in on a non-paper (rule 12), or None if they
+    may not comment: of the convening team (they reply in a side's thread instead), an official,
+    an observer, a member without a side or on the third party; or viewing as a member (reading
+    only)."""
+    grant = viewer.grant(dialogue_id)
+    if viewer.parts or grant is None or grant.official or grant.convening:
+        return None
+    return grant.caucus_side_id
 
 
 def can_record(viewer: Viewer, dialogue_id: int) -> bool:

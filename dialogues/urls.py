@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("dialogues.papers.urls")),
     path("", include("dialogues.outcomes.urls")),
     path("", include("dialogues.ideas.urls")),
+    path("", include("dialogues.nonpapers.urls")),
     path("", include("dialogues.path.urls")),
     path("", include("dialogues.briefing.urls")),
     path("", include("dialogues.officials.urls")),

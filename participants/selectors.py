@@ -20,6 +20,9 @@ class ActiveMembership:
     convening: bool
     recording: bool = False
     convenor: bool = False
+    # The side whose caucus the member speaks in (issue 19): their side, unless it is the third
+    # party, or they observe, or they are of the convening team (who read every side's).
+    caucus_side_id: int | None = None
 
 
 def _with_ground_rules_state(memberships):
@@ -31,10 +34,21 @@ def _with_ground_rules_state(memberships):
     return memberships.annotate(rules_accepted=Exists(accepted) | Q(dialogue__ground_rules=""))
 
 
-_PLACE = ("id", "dialogue_id", "person_id", "clearance__rank", "role", "rules_accepted")
+_PLACE = (
+    "id",
+    "dialogue_id",
+    "person_id",
+    "clearance__rank",
+    "role",
+    "side_id",
+    "side__is_third_party",
+    "rules_accepted",
+)
+# Roles that speak for no side's caucus: the convening team reads every side's, an observer none.
+_NO_CAUCUS = (*Membership.CONVENING_ROLES, Membership.Role.OBSERVER)
 
 
-def _place(id_, dialogue_id, person_id, rank, role) -> ActiveMembership:
+def _place(id_, dialogue_id, person_id, rank, role, side_id, third_party) -> ActiveMembership:
     return ActiveMembership(
         id=id_,
         dialogue_id=dialogue_id,
@@ -43,6 +57,7 @@ def _place(id_, dialogue_id, person_id, rank, role) -> ActiveMembership:
         convening=role in Membership.CONVENING_ROLES,
         recording=role in Membership.RECORDING_ROLES,
         convenor=role == Membership.Role.CONVENOR,
+        caucus_side_id=None if third_party or role in _NO_CAUCUS else side_id,
     )
 
 
@@ -59,8 +74,8 @@ def active_memberships_of(user) -> list[ActiveMembership]:
         Membership.objects.filter(person__user=user, state__in=ACTIVE_STATES)
     ).values_list(*_PLACE)
     return [
-        _place(id_, dialogue_id, person_id, rank, role)
-        for id_, dialogue_id, person_id, rank, role, accepted in rows
+        _place(id_, dialogue_id, person_id, rank, role, side_id, third)
+        for id_, dialogue_id, person_id, rank, role, side_id, third, accepted in rows
         if _sees_dialogue(role, accepted)
     ]
 
@@ -89,8 +104,10 @@ def accepted_member(*, dialogue_id: int, membership_id: int) -> AcceptedMember |
     )
     if row is None:
         return None
-    id_, d, person_id, rank, role, accepted = row
-    return AcceptedMember(_place(id_, d, person_id, rank, role), _sees_dialogue(role, accepted))
+    id_, d, person_id, rank, role, side_id, third, accepted = row
+    return AcceptedMember(
+        _place(id_, d, person_id, rank, role, side_id, third), _sees_dialogue(role, accepted)
+    )
 
 
 def ground_rules_pending_for(user) -> list[Membership]:

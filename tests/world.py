@@ -30,10 +30,14 @@ from django.urls import reverse
 from dialogues.confidentiality import strictest_attribution
 from dialogues.models import (
     AgendaItem,
+    CaucusComment,
     ConfidentialityLevel,
     Dialogue,
     Document,
     Idea,
+    NonPaper,
+    NonPaperParagraph,
+    NonPaperVersion,
     Official,
     Outcome,
     Session,
@@ -316,6 +320,59 @@ def idea(
     made.sources.set(sources)
     made.readers.set(readers)
     return made
+
+
+def non_paper(
+    of: Dialogue,
+    *,
+    ideas: Iterable[Idea],
+    level: str | ConfidentialityLevel,
+    readers: Iterable[Person] = (),
+    paragraphs: Iterable[str] = ("The first paragraph.", "The second paragraph."),
+    circulated: int = 0,
+    **fields,
+) -> NonPaper:
+    """A non-paper of the dialogue drafted from ``ideas`` (no check of who drafts it): version 1
+    holds ``paragraphs``; its first ``circulated`` versions are circulated, each the next one's
+    copy, and the last version is the working one."""
+    fields.setdefault("title", "A non-paper")
+    made = NonPaper.objects.create(dialogue=of, level=_level(level), **fields)
+    made.ideas.set(list(ideas))
+    made.readers.set(readers)
+    texts = list(paragraphs)
+    rows = NonPaperParagraph.objects.bulk_create(NonPaperParagraph(non_paper=made) for _ in texts)
+    content = [{"id": row.pk, "text": text} for row, text in zip(rows, texts, strict=True)]
+    for number in range(1, circulated + 1):
+        NonPaperVersion.objects.create(
+            non_paper=made,
+            number=number,
+            state=NonPaperVersion.State.CIRCULATED,
+            paragraphs=content,
+            frozen_at=START,
+        )
+    NonPaperVersion.objects.create(non_paper=made, number=circulated + 1, paragraphs=content)
+    return made
+
+
+def caucus_comment(
+    version: NonPaperVersion,
+    *,
+    side: Side,
+    author: Person,
+    body: str,
+    paragraph: int = 0,
+    by_team: bool = False,
+) -> CaucusComment:
+    """A comment in ``side``'s thread on the ``paragraph``-th paragraph (from 0) of
+    ``version``, with no check of who writes it."""
+    return CaucusComment.objects.create(
+        version=version,
+        paragraph_id=version.paragraphs[paragraph]["id"],
+        side=side,
+        author=author,
+        body=body,
+        by_team=by_team,
+    )
 
 
 # -- briefing packs, invitations, vetting ---------------------------------------------------------

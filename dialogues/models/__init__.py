@@ -394,6 +394,7 @@ class Document(models.Model):
 from .briefing import BriefingPack, BriefingPackCopy, Outcome  # noqa: E402
 from .changes import OutboundLevelRequest, ScaleChangeRequest  # noqa: E402
 from .ideas import FollowUp, Idea  # noqa: E402
+from .nonpapers import CaucusComment, NonPaper, NonPaperParagraph, NonPaperVersion  # noqa: E402
 from .officials import Official  # noqa: E402
 from .reuse import AgendaTemplate, AgendaTemplateItem  # noqa: E402
 from .transfer import FunderReport, ObservedChange, Transfer  # noqa: E402
@@ -405,12 +406,16 @@ __all__ = [
     "AgendaVersion",
     "BriefingPack",
     "BriefingPackCopy",
+    "CaucusComment",
     "ConfidentialityLevel",
     "Dialogue",
     "Document",
     "FollowUp",
     "FunderReport",
     "Idea",
+    "NonPaper",
+    "NonPaperParagraph",
+    "NonPaperVersion",
     "ObservedChange",
     "Official",
     "OutboundLevelRequest",

@@ -95,6 +95,14 @@ class BriefingPack(models.Model):
         related_name="+",
         help_text="The sessions to brief on; none means all of the dialogue's sessions.",
     )
+    # A pack that sends a circulated version of a non-paper (issue 19) carries that text only.
+    non_paper_version = models.ForeignKey(
+        "dialogues.NonPaperVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="packs",
+    )
     note = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

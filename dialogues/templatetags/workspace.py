@@ -48,6 +48,7 @@ TABS = (
     ("papers", "Papers", "documents", "all"),
     ("outcomes", "Outcomes", "outcomes", "all"),
     ("ideas", "Ideas", "ideas", "all"),
+    ("nonpapers", "Non-papers", "non_papers", "all"),
     ("path", "Path", "path", "all"),
     ("packs", "Packs", "pack_list", "team"),
     ("officials", "Officials", "official_list", "team"),

@@ -47,6 +47,7 @@ def test_the_facilitator_views_the_dialogue_as_a_participant(journey, demo):
         "Papers",
         "Outcomes",
         "Ideas",
+        "Non-papers",
         "Path",
     ]
     inspect(page, "02-overview")

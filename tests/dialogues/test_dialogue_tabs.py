@@ -73,6 +73,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Papers", False),
         ("Outcomes", False),
         ("Ideas", False),
+        ("Non-papers", False),
         ("Path", False),
     ]
     assert tabs("participant") == everyone
@@ -85,6 +86,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("Papers", False),
         ("Outcomes", False),
         ("Ideas", False),
+        ("Non-papers", False),
         ("Path", False),
         ("Packs", False),
         ("Officials", False),
@@ -105,6 +107,7 @@ def test_each_reader_gets_the_tabs_they_may_use(login, world):
         ("documents", "Papers"),
         ("outcomes", "Outcomes"),
         ("ideas", "Ideas"),
+        ("non_papers", "Non-papers"),
         ("path", "Path"),
         ("pack_list", "Packs"),
         ("official_list", "Officials"),

@@ -1,0 +1,116 @@
+"""Forms of non-papers: drafted from ideas the drafter reads, at a level they may read; the
+working version's text, one box per paragraph; a caucus comment or a reply."""
+
+from django import forms
+
+from participants.models import Person
+from trackii.forms import ModelMultipleChoiceField
+
+from ..forms import LevelChoiceField
+from ..models import ConfidentialityLevel, Idea, NonPaperVersion
+from .services import MAX_COMMENT_CHARS, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS
+
+_TEXT_HELP = (
+    "One paragraph per block, separated by a blank line; they are numbered for everyone. "
+    f"At most {MAX_PARAGRAPHS} paragraphs of {MAX_PARAGRAPH_CHARS} characters each."
+)
+
+
+class IdeaChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Idea) -> str:
+        return f"{obj.title} ({obj.get_state_display().lower()}, {obj.level.name})"
+
+
+class NonPaperForm(forms.Form):
+    ideas = IdeaChoiceField(
+        queryset=Idea.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Drafted from",
+        help_text="The ideas the text develops. Only those who may read every one of them (and "
+        "the non-paper's level) will see it.",
+    )
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
+        help_text=_TEXT_HELP,
+    )
+    level = LevelChoiceField(
+        queryset=ConfidentialityLevel.objects.none(),
+        empty_label=None,
+        help_text="At least the level of each idea it comes from.",
+    )
+    readers = ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Named readers, for the level that is for named people only.",
+    )
+
+    def __init__(self, *args, ideas, levels, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].queryset = ideas
+        self.fields["level"].queryset = levels
+        self.fields["readers"].queryset = people
+
+
+class VersionForm(forms.Form):
+    """The working version: a box and an order for each of its paragraphs, new ones at the
+    end, what changed, and the revision the editor started from."""
+
+    edit_revision = forms.IntegerField(widget=forms.HiddenInput)
+    added = forms.CharField(
+        label="New paragraphs at the end",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
+        help_text="Separate paragraphs with a blank line.",
+    )
+    note = forms.CharField(
+        label="What changed",
+        required=False,
+        max_length=300,
+        help_text=NonPaperVersion._meta.get_field("note").help_text,
+    )
+
+    def __init__(self, *args, version: NonPaperVersion, **kwargs):
+        kwargs.setdefault("initial", {"edit_revision": version.edit_revision, "note": version.note})
+        super().__init__(*args, **kwargs)
+        self.paragraph_ids = [p["id"] for p in version.paragraphs]
+        count = len(self.paragraph_ids)
+        for n, paragraph in enumerate(version.paragraphs, start=1):
+            pid = paragraph["id"]
+            self.fields[f"text_{pid}"] = forms.CharField(
+                label=f"Text of paragraph {n}",
+                required=False,
+                initial=paragraph["text"],
+                max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="Empty it to remove the paragraph; a blank line splits it in two.",
+            )
+            self.fields[f"order_{pid}"] = forms.IntegerField(
+                label=f"Place of paragraph {n}",
+                initial=n,
+                min_value=1,
+                max_value=max(count, 1),
+                widget=forms.NumberInput(attrs={"class": "input--narrow"}),
+            )
+
+    def paragraph_fields(self):
+        """(text field, order field) of each paragraph, in order, for the template."""
+        return [(self[f"text_{pid}"], self[f"order_{pid}"]) for pid in self.paragraph_ids]
+
+    def paragraphs(self) -> list[tuple[int, int, str]]:
+        return [
+            (pid, self.cleaned_data[f"order_{pid}"], self.cleaned_data[f"text_{pid}"])
+            for pid in self.paragraph_ids
+        ]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"At most {MAX_COMMENT_CHARS} characters.",
+    )
