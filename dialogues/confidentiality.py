@@ -710,8 +710,29 @@ def _observed_changes_rule(viewer: Viewer, g: Grant, session) -> Q:
     )
 
 
-# Non-papers are dialogue-wide nodes too.
-_NON_PAPER = replace(_IDEA, readers_through=NonPaper.readers.through, readers_owner="nonpaper_id")
+# Non-papers are dialogue-wide nodes too. Their versions and comments are asked through joins to
+# their non-paper (not a subquery per container): SQLite's parser allows only so deep a query.
+
+
+def _non_paper_q(viewer: Viewer, g: Grant, prefix: str) -> Q:
+    """Rule 12 at a non-paper, from the model being filtered (``prefix``: "" for a non-paper,
+    "non_paper__" from a version, "version__non_paper__" from a comment): its own node as a
+    dialogue-wide node, and every idea it derives from as rule 9 shows it."""
+    node = _Node(
+        level=f"{prefix}level",
+        session_id=None,
+        readers_through=NonPaper.readers.through,
+        readers_owner="nonpaper_id",
+        node_ref=f"{prefix}id" if prefix else "pk",
+    )
+    unseen = NonPaper.ideas.through.objects.filter(
+        nonpaper_id=OuterRef(f"{prefix}id" if prefix else "pk")
+    ).exclude(idea_id__in=_seen_ideas(viewer, g))
+    return (
+        Q(**{f"{prefix}dialogue_id": g.dialogue_id})
+        & _node_q(viewer, g, node)
+        & ~Q(Exists(unseen))
+    )
 
 
 def _non_papers_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -719,14 +740,16 @@ def _non_papers_rule(viewer: Viewer, g: Grant, session) -> Q:
     it. Asked about one session, there are none."""
     if session is not EVERY:
         return _NOTHING
-    unseen = NonPaper.ideas.through.objects.filter(nonpaper_id=OuterRef("pk")).exclude(
-        idea_id__in=_seen_ideas(viewer, g)
-    )
-    return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _NON_PAPER) & ~Q(Exists(unseen))
+    return _non_paper_q(viewer, g, "")
 
 
-def _seen_non_papers(viewer: Viewer, g: Grant) -> models.QuerySet:
-    return NonPaper.objects.filter(_non_papers_rule(viewer, g, EVERY)).values("pk")
+def _version_q(viewer: Viewer, g: Grant, prefix: str) -> Q:
+    """Rule 12 at a version (``prefix``: "" for a version, "version__" from a comment): its
+    non-paper's rule; the working and internal ones for the convening team only."""
+    q = _non_paper_q(viewer, g, f"{prefix}non_paper__")
+    if not g.convening:
+        q &= Q(**{f"{prefix}state": NonPaperVersion.State.CIRCULATED})
+    return q
 
 
 def _non_paper_versions_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -734,10 +757,7 @@ def _non_paper_versions_rule(viewer: Viewer, g: Grant, session) -> Q:
     the convening team only."""
     if session is not EVERY:
         return _NOTHING
-    q = Q(non_paper__dialogue_id=g.dialogue_id) & Q(non_paper_id__in=_seen_non_papers(viewer, g))
-    if not g.convening:
-        q &= Q(state=NonPaperVersion.State.CIRCULATED)
-    return q
+    return _version_q(viewer, g, "")
 
 
 def _caucus_comments_rule(viewer: Viewer, g: Grant, session) -> Q:
@@ -745,14 +765,12 @@ def _caucus_comments_rule(viewer: Viewer, g: Grant, session) -> Q:
     side's for its members (not the third party's, not observers'); none for anyone else."""
     if session is not EVERY or g.official:
         return _NOTHING
+    q = _version_q(viewer, g, "version__")
     if not g.convening:
         if g.caucus_side_id is None:
             return _NOTHING
-        own_side = Q(side_id=g.caucus_side_id)
-    else:
-        own_side = Q()
-    versions = NonPaperVersion.objects.filter(_non_paper_versions_rule(viewer, g, EVERY))
-    return own_side & Q(version_id__in=versions.values("pk"))
+        q &= Q(side_id=g.caucus_side_id)
+    return q
 
 
 def record_floor() -> ConfidentialityLevel | None:

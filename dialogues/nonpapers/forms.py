@@ -76,9 +76,14 @@ class VersionForm(forms.Form):
     def __init__(self, *args, version: NonPaperVersion, **kwargs):
         kwargs.setdefault("initial", {"edit_revision": version.edit_revision, "note": version.note})
         super().__init__(*args, **kwargs)
-        self.paragraph_ids = [p["id"] for p in version.paragraphs]
-        count = len(self.paragraph_ids)
-        for n, paragraph in enumerate(version.paragraphs, start=1):
+        paragraphs = version.paragraphs
+        if self.is_bound:
+            # The paragraphs the editor was shown: one saved meanwhile is not in their form (the
+            # service keeps it where it stands).
+            paragraphs = [p for p in paragraphs if f"text_{p['id']}" in self.data]
+        self.paragraph_ids = [p["id"] for p in paragraphs]
+        count = len(version.paragraphs)
+        for n, paragraph in enumerate(paragraphs, start=1):
             pid = paragraph["id"]
             self.fields[f"text_{pid}"] = forms.CharField(
                 label=f"Text of paragraph {n}",

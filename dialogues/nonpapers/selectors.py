@@ -84,8 +84,11 @@ def versions_of(*, viewer: Viewer, non_paper: NonPaper) -> list[NonPaperVersion]
     )
 
 
-def version_for(*, viewer: Viewer, non_paper: NonPaper, number: int | None) -> NonPaperVersion:
-    """One version the viewer may read (``number`` None: the latest), noted, or 404."""
+def version_for(
+    *, viewer: Viewer, non_paper: NonPaper, number: int | None, note: bool = True
+) -> NonPaperVersion:
+    """One version the viewer may read (``number`` None: the latest), noted as the page's
+    subject (unless ``note`` is false), or 404."""
     versions = visible(
         viewer,
         NonPaperVersion.objects.filter(non_paper=non_paper).select_related("frozen_by"),
@@ -99,6 +102,8 @@ def version_for(*, viewer: Viewer, non_paper: NonPaper, number: int | None) -> N
     if found is None:
         raise Http404
     found.non_paper = non_paper
+    if not note:
+        return found
     return noted(found, dialogue_id=non_paper.dialogue_id, number=found.number)
 
 
@@ -139,7 +144,7 @@ def paragraphs_with_threads(
     """The version's paragraphs, numbered, each with the comments the viewer may read on it
     made on this version or an earlier one (a paragraph keeps its comments across versions),
     one thread per side in ``sides`` (the viewer's own side, or every side for the convening
-    team). One query."""
+    team), each comment recorded as listed. One query."""
     dialogue_id = version.non_paper.dialogue_id
     views = [
         ParagraphView(number=n, paragraph_id=p["id"], text=p["text"])
@@ -167,6 +172,7 @@ def paragraphs_with_threads(
     )
     for comment in comments:
         threads[(comment.paragraph_id, comment.side_id)].comments.append(comment)
+        listed(comment, dialogue_id=dialogue_id)
     return views
 
 
@@ -202,8 +208,9 @@ def compare_versions(
 ) -> tuple[NonPaperVersion, NonPaperVersion, list[diff.ParagraphChange]]:
     """Two versions the viewer may read, compared paragraph by paragraph and word by word (404
     if either is not theirs to read). No comment enters a comparison."""
-    first = version_for(viewer=viewer, non_paper=non_paper, number=before)
-    second = version_for(viewer=viewer, non_paper=non_paper, number=after)
+    first = version_for(viewer=viewer, non_paper=non_paper, number=before, note=False)
+    second = version_for(viewer=viewer, non_paper=non_paper, number=after, note=False)
+    noted(non_paper, dialogue_id=non_paper.dialogue_id, versions=[first.number, second.number])
     return first, second, diff.compare(first.paragraphs, second.paragraphs)
 
 
