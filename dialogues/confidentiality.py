@@ -729,9 +729,7 @@ def _non_paper_q(viewer: Viewer, g: Grant, prefix: str) -> Q:
         nonpaper_id=OuterRef(f"{prefix}id" if prefix else "pk")
     ).exclude(idea_id__in=_seen_ideas(viewer, g))
     return (
-        Q(**{f"{prefix}dialogue_id": g.dialogue_id})
-        & _node_q(viewer, g, node)
-        & ~Q(Exists(unseen))
+        Q(**{f"{prefix}dialogue_id": g.dialogue_id}) & _node_q(viewer, g, node) & ~Q(Exists(unseen))
     )
 
 
