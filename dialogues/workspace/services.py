@@ -28,7 +28,7 @@ from ..confidentiality import (
     raises_outbound,
     viewer_for_user,
 )
-from ..models import ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
+from ..models import CaucusComment, ConfidentialityLevel, Dialogue, OutboundLevelRequest, Side
 from ..outbound.services import OUTBOUND_CHANGED, outbound_raise_request, outbound_requests_lapse
 from ..services import person_of
 
@@ -299,6 +299,11 @@ def side_delete(*, side: Side, by, request: HttpRequest | None = None) -> None:
         raise ValidationError(
             f"“{side.name}” still has {members} {'member' if members == 1 else 'members'} on "
             "the roster. Move them to another side first, then delete it."
+        )
+    if CaucusComment.objects.filter(side=side).exists():
+        raise ValidationError(
+            f"“{side.name}” commented on a non-paper: its caucus thread is kept, and the side with "
+            "it. Rename the side instead."
         )
     audit_record(
         action=Action.DELETED, obj=side, actor=by, request=request, dialogue_id=side.dialogue_id

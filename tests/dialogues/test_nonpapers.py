@@ -421,3 +421,27 @@ def test_the_comparison_of_two_versions():
         diff.Piece("same", "data."),
     )
     assert split_paragraphs("a\r\n\r\nb\n \nc") == ["a", "b", "c"]
+
+
+def test_a_side_that_commented_is_kept(world, drafted, circulated):
+    from dialogues.workspace.services import side_delete
+
+    side_b = Side.objects.get(name="Side B")
+    b = world["other_side"]
+    comment_add(
+        version=circulated,
+        paragraph_id=circulated.paragraphs[0]["id"],
+        viewer=viewer(b),
+        person=b.person,
+        body="B's view.",
+        by=b.person.user,
+    )
+    b.side = None
+    b.save()
+    with pytest.raises(ValidationError) as refused:
+        side_delete(side=side_b, by=world["convenor"].person.user)
+    assert refused.value.messages == [
+        "“Side B” commented on a non-paper: its caucus thread is kept, and the side with it. "
+        "Rename the side instead."
+    ]
+    assert Side.objects.filter(pk=side_b.pk).exists()
