@@ -33,9 +33,9 @@ from participants.vetting.services import (
 )
 
 from ..briefing import services as briefing
-from ..confidentiality import outbound_rank, reportable_levels, viewer_for_user
+from ..confidentiality import caucus_side_of, outbound_rank, reportable_levels, viewer_for_user
 from ..funders import services as funders
-from ..ideas.services import follow_up_add, idea_derive, idea_set_state
+from ..ideas.services import follow_up_add, follow_up_done, idea_derive, idea_set_state
 from ..models import (
     AgendaItem,
     AgendaTemplate,
@@ -45,6 +45,7 @@ from ..models import (
     Dialogue,
     Document,
     Idea,
+    NonPaper,
     ObservedChange,
     OutboundLevelRequest,
     Outcome,
@@ -53,6 +54,7 @@ from ..models import (
     Side,
     Transfer,
 )
+from ..nonpapers import services as nonpapers
 from ..officials import services as officials
 from ..outbound import services as outbound_services
 from ..outcomes.services import outcome_create
@@ -76,7 +78,8 @@ DEMO_ACCOUNTS = [
         "co-facilitator@demo.trackii.org",
         "facilitator there, cleared Facilitators: approves briefing packs",
     ),
-    ("participant@demo.trackii.org", "participant, clearance Participants"),
+    ("participant@demo.trackii.org", "participant (Osterlan side), clearance Participants"),
+    ("marovian@demo.trackii.org", "participant (Marovian side), clearance Participants"),
     ("observer@demo.trackii.org", "observer, clearance Programme"),
     ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
 ]
@@ -210,7 +213,7 @@ SALT_RIVER_PEOPLE = [
         R.PARTICIPANT,
         "Participants",
         S.ACCEPTED,
-        None,
+        "marovian@demo.trackii.org",
         "woman",
         "academic",
         "XM",
@@ -685,6 +688,64 @@ DEMO_CHANGE = (
     "Marovia's deputy minister proposed, at the basin commission's November meeting, a joint "
     "technical working group to exchange dry-season flow data."
 )
+# The single negotiating text the convenor drafted from the demo idea (issue 19): version 1,
+# its paragraphs in order; each side's comment on a paragraph of it (by index); the convenor's
+# reply in the Osterlan thread; version 2 changes the station, drops the venue and adds the
+# reservoir's figures; version 3 is the working text.
+DEMO_NON_PAPER = "A joint technical body for the Salt River's dry-season flows"
+DEMO_NON_PAPER_TEXT = [
+    "This text is put forward by the facilitators on their own responsibility. It records no "
+    "agreement and commits no one: it describes, for discussion only, how dry-season flow data "
+    "from both banks of the Salt River could be gathered and shared before any question of "
+    "allocation is raised.",
+    "A technical body of six engineers and hydrologists, three nominated from each bank, would "
+    "receive the readings of the gauges on both sides of the river and publish a single "
+    "monthly record of dry-season flows. Its members would serve in a personal and "
+    "professional capacity, not as representatives of either government.",
+    "A joint monitoring station would be installed below the Teodor Dam, staffed in alternate "
+    "weeks by engineers from each side, with its readings sent at the same hour to the "
+    "technical body and to both capitals.",
+    "The technical body would meet in a third country, in premises offered by the convening "
+    "organisation, which would also keep its archive.",
+    "The technical body's work would take no position on the 1998 armistice line, on the "
+    "ownership of the dam or on any future allocation of water, and its records could not be "
+    "cited by either side as evidence on those questions.",
+]
+DEMO_NON_PAPER_STATION_V2 = (
+    "A joint monitoring station would be installed below the Teodor Dam, staffed at all times "
+    "by one engineer from each side on every shift, with its readings sent at the same hour to "
+    "the technical body and to both capitals."
+)
+DEMO_NON_PAPER_ADDED_V2 = (
+    "The monthly record would give the Teodor reservoir's inflow and level beside the flows "
+    "below the dam, so that each reading can be understood with its cause."
+)
+DEMO_NON_PAPER_NOTE_V2 = (
+    "The station staffed jointly at all times (Osterlan comment); the reservoir's figures in "
+    "the record (Marovian comment); the venue left to the body itself."
+)
+# (account, index of the paragraph in version 1, comment)
+DEMO_NON_PAPER_COMMENTS = [
+    (
+        "participant@demo.trackii.org",
+        2,
+        "The farmers of the plain will ask who reads the gauges on the night of a release. "
+        "Alternate weeks leave each side blind for half the season: could both sides staff the "
+        "station at all times, even with one engineer each?",
+    ),
+    (
+        "marovian@demo.trackii.org",
+        1,
+        "A monthly record of the flows below the dam alone will be read without its cause. "
+        "Colleagues in the highlands would want the reservoir's inflow and level in the same "
+        "record, so that low water is not taken for withheld water.",
+    ),
+]
+DEMO_NON_PAPER_REPLY = (
+    "Thank you: version 2 proposes that the station be staffed at all times, one engineer from "
+    "each bank on every shift. Could the farmers' union name someone to visit it in the first "
+    "dry season?"
+)
 # The cleared nominee whose invitation the demo leaves under way.
 DEMO_INVITEE = "Nadia Farouk"
 
@@ -712,6 +773,7 @@ class DemoSeed:
             self._two_people_changes(accounts)
             pack_problem = self._briefing(accounts)
             self._transfer(accounts)
+            self._non_paper(accounts)
             self._funder_report(accounts)
             # A fresh one-time code for the invitation under way, shown in the block.
             code = demo_summary.fresh_code(
@@ -1178,6 +1240,70 @@ class DemoSeed:
             by=convenor,
         )
         idea_set_state(idea=idea, state=Idea.State.TAKEN_UP, by=convenor)
+
+    def _non_paper(self, accounts: dict[str, User]) -> None:
+        """The single text the convenor drafted from the demo idea (issue 19), which does the
+        idea's follow-up: version 1 circulated, a comment from a participant of each side on a
+        paragraph of it (each in their side's caucus), the convenor's reply in the Osterlan
+        thread; version 2 revised (the station changed, the venue removed, the reservoir's
+        figures added) and circulated; version 3 the working text."""
+        dialogue = Dialogue.objects.get(title=SALT_RIVER["title"])
+        convenor = accounts["facilitator@demo.trackii.org"]
+        if NonPaper.objects.filter(dialogue=dialogue, title=DEMO_NON_PAPER).exists():
+            return
+        team = viewer_for_user(convenor)
+        idea = Idea.objects.get(dialogue=dialogue, title=DEMO_IDEA)
+        non_paper = nonpapers.non_paper_draft(
+            dialogue=dialogue,
+            viewer=team,
+            ideas=[idea],
+            title=DEMO_NON_PAPER,
+            text="\n\n".join(DEMO_NON_PAPER_TEXT),
+            level=self.levels["Programme"],
+            by=convenor,
+        )
+        for follow_up in idea.follow_ups.filter(done_at__isnull=True):  # the one _idea set
+            follow_up_done(follow_up=follow_up, by=convenor)
+        first = non_paper.versions.get(number=1)
+        nonpapers.version_freeze(version=first, viewer=team, circulate=True, by=convenor)
+        first.refresh_from_db()
+        ids = [p["id"] for p in first.paragraphs]
+        for email, index, body in DEMO_NON_PAPER_COMMENTS:
+            user = accounts[email]
+            viewer = viewer_for_user(user)
+            if caucus_side_of(viewer, dialogue.pk) is None:
+                continue  # a demo database from before this account was given to its person
+            nonpapers.comment_add(
+                version=first,
+                paragraph_id=ids[index],
+                viewer=viewer,
+                person=Person.objects.get(user=user),
+                body=body,
+                by=user,
+            )
+        nonpapers.comment_reply(
+            version=first,
+            paragraph_id=ids[2],
+            side=Side.objects.get(dialogue=dialogue, name="Osterlan"),
+            viewer=team,
+            person=Person.objects.get(user=convenor),
+            body=DEMO_NON_PAPER_REPLY,
+            by=convenor,
+        )
+        second = non_paper.versions.get(number=2)
+        # The station reworded, the venue emptied (removed), the reservoir's figures added.
+        texts = [*DEMO_NON_PAPER_TEXT[:2], DEMO_NON_PAPER_STATION_V2, "", DEMO_NON_PAPER_TEXT[4]]
+        edited = [(pid, n, text) for n, (pid, text) in enumerate(zip(ids, texts, strict=True), 1)]
+        second = nonpapers.version_edit(
+            version=second,
+            viewer=team,
+            expected_revision=second.edit_revision,
+            paragraphs=edited,
+            added=DEMO_NON_PAPER_ADDED_V2,
+            note=DEMO_NON_PAPER_NOTE_V2,
+            by=convenor,
+        )
+        nonpapers.version_freeze(version=second, viewer=team, circulate=True, by=convenor)
 
     def _funder_report(self, accounts: dict[str, User]) -> None:
         """A report for the programme's funders, at the dialogue's outbound level, rendered

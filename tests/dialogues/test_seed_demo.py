@@ -26,6 +26,7 @@ DEMO_EMAILS = {
     "compliance@demo.trackii.org",
     "facilitator@demo.trackii.org",
     "participant@demo.trackii.org",
+    "marovian@demo.trackii.org",
     "observer@demo.trackii.org",
     "outsider@demo.trackii.org",
 }
@@ -145,6 +146,7 @@ def test_the_demo_accounts_came_in_by_invitation_and_one_is_under_way(demo):
     }
     assert states == {
         ("Leila Nasrawi", "accepted"),
+        ("Ilona Marek", "accepted"),
         ("Jonas Lindqvist", "accepted"),
         ("Ingrid Solberg", "accepted"),
         ("Nadia Farouk", "sent"),
@@ -289,3 +291,124 @@ def test_the_demo_has_a_report_for_funders_at_the_outbound_level(demo):
     with report.csv.open("rb") as handle:
         text = handle.read().decode("utf-8-sig")
     assert "Salt River" not in text
+
+
+def comments_seen(email: str) -> list[tuple[str, str, bool, str]]:
+    from dialogues.confidentiality import viewer_for_user, visible
+    from dialogues.models import CaucusComment
+
+    dialogue = Dialogue.objects.get(title="Salt River Dialogue")
+    seen = visible(
+        viewer_for_user(User.objects.get(email=email)), CaucusComment, dialogue_id=dialogue.pk
+    )
+    return [
+        (c.side.name, c.author.full_name, c.by_team, c.body)
+        for c in seen.select_related("side", "author").order_by("created_at", "id")
+    ]
+
+
+def test_the_demo_non_paper_has_three_versions_and_each_sides_comments_stay_in_its_caucus(demo):
+    from dialogues.demo import seed
+    from dialogues.models import Idea, NonPaper
+
+    non_paper = NonPaper.objects.get()
+    assert (non_paper.title, non_paper.level.name, non_paper.created_by.email) == (
+        "A joint technical body for the Salt River's dry-season flows",
+        "Programme",
+        "facilitator@demo.trackii.org",
+    )
+    idea = Idea.objects.get(title=seed.DEMO_IDEA)
+    assert list(non_paper.ideas.all()) == [idea]
+    assert [(f.task, f.done_at is not None) for f in idea.follow_ups.all()] == [
+        ("Draft a non-paper on the technical body for the second round", True)
+    ]
+    versions = list(non_paper.versions.order_by("number"))
+    assert [(v.number, v.state) for v in versions] == [
+        (1, "circulated"),
+        (2, "circulated"),
+        (3, "working"),
+    ]
+    first, second, third = ([p["text"] for p in v.paragraphs] for v in versions)
+    assert first == seed.DEMO_NON_PAPER_TEXT
+    # Version 2: the station changed, the venue removed, the reservoir's figures added.
+    assert second == [
+        seed.DEMO_NON_PAPER_TEXT[0],
+        seed.DEMO_NON_PAPER_TEXT[1],
+        seed.DEMO_NON_PAPER_STATION_V2,
+        seed.DEMO_NON_PAPER_TEXT[4],
+        seed.DEMO_NON_PAPER_ADDED_V2,
+    ]
+    assert third == second
+    ids = [p["id"] for p in versions[0].paragraphs]
+    assert [p["id"] for p in versions[1].paragraphs][:4] == [ids[0], ids[1], ids[2], ids[4]]
+    assert versions[1].note == seed.DEMO_NON_PAPER_NOTE_V2
+
+    leilas, ilonas = (body for _email, _index, body in seed.DEMO_NON_PAPER_COMMENTS)
+    everyone = [
+        (c.version.number, ids.index(c.paragraph_id), c.side.name, c.author.full_name, c.by_team)
+        for c in non_paper.versions.get(number=1).comments.order_by("created_at", "id")
+    ]
+    assert everyone == [
+        (1, 2, "Osterlan", "Leila Nasrawi", False),
+        (1, 1, "Marovian", "Ilona Marek", False),
+        (1, 2, "Osterlan", "Hannah Okafor", True),
+    ]
+    # Each side reads its own caucus only; the convening team reads both; the observer none.
+    assert comments_seen("participant@demo.trackii.org") == [
+        ("Osterlan", "Leila Nasrawi", False, leilas),
+        ("Osterlan", "Hannah Okafor", True, seed.DEMO_NON_PAPER_REPLY),
+    ]
+    assert comments_seen("marovian@demo.trackii.org") == [
+        ("Marovian", "Ilona Marek", False, ilonas),
+    ]
+    assert [side for side, *_ in comments_seen("facilitator@demo.trackii.org")] == [
+        "Osterlan",
+        "Marovian",
+        "Osterlan",
+    ]
+    assert comments_seen("observer@demo.trackii.org") == []
+
+
+def test_the_demo_non_papers_pages_show_each_side_its_own_thread(demo, client):
+    from dialogues.demo import seed
+    from dialogues.models import NonPaper
+
+    non_paper = NonPaper.objects.get()
+    url = reverse("dialogues:non_paper_detail", args=[non_paper.dialogue_id, non_paper.pk])
+    leilas, ilonas = (body for _email, _index, body in seed.DEMO_NON_PAPER_COMMENTS)
+    pages = {}
+    for email in ("participant@demo.trackii.org", "marovian@demo.trackii.org"):
+        client.logout()
+        sign_in(client, User.objects.get(email=email))
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["version"].number == 2  # the latest circulated
+        pages[email] = response.content.decode()
+    osterlan, marovian = pages.values()
+    assert escape(leilas) in osterlan
+    assert escape(seed.DEMO_NON_PAPER_REPLY) in osterlan
+    assert escape(ilonas) not in osterlan
+    assert escape(ilonas) in marovian
+    assert escape(leilas) not in marovian
+    assert escape(seed.DEMO_NON_PAPER_REPLY) not in marovian
+
+
+def test_a_demo_database_from_before_the_marovian_account_gets_the_non_paper_without_it(demo):
+    from dialogues.models import CaucusComment, NonPaper, NonPaperVersion
+    from participants.models import Person
+
+    # As an earlier demo left it: Ilona Marek without an account, and no non-paper yet.
+    CaucusComment.objects.all().delete()
+    NonPaper.objects.all().delete()
+    Person.objects.filter(full_name="Ilona Marek").update(user=None)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert list(NonPaperVersion.objects.order_by("number").values_list("number", "state")) == [
+        (1, "circulated"),
+        (2, "circulated"),
+        (3, "working"),
+    ]
+    comments = CaucusComment.objects.order_by("created_at", "id")
+    assert [(c.side.name, c.author.full_name) for c in comments] == [
+        ("Osterlan", "Leila Nasrawi"),
+        ("Osterlan", "Hannah Okafor"),
+    ]

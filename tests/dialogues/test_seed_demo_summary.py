@@ -28,7 +28,8 @@ ACCOUNTS = [
     "  facilitator@demo.trackii.org     convenor of the Salt River Dialogue, sees everything in it",
     "  co-facilitator@demo.trackii.org  facilitator there, cleared Facilitators: approves briefing "
     "packs",
-    "  participant@demo.trackii.org     participant, clearance Participants",
+    "  participant@demo.trackii.org     participant (Osterlan side), clearance Participants",
+    "  marovian@demo.trackii.org        participant (Marovian side), clearance Participants",
     "  observer@demo.trackii.org        observer, clearance Programme",
     "  outsider@demo.trackii.org        member of the Coastal Fisheries Dialogue only",
 ]
@@ -201,7 +202,7 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
     )
     assert BriefingPack.objects.count() == 0
     assert Dialogue.objects.get(title="Salt River Dialogue").sessions.count() == 3
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8
     assert Membership.objects.get(person__full_name="Nadia Farouk").state == "invited"
     [sent, code] = [m for m in mail.outbox if m.to == ["nadia-farouk@people.demo.trackii.org"]]
     assert f"{invitation}\n" in sent.body
