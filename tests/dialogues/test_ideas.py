@@ -284,3 +284,19 @@ def test_the_ideas_list_query_count_does_not_grow(world, login, size, django_ass
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["ideas"]) == size
+
+
+def test_the_convening_team_drafts_a_non_paper_from_an_ideas_page(world, ideas, login):
+    d = world["dialogue"].pk
+    idea = ideas["plenary"]
+    detail = reverse("dialogues:idea_detail", args=[d, idea.pk])
+    create = reverse("dialogues:non_paper_create", args=[d])
+    link = f'href="{create}?idea={idea.pk}">Draft a non-paper from it</a>'
+    convenor = login(world["convenor"])
+    assert link in convenor.get(detail).content.decode()
+    form = convenor.get(f"{create}?idea={idea.pk}").context["form"]
+    assert (form["ideas"].value(), form["title"].value()) == ([str(idea.pk)], idea.title)
+    participant = login(world["participant"])
+    assert "Draft a non-paper from it" not in participant.get(detail).content.decode()
+    Idea.objects.filter(pk=idea.pk).update(state=Idea.State.SET_ASIDE)  # not offered then
+    assert "Draft a non-paper from it" not in convenor.get(detail).content.decode()
