@@ -79,7 +79,9 @@ def thread_comments(page, number: int, name: str) -> list[str]:
 
 def comment(page, number: int, words: str) -> None:
     """A participant's comment on a paragraph, for their side."""
-    form = paragraph(page, number).locator("form.thread__form")
+    compose = paragraph(page, number).locator("details.thread__compose")
+    compose.locator("summary").click()
+    form = compose.locator("form.thread__form")
     form.get_by_label(f"Your side's comment on paragraph {number}").fill(words)
     form.get_by_role("button", name="Add the comment").click()
     expect(page.locator(".message--success")).to_have_text(re.compile("Your side's comment"))
@@ -155,6 +157,7 @@ def test_a_non_paper_is_drafted_commented_by_each_side_revised_and_sent_to_offic
     assert thread_comments(convenor, 2, "Osterlan's comments on paragraph 2") == []
     expect(convenor.locator("main")).to_contain_text("Comments from the sides so far:")
     reply = paragraph(convenor, 1).get_by_role("region", name="Osterlan's comments on paragraph 1")
+    reply.get_by_text("Reply to Osterlan on paragraph 1", exact=True).first.click()
     reply.get_by_label("Reply to Osterlan on paragraph 1").fill(REPLY)
     reply.get_by_role("button", name="Reply in this thread").click()
     expect(convenor.locator(".message--success")).to_have_text(
