@@ -47,11 +47,21 @@ class PackRequestForm(forms.Form):
         max_length=4000,
     )
 
-    def __init__(self, *args, sessions, officials, **kwargs):
-        """``officials``: those the requester may brief (``selectors.officials_to_brief``)."""
+    def __init__(self, *args, sessions, officials, non_paper: bool = False, **kwargs):
+        """``officials``: those the requester may brief (``selectors.officials_to_brief``).
+        ``non_paper``: the pack sends a non-paper, which it holds alone (no sessions)."""
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
         self.fields["officials"].queryset = officials
+        if non_paper:
+            del self.fields["sessions"]
+
+
+class NonPaperVersionChoiceForm(forms.Form):
+    """Which circulated version of a non-paper a pack sends (the request page's address, then a
+    hidden field of its form)."""
+
+    non_paper_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class ReviewForm(forms.Form):

@@ -2,7 +2,9 @@
 
 ``pack_contents`` collects everything one copy of a pack holds, as its recipient (an official at
 a clearance) may see it, in a fixed number of queries whatever the number of sessions, items,
-outcomes or ideas: every row passes through ``dialogues.confidentiality.visible``.
+outcomes or ideas: every row passes through ``dialogues.confidentiality.visible``. A pack that
+sends a circulated version of a non-paper (issue 19) holds that text only, and never a comment
+on it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from ..models import (
     BriefingPackCopy,
     Dialogue,
     Idea,
+    NonPaper,
+    NonPaperVersion,
     Official,
     Outcome,
     PublishedAgendaItem,
@@ -64,15 +68,48 @@ class PackIdea:
 
 
 @dataclass
+class PackParagraph:
+    number: int  # from 1, as the copy prints it
+    paragraph_id: int
+    text: str
+
+
+@dataclass
+class PackNonPaper:
+    """The circulated version of a non-paper a pack sends: its words, never a comment."""
+
+    version: NonPaperVersion  # its ``non_paper`` loaded
+    paragraphs: list[PackParagraph]
+    # The ideas it derives from: what the copy carries, for the transfer log.
+    idea_ids: list[int]
+
+    @property
+    def non_paper(self) -> NonPaper:
+        return self.version.non_paper
+
+
+@dataclass
 class PackContents:
     dialogue: Dialogue
     sessions: list[PackSession]
     # The proposals: the dialogue's ideas the recipient may see, set-aside ones left out.
     ideas: list[PackIdea] = field(default_factory=list)
+    # A pack sending a non-paper holds that text alone (``non_paper``: None if the recipient may
+    # not read it, and the copy then holds nothing).
+    sends_non_paper: bool = False
+    non_paper: PackNonPaper | None = None
 
     @property
     def outcome_count(self) -> int:
         return sum(len(s.outcomes) for s in self.sessions)
+
+    @property
+    def carried_idea_ids(self) -> list[int]:
+        """The ideas the copy carries (``BriefingPackCopy.ideas``): its proposals, or the ideas
+        of the non-paper it sends."""
+        if self.non_paper is not None:
+            return list(self.non_paper.idea_ids)
+        return [proposal.idea.pk for proposal in self.ideas]
 
 
 def pack_changed_since_render(pack: BriefingPack) -> bool:
@@ -80,7 +117,8 @@ def pack_changed_since_render(pack: BriefingPack) -> bool:
     rendered: the dialogue (its summary), one of the pack's sessions, a working agenda item of
     them (a level raised, readers taken off: what readers may see tightens at once), an outcome,
     an idea of the dialogue (new, or its state moved: the proposals), a new publication, or a
-    deletion recorded in the trail. A copy made before is not what its recipient may be sent
+    deletion recorded in the trail; for a pack sending a non-paper, also the non-paper (its
+    level or title) or the version. A copy made before is not what its recipient may be sent
     now: it is rendered again first."""
     from trackii.audit.models import AuditEntry
 
@@ -99,9 +137,52 @@ def pack_changed_since_render(pack: BriefingPack) -> bool:
         or Outcome.objects.filter(session__in=sessions, updated_at__gt=since).exists()
         or AgendaVersion.objects.filter(session__in=sessions, published_at__gt=since).exists()
         or Idea.objects.filter(dialogue_id=pack.dialogue_id, updated_at__gt=since).exists()
+        or _non_paper_changed(pack, since)
         or AuditEntry.objects.filter(
             dialogue_id=pack.dialogue_id, action=AuditEntry.Action.DELETED, at__gt=since
         ).exists()
+    )
+
+
+def _non_paper_changed(pack: BriefingPack, since) -> bool:
+    if pack.non_paper_version_id is None:
+        return False
+    return (
+        NonPaper.objects.filter(versions=pack.non_paper_version_id, updated_at__gt=since).exists()
+        or NonPaperVersion.objects.filter(
+            pk=pack.non_paper_version_id, updated_at__gt=since
+        ).exists()
+    )
+
+
+def non_paper_unread_by(pack: BriefingPack) -> list[int]:
+    """The numbers of the pack's copies whose recipient may not read the non-paper version it
+    sends as things stand now (its level raised, or an idea it derives from narrowed, since the
+    request): such a copy holds nothing of it. Empty for any other pack. One query for the
+    copies, and two for each clearance among them (``non_paper_readable_at``)."""
+    if pack.non_paper_version_id is None:
+        return []
+    readable: dict[int, bool] = {}
+    unread = []
+    for copy in pack.copies.select_related("clearance").order_by("number"):
+        if copy.clearance_id not in readable:
+            readable[copy.clearance_id] = non_paper_readable_at(
+                copy.clearance, dialogue_id=pack.dialogue_id, version_id=pack.non_paper_version_id
+            )
+        if not readable[copy.clearance_id]:
+            unread.append(copy.number)
+    return unread
+
+
+def non_paper_readable_at(clearance, *, dialogue_id: int, version_id: int) -> bool:
+    """Whether an official at ``clearance`` may read this version of a non-paper of the
+    dialogue (rule 12: circulated, the non-paper's level and every idea it derives from). Two
+    queries (one for the scale of levels)."""
+    official = viewer_for_official(dialogue_id=dialogue_id, clearance=clearance)
+    return (
+        visible(official, NonPaperVersion, dialogue_id=dialogue_id)
+        .filter(pk=version_id, state=NonPaperVersion.State.CIRCULATED)
+        .exists()
     )
 
 
@@ -109,8 +190,18 @@ def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
     """What a copy at ``clearance`` holds: the pack's sessions (all of the dialogue's if none
     were chosen), each with its current published agenda and its outcomes, and the dialogue's
     proposals (``pack_ideas``), as an official at that clearance may see them. At most eight
-    queries (one for the scale of levels), however large the pack."""
+    queries (one for the scale of levels), however large the pack. A pack sending a non-paper
+    holds that version alone (``pack_non_paper``)."""
     viewer = viewer_for_official(dialogue_id=pack.dialogue_id, clearance=clearance)
+    if pack.non_paper_version_id is not None:
+        return PackContents(
+            dialogue=pack.dialogue,
+            sessions=[],
+            sends_non_paper=True,
+            non_paper=pack_non_paper(
+                viewer, dialogue_id=pack.dialogue_id, version_id=pack.non_paper_version_id
+            ),
+        )
     chosen = list(pack.sessions.values_list("pk", flat=True))
     in_pack = Session.objects.filter(dialogue_id=pack.dialogue_id)
     if chosen:
@@ -142,6 +233,35 @@ def pack_contents(*, pack: BriefingPack, clearance) -> PackContents:
         dialogue=pack.dialogue,
         sessions=list(by_id.values()),
         ideas=pack_ideas(viewer, dialogue_id=pack.dialogue_id, chosen=chosen),
+    )
+
+
+def pack_non_paper(viewer: Viewer, *, dialogue_id: int, version_id: int) -> PackNonPaper | None:
+    """The version a pack sends as the official ``viewer`` may read it (rule 12: circulated,
+    the non-paper's level and every idea it derives from), its paragraphs numbered from 1, with
+    the ideas it derives from; None if they may not read it (the copy then holds nothing of
+    it). No comment is read. Two queries."""
+    version = (
+        visible(
+            viewer,
+            NonPaperVersion.objects.filter(pk=version_id).select_related("non_paper"),
+            dialogue_id=dialogue_id,
+        )
+        .filter(state=NonPaperVersion.State.CIRCULATED)
+        .first()
+    )
+    if version is None:
+        return None
+    ideas = visible(
+        viewer, Idea.objects.filter(non_papers=version.non_paper_id), dialogue_id=dialogue_id
+    ).order_by("created_at", "id")
+    return PackNonPaper(
+        version=version,
+        paragraphs=[
+            PackParagraph(number, paragraph["id"], paragraph["text"])
+            for number, paragraph in enumerate(version.paragraphs, start=1)
+        ],
+        idea_ids=list(ideas.values_list("pk", flat=True)),
     )
 
 
@@ -177,10 +297,14 @@ def pack_ideas(viewer: Viewer, *, dialogue_id: int, chosen: list[int]) -> list[P
 
 
 def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
-    """A dialogue's packs, for its convening team's list (callers check ``can_plan``)."""
+    """A dialogue's packs, for its convening team's list (callers check ``can_plan``), each with
+    the non-paper version it sends, if any (its number and title, not its words)."""
     return (
         BriefingPack.objects.filter(dialogue=dialogue)
-        .select_related("dialogue", "requested_by__person", "approved_by")
+        .select_related(
+            "dialogue", "requested_by__person", "approved_by", "non_paper_version__non_paper"
+        )
+        .defer("non_paper_version__paragraphs")
         .prefetch_related(
             Prefetch("copies", queryset=BriefingPackCopy.objects.select_related("clearance"))
         )
@@ -225,9 +349,12 @@ def packs_listed(
 ) -> QuerySet[BriefingPack]:
     """A dialogue's packs as its convening team's list shows them (callers check
     ``can_plan``): in ``state`` (one of ``PACK_STATES``; empty means any), each with its copies
-    and the sessions the viewer may see among its own (``sessions_seen``, for ``pack_name``):
-    a fixed number of queries whatever the number of packs."""
-    packs = packs_of(dialogue=dialogue).annotate(listed_status=_status())
+    and the sessions the viewer may see among its own (``sessions_seen``, for ``pack_name``)
+    and whether the viewer may see the non-paper it sends (``non_paper_seen``): a fixed number
+    of queries whatever the number of packs."""
+    packs = packs_of(dialogue=dialogue).annotate(
+        listed_status=_status(), non_paper_seen=_non_paper_seen(viewer, dialogue.pk)
+    )
     if state == HELD:
         packs = packs.filter(listed_status="ready", guard=BriefingPack.Guard.HELD)
     elif state == "ready":
@@ -240,6 +367,17 @@ def packs_listed(
     return packs.prefetch_related(
         Prefetch("sessions", queryset=seen, to_attr="sessions_seen")
     ).order_by(*ordering)
+
+
+def _non_paper_seen(viewer: Viewer, dialogue_id: int) -> Exists:
+    """Whether the viewer may see the non-paper version a pack sends (in the pack's query)."""
+    return Exists(
+        visible(
+            viewer,
+            NonPaperVersion.objects.filter(pk=OuterRef("non_paper_version_id")),
+            dialogue_id=dialogue_id,
+        )
+    )
 
 
 def _in_words(names: list[str], rest: int, others: str) -> str:
@@ -258,7 +396,47 @@ def pack_name(pack: BriefingPack, *, viewer: Viewer) -> str:
     its sessions is theirs to see: a session above the viewer's clearance is neither named nor
     counted, so the name tells them nothing the register does not. The recipients are named
     as the register names them (two at most, then how many others). ``sessions_seen`` comes
-    with ``packs_listed``; for another pack it is asked here (one query)."""
+    with ``packs_listed``; for another pack it is asked here (one query).
+
+    A pack sending a non-paper is "Non-paper “<title>”, version N for <recipients>"; the
+    title only if the viewer may see the non-paper (``non_paper_seen`` from ``packs_listed``,
+    or asked here: one query)."""
+    recipients = [copy.recipient_name for copy in sorted(pack.copies.all(), key=_copy_number)]
+    if len(recipients) > 2:
+        named = _in_words(recipients[:1], len(recipients) - 1, "others")
+    else:
+        named = _in_words(recipients, 0, "")
+    if pack.non_paper_version_id is not None:
+        subject = _non_paper_subject(pack, viewer=viewer)
+    else:
+        subject = f"Briefing on {_sessions_subject(pack, viewer=viewer)}"
+    return f"{subject} for {named}" if named else subject
+
+
+def pack_non_paper_seen(pack: BriefingPack, *, viewer: Viewer) -> bool:
+    """Whether the viewer may see the non-paper version the pack sends (``non_paper_seen``
+    when it came with ``packs_listed``; otherwise one query)."""
+    if pack.non_paper_version_id is None:
+        return False
+    seen = getattr(pack, "non_paper_seen", None)
+    if seen is None:
+        seen = visible(
+            viewer,
+            NonPaperVersion.objects.filter(pk=pack.non_paper_version_id),
+            dialogue_id=pack.dialogue_id,
+        ).exists()
+    return bool(seen)
+
+
+def _non_paper_subject(pack: BriefingPack, *, viewer: Viewer) -> str:
+    version = pack.non_paper_version
+    assert version is not None
+    seen = pack_non_paper_seen(pack, viewer=viewer)
+    title = f"“{version.non_paper.title}”" if seen else "(above your clearance)"
+    return f"Non-paper {title}, version {version.number}"
+
+
+def _sessions_subject(pack: BriefingPack, *, viewer: Viewer) -> str:
     seen = getattr(pack, "sessions_seen", None)
     if seen is None:
         seen = list(
@@ -268,19 +446,11 @@ def pack_name(pack: BriefingPack, *, viewer: Viewer) -> str:
         )
     titles = [session.title for session in seen]
     more = max(len(titles) - 2, 0)
-    subject = (
+    return (
         _in_words(titles[:2], more, "other session" if more == 1 else "other sessions")
         if titles
         else pack.dialogue.title
     )
-    recipients = [copy.recipient_name for copy in sorted(pack.copies.all(), key=_copy_number)]
-    if not recipients:
-        return f"Briefing on {subject}"
-    if len(recipients) > 2:
-        listed = _in_words(recipients[:1], len(recipients) - 1, "others")
-    else:
-        listed = _in_words(recipients, 0, "")
-    return f"Briefing on {subject} for {listed}"
 
 
 def _copy_number(copy: BriefingPackCopy) -> int:
@@ -430,6 +600,7 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
     items = seen(PublishedAgendaItem.objects.select_related("session"), "item")
     sessions = seen(Session.objects.all(), "session")
     ideas = seen(Idea.objects.all(), "idea")
+    text = _non_paper_found(pack, viewer) if ids("paragraph") | ids("non_paper") else None
     people = Person.objects.in_bulk({finding["person"] for _, finding in rows})
     dialogue_id = pack.dialogue_id
 
@@ -467,17 +638,62 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
             )
         if "note" in finding:
             return "this pack's note (request a new pack without it)", None
-        if {"outcome", "item", "session", "idea"} & set(finding):
+        if {"outcome", "item", "session", "idea", "paragraph", "non_paper"} & set(finding):
             # Gone since, or above the viewer's clearance: which one is not said either.
             return "material you cannot see (above your clearance, or removed since)", None
         return None
 
     found = []
     for number, finding in rows:
-        where = place(finding)
+        where = (text.place(finding) if text is not None else None) or place(finding)
         if where is not None and finding["person"] in people:
             found.append(Finding(number, people[finding["person"]], *where))
     return found
+
+
+@dataclass
+class _NonPaperFound:
+    """The version a pack sends, for naming where in it the guard found a name."""
+
+    version: NonPaperVersion
+    numbers: dict[int, int]  # paragraph id: its number in the version
+
+    def place(self, finding: dict) -> tuple[str, str | None] | None:
+        """Where the finding stands in the version (None: elsewhere, or not in it)."""
+        non_paper = self.version.non_paper
+        # A circulated version is frozen: the name goes in the working version, which is
+        # circulated and sent in turn.
+        url = reverse("dialogues:non_paper_edit", args=[non_paper.dialogue_id, non_paper.pk])
+        of = f"the non-paper “{non_paper.title}”, version {self.version.number}"
+        then = "(mend the working version, circulate it and send that one)"
+        if "non_paper" in finding:
+            return f"the title of {of} {then}", url
+        paragraph = finding.get("paragraph")
+        number = None if paragraph is None else self.numbers.get(paragraph)
+        if number is None:
+            return None
+        return f"paragraph {number} of {of} {then}", url
+
+
+def _non_paper_found(pack: BriefingPack, viewer: Viewer) -> _NonPaperFound | None:
+    """The version the pack sends, if the viewer may see it (one query)."""
+    if pack.non_paper_version_id is None:
+        return None
+    version = (
+        visible(
+            viewer,
+            NonPaperVersion.objects.filter(pk=pack.non_paper_version_id).select_related(
+                "non_paper"
+            ),
+            dialogue_id=pack.dialogue_id,
+        )
+        .filter(non_paper__dialogue_id=pack.dialogue_id)
+        .first()
+    )
+    if version is None:
+        return None
+    numbers = {p["id"]: n for n, p in enumerate(version.paragraphs, start=1)}
+    return _NonPaperFound(version, numbers)
 
 
 # -- for the staff's pages (``trackii.ops``) -----------------------------------------------------
@@ -510,6 +726,30 @@ def copy_numbers_of(*, content_type, object_id: str) -> dict[str, int]:
 
 
 # -- whom a pack may go to -----------------------------------------------------------------------
+
+
+def non_paper_version_to_send(
+    *, viewer: Viewer, dialogue: Dialogue, version_id: int
+) -> NonPaperVersion:
+    """A circulated version of one of the dialogue's non-papers that the viewer may read, to send
+    to officials (noted as the page's subject), or 404: a working or internal version is never
+    sent."""
+    version = (
+        visible(
+            viewer,
+            NonPaperVersion.objects.select_related("non_paper").defer("paragraphs"),
+            dialogue_id=dialogue.pk,
+        )
+        .filter(
+            pk=version_id,
+            state=NonPaperVersion.State.CIRCULATED,
+            non_paper__dialogue_id=dialogue.pk,
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return noted(version, dialogue_id=dialogue.pk, number=version.number)
 
 
 def officials_to_brief(*, viewer: Viewer, dialogue: Dialogue) -> QuerySet[Official]:

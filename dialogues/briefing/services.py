@@ -30,14 +30,23 @@ from django.utils import timezone
 from trackii.audit.services import Action, audit_record
 
 from .. import pdf
-from ..confidentiality import Viewer, can_plan, grantable_levels
-from ..models import BriefingPack, BriefingPackCopy, Dialogue, Official, Outcome
+from ..confidentiality import Viewer, can_plan, grantable_levels, visible
+from ..models import (
+    BriefingPack,
+    BriefingPackCopy,
+    Dialogue,
+    NonPaperVersion,
+    Official,
+    Outcome,
+)
 from ..models.briefing import PACKS_DIR
 from ..transfers.services import transfers_for_copy
 from . import exports, tasks
 from .selectors import (
     PackContents,
     member_names_of,
+    non_paper_readable_at,
+    non_paper_unread_by,
     pack_changed_since_render,
     pack_contents,
 )
@@ -71,10 +80,12 @@ def pack_request(
     officials: list[Official],
     sessions=(),
     note: str = "",
+    non_paper_version: NonPaperVersion | None = None,
 ) -> BriefingPack:
     """Record the request, one copy per official of the dialogue's register (each copy keeps
     their name, position, institution, e-mail and clearance as they are now), and queue the
-    copies once it commits."""
+    copies once it commits. With ``non_paper_version`` (a circulated version of one of the
+    dialogue's non-papers), the pack sends that text alone, to officials who may each read it."""
     if not can_plan(viewer, dialogue.pk):
         raise ValidationError("Only the dialogue's convening team may request a briefing pack.")
     officials = list(officials)
@@ -114,8 +125,24 @@ def pack_request(
     sessions = list(sessions)
     if any(s.dialogue_id != dialogue.pk for s in sessions):
         raise ValidationError("Every session must belong to this dialogue.")
+    if non_paper_version is not None:
+        if sessions:
+            raise ValidationError(
+                {
+                    "sessions": "A pack that sends a non-paper holds that text alone: choose no "
+                    "sessions."
+                }
+            )
+        non_paper_version = _non_paper_to_send(
+            dialogue=dialogue, viewer=viewer, version=non_paper_version, officials=officials
+        )
 
-    pack = BriefingPack.objects.create(dialogue=dialogue, requested_by=requested_by, note=note)
+    pack = BriefingPack.objects.create(
+        dialogue=dialogue,
+        requested_by=requested_by,
+        note=note,
+        non_paper_version=non_paper_version,
+    )
     pack.sessions.set(sessions)
     copies = BriefingPackCopy.objects.bulk_create(
         BriefingPackCopy(
@@ -131,19 +158,58 @@ def pack_request(
         )
         for number, official in enumerate(officials, start=1)
     )
+    detail = {
+        "copies": len(copies),
+        "officials": [o.pk for o in officials],
+        "sessions": [s.pk for s in sessions],
+    }
+    if non_paper_version is not None:
+        detail["non_paper_version"] = non_paper_version.pk
     audit_record(
         action=Action.CREATED,
         obj=pack,
         actor=requested_by,
         dialogue_id=dialogue.pk,
-        detail={
-            "copies": len(copies),
-            "officials": [o.pk for o in officials],
-            "sessions": [s.pk for s in sessions],
-        },
+        detail=detail,
     )
     _enqueue_on_commit([c.pk for c in copies])
     return pack
+
+
+def _non_paper_to_send(
+    *, dialogue: Dialogue, viewer: Viewer, version: NonPaperVersion, officials: list[Official]
+) -> NonPaperVersion:
+    """The version as it stands now, if it may be sent: circulated (frozen, read by the sides),
+    of one of the dialogue's non-papers, read by the requester, and readable by every official
+    at their clearance (rule 12: the non-paper's level and every idea it derives from)."""
+    current = (
+        visible(
+            viewer, NonPaperVersion.objects.select_related("non_paper"), dialogue_id=dialogue.pk
+        )
+        .filter(pk=version.pk, non_paper__dialogue_id=dialogue.pk)
+        .first()
+    )
+    if current is None:
+        raise ValidationError("Choose a non-paper of this dialogue that you may read.")
+    if current.state != NonPaperVersion.State.CIRCULATED:
+        raise ValidationError(
+            f"Version {current.number} has not been circulated: only a circulated version of a "
+            "non-paper is sent to officials."
+        )
+    readable: dict[int, bool] = {}
+    for official in officials:
+        if official.clearance_id not in readable:
+            readable[official.clearance_id] = non_paper_readable_at(
+                official.clearance, dialogue_id=dialogue.pk, version_id=current.pk
+            )
+        if not readable[official.clearance_id]:
+            raise ValidationError(
+                {
+                    "officials": f"{official.name}'s clearance “{official.clearance}” does not "
+                    "let them read this non-paper."
+                }
+            )
+    return current
 
 
 # -- the attribution guard -----------------------------------------------------------------------
@@ -168,7 +234,9 @@ def attribution_findings(
     may stand): the pack's note, the dialogue's briefing summary, session titles, agenda items,
     the other outcomes and the other proposals. Ids only, each finding one of {"note": pack
     id}, {"summary": dialogue id}, {"session": id}, {"item": published agenda item id},
-    {"outcome": id} or {"idea": id}, with {"person": id}."""
+    {"outcome": id} or {"idea": id}, with {"person": id}. A pack sending a non-paper prints its
+    note, the non-paper's title ({"non_paper": id}) and its paragraphs ({"paragraph": id}):
+    names never stand there."""
     # Each pattern compiled once (not per text), and tried only where the name occurs.
     wanted = [
         (person_id, normalised, _word_pattern(normalised))
@@ -187,6 +255,13 @@ def attribution_findings(
 
     if pack is not None:
         scan("note", pack.pk, pack.note)
+    if contents.sends_non_paper:
+        # A pack sending a non-paper prints its title and paragraphs, and nothing else.
+        if contents.non_paper is not None:
+            scan("non_paper", contents.non_paper.non_paper.pk, contents.non_paper.non_paper.title)
+            for paragraph in contents.non_paper.paragraphs:
+                scan("paragraph", paragraph.paragraph_id, paragraph.text)
+        return findings
     scan("summary", contents.dialogue.pk, contents.dialogue.briefing_summary)
     for packed in contents.sessions:
         scan("session", packed.session.pk, packed.session.title)
@@ -260,7 +335,7 @@ def render_copy_pdf(copy: BriefingPackCopy) -> RenderedCopy:
     findings = attribution_findings(
         contents, member_names_of(dialogue_id=copy.pack.dialogue_id), pack=copy.pack
     )
-    return RenderedCopy(data, pages, findings, [proposal.idea.pk for proposal in contents.ideas])
+    return RenderedCopy(data, pages, findings, contents.carried_idea_ids)
 
 
 def copy_render(*, copy_id: int, worker: str = "") -> str:
@@ -458,6 +533,12 @@ def release_blockers(pack: BriefingPack, *, by) -> list[str]:
         reasons.append("Every copy must be ready.")
     elif pack.released_at is None and pack_changed_since_render(pack):
         reasons.append(CHANGED_SINCE_RENDER)
+    if pack.released_at is None:
+        for number in non_paper_unread_by(pack):
+            reasons.append(
+                f"The recipient of copy {number} may no longer read the non-paper this pack "
+                "sends (its level or its ideas changed): request a new pack without them."
+            )
     if pack.guard == Guard.HELD:
         reasons.append(
             "The attribution guard found a member's name where names may not stand: mend "

@@ -20,15 +20,17 @@ from ..forms import add_service_error
 from ..http import convening_team_only, private_file_response
 from . import services
 from .exports import briefing_pack_filename
-from .forms import PackRequestForm, PacksFilterForm, ReviewForm
+from .forms import NonPaperVersionChoiceForm, PackRequestForm, PacksFilterForm, ReviewForm
 from .selectors import (
     copy_for,
     downloads_of,
     guard_findings_of,
     ideas_carried,
+    non_paper_version_to_send,
     officials_to_brief,
     pack_for,
     pack_name,
+    pack_non_paper_seen,
     packs_listed,
 )
 
@@ -61,15 +63,33 @@ def pack_list(request, dialogue, viewer):
     return render(request, "dialogues/briefing/pack_list.html", context)
 
 
+def _non_paper_choice(request, viewer, dialogue):
+    """The non-paper version the pack is to send (``?non_paper_version=`` on the page, a hidden
+    field of its form): (None, None) if none is named, 404 unless it is a circulated version the
+    viewer may read."""
+    given = request.POST if request.method == "POST" else request.GET
+    if "non_paper_version" not in given:
+        return None, None
+    choice = NonPaperVersionChoiceForm(given)
+    if not choice.is_valid():
+        raise Http404
+    version = non_paper_version_to_send(
+        viewer=viewer, dialogue=dialogue, version_id=choice.cleaned_data["non_paper_version"]
+    )
+    return version, choice
+
+
 @require_http_methods(["GET", "POST"])
 @convening_team_only
 def pack_request(request, dialogue, viewer):
     posted = request.POST if request.method == "POST" else None
+    version, choice = _non_paper_choice(request, viewer, dialogue)
     officials = officials_to_brief(viewer=viewer, dialogue=dialogue)
     form = PackRequestForm(
         posted,
         sessions=selectors.sessions_visible_to(viewer=viewer, dialogue=dialogue),
         officials=officials,
+        non_paper=version is not None,
     )
     if posted is not None and form.is_valid():
         try:
@@ -78,15 +98,22 @@ def pack_request(request, dialogue, viewer):
                 viewer=viewer,
                 requested_by=request.user,
                 officials=list(form.cleaned_data["officials"]),
-                sessions=form.cleaned_data["sessions"],
+                sessions=form.cleaned_data.get("sessions", ()),
                 note=form.cleaned_data["note"],
+                non_paper_version=version,
             )
         except ValidationError as error:
             add_service_error(form, error)
         else:
             messages.success(request, "The pack was requested.")
             return redirect(_pack_url(pack))
-    context = {"dialogue": dialogue, "form": form, "no_officials": not officials.exists()}
+    context = {
+        "dialogue": dialogue,
+        "form": form,
+        "no_officials": not officials.exists(),
+        "non_paper_version": version,
+        "choice": choice,
+    }
     return render(request, "dialogues/briefing/pack_request.html", context)
 
 
@@ -100,6 +127,8 @@ def _detail_context(request, viewer, dialogue, pack):
         copy.pack = pack  # the same object: no query per copy
         copy.readable = can_read_copy(viewer, copy)
     blockers = services.release_blockers(pack, by=request.user)
+    if pack.non_paper_version_id:
+        pack.non_paper_seen = pack_non_paper_seen(pack, viewer=viewer)
     return {
         "dialogue": dialogue,
         "pack": pack,
@@ -109,6 +138,8 @@ def _detail_context(request, viewer, dialogue, pack):
         "four_eyes": settings.BRIEFING_FOUR_EYES,
         "review_form": ReviewForm(),
         "findings": guard_findings_of(pack=pack, viewer=viewer),
+        # A pack sending a non-paper is called by it (its title only if the viewer may see it).
+        "name": pack_name(pack, viewer=viewer) if pack.non_paper_version_id else "",
     }
 
 
