@@ -146,9 +146,10 @@ class Target:
     def roles_to_run(self) -> tuple[str, ...]:
         if self.roles is not None:
             return self.roles
+        roles = tuple(r for r in ROLES if r not in W.CAUCUS_ONLY_ROLES)
         if self.reader is None:
-            return tuple(r for r in ROLES if r != "official")
-        return ROLES
+            return tuple(r for r in roles if r != "official")
+        return roles
 
 
 @dataclass(frozen=True)
@@ -1811,6 +1812,312 @@ def _follow_up_done_targets(w: World) -> list[Target]:
     ]
 
 
+# -- non-papers and caucus comments (rule 12) ----------------------------------------------------
+
+# Every role but the official's (no page of a non-paper has a link of its own), the third party
+# included (``world.CAUCUS_ONLY_ROLES``).
+NON_PAPER_ROLES = tuple(r for r in ROLES if r != "official")
+NON_PAPER_KINDS = ("non-paper", "comment")
+
+
+def _versions_seen(reader: Reader, key: str) -> list[int]:
+    return [n for n in W.NON_PAPER_SPECS[key].numbers if W.sees_version(reader, key, n)]
+
+
+def _non_papers_listed(reader: Reader, dialogue: str) -> list[str]:
+    """A dialogue's non-papers the reader sees with a version they may read (the sides: one
+    circulated); the others are not listed."""
+    return [n.key for n in W.NON_PAPERS if n.dialogue == dialogue and _versions_seen(reader, n.key)]
+
+
+def _comments_shown(reader: Reader, key: str, number: int) -> list[str]:
+    """The comments a version's page shows: on its paragraphs (every version keeps them), made on
+    it or an earlier version, that the reader sees."""
+    return [
+        c.key
+        for c in W.COMMENTS
+        if c.non_paper == key and c.version <= number and W.sees_comment(reader, c.key)
+    ]
+
+
+def _version_page(reader: Reader, key: str, number: int) -> set[str]:
+    spec = W.NON_PAPER_SPECS[key]
+    comments = {W.COMMENT_SPECS[c].body for c in _comments_shown(reader, key, number)}
+    return {spec.title, spec.text(number)} | comments
+
+
+def _latest_seen(reader: Reader, key: str) -> int | None:
+    seen = _versions_seen(reader, key)
+    return seen[-1] if seen else None
+
+
+def _np_url(w: World, name: str, dialogue: str, key: str, *rest) -> str:
+    return reverse(f"dialogues:{name}", args=[_d(w, dialogue), w.non_papers[key].pk, *rest])
+
+
+def _cross(w: World, name: str, *rest, method: str = "GET") -> Target:
+    """Dialogue A's address with B's non-paper: nobody's."""
+    return Target(
+        "non-paper NPB through dialogue A",
+        _np_url(w, name, "A", "NPB", *rest),
+        signed_in_gate(lambda r: False),
+        method=method,
+        data={} if method == "POST" else None,
+        roles=NON_PAPER_ROLES,
+    )
+
+
+def _non_papers_list_targets(w: World) -> list[Target]:
+    """The Non-papers tab: every member; exactly the non-papers each may read a version of."""
+
+    def listed(key: str) -> Callable[[Reader], set[str]]:
+        return lambda r: {W.NON_PAPER_SPECS[k].title for k in _non_papers_listed(r, key)}
+
+    def control(key: str) -> Callable[[Reader], tuple[str, ...]]:
+        return lambda r: tuple(listed(key)(r)) or (DIALOGUE_SPECS[key].title,)
+
+    return [
+        replace(t, exactly=listed(key), exact_kinds=NON_PAPER_KINDS, roles=NON_PAPER_ROLES)
+        if key
+        else replace(t, roles=NON_PAPER_ROLES)
+        for t in _dialogue_targets(w, "non_papers", _member, control)
+        for key in [t.label.removeprefix("dialogue ") if t.label.startswith("dialogue ") else ""]
+    ]
+
+
+def _non_paper_create_targets(w: World) -> list[Target]:
+    """Drafting a non-paper: the convening team's; offered an idea by its number (``?idea=``),
+    the form fills in only one the drafter may see (B's, or one they are not named on, never)."""
+    targets = [
+        replace(t, roles=NON_PAPER_ROLES)
+        for t in _dialogue_targets(
+            w, "non_paper_create", W.convenes, lambda key: (DIALOGUE_SPECS[key].title,)
+        )
+    ]
+    address = reverse("dialogues:non_paper_create", args=[_d(w, "A")])
+    for key in ("IDPRG", "IDRES", "IDSPARX", "IDB"):
+        targets.append(
+            Target(
+                f"A, from idea {key}",
+                f"{address}?idea={w.ideas[key].pk}",
+                signed_in_gate(lambda r: W.convenes(r, "A")),
+                control=(DIALOGUE_SPECS["A"].title,),
+                roles=NON_PAPER_ROLES,
+            )
+        )
+    return targets
+
+
+def _non_paper_targets(w: World, name: str) -> list[Target]:
+    """A non-paper's page (its latest version the reader may read) and its comparison of its
+    last two (the sides: its circulated one with itself): whoever may read a version of it,
+    showing exactly that version's words and the comments the reader sees on it (none on a
+    comparison)."""
+    targets = []
+    for key, spec in W.NON_PAPER_SPECS.items():
+
+        def shown(r: Reader, key=key) -> set[str]:
+            latest = _latest_seen(r, key)
+            assert latest is not None
+            if name == "non_paper_detail":
+                return _version_page(r, key, latest)
+            seen = _versions_seen(r, key)
+            return {W.NON_PAPER_SPECS[key].title} | {
+                W.NON_PAPER_SPECS[key].text(n) for n in seen[-2:]
+            }
+
+        targets.append(
+            Target(
+                f"non-paper {key}",
+                _np_url(w, name, spec.dialogue, key),
+                signed_in_gate(lambda r, key=key: bool(_versions_seen(r, key))),
+                control=(spec.title,),
+                exactly=shown,
+                exact_kinds=NON_PAPER_KINDS,
+                roles=NON_PAPER_ROLES,
+            )
+        )
+    targets.append(_cross(w, name))
+    targets.append(
+        Target(
+            "no such non-paper",
+            reverse(f"dialogues:{name}", args=[_d(w, "A"), w.missing_id]),
+            signed_in_gate(lambda r: False),
+            roles=NON_PAPER_ROLES,
+        )
+    )
+    return targets
+
+
+def _compare_targets(w: World) -> list[Target]:
+    """A comparison as the page offers it (the last two versions the reader may read: the sides
+    compare a circulated version with itself), then of each pair of the versions of A's first
+    non-paper (circulated, internal, working) named in the address: whoever may read both (a side
+    asking for an internal or working version gets 404), showing exactly both versions' words
+    and no comment."""
+    targets = _non_paper_targets(w, "non_paper_compare")
+    spec = W.NON_PAPER_SPECS["NPPRG"]
+    url = _np_url(w, "non_paper_compare", "A", "NPPRG")
+    for a, b in ((1, 2), (1, 3), (2, 3)):
+
+        def allowed(r: Reader, a=a, b=b) -> bool:
+            return W.sees_version(r, "NPPRG", a) and W.sees_version(r, "NPPRG", b)
+
+        targets.append(
+            Target(
+                f"non-paper NPPRG, versions {a} and {b}",
+                f"{url}?a={a}&b={b}",
+                signed_in_gate(allowed),
+                control=(spec.text(b),),
+                exactly=lambda r, a=a, b=b: {spec.title, spec.text(a), spec.text(b)},
+                exact_kinds=NON_PAPER_KINDS,
+                roles=NON_PAPER_ROLES,
+            )
+        )
+    targets.append(
+        Target(
+            "non-paper NPPRG, a version that does not exist",
+            f"{url}?a=1&b=9",
+            signed_in_gate(lambda r: False),
+            roles=NON_PAPER_ROLES,
+        )
+    )
+    return targets
+
+
+def _version_targets(w: World) -> list[Target]:
+    """Each version's page: whoever may read it (the sides: circulated ones only), showing
+    exactly its words and the comments the reader sees on its paragraphs: every side's to the
+    convening team, one's own side's to a participant of it, none to anyone else."""
+    targets = []
+    for key, spec in W.NON_PAPER_SPECS.items():
+        for number in spec.numbers:
+            targets.append(
+                Target(
+                    f"non-paper {key} version {number}",
+                    _np_url(w, "non_paper_version", spec.dialogue, key, number),
+                    signed_in_gate(lambda r, key=key, n=number: W.sees_version(r, key, n)),
+                    control=(spec.text(number),),
+                    exactly=lambda r, key=key, n=number: _version_page(r, key, n),
+                    exact_kinds=NON_PAPER_KINDS,
+                    roles=NON_PAPER_ROLES,
+                )
+            )
+    targets.append(_cross(w, "non_paper_version", 1))
+    targets.append(
+        Target(
+            "non-paper NPPRG version that does not exist",
+            _np_url(w, "non_paper_version", "A", "NPPRG", 9),
+            signed_in_gate(lambda r: False),
+            roles=NON_PAPER_ROLES,
+        )
+    )
+    return targets
+
+
+def _team_non_paper_targets(w: World, name: str, *, method: str = "GET") -> list[Target]:
+    """The working version's editor and freezing it: the convening team, of a non-paper they
+    see (a POST not run where allowed); the editor shows exactly the working version's words."""
+    post = method == "POST"
+    targets = []
+    for key, spec in W.NON_PAPER_SPECS.items():
+        working = spec.numbers[-1]
+
+        def allowed(r: Reader, key=key, spec=spec) -> bool:
+            return W.convenes(r, spec.dialogue) and W.sees_non_paper(r, key)
+
+        targets.append(
+            Target(
+                f"non-paper {key}",
+                _np_url(w, name, spec.dialogue, key),
+                signed_in_gate(allowed, run=not post),
+                method=method,
+                data={} if post else None,
+                control=(spec.text(working),),
+                exactly=None if post else (lambda r, s=spec, n=working: {s.title, s.text(n)}),
+                exact_kinds=NON_PAPER_KINDS,
+                roles=NON_PAPER_ROLES,
+            )
+        )
+    targets.append(_cross(w, name, method=method))
+    return targets
+
+
+def _paragraph(w: World, key: str, number: int) -> int:
+    return w.versions[(key, number)].paragraphs[0]["id"]
+
+
+def _comment_targets(w: World) -> list[Target]:
+    """A comment on a paragraph of a version: a participant of a side (their caucus) who may read
+    it (not run); 404 for everyone else, the convening team, observers and the third party
+    included, and on a version that is not circulated."""
+    targets = []
+    for key, spec in W.NON_PAPER_SPECS.items():
+        for number in spec.numbers:
+
+            def allowed(r: Reader, key=key, spec=spec, n=number) -> bool:
+                return W.caucus_of(r, spec.dialogue) is not None and W.sees_version(r, key, n)
+
+            targets.append(
+                Target(
+                    f"non-paper {key} version {number}",
+                    _np_url(
+                        w,
+                        "non_paper_comment",
+                        spec.dialogue,
+                        key,
+                        number,
+                        _paragraph(w, key, number),
+                    ),
+                    signed_in_gate(allowed, run=False),
+                    method="POST",
+                    data={},
+                    roles=NON_PAPER_ROLES,
+                )
+            )
+    targets.append(_cross(w, "non_paper_comment", 1, _paragraph(w, "NPB", 1), method="POST"))
+    return targets
+
+
+def _reply_targets(w: World) -> list[Target]:
+    """The convening team's reply in a side's thread: the team, on a version they may read (not
+    run); 404 for everyone else, and for a side of another dialogue."""
+    targets = []
+    for key, spec in W.NON_PAPER_SPECS.items():
+        side = w.dialogues[spec.dialogue].sides.get(name=DIALOGUE_SPECS[spec.dialogue].sides[0])
+        for number in spec.numbers:
+
+            def allowed(r: Reader, key=key, spec=spec, n=number) -> bool:
+                return W.convenes(r, spec.dialogue) and W.sees_version(r, key, n)
+
+            paragraph = _paragraph(w, key, number)
+            targets.append(
+                Target(
+                    f"non-paper {key} version {number}",
+                    _np_url(w, "non_paper_reply", spec.dialogue, key, number, paragraph, side.pk),
+                    signed_in_gate(allowed, run=False),
+                    method="POST",
+                    data={},
+                    roles=NON_PAPER_ROLES,
+                )
+            )
+    b_side = w.dialogues["B"].sides.get(name=DIALOGUE_SPECS["B"].sides[0])
+    targets.append(
+        Target(
+            "non-paper NPPRG, in a side of B",
+            _np_url(w, "non_paper_reply", "A", "NPPRG", 1, _paragraph(w, "NPPRG", 1), b_side.pk),
+            signed_in_gate(lambda r: False),
+            method="POST",
+            data={},
+            roles=NON_PAPER_ROLES,
+        )
+    )
+    targets.append(
+        _cross(w, "non_paper_reply", 1, _paragraph(w, "NPB", 1), b_side.pk, method="POST")
+    )
+    return targets
+
+
 def _outcomes_control(key: str) -> Callable[[Reader], tuple[str, ...]]:
     return lambda r: (
         tuple(o.sentinels["summary"] for o in _outcomes_of(key) if W.sees_outcome(r, o.key))
@@ -1855,6 +2162,20 @@ ROUTES: tuple[Route, ...] = (
         "change_create", lambda w: _dialogue_targets(w, "change_create", W.convenes, lambda k: ())
     ),
     Route("change_detail", _change_targets),
+    Route("non_papers", _non_papers_list_targets),
+    Route("non_paper_create", _non_paper_create_targets),
+    refused_post("non_paper_create", _non_paper_create_targets),
+    Route("non_paper_detail", lambda w: _non_paper_targets(w, "non_paper_detail")),
+    Route("non_paper_version", _version_targets),
+    Route("non_paper_compare", _compare_targets),
+    Route("non_paper_edit", lambda w: _team_non_paper_targets(w, "non_paper_edit")),
+    refused_post("non_paper_edit", lambda w: _team_non_paper_targets(w, "non_paper_edit")),
+    Route(
+        "non_paper_freeze",
+        lambda w: _team_non_paper_targets(w, "non_paper_freeze", method="POST"),
+    ),
+    Route("non_paper_comment", _comment_targets),
+    Route("non_paper_reply", _reply_targets),
     dialogue_page("ground_rules", _member, _rules_control),
     refused_post(
         "ground_rules", lambda w: _dialogue_targets(w, "ground_rules", _member, _rules_control)
@@ -2360,6 +2681,8 @@ def expected_reads(w: World, target: Target, role: str, match, query: dict) -> s
         return {(actor, "dialogues.briefingpack", str(match.kwargs["pack_id"]), action)} | ideas
     if match.url_name in ("idea_detail", "transfer_detail", "changes", "change_detail"):
         return _path_reads(w, match, actor, action, reader_of_role(role))
+    if match.url_name in NON_PAPER_PAGES:
+        return _non_paper_reads(w, match, actor, action, reader_of_role(role), query)
     if match.url_name == "agenda_reuse":
         # The session the page is for, and the agenda its preview reads: another session's, or
         # a template.
@@ -2415,6 +2738,52 @@ def _path_reads(w: World, match, actor, action: str, reader: Reader) -> set[tupl
         | {entry("idea", w.ideas[k]) for k in change.ideas}
         | {entry("transfer", w.transfers[k]) for k in change.transfers}
     )
+
+
+NON_PAPER_PAGES = (
+    "non_papers",
+    "non_paper_detail",
+    "non_paper_version",
+    "non_paper_compare",
+    "non_paper_edit",
+)
+
+
+def _non_paper_reads(w: World, match, actor, action: str, reader: Reader, query) -> set[tuple]:
+    """The pages of rule 12: the Non-papers tab, its dialogue and each non-paper it lists; a
+    version's page (a non-paper's: its latest the reader may read; the editor: the working one),
+    the version (its non-paper is its container, as a session's dialogue on the session's page);
+    a comparison, both versions whose words it shows."""
+
+    def key_of(rows: dict, pk: int) -> str:
+        return next(k for k, row in rows.items() if row.pk == pk)
+
+    def entry(model: str, row) -> tuple:
+        return (actor, f"dialogues.{model}", str(row.pk), action)
+
+    kwargs = match.kwargs
+    if match.url_name == "non_papers":
+        dialogue = key_of(w.dialogues, kwargs["dialogue_id"])
+        return {entry("dialogue", w.dialogues[dialogue])} | {
+            entry("nonpaper", w.non_papers[k]) for k in _non_papers_listed(reader, dialogue)
+        }
+    key = key_of(w.non_papers, kwargs["non_paper_id"])
+    seen = _versions_seen(reader, key)
+    if match.url_name == "non_paper_version":
+        numbers = [kwargs["number"]]
+    elif match.url_name == "non_paper_detail":
+        numbers = seen[-1:]
+    elif match.url_name == "non_paper_edit":
+        numbers = [W.NON_PAPER_SPECS[key].numbers[-1]]
+    else:
+
+        def asked(name: str) -> int | None:
+            value = query.get(name, [""])[0]
+            return int(value) if value.isdigit() else None
+
+        after = asked("b") or seen[-1]
+        numbers = [asked("a") or (seen[-2] if len(seen) > 1 else after), after]
+    return {entry("nonpaperversion", w.versions[(key, n)]) for n in numbers}
 
 
 def _new_reads(since: int | None) -> list[dict]:

@@ -6,13 +6,17 @@ from collections import Counter
 import pytest
 
 from . import matrix
+from . import world as W
 from .world import (
     COPY_SPECS,
     DOCUMENT_SPECS,
+    NON_PAPERS,
     PERSONS,
     SENTINELS,
     SESSIONS,
     changes_membership,
+    convenes,
+    is_member,
     may_leave,
     readable,
     reader_of_copy,
@@ -22,6 +26,7 @@ from .world import (
     sees_item,
     sees_outcome,
     sees_session,
+    sees_version,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -67,6 +72,20 @@ def test_emails_go_to_exactly_those_who_may_know(world):
     # The co-facilitator's request to raise A's outbound level: the rest of A's convening team.
     for key in ("fac", "conv"):
         expected[(PERSONS[key].email, "outbound request")] += 1
+    # A circulated version of a non-paper: each member with an account, not of the convening
+    # team, who may read it.
+    for spec in NON_PAPERS:
+        for number, state in zip(spec.numbers, spec.states, strict=True):
+            for person in PERSONS.values():
+                reader = reader_of_person(person.key)
+                if (
+                    state == "circulated"
+                    and person.account
+                    and is_member(reader, spec.dialogue)
+                    and not convenes(reader, spec.dialogue)
+                    and sees_version(reader, spec.key, number)
+                ):
+                    expected[(person.email, "non-paper")] += 1
     assert sent == expected
 
 
@@ -79,6 +98,8 @@ def _kind(subject: str) -> str:
         return "pack link"
     if subject.endswith(": what may leave Trackii"):
         return "outbound request"
+    if subject.endswith(": a text to read"):
+        return "non-paper"
     return subject
 
 
@@ -151,3 +172,56 @@ def test_the_rules_as_this_package_states_them():
     leaving = {t for t in SENTINELS if may_leave(t) and SENTINELS[t].dialogue == "A"}
     assert {"SNT-SPRG-TITLE", "SNT-IPRG-ROOM", "SNT-A-DCOVER"} <= leaving
     assert leaving.isdisjoint({"SNT-SPAR-TITLE", "SNT-IPAR-TITLE", "SNT-A-DTITLE"})
+
+
+def test_rule_12_as_this_package_states_it():
+    """Spot checks of the statement of rule 12, written out by hand: who sees which non-paper,
+    which version and which caucus comment."""
+    people = ("fac", "conv", "cof", "part", "other", "obs", "thp", "out", "ofac")
+
+    def non_papers(person):
+        reader = reader_of_person(person)
+        return {key for key in W.NON_PAPER_SPECS if W.sees_non_paper(reader, key)}
+
+    def comments(person):
+        reader = reader_of_person(person)
+        return {key for key in W.COMMENT_SPECS if W.sees_comment(reader, key)}
+
+    a = {"NPPRG", "NPSPARX", "NPRES", "NPIDRES", "NPDRAFT"}
+    assert {p: non_papers(p) for p in people} == {
+        "fac": a,
+        # Not named on the Restricted one; named on one whose idea they may not see.
+        "conv": {"NPPRG", "NPSPARX", "NPDRAFT"},
+        "cof": {"NPPRG", "NPSPARX", "NPDRAFT"},
+        "part": {"NPPRG", "NPRES", "NPDRAFT"},  # not the pre-consultation's
+        "other": {"NPPRG", "NPSPARX", "NPDRAFT"},
+        "obs": {"NPPRG", "NPDRAFT"},
+        "thp": {"NPPRG", "NPDRAFT"},
+        "out": {"NPB"},
+        "ofac": {"NPB"},
+    }
+    assert {p: comments(p) for p in people} == {
+        "fac": {"CMONE", "CMTWO", "CMREPLY", "CMREPLYTWO", "CMSPARX", "CMRES"},
+        "conv": {"CMONE", "CMTWO", "CMREPLY", "CMREPLYTWO", "CMSPARX"},
+        "cof": {"CMONE", "CMTWO", "CMREPLY", "CMREPLYTWO", "CMSPARX"},
+        "part": {"CMONE", "CMREPLY", "CMRES"},
+        "other": {"CMTWO", "CMREPLYTWO", "CMSPARX"},
+        "obs": set(),  # an observer on side one
+        "thp": set(),  # the third party
+        "out": set(),  # a member of B without a side
+        "ofac": {"CMB"},
+    }
+    # The sides read circulated versions only; the team every one.
+    part, cof = reader_of_person("part"), reader_of_person("cof")
+    assert [W.sees_version(part, "NPPRG", n) for n in (1, 2, 3)] == [True, False, False]
+    assert [W.sees_version(cof, "NPPRG", n) for n in (1, 2, 3)] == [True, True, True]
+    # An official at a clearance reads a circulated version, never a comment.
+    for copy in COPY_SPECS:
+        official = reader_of_copy(copy)
+        assert not any(W.sees_comment(official, key) for key in W.COMMENT_SPECS), copy
+    assert W.sees_version(reader_of_copy("OFFPRG"), "NPPRG", 1)
+    assert not W.sees_version(reader_of_copy("OFFPRG"), "NPPRG", 2)
+    # A comment's author is named to whoever reads it, and to nobody else through it.
+    assert "SNT-PFAC-NAME" in readable(reader_of_person("part"))  # the team's reply
+    assert "SNT-PCOF-NAME" not in readable(reader_of_person("part"))  # replied to side two
+    assert "SNT-POTHER-NAME" not in readable(reader_of_person("thp"))

@@ -30,6 +30,10 @@ def _allow_everything(monkeypatch) -> None:
                 field = "pk"
             elif "dialogue" in fields:
                 field = "dialogue_id"
+            elif "non_paper" in fields:  # a non-paper's versions
+                field = "non_paper__dialogue_id"
+            elif "version" in fields:  # caucus comments
+                field = "version__non_paper__dialogue_id"
             else:  # a session's children (agenda items, outcomes): their session's dialogue
                 field = "session__dialogue_id"
             queryset = queryset.filter(**{field: dialogue_id})
@@ -161,6 +165,41 @@ def test_the_matrix_fails_when_confidentiality_allows_everything(world, clients,
     assert kinds.count("status") > 30
     assert kinds.count("leak") > 30
     assert kinds.count("error") < kinds.count("leak") / 5, report.text()
+
+
+def test_the_matrix_fails_when_a_side_reads_another_sides_caucus(world, clients, monkeypatch):
+    """Rule 12's part: with confidentiality allowing everything, a version's page shows side
+    one's comments to side two, comments to the observer and the third party, and an internal
+    version to the sides; the Non-papers tab lists what the participant may not see."""
+    _allow_everything(monkeypatch)
+    roles = ("participant", "other_side", "observer", "third_party")
+    routes = [
+        _subset(
+            "non_paper_version",
+            targets={"non-paper NPPRG version 1", "non-paper NPPRG version 2"},
+            roles=roles,
+        ),
+        _subset("non_papers", targets={"dialogue A"}, roles=roles),
+    ]
+    report = matrix.run_matrix(world, routes, clients=clients)
+    found = _keys(report.problems)
+    v1, v2 = "non-paper NPPRG version 1", "non-paper NPPRG version 2"
+    for role in roles:
+        assert ("status", "non_paper_version", v2, role) in found, role
+        assert ("leak", "non_paper_version", v1, role) in found, role
+    leaks = {
+        p.role: p.detail
+        for p in report.problems
+        if (p.kind, p.route, p.target) == ("leak", "non_paper_version", v1)
+    }
+    assert "SNT-CMONE-BODY" in leaks["other_side"]
+    assert "SNT-CMTWO-BODY" in leaks["participant"]
+    for role in ("observer", "third_party"):
+        assert "SNT-CMONE-BODY" in leaks[role], role
+        assert "SNT-CMTWO-BODY" in leaks[role], role
+    assert ("exact", "non_papers", "dialogue A", "participant") in found
+    assert ("leak", "non_papers", "dialogue A", "participant") in found
+    assert {p.kind for p in report.problems} <= {"status", "leak", "exact", "read"}
 
 
 def test_the_email_check_fails_when_confidentiality_allows_everything(world, monkeypatch):

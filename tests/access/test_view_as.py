@@ -71,6 +71,18 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
             for key, spec in specs.items()
             if spec.dialogue == "A"
         ]
+    # Non-papers (rule 12): the tab, and each version's page with the comments on it.
+    pages.append(("non_papers", reverse("dialogues:non_papers", args=[a]), True))
+    pages += [
+        (
+            f"non_paper_version {key} {n}",
+            reverse("dialogues:non_paper_version", args=[a, w.non_papers[key].pk, n]),
+            both(W.sees_version, key, n),
+        )
+        for key, spec in W.NON_PAPER_SPECS.items()
+        if spec.dialogue == "A"
+        for n in spec.numbers
+    ]
     return pages
 
 
@@ -185,6 +197,27 @@ def _expected_lists(label: str, real: W.Reader, member: W.Reader) -> dict:
                 for key, spec in W.TRANSFER_SPECS.items()
                 if spec.idea == idea and both(W.sees_transfer, key)
                 for text in spec.sentinels.values()
+            }
+        }
+    if label == "non_papers":
+        return {
+            ("non-paper", "title"): {
+                spec.title
+                for key, spec in W.NON_PAPER_SPECS.items()
+                if spec.dialogue == "A"
+                and any(
+                    W.sees_version(real, key, n) and W.sees_version(member, key, n)
+                    for n in spec.numbers
+                )
+            }
+        }
+    if label.startswith("non_paper_version "):
+        key, number = label.split()[1:]
+        return {
+            ("comment", "body"): {
+                c.body
+                for c in W.COMMENTS
+                if c.non_paper == key and c.version <= int(number) and both(W.sees_comment, c.key)
             }
         }
     if label == "outcomes":

@@ -74,6 +74,18 @@ class DialogueSpec:
     def sides(self) -> tuple[str, str]:
         return (f"SNT-{self.key}-SIDEONE", f"SNT-{self.key}-SIDETWO")
 
+    @property
+    def third_party(self) -> str:
+        """The side that facilitates (``PersonSpec.side`` ``THIRD_PARTY``)."""
+        return f"SNT-{self.key}-SIDETHIRD"
+
+    @property
+    def side_names(self) -> tuple[str, str, str]:
+        return (*self.sides, self.third_party)
+
+
+THIRD_PARTY = 2  # ``PersonSpec.side`` of the third party (the last of ``side_names``)
+
 
 @dataclass(frozen=True)
 class PersonSpec:
@@ -82,7 +94,7 @@ class PersonSpec:
     role: str = "participant"
     clearance: str = "Participants"
     state: str = "accepted"
-    side: int | None = None  # index into the dialogue's sides
+    side: int | None = None  # index into the dialogue's ``side_names`` (2: the third party)
     account: bool = True
     staff: bool = False
     mfa: bool = False
@@ -222,6 +234,62 @@ class ChangeSpec:
 
 
 @dataclass(frozen=True)
+class NonPaperSpec:
+    """A non-paper (rule 12), drafted from ideas by its dialogue's facilitator: seen by whom its
+    own level allows and who sees every one of its ideas. ``states``: its versions in order, the
+    last one working; the working and internal ones are the convening team's, the circulated ones
+    everyone's who sees it. Every version has the same two paragraphs: the first's words are
+    the version's own sentinel, the second never changes (and holds none)."""
+
+    key: str
+    dialogue: str
+    ideas: tuple[str, ...]
+    level: str
+    states: tuple[str, ...]
+    readers: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"SNT-{self.key}-TITLE"
+
+    def text(self, number: int) -> str:
+        return f"SNT-{self.key}-V{number}TEXT"
+
+    @property
+    def numbers(self) -> range:
+        return range(1, len(self.states) + 1)
+
+    @property
+    def sentinels(self) -> dict[str, str]:
+        return {"title": self.title} | {f"version {n}": self.text(n) for n in self.numbers}
+
+
+@dataclass(frozen=True)
+class CommentSpec:
+    """A caucus comment (rule 12) on the first paragraph of a circulated version, in the thread
+    of one side (``side``: an index into its dialogue's sides): by a participant of that side, or
+    a reply in it by a member of the convening team (``author`` of the team)."""
+
+    key: str
+    non_paper: str
+    version: int
+    side: int
+    author: str
+
+    @property
+    def dialogue(self) -> str:
+        return NON_PAPER_SPECS[self.non_paper].dialogue
+
+    @property
+    def by_team(self) -> bool:
+        return PERSONS[self.author].role in CONVENING_ROLES
+
+    @property
+    def body(self) -> str:
+        return f"SNT-{self.key}-BODY"
+
+
+@dataclass(frozen=True)
 class TemplateSpec:
     """An agenda template of a dialogue, saved from a session's agenda by a member of its
     convening team: it holds the items they see there (none for named readers), under the
@@ -277,8 +345,11 @@ PEOPLE = (
     # A co-facilitator cleared below the convenor: the convening team is not a team of equals.
     PersonSpec("cof", "A", role="facilitator", clearance="Facilitators", mfa=True),
     PersonSpec("part", "A", clearance="Participants", side=0),
-    PersonSpec("obs", "A", role="observer", clearance="Programme"),
+    # An observer on side one: observers speak in no side's caucus (rule 12).
+    PersonSpec("obs", "A", role="observer", clearance="Programme", side=0),
     PersonSpec("other", "A", clearance="Participants", side=1),
+    # A participant of the third party: no caucus of their own either; attends nothing.
+    PersonSpec("thp", "A", clearance="Participants", side=THIRD_PARTY),
     PersonSpec("nom", "A", clearance="Restricted", state="nominated", account=False),
     PersonSpec("inv", "A", clearance="Participants", state="cleared", account=False),
     # Cleared at the co-facilitator's own clearance: only the facilitator or the convenor invite.
@@ -397,6 +468,35 @@ CHANGES = (
     ChangeSpec("CHB", "B", "Facilitators", transfers=("TRB",)),
 )
 
+NON_PAPERS = (
+    # From a Programme idea: circulated (version 1), kept internal (2), working (3).
+    NonPaperSpec("NPPRG", "A", ("IDPRG",), "Programme", ("circulated", "internal", "working")),
+    # From an idea of the pre-consultation: the participant of side one may not see it.
+    NonPaperSpec("NPSPARX", "A", ("IDSPARX",), "Participants", ("circulated", "working")),
+    # Named readers: the participant and the facilitator who drafted it, not the rest of the team.
+    NonPaperSpec(
+        "NPRES", "A", ("IDPUB",), "Restricted", ("circulated", "working"), readers=("fac", "part")
+    ),
+    # Naming the convenor, who may not see its idea.
+    NonPaperSpec(
+        "NPIDRES", "A", ("IDRES",), "Restricted", ("circulated", "working"), readers=("fac", "conv")
+    ),
+    # Never circulated: the convening team's alone, whoever its level allows.
+    NonPaperSpec("NPDRAFT", "A", ("IDPUB",), "Public", ("working",)),
+    NonPaperSpec("NPB", "B", ("IDB",), "Public", ("circulated", "working")),
+)
+
+# Each in one side's thread of a non-paper's circulated version 1.
+COMMENTS = (
+    CommentSpec("CMONE", "NPPRG", 1, 0, "part"),
+    CommentSpec("CMTWO", "NPPRG", 1, 1, "other"),
+    CommentSpec("CMREPLY", "NPPRG", 1, 0, "fac"),  # the team's reply in side one's thread
+    CommentSpec("CMREPLYTWO", "NPPRG", 1, 1, "cof"),  # and in side two's
+    CommentSpec("CMSPARX", "NPSPARX", 1, 1, "other"),
+    CommentSpec("CMRES", "NPRES", 1, 0, "part"),  # the co-facilitator is not named on it
+    CommentSpec("CMB", "NPB", 1, 0, "ofac"),  # B's side one has nobody on it: the team's note
+)
+
 # A's co-facilitator asks to raise its outbound level to this (an open request, never confirmed).
 OUTBOUND_RAISE = "Participants"
 
@@ -423,16 +523,23 @@ ROLES = (
     "official",  # no account: an official holding the links of released copies
     "outsider",  # a member of the other dialogue only
     "observer",
-    "participant",
+    "participant",  # of side one
+    "other_side",  # a participant of side two, who attends the pre-consultation
+    "third_party",  # a participant of the third party (on the non-paper pages only)
     "other_facilitator",  # facilitator of the other dialogue
     "co_facilitator",  # facilitator cleared Facilitators, below the facilitator and convenor
     "facilitator",
     "admin",  # staff, not a member of any dialogue
 )
+# Roles that differ from another only under rule 12 (caucus comments): they knock on the
+# non-paper pages only (``tests.access.matrix.NON_PAPER_ROLES``).
+CAUCUS_ONLY_ROLES = ("third_party",)
 ROLE_PERSON = {
     "outsider": "out",
     "observer": "obs",
     "participant": "part",
+    "other_side": "other",
+    "third_party": "thp",
     "other_facilitator": "ofac",
     "co_facilitator": "cof",
     "facilitator": "fac",
@@ -464,6 +571,7 @@ class Grant:
     official: bool
     person: str | None
     attended: frozenset[str]
+    caucus: int | None = None  # the side whose caucus comments they read (rule 12)
 
 
 PERSONS = {p.key: p for p in PEOPLE}
@@ -476,6 +584,8 @@ COPY_SPECS = {c.key: c for c in COPIES}
 REPORT_SPECS = {r.key: r for r in REPORTS}
 CHANGE_SPECS = {c.key: c for c in CHANGES}
 TEMPLATE_SPECS = {t.key: t for t in TEMPLATES}
+NON_PAPER_SPECS = {n.key: n for n in NON_PAPERS}
+COMMENT_SPECS = {c.key: c for c in COMMENTS}
 DIALOGUE_SPECS = {d.key: d for d in DIALOGUES}
 
 
@@ -496,6 +606,9 @@ def grant_of(reader: Reader, dialogue: str) -> Grant | None:
     if person is None or person.dialogue != dialogue or person.state != "accepted":
         return None
     attended = frozenset(s.key for s in SESSIONS if person.key in s.attendees)
+    # A side's caucus is its participants' (and rapporteurs'): not the convening team's (they
+    # read every side's), not an observer's, not the third party's.
+    speaks = person.role not in (*CONVENING_ROLES, "observer") and person.side != THIRD_PARTY
     return Grant(
         dialogue,
         RANK[person.clearance],
@@ -504,6 +617,7 @@ def grant_of(reader: Reader, dialogue: str) -> Grant | None:
         False,
         person.key,
         attended,
+        person.side if speaks else None,
     )
 
 
@@ -620,6 +734,44 @@ def sees_change(reader: Reader, key: str) -> bool:
     return all(sees_idea(reader, k) for k in spec.ideas) and all(
         sees_transfer(reader, k) for k in spec.transfers
     )
+
+
+def sees_non_paper(reader: Reader, key: str) -> bool:
+    """Rule 12, stated apart: the non-paper's own level (no session of its own) and every one
+    of its ideas."""
+    spec = NON_PAPER_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or not node_allows(grant, spec.level, None, spec.readers):
+        return False
+    return all(sees_idea(reader, idea) for idea in spec.ideas)
+
+
+def sees_version(reader: Reader, key: str, number: int) -> bool:
+    """A version follows its non-paper: a circulated one for all who see it (an official at a
+    clearance included), a working or internal one for the convening team only."""
+    grant = grant_of(reader, NON_PAPER_SPECS[key].dialogue)
+    state = NON_PAPER_SPECS[key].states[number - 1]
+    return (
+        grant is not None
+        and sees_non_paper(reader, key)
+        and (state == "circulated" or grant.convening)
+    )
+
+
+def caucus_of(reader: Reader, dialogue: str) -> int | None:
+    """The side whose caucus the reader speaks in and reads (None: no side's)."""
+    grant = grant_of(reader, dialogue)
+    return None if grant is None else grant.caucus
+
+
+def sees_comment(reader: Reader, key: str) -> bool:
+    """A caucus comment: with its version; by the convening team and by those whose caucus is
+    its side; never by an official, an observer, the third party or a member without a side."""
+    spec = COMMENT_SPECS[key]
+    grant = grant_of(reader, spec.dialogue)
+    if grant is None or grant.official or not sees_version(reader, spec.non_paper, spec.version):
+        return False
+    return grant.convening or grant.caucus == spec.side
 
 
 def sees_outcome(reader: Reader, key: str) -> bool:
@@ -759,6 +911,9 @@ def sees_person(reader: Reader, key: str) -> bool:
     for item in ITEMS:
         if item.moderator == key and sees_item(reader, item.key):
             return True
+    # A caucus comment names its author to whoever reads it (their side, the convening team).
+    if any(c.author == key and sees_comment(reader, c.key) for c in COMMENTS):
+        return True
     # A speaker is named to those who record, and to an official when on the record.
     return any(
         key in outcome.speakers
@@ -771,7 +926,7 @@ def sees_person(reader: Reader, key: str) -> bool:
 @dataclass(frozen=True)
 class Sentinel:
     text: str
-    kind: str  # dialogue, session, item, paper, outcome, person, recipient
+    kind: str  # dialogue, session, item, paper, outcome, idea, non-paper, comment, person...
     key: str  # the spec's key (a dialogue's, a session's...)
     field: str  # title, venue, summary...
     dialogue: str | None
@@ -797,6 +952,7 @@ def all_sentinels() -> list[Sentinel]:
             "briefing summary": d.summary,
             "side one": d.sides[0],
             "side two": d.sides[1],
+            "side of the third party": d.third_party,
         }
         found += [Sentinel(t, "dialogue", d.key, f, d.key, None) for f, t in fields.items()]
         # The cover name is made to leave: it stands in for whatever may not.
@@ -830,6 +986,14 @@ def all_sentinels() -> list[Sentinel]:
     for c in CHANGES:
         for f, text in c.sentinels.items():
             found.append(Sentinel(text, "change", c.key, f, c.dialogue, None))
+    for n in NON_PAPERS:
+        # Its title leaves at its own level (at least its ideas'); its words never.
+        found.append(Sentinel(n.title, "non-paper", n.key, "title", n.dialogue, n.level))
+        for number in n.numbers:
+            text = n.text(number)
+            found.append(Sentinel(text, "non-paper", n.key, f"version {number}", n.dialogue, None))
+    for c in COMMENTS:
+        found.append(Sentinel(c.body, "comment", c.key, "body", c.dialogue, None))
     for p in PEOPLE:
         found.append(Sentinel(p.name, "person", p.key, "name", p.dialogue, None))
     for c in COPIES:
@@ -899,6 +1063,12 @@ def may_read(reader: Reader, text: str) -> bool:
         return sees_transfer(reader, s.key)
     if s.kind == "change":
         return sees_change(reader, s.key)
+    if s.kind == "non-paper":
+        if s.field == "title":
+            return sees_non_paper(reader, s.key)
+        return sees_version(reader, s.key, int(s.field.removeprefix("version ")))
+    if s.kind == "comment":
+        return sees_comment(reader, s.key)
     if s.kind == "person":
         return sees_person(reader, s.key)
     if s.kind == "recipient":
@@ -986,6 +1156,9 @@ class World:
     ideas: dict = field(default_factory=dict)  # idea key -> Idea
     transfers: dict = field(default_factory=dict)  # transfer key -> Transfer
     changes: dict = field(default_factory=dict)  # change key -> ObservedChange
+    non_papers: dict = field(default_factory=dict)  # non-paper key -> NonPaper
+    versions: dict = field(default_factory=dict)  # (non-paper key, number) -> NonPaperVersion
+    comments: dict = field(default_factory=dict)  # comment key -> CaucusComment
     packs: dict = field(default_factory=dict)  # dialogue key -> BriefingPack
     templates: dict = field(default_factory=dict)  # template key -> AgendaTemplate
     copies: dict = field(default_factory=dict)  # copy key -> BriefingPackCopy
@@ -1022,7 +1195,7 @@ def build_world() -> World:
 
     from dialogues.briefing import services as briefing
     from dialogues.confidentiality import viewer_for_user
-    from dialogues.models import Dialogue, Outcome, Session
+    from dialogues.models import Dialogue, Outcome, Session, Side
     from dialogues.planning.services import ITEM_FIELDS, agenda_item_delete, agenda_item_update
     from participants.models import VettingCase
     from tests import world as blocks
@@ -1049,6 +1222,9 @@ def build_world() -> World:
         )
         world.dialogues[d.key] = dialogue
         blocks.sides(dialogue, *d.sides)
+        Side.objects.create(
+            dialogue=dialogue, name=d.third_party, position=THIRD_PARTY, is_third_party=True
+        )
 
     for p in PEOPLE:
         user = None
@@ -1068,7 +1244,7 @@ def build_world() -> World:
         world.people[p.key] = person
         side = None
         if p.side is not None:
-            side = dialogue.sides.get(name=DIALOGUE_SPECS[p.dialogue].sides[p.side])
+            side = dialogue.sides.get(name=DIALOGUE_SPECS[p.dialogue].side_names[p.side])
         membership = blocks.membership(
             person=person,
             dialogue=dialogue,
@@ -1319,6 +1495,8 @@ def build_world() -> World:
         assert report.state == ("ready" if r.rendered else "queued"), report.failure_reason
         world.reports[r.key] = report
 
+    _build_non_papers(world, levels)
+
     # Vetting: the nominee's case, with a possible match on a list.
     case = VettingCase.objects.create(membership=world.memberships["nom"])
     match = blocks.possible_match(
@@ -1389,3 +1567,73 @@ def build_world() -> World:
 
     world.emails = list(mail.outbox[outbox_start:])
     return world
+
+
+SECOND_PARAGRAPH = "The parties will meet again."
+
+
+def _build_non_papers(world: World, levels: dict) -> None:
+    """Non-papers and caucus comments through the services, as the facilitator of each
+    dialogue drafts, edits and freezes them (circulating one tells its readers, by e-mail),
+    and as each comment's author writes it."""
+    from dialogues.confidentiality import viewer_for_user
+    from dialogues.models import NonPaperVersion, Side
+    from dialogues.nonpapers import services as nonpapers
+    from tests import world as blocks
+
+    drafter = {"A": "fac", "B": "ofac"}
+    for spec in NON_PAPERS:
+        by = world.users[drafter[spec.dialogue]]
+        viewer = viewer_for_user(by)
+        assert spec.level != "Restricted" or drafter[spec.dialogue] in spec.readers, spec.key
+        non_paper = nonpapers.non_paper_draft(
+            dialogue=world.dialogues[spec.dialogue],
+            viewer=viewer,
+            ideas=[world.ideas[k] for k in spec.ideas],
+            title=f"{spec.title} text",
+            text=f"{spec.text(1)} words.\n\n{SECOND_PARAGRAPH}",
+            level=levels[spec.level],
+            readers=[world.people[k] for k in spec.readers],
+            by=by,
+        )
+        world.non_papers[spec.key] = non_paper
+        for number, state in zip(spec.numbers, spec.states, strict=True):
+            version = NonPaperVersion.objects.get(non_paper=non_paper, number=number)
+            if number > 1:  # the first paragraph's words are this version's own
+                first, second = (p["id"] for p in version.paragraphs)
+                version = nonpapers.version_edit(
+                    version=version,
+                    viewer=viewer,
+                    expected_revision=version.edit_revision,
+                    paragraphs=[
+                        (first, 1, f"{spec.text(number)} words."),
+                        (second, 2, SECOND_PARAGRAPH),
+                    ],
+                    by=by,
+                )
+            if state != "working":
+                with blocks.committed():
+                    version = nonpapers.version_freeze(
+                        version=version, viewer=viewer, circulate=state == "circulated", by=by
+                    )
+            assert version.state == state, (spec.key, number, version.state)
+            world.versions[(spec.key, number)] = version
+    for c in COMMENTS:
+        version = world.versions[(c.non_paper, c.version)]
+        side = Side.objects.get(
+            dialogue=world.dialogues[c.dialogue], name=DIALOGUE_SPECS[c.dialogue].sides[c.side]
+        )
+        author = world.users[c.author]
+        values = {
+            "version": version,
+            "paragraph_id": version.paragraphs[0]["id"],
+            "viewer": viewer_for_user(author),
+            "person": world.people[c.author],
+            "body": f"{c.body} said",
+            "by": author,
+        }
+        if c.by_team:
+            world.comments[c.key] = nonpapers.comment_reply(side=side, **values)
+        else:
+            world.comments[c.key] = nonpapers.comment_add(**values)
+        assert world.comments[c.key].side == side, c.key
