@@ -2751,9 +2751,9 @@ NON_PAPER_PAGES = (
 
 def _non_paper_reads(w: World, match, actor, action: str, reader: Reader, query) -> set[tuple]:
     """The pages of rule 12: the Non-papers tab, its dialogue and each non-paper it lists; a
-    version's page (a non-paper's: its latest the reader may read; the editor: the working one),
-    the version (its non-paper is its container, as a session's dialogue on the session's page);
-    a comparison, both versions whose words it shows."""
+    version's page (a non-paper's: its latest the reader may read), the version (its non-paper
+    is its container, as a session's dialogue on the session's page) and each comment it shows;
+    the editor, the working version; a comparison, the non-paper (the versions in its detail)."""
 
     def key_of(rows: dict, pk: int) -> str:
         return next(k for k, row in rows.items() if row.pk == pk)
@@ -2769,21 +2769,14 @@ def _non_paper_reads(w: World, match, actor, action: str, reader: Reader, query)
         }
     key = key_of(w.non_papers, kwargs["non_paper_id"])
     seen = _versions_seen(reader, key)
-    if match.url_name == "non_paper_version":
-        numbers = [kwargs["number"]]
-    elif match.url_name == "non_paper_detail":
-        numbers = seen[-1:]
-    elif match.url_name == "non_paper_edit":
-        numbers = [W.NON_PAPER_SPECS[key].numbers[-1]]
-    else:
-
-        def asked(name: str) -> int | None:
-            value = query.get(name, [""])[0]
-            return int(value) if value.isdigit() else None
-
-        after = asked("b") or seen[-1]
-        numbers = [asked("a") or (seen[-2] if len(seen) > 1 else after), after]
-    return {entry("nonpaperversion", w.versions[(key, n)]) for n in numbers}
+    if match.url_name == "non_paper_edit":
+        return {entry("nonpaperversion", w.versions[(key, W.NON_PAPER_SPECS[key].numbers[-1])])}
+    if match.url_name == "non_paper_compare":
+        return {entry("nonpaper", w.non_papers[key])}
+    number = kwargs["number"] if match.url_name == "non_paper_version" else seen[-1]
+    return {entry("nonpaperversion", w.versions[(key, number)])} | {
+        entry("caucuscomment", w.comments[c]) for c in _comments_shown(reader, key, number)
+    }
 
 
 def _new_reads(since: int | None) -> list[dict]:
