@@ -2,8 +2,8 @@
 drafts a non-paper from it and circulates version 1; a participant of each side comments on a
 paragraph and reads only their own side's thread; the convenor reads both threads, replies in
 the Osterlan one, edits the working version 2, compares it with version 1, circulates it and
-asks for a briefing pack of it for the envoy. Every page passes axe-core and fits the window
-(``inspect``)."""
+asks for a briefing pack of it for the envoy, whose copy holds its words and no comment. Every
+page passes axe-core and fits the window (``inspect``)."""
 
 import io
 import re
@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from dialogues.demo.seed import DEMO_IDEA
 from dialogues.models import BriefingPack, CaucusComment, Dialogue, NonPaper
@@ -220,11 +221,27 @@ def test_a_non_paper_is_drafted_commented_by_each_side_revised_and_sent_to_offic
     packs_before = set(BriefingPack.objects.values_list("pk", flat=True))
     convenor.get_by_role("link", name="Send version 2 to officials").click()
     assert convenor.url.endswith(f"/packs/new/?non_paper_version={version_2.pk}")
+    expect(convenor.locator("main")).to_contain_text(
+        f"You are sending version 2 of the non-paper “{TITLE}”."
+    )
+    assert convenor.get_by_role("group", name="Sessions").count() == 0  # the text goes alone
     convenor.get_by_role("checkbox", name=re.compile(r"^Elena Marsh \(")).check()
     inspect(convenor, "11-pack-request")
     convenor.get_by_role("button", name="Request the pack").click()
     convenor.wait_for_url(re.compile(r"/packs/\d+/$"))
     [pack] = BriefingPack.objects.exclude(pk__in=packs_before)
     assert convenor.url.endswith(f"/dialogues/{dialogue.pk}/packs/{pack.pk}/")
-    assert [c.recipient_name for c in pack.copies.all()] == ["Elena Marsh"]
+    assert pack.non_paper_version == version_2
+    expect(convenor.locator("main dl")).to_contain_text(
+        f"Version 2 of the non-paper “{TITLE}”, alone: no sessions, outcomes or comments"
+    )
+    [copy] = pack.copies.all()
+    assert (copy.recipient_name, copy.state) == ("Elena Marsh", "ready")
     inspect(convenor, "12-pack")
+    # Her copy holds version 2's words and none of the sides' comments, nor the reply.
+    with copy.file.open("rb") as handle:
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(handle).pages).split())
+    for words in ("for discussion at the second round", "review the exchange with both sides"):
+        assert words in text
+    for words in ("cannot defend a text", "sensitive in Marovia", "Noted: version 2"):
+        assert words not in text
