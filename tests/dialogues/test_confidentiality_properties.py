@@ -483,9 +483,7 @@ def comment_allows(world: World, grant: OracleGrant, comment: CommentSpec) -> bo
     side's) and for the members whose caucus is its side; never an official's."""
     if grant.official or not version_allows(world, grant, comment.non_paper, comment.version):
         return False
-    return grant.convening or (
-        grant.caucus_side is not None and grant.caucus_side == comment.side
-    )
+    return grant.convening or (grant.caucus_side is not None and grant.caucus_side == comment.side)
 
 
 @dataclass(frozen=True)
@@ -623,9 +621,9 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 # the lowest integer), so those are chosen to be typical rather than empty: a membership that
 # exists and is accepted, a participant at Participants clearance, two published sessions per
 # dialogue with a published agenda of two items, a paper in each session and item, person 0
-# named. Besides: nearly a third of roles are of the convening team, clearances lean to the upper middle
-# of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the agendas are
-# published twice, and an edit after a publication raises an item's level (tightening, which
+# named. Besides: nearly a third of roles are of the convening team, clearances lean to the upper
+# middle of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the
+# agendas are published twice, and an edit after a publication raises an item's level (tightening, which
 # readers of that version feel at once), lowers it (loosening, which waits for the next
 # version), changes its named readers (some taken off, some added), deletes it (its published
 # copy is withdrawn) or keeps it, in proportions 2:1:1:1:2, so versions differ from each other
@@ -1682,7 +1680,9 @@ def _non_papers_world() -> World:
         ),
         ideas=(IdeaSpec(0, (0,), PUBLIC), IdeaSpec(0, (1,), PUBLIC)),
         non_papers=(
-            NonPaperSpec(0, (0,), PROGRAMME_L, versions=(CIRCULATED, INTERNAL, CIRCULATED, WORKING)),
+            NonPaperSpec(
+                0, (0,), PROGRAMME_L, versions=(CIRCULATED, INTERNAL, CIRCULATED, WORKING)
+            ),
             NonPaperSpec(0, (0, 1), PROGRAMME_L, versions=(CIRCULATED, WORKING)),
             NonPaperSpec(0, (0,), RESTRICTED, frozenset({2}), versions=(CIRCULATED, WORKING)),
         ),
@@ -2061,7 +2061,7 @@ def _decisive_for_non_papers(world: World, grants) -> set[str]:
     """Rule 12: the parts that decide one non-paper, version or comment whose other parts let
     the viewer see it."""
     factors = set()
-    for n, non_paper in enumerate(world.non_papers):
+    for non_paper in world.non_papers:
         grant = grants.get(non_paper.dialogue)
         if grant is None:
             continue
