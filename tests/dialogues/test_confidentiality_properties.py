@@ -623,8 +623,8 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 # dialogue with a published agenda of two items, a paper in each session and item, person 0
 # named. Besides: nearly a third of roles are of the convening team, clearances lean to the upper
 # middle of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the
-# agendas are published twice, and an edit after a publication raises an item's level (tightening, which
-# readers of that version feel at once), lowers it (loosening, which waits for the next
+# agendas are published twice, and an edit after a publication raises an item's level
+# (tightening, which readers of that version feel at once), lowers it (loosening, which waits for the next
 # version), changes its named readers (some taken off, some added), deletes it (its published
 # copy is withdrawn) or keeps it, in proportions 2:1:1:1:2, so versions differ from each other
 # and from the working agenda. A dialogue's first session leans to the open levels (what is in
