@@ -620,33 +620,32 @@ def expected_visibility(world: World, grants: dict[int, OracleGrant]) -> Expecte
 # examples, and shrinks, towards each strategy's simplest value (the first of a ``sampled_from``,
 # the lowest integer), so those are chosen to be typical rather than empty: a membership that
 # exists and is accepted, a participant at Participants clearance, two published sessions per
-# dialogue with a published agenda of two items, a paper in each session and item, person 0
-# named. Besides: nearly a third of roles are of the convening team, clearances lean to the upper
-# middle of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the
-# agendas are published twice, and an edit after a publication raises an item's level
-# (tightening, which readers of that version feel at once), lowers it (loosening, which waits for the next
-# version), changes its named readers (some taken off, some added), deletes it (its published
-# copy is withdrawn) or keeps it, in proportions 2:1:1:1:2, so versions differ from each other
-# and from the working agenda. A dialogue's first session leans to the open levels (what is in
-# it is then decided by attendance at it), its others to Participants (the session itself is);
-# items and papers in a dialogue or session lean to Participants, papers in an item to the open
-# levels (so that the item decides). Sessions hold 0 to 2 outcomes (one most often), leaning to
-# the open levels and Participants (so that their session, and attendance at it, decide), under
-# the Chatham House rule twice as often as on or off the record; a dialogue holding outcomes
-# holds 0 to 3 ideas (two most often), each from 1 to 3 of its outcomes (two most often, so that
-# one source alone may hide it), leaning to the open levels (so that the sources decide).
-# Rule 12's worlds come from the same drawn seed as transfers and changes: each membership's
-# side (side A or B twice as often as the third party or none, whatever the role, so that the
-# convening team and observers hold sides too); a dialogue holding ideas holds 1 or 2
-# non-papers, each from the dialogue's most open idea (``closedness``) and, three times in four,
-# one other: ideas are mostly hidden from members outside the convening team (their sources
-# are), so that members of each side read some non-papers while one idea behind a non-paper
-# still often hides it. A non-paper's own level leans to the open levels, never below its
-# ideas'. It has 1 or 2 frozen versions (one most often; circulated twice as often as internal)
-# before its working one, and 0 to 3 comments (two most often) on each circulated version, in
-# side A's or B's thread four times as often as in the third party's. Two roles in thirteen are
-# observers, and officials' clearances lean high, so that sides and circulation decide what they
-# read.
+# dialogue with a published agenda of two items, a paper in each session and item, person 0 named.
+# Besides: nearly a third of roles are of the convening team, clearances lean to the upper middle
+# of the scale, attendance is a coin toss, a quarter of sessions are drafts, half the agendas are
+# published twice, and an edit after a publication raises an item's level (tightening, which
+# readers of that version feel at once), lowers it (loosening, which waits for the next version),
+# changes its named readers (some taken off, some added), deletes it (its published copy is
+# withdrawn) or keeps it, in proportions 2:1:1:1:2, so versions differ from each other and from the
+# working agenda. A dialogue's first session leans to the open levels (what is in it is then
+# decided by attendance at it), its others to Participants (the session itself is); items and
+# papers in a dialogue or session lean to Participants, papers in an item to the open levels (so
+# that the item decides). Sessions hold 0 to 2 outcomes (one most often), leaning to the open
+# levels and Participants (so that their session, and attendance at it, decide), under the Chatham
+# House rule twice as often as on or off the record; a dialogue holding outcomes holds 0 to 3 ideas
+# (two most often), each from 1 to 3 of its outcomes (two most often, so that one source alone may
+# hide it), leaning to the open levels (so that the sources decide). Rule 12's worlds come from the
+# same drawn seed as transfers and changes: each membership's side (side A or B twice as often as
+# the third party or none, whatever the role, so that the convening team and observers hold sides
+# too); a dialogue holding ideas holds 1 or 2 non-papers, each from the dialogue's most open idea
+# (``closedness``) and, three times in four, one other: ideas are mostly hidden from members
+# outside the convening team (their sources are), so that members of each side read some non-papers
+# while one idea behind a non-paper still often hides it. A non-paper's own level leans to the open
+# levels, never below its ideas'. It has 1 or 2 frozen versions (one most often; circulated twice
+# as often as internal) before its working one, and 0 to 3 comments (two most often) on each
+# circulated version, in side A's or B's thread four times as often as in the third party's. Two
+# roles in thirteen are observers, and officials' clearances lean high, so that sides and
+# circulation decide what they read.
 
 
 def likely(n: int) -> st.SearchStrategy[bool]:
