@@ -178,12 +178,12 @@ def paragraphs_with_threads(
 
 def sides_for_threads(*, viewer: Viewer, dialogue: Dialogue, side_id: int | None) -> list[Side]:
     """Whose threads a version's page shows the viewer: every side but the third party for the
-    convening team (reading as themselves), the viewer's own side for a participant of one, the
-    side of whom the team views as (issue 17), nobody's for anyone else."""
+    convening team (viewing as one of the team too), the viewer's own side for a participant of
+    one, the side of the member the team views as (issue 17), nobody's for anyone else."""
     sides = Side.objects.filter(dialogue=dialogue, is_third_party=False).order_by(
         "position", "name"
     )
-    if can_plan(viewer, dialogue.pk) and viewer.viewing_as is None:
+    if can_plan(viewer, dialogue.pk):  # viewing as a member: only if they convene too
         return list(sides)
     if side_id is None:
         return []
