@@ -71,7 +71,8 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
             for key, spec in specs.items()
             if spec.dialogue == "A"
         ]
-    # Non-papers (rule 12): the tab, and each version's page with the comments on it.
+    # Non-papers (rule 12): the tab, and the page of each one's first version with the comments
+    # on it (and of the internal and working versions of one).
     pages.append(("non_papers", reverse("dialogues:non_papers", args=[a]), True))
     pages += [
         (
@@ -82,6 +83,7 @@ def _pages(w, real: W.Reader, member: W.Reader) -> list[tuple[str, str, bool]]:
         for key, spec in W.NON_PAPER_SPECS.items()
         if spec.dialogue == "A"
         for n in spec.numbers
+        if n == 1 or key == "NPPRG"
     ]
     return pages
 
