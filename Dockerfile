@@ -41,7 +41,9 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # The source stays owned by root (the app cannot rewrite its own code); the editable install
 # only registers the packages, the dependencies above are already satisfied.
 COPY . .
+# The translation catalogues compiled from their .po sources (gettext is in the run part).
 RUN pip install --no-cache-dir -c constraints.txt -e . \
+ && find locale -name django.po -execdir msgfmt --check-format -o django.mo django.po ';' \
  && mkdir -p /app/var/staticfiles /app/var/private \
  && chown trackii:trackii /app/var/staticfiles /app/var/private \
  && chmod 0750 /app/var/private

@@ -10,7 +10,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := scripts/system-packages
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate seed test lint fmt lock clean system-packages-run system-packages-test
+.PHONY: help install run migrate seed test lint fmt lock clean system-packages-run system-packages-test catalogues messages
 
 help:
 	@echo "make run    install what is missing (Debian packages as root, .venv), migrate, load the demo, serve http://localhost:8000 (PORT=8001 for another port)"
@@ -39,7 +39,26 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-migrate: install
+# The translation catalogues (docs/i18n.md): locale/<language>/LC_MESSAGES/django.po is the
+# source, kept in git; its compiled .mo is built here (GNU gettext's msgfmt, on the package list)
+# and never committed. --check refuses a translation whose format placeholders differ.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+catalogues: system-packages-run $(CATALOGUES)
+
+# Collect the marked messages into every catalogue (new ones empty, changed ones fuzzy), for
+# translators; the tests fail until each is translated.
+MESSAGE_LANGUAGES := $(foreach po,$(wildcard locale/*/LC_MESSAGES/django.po),-l $(word 2,$(subst /, ,$(po))))
+messages: install
+	$(MANAGE) makemessages $(MESSAGE_LANGUAGES) --no-obsolete --no-wrap --add-location file \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' \
+		--ignore 'loadtest/*' --ignore 'scripts/*' --ignore 'docs/*' --ignore 'lint/*' \
+		--ignore 'test-artifacts/*' --ignore 'build/*'
+	$(BIN)/python scripts/catalogue-headers
+
+migrate: install catalogues
 	@mkdir -p var
 	@echo "Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
 	@$(MANAGE) migrate --noinput --verbosity 0
@@ -76,7 +95,7 @@ fmt: install
 # two (docs/measurements.md, "Test suite").
 PYTEST_WORKERS ?= 2
 
-test: system-packages-test lint
+test: system-packages-test catalogues lint
 	mkdir -p var test-artifacts
 	@# Every model change has its migration (a missing one fails here, before the suite).
 	$(MANAGE) makemigrations --check --dry-run
@@ -84,7 +103,7 @@ test: system-packages-test lint
 
 # The inner loop: no lint, no system packages, no slow test (pyproject.toml's markers).
 .PHONY: test-fast
-test-fast: install
+test-fast: install catalogues
 	mkdir -p var test-artifacts
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 

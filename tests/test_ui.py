@@ -161,13 +161,13 @@ def test_top_bar_names_the_reader_and_holds_the_account_menu(client):
     user.person.save()
     client.force_login(user)
     content = client.get(reverse("home")).content.decode()
-    assert "Signed in as <strong>Nadia Osman</strong>" in content
+    assert "Signed in as <strong><bdi>Nadia Osman</bdi></strong>" in content
     assert user.email not in content
     menu = content[content.index('<details class="menu">') : content.index("</details>")]
     for label in ("My profile", "Two-factor authentication", "Signed-in devices", "Password"):
         assert f">{label}</a>" in menu
     assert ">Sign out</button>" in menu
-    assert '<html lang="en-GB">' in content
+    assert '<html lang="en-gb" dir="ltr">' in content
     assert '<div id="live-region" class="visually-hidden" aria-live="polite"></div>' in content
 
 

@@ -10,4 +10,4 @@ class TrackiiConfig(AppConfig):
     def ready(self) -> None:
         # Connects the receiver that starts a session's clocks at sign-in (trackii.middleware),
         # before any sign-in, not when the first request happens to load the middleware.
-        from . import middleware  # noqa: F401
+        from . import i18n, middleware  # noqa: F401  (i18n: the language kept at sign-in)

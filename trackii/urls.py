@@ -3,6 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from dialogues import views as dialogue_views
 from dialogues.briefing import views as briefing_views
@@ -16,6 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", dialogue_views.home, name="home"),
+    # The signed-out chooser of a language (base.html's footer): a cookie, then back.
+    path("language/", set_language, name="set_language"),
     path("calendar/<str:secret>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("dialogues/", include("dialogues.urls")),
     # A recipient's personal link to their copy of a briefing pack (no account).

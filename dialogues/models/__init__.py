@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
 
 from ..storage import private_storage
 
@@ -16,6 +17,34 @@ from ..storage import private_storage
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Geneva).")
+
+
+# The default scale's names and descriptions as migration 0003 wrote them, marked for the
+# catalogues: reference data people read, shown translated while the organisation keeps them.
+DEFAULT_LEVEL_TEXTS = {
+    "Public": (
+        gettext_noop("Public"),
+        gettext_noop(
+            "May be shared outside the programme. Trackii still shows it only to members."
+        ),
+    ),
+    "Programme": (
+        gettext_noop("Programme"),
+        gettext_noop("All members of the programme, under the Chatham House Rule."),
+    ),
+    "Participants": (
+        gettext_noop("Participants"),
+        gettext_noop("Those taking part in the session (and the convening team)."),
+    ),
+    "Facilitators": (
+        gettext_noop("Facilitators"),
+        gettext_noop("The convening team: convenors and facilitators."),
+    ),
+    "Restricted": (
+        gettext_noop("Restricted"),
+        gettext_noop("Only the people named on it, whatever their role."),
+    ),
+}
 
 
 class ConfidentialityLevel(models.Model):
@@ -38,7 +67,22 @@ class ConfidentialityLevel(models.Model):
         ordering = ["rank"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: a default level's name (migration 0003) as its
+        catalogue translates it; a name the organisation wrote, as written."""
+        default = DEFAULT_LEVEL_TEXTS.get(self.name)
+        return gettext(default[0]) if default else self.name
+
+    @property
+    def label_description(self) -> str:
+        """The description in the reader's language, when it is still a default level's own."""
+        default = DEFAULT_LEVEL_TEXTS.get(self.name)
+        if default and self.description == default[1]:
+            return gettext(default[1])
+        return self.description
 
 
 class Dialogue(models.Model):

@@ -116,6 +116,10 @@ class Person(models.Model):
     )
     gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED)
     languages = models.CharField(max_length=200, blank=True)
+    # The language Trackii writes to this person in (pages, e-mails, PDFs, feeds): one of
+    # settings.LANGUAGES, or "" for the browser's (trackii.i18n). No choices here, so that adding
+    # a language needs no migration; forms offer settings.LANGUAGES.
+    language = models.CharField(max_length=10, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
     user = models.OneToOneField(

@@ -1142,6 +1142,8 @@ def _account_targets(w: World) -> list[Target]:
         ("mfa_add_webauthn", LOGIN, redirect(reauth), None),
         ("mfa_reauthenticate_webauthn", LOGIN, redirect(reauth), OK),
         ("mfa_login_webauthn", redirect(reverse("account_login")), redirect(home), None),
+        # The signed-out language chooser (issue 20): asked without a form, it goes home.
+        ("set_language", redirect(home), redirect(home), None),
     ]
     targets = [
         Target(

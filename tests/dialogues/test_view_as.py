@@ -437,7 +437,10 @@ def test_starting_and_stopping_are_audited_and_the_banner_stays_until_stopped(w,
     name = w["convenor"].person.full_name
     banner = re.search(r'<div class="view-as" role="status">.*?</div>\s*</div>', page, re.S)
     assert banner is not None
-    assert f"Viewing Trackii as <strong>{name}</strong> in <strong>Salt River</strong>" in page
+    assert (
+        f"Viewing Trackii as <strong><bdi>{name}</bdi></strong> in "
+        "<strong><bdi>Salt River</bdi></strong>" in page
+    )
     # The forms of a page in this mode: signing out (the account menu) and the banner's.
     assert re.findall(r'<form method="post" action="([^"]+)"', page) == [
         reverse("account_logout"),

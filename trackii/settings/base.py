@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The page's language: the person's own (kept in the session at sign-in), else the
+    # browser's (trackii.i18n). In place of Django's LocaleMiddleware (no language in URLs).
+    "trackii.i18n.LanguageMiddleware",
     # Model change history (django-auditlog) names the signed-in account as the actor.
     "trackii.audit.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "dialogues.viewas.context_processors.view_as",
             ],
         },
@@ -167,7 +171,22 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # passkey or security key, facilitators any second factor.
 TRACKII_REQUIRE_MFA = env.bool("TRACKII_REQUIRE_MFA", default=True)
 
+# Languages (issue 20; docs/i18n.md). English is British English, the language the messages are
+# written in. Adding a language: its catalogue in locale/<code>/LC_MESSAGES/django.po and one line
+# here. A person's own choice (Person.language) wins over the browser's (trackii.i18n).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Signed-out visitors choose on the sign-in page (django.views.i18n.set_language): a cookie,
+# first-party and never sent elsewhere.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
