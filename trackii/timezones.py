@@ -20,28 +20,37 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_timezone_location
 from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext, to_locale
+from django.utils.translation import gettext_lazy as _
 
 UTC_NAME = "UTC"
-DATE_TIME = "D j M Y, H:i"  # Mon 7 Dec 2026, 14:30
-DAY = "j M Y"  # 7 Dec 2026
+# How a moment and a day are written, in the reader's language (trackii/formats/<language>/):
+# lazy, so that each use reads the language active then. English: Mon 7 Dec 2026, 14:30 and
+# 7 Dec 2026; Russian: Пн, 7 декабря 2026, 14:30; Arabic: الإثنين 7 ديسمبر 2026، 14:30.
+DATE_TIME = lazy(lambda: str(get_format("TRACKII_DATE_TIME")), str)()
+DAY = lazy(lambda: str(get_format("TRACKII_DAY")), str)()
 CLOCK = "H:i"  # 14:30
 
 # The first part of a zone's name, as a heading people recognise.
 REGIONS = {
-    "Africa": "Africa",
-    "America": "Americas",
-    "Antarctica": "Antarctica",
-    "Arctic": "Arctic",
-    "Asia": "Asia",
-    "Atlantic": "Atlantic Ocean",
-    "Australia": "Australia",
-    "Europe": "Europe",
-    "Indian": "Indian Ocean",
-    "Pacific": "Pacific Ocean",
+    "Africa": _("Africa"),
+    "America": _("Americas"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic Ocean"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific Ocean"),
 }
-LIKELY = "Likely"
-OTHER = "Other"
+LIKELY = _("Likely")
+OTHER = _("Other")
 
 
 def _tzdata_text(name: str) -> str:
@@ -101,12 +110,35 @@ def is_known(zone: str) -> bool:
 
 
 def zone_label(zone: str) -> str:
-    """How a zone's name reads in a list: ``America/New York``; an old name says what it is."""
-    label = zone.replace("_", " ")
+    """How a zone's name reads in a list, in the reader's language: ``America/New York``,
+    ``Amériques/New York``, ``Азия/Бейрут``; an old name says what it is."""
+    language = get_language() or "en"
+    label = _zone_words(zone, language)
     if zone in current_zones():
         return label
     target = _links().get(zone)
-    return f"{label} (old name of {target.replace('_', ' ')})" if target else f"{label} (old name)"
+    if target:
+        return gettext("%(zone)s (old name of %(target)s)") % {
+            "zone": label,
+            "target": _zone_words(target, language),
+        }
+    return gettext("%(zone)s (old name)") % {"zone": label}
+
+
+@cache
+def _zone_words(zone: str, language: str) -> str:
+    """The zone's region and city in ``language``: the region from Trackii's catalogue, the
+    city from the CLDR's names (Babel); in English, or where the CLDR has no such language (or
+    no such city), the tz database's own words."""
+    english = zone.replace("_", " ")
+    region, _slash, _rest = zone.partition("/")
+    if language.startswith("en") or region not in REGIONS:
+        return english
+    try:
+        city = get_timezone_location(zone, locale=to_locale(language), return_city=True)
+    except (UnknownLocaleError, LookupError, ValueError):
+        return english
+    return f"{REGIONS[region]}/{city}"
 
 
 def _unique_known(zones: Iterable[str]) -> list[str]:
@@ -124,12 +156,12 @@ def zone_choices(*, likely: Iterable[str], empty_label: str | None = None) -> li
     first = _unique_known(likely)
     choices: list = [("", empty_label)] if empty_label is not None else []
     if first:
-        choices.append((LIKELY, [(zone, zone_label(zone)) for zone in first]))
+        choices.append((str(LIKELY), [(zone, zone_label(zone)) for zone in first]))
     grouped: dict[str, list[tuple[str, str]]] = {}
     for zone in sorted(current_zones() - set(first)):
-        region = REGIONS.get(zone.split("/")[0], OTHER)
+        region = str(REGIONS.get(zone.split("/")[0], OTHER))
         grouped.setdefault(region, []).append((zone, zone_label(zone)))
-    for region in sorted(grouped, key=lambda r: (r == OTHER, r)):
+    for region in sorted(grouped, key=lambda r: (r == str(OTHER), r)):
         choices.append((region, grouped[region]))
     return choices
 

@@ -193,7 +193,9 @@ WIDER_THAN_WINDOW = """() => {
   const wide = [];
   for (const element of document.body.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
-    if (box.right > limit + 1 && !(element.parentElement && wide.includes(element.parentElement))) {
+    // Right to left, what is too wide reaches past the left edge instead.
+    const outside = box.right > limit + 1 || box.left < -1;
+    if (outside && !(element.parentElement && wide.includes(element.parentElement))) {
       wide.push(element);
     }
   }

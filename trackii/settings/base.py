@@ -183,6 +183,8 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Trackii's own date formats per language (how a moment is written), beside Django's.
+FORMAT_MODULE_PATH = ["trackii.formats"]
 # Signed-out visitors choose on the sign-in page (django.views.i18n.set_language): a cookie,
 # first-party and never sent elsewhere.
 LANGUAGE_COOKIE_HTTPONLY = True
