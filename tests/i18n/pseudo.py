@@ -85,9 +85,7 @@ def build(directory: Path) -> Path:
     catalogue.save(str(target / "django.po"))
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is on the package list"
-    subprocess.run(
-        [msgfmt, "-o", str(target / "django.mo"), str(target / "django.po")], check=True
-    )
+    subprocess.run([msgfmt, "-o", str(target / "django.mo"), str(target / "django.po")], check=True)
     return directory
 
 
