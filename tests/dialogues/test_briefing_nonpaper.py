@@ -344,7 +344,7 @@ def test_the_request_page_sends_only_a_circulated_version_the_viewer_may_read(wo
     response = client.get(request_url(world, sent["v1"].pk))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "You are sending version 1 of the non-paper “Joint gauges”." in html
+    assert "You are sending version 1 of the non-paper “<bdi>Joint gauges</bdi>”." in html
     assert f'<input type="hidden" name="non_paper_version" value="{sent["v1"].pk}"' in html
     assert 'name="sessions"' not in html
     assert 'name="sessions"' in client.get(request_url(world)).content.decode()
@@ -401,7 +401,9 @@ def test_a_non_paper_pack_is_named_by_the_non_paper_in_the_list_and_on_its_page(
     page = client.get(reverse("dialogues:pack_detail", args=[d, pack.pk])).content.decode()
     assert f"<h1>{name}</h1>" in page
     version_url = reverse("dialogues:non_paper_version", args=[d, sent["non_paper"].pk, 1])
-    assert f'<a href="{version_url}">Version 1 of the non-paper “Joint gauges”</a>' in page
+    assert (
+        f'<a href="{version_url}">Version 1 of the non-paper “<bdi>Joint gauges</bdi>”</a>' in page
+    )
     # Cleared below the non-paper's level: its title is not named.
     low = member_with_account(
         dialogue=world["dialogue"], role=Membership.Role.FACILITATOR, clearance="Public"

@@ -403,7 +403,7 @@ def test_review_page_names_each_place_and_where_to_mend_it(
         args=[team["dialogue"].pk, team["round_1"].pk, item.source_id],
     )
     assert (
-        f"Copy 1: <strong>{person.full_name}</strong> in "
+        f"Copy 1: <strong><bdi>{person.full_name}</bdi></strong> in "
         f'<a href="{edit}">the agenda item “R1 Public item” of Round 1</a>'
     ) in page.content.decode()
 

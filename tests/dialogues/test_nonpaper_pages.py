@@ -123,7 +123,7 @@ def test_each_side_reads_its_own_thread_and_the_team_all(world, np_world, login)
     assert A_SECRET in side_a
     assert A_REPLY in side_a
     assert B_SECRET not in side_a
-    assert "You comment for Side A." in side_a
+    assert "You comment for <bdi>Side A</bdi>." in side_a
     assert side_a.count("aria-label=\"Your side's comments on paragraph") == 2
     side_b = text(login(world["other_side"]).get(address))
     assert B_SECRET in side_b

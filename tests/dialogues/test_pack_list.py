@@ -113,7 +113,7 @@ def test_a_session_the_reader_may_not_see_is_neither_named_nor_counted(desk):
 def test_the_list_names_who_requested_a_pack_and_when(desk):
     pack(desk, days=1)
     content = page(desk, "convenor").content.decode()
-    assert '<span class="meta">by Zora Convenor</span>' in content
+    assert '<span class="meta">by <bdi>Zora Convenor</bdi></span>' in content
     # The address appears only in the top bar's "signed in as" (base.html), never in the list.
     assert desk["convenor"].person.user.email not in content.partition('<main id="main"')[2]
     assert '<time datetime="2027-03-02T09:00:00+00:00">Tue 2 Mar 2027, 09:00 UTC</time>' in content

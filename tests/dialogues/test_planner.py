@@ -271,7 +271,7 @@ def test_overlapping_items_in_one_room_are_flagged(plan):
         item.title: [o.title for o in clashes] for item, clashes in response.context["items"]
     }
     assert (flagged["A"], flagged["B"], flagged["C"]) == (["B"], ["A"], [])
-    assert b"Overlaps in Sala Grande with: B" in response.content
+    assert b"Overlaps in <bdi>Sala Grande</bdi> with: B" in response.content
 
 
 # -- publishing -----------------------------------------------------------------------------------

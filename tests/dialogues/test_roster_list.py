@@ -258,7 +258,7 @@ def test_each_checkbox_is_labelled_with_the_persons_name(roster, login):
     assert (
         f'<input type="checkbox" name="members" value="{amina}" id="member-{amina}" '
         f'form="roster-bulk"> <label for="member-{amina}" class="visually-hidden">'
-        "Select Amina Diallo</label>"
+        "Select <bdi>Amina Diallo</bdi></label>"
     ) in content
     assert '<option value="invite">Invite the selected</option>' in content
     side_b = roster["side_b"].pk

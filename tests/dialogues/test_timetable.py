@@ -249,7 +249,7 @@ def test_a_bad_move_is_refused_on_the_editor_and_changes_nothing(login, plan, da
     before = times_of(gauges)
     response = client.post(url("agenda_item_retime", plan, gauges.pk), data, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert "“Gauge data” was not moved" in html
+    assert "“<bdi>Gauge data</bdi>” was not moved" in html
     assert f"<li>{message}</li>" in html
     assert times_of(gauges) == before
 

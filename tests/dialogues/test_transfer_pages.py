@@ -561,7 +561,7 @@ def test_a_change_s_page_answers_404_to_who_may_not_see_it(world, path, login):
     participant = login(world["participant"])
     page = participant.get(url("change_detail", world, change.pk))
     assert page.status_code == 200
-    assert f"to {OFFICIAL}" in text(page)
+    assert f"to <bdi>{OFFICIAL}</bdi>" in text(page)
     assert CARRIER not in text(page)
     assert url("changes", world) not in text(page)
     for who in ("other_side", "observer", "outsider"):

@@ -158,7 +158,7 @@ def test_cleared_with_conditions_shows_the_conditions_to_facilitators(team, clie
     # On the Roster tab (the dialogue's page no longer repeats the roster).
     page = client.get(reverse("dialogues:roster", args=[team["dialogue"].pk]))
     content = page.content.decode()
-    assert "Conditions: Not to be told the venue before arrival." in content
+    assert "Conditions: <bdi>Not to be told the venue before arrival.</bdi>" in content
     assert "Journalist: consent" not in content  # the reason stays with the admins
 
 
