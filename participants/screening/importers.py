@@ -727,9 +727,9 @@ def parse_own_csv(data: bytes) -> ParsedList:
 
 def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
-        return _("%(size)s MB") % {"size": number_format(size / (1024 * 1024), 1)}
+        return _("%(size)s MB") % {"size": number_format(round(size / (1024 * 1024), 1), 1)}
     if size >= 1024:
-        return _("%(size)s KB") % {"size": number_format(size / 1024, 1)}
+        return _("%(size)s KB") % {"size": number_format(round(size / 1024, 1), 1)}
     return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
 
 
