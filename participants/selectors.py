@@ -3,7 +3,9 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from .models import GroundRulesAcceptance, Membership, Person
 
@@ -207,3 +209,9 @@ def persons_on_rosters_of(*, dialogue_ids, search: str = ""):
             | Q(affiliation__icontains=search)
         )
     return persons.order_by("family_name", "full_name", "id")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages Trackii may write to a person in, for a form's choices: none (the browser's
+    decides), then ``settings.LANGUAGES``, each in its own name."""
+    return [("", _("Not set (the browser's language)")), *settings.LANGUAGES]

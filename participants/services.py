@@ -7,8 +7,10 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from trackii.audit.services import Action, audit_record
+from trackii.i18n import supported
 
 from .models import GroundRulesAcceptance, Membership, Person, User
 
@@ -25,11 +27,33 @@ def account_create(*, email: str, password: str | None, display_name: str = "", 
     return user
 
 
+def check_language(language: str | None) -> str:
+    """The language Trackii writes to a person in: one of ``settings.LANGUAGES``, or "" for the
+    browser's (``trackii.i18n``); anything else is refused."""
+    language = (language or "").strip()
+    if language and not supported(language):
+        raise ValidationError(
+            {"language": _("Choose one of the languages Trackii speaks, or none.")}
+        )
+    return language
+
+
 @transaction.atomic
 def person_create(*, full_name: str, **fields) -> Person:
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     person = Person(full_name=full_name, **fields)
     person.full_clean()
     person.save()
+    return person
+
+
+@transaction.atomic
+def person_language_set(*, person: Person, language: str) -> Person:
+    """Set the language Trackii writes to the person in ("": the browser's). Person changes are
+    kept in the model's change history (``trackii.audit.registry``)."""
+    person.language = check_language(language)
+    person.save(update_fields=["language", "updated_at"])
     return person
 
 
@@ -52,7 +76,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 def membership_transition(*, membership: Membership, to: str) -> Membership:
     if to not in TRANSITIONS[membership.state]:
         raise ValidationError(
-            f"A membership cannot go from {membership.get_state_display().lower()} to {to}."
+            _("A membership cannot go from %(state)s to %(to)s.")
+            % {
+                "state": membership.get_state_display().lower(),
+                "to": str(dict(Membership.State.choices).get(to, to)).lower(),
+            }
         )
     membership.state = to
     membership.save(update_fields=["state", "updated_at"])
@@ -67,7 +95,7 @@ def membership_start_as_convenor(*, membership: Membership) -> Membership:
         membership.role != Membership.Role.CONVENOR
         or membership.state != Membership.State.NOMINATED
     ):
-        raise ValidationError("Only a newly added convenor starts as an accepted member.")
+        raise ValidationError(_("Only a newly added convenor starts as an accepted member."))
     membership.state = Membership.State.ACCEPTED
     membership.save(update_fields=["state", "updated_at"])
     return membership
@@ -78,7 +106,7 @@ def membership_update(*, membership: Membership, side=None, role: str, clearance
     """Change a member's side, role and clearance. The state is not touched here: it moves only
     through ``membership_transition``."""
     if side is not None and side.dialogue_id != membership.dialogue_id:
-        raise ValidationError({"side": "The side must belong to the same dialogue."})
+        raise ValidationError({"side": _("The side must belong to the same dialogue.")})
     membership.side = side
     membership.role = role
     membership.clearance = clearance
@@ -92,7 +120,10 @@ def ground_rules_accept(*, membership: Membership, version: int, text: str) -> N
     """Record that the member accepts this version of the ground rules, exactly as shown."""
     if version != membership.dialogue.ground_rules_version:
         raise ValidationError(
-            "The ground rules changed while you were reading them: read the new text and accept it."
+            _(
+                "The ground rules changed while you were reading them: read the new text and "
+                "accept it."
+            )
         )
     acceptance, created = GroundRulesAcceptance.objects.get_or_create(
         membership=membership,

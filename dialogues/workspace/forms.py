@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from participants.models import Membership, Person
+from participants.selectors import language_choices
 from trackii.lists import ListForm, search_field
 
 from ..models import Dialogue, Side
@@ -171,6 +172,13 @@ class RosterExistingPersonForm(_MembershipValues, forms.Form):
 
 class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
     """A person not yet known, and their place on this roster."""
+
+    # The language Trackii writes to them in, from the invitation on (issue 20).
+    language = forms.ChoiceField(
+        label=Person._meta.get_field("language").verbose_name,
+        choices=language_choices,
+        required=False,
+    )
 
     class Meta:
         model = Person

@@ -59,6 +59,7 @@ PERSON_FIELDS = (
     "nationality",
     "gender",
     "languages",
+    "language",
     "email",
 )
 

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..selectors import is_convenor_anywhere, is_facilitator_anywhere
@@ -56,17 +57,21 @@ class SecondFactor(Enum):
 _SETUP = {
     SecondFactor.ANY: (
         "mfa_activate_totp",
-        "Facilitators use a second factor. Set up an authenticator app to continue "
-        "(or add a passkey or security key from Two-factor authentication).",
+        _(
+            "Facilitators use a second factor. Set up an authenticator app to continue "
+            "(or add a passkey or security key from Two-factor authentication)."
+        ),
     ),
     SecondFactor.KEY: (
         "mfa_add_webauthn",
-        "Admins and convenors sign in with a passkey or a security key: an authenticator app "
-        "alone is not enough for them. Add one to continue.",
+        _(
+            "Admins and convenors sign in with a passkey or a security key: an authenticator "
+            "app alone is not enough for them. Add one to continue."
+        ),
     ),
 }
 
-CONFIRM_WITH_KEY = (
+CONFIRM_WITH_KEY = _(
     "Admins and convenors confirm with their passkey or security key: a code from an app can "
     "be relayed by a look-alike site."
 )
@@ -113,7 +118,7 @@ def session_used_key(request) -> bool:
     )
 
 
-def _said_once(request, why: str) -> None:
+def _said_once(request, why) -> None:
     # Said on the page a person asked for (not on every image or htmx call).
     if request.method == "GET" and "text/html" in request.headers.get("Accept", ""):
         messages.warning(request, why)

@@ -4,14 +4,15 @@ validators apply."""
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class InvitationCodeForm(forms.Form):
     code = forms.CharField(
-        label="The code we sent you",
+        label=_("The code we sent you"),
         min_length=6,
         max_length=6,
-        validators=[RegexValidator(r"^\d{6}$", "The code is six digits.")],
+        validators=[RegexValidator(r"^\d{6}$", _("The code is six digits."))],
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

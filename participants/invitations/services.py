@@ -17,8 +17,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from trackii.audit.services import Action, audit_record
+from trackii.i18n import in_language_of
 
 from ..models import Invitation, Membership, Person, User
 from ..services import account_create, membership_transition
@@ -28,11 +32,21 @@ CODE_MAX_ATTEMPTS = 5
 CODE_VALID_FOR = timedelta(minutes=15)
 CODE_RESEND_AFTER = timedelta(minutes=1)
 
-EXPIRED = "This invitation has expired. Ask the person who invited you to send a new one."
-REVOKED = "This invitation was withdrawn. Ask the person who invited you if you expected one."
-USED = "This invitation has already been used. Sign in if it was you who accepted it."
-TOO_MANY = "Too many wrong codes. Ask the person who invited you to send you a new invitation."
-NOT_FOUND = "This invitation link is not valid. Check that you copied the whole address."
+EXPIRED = gettext_lazy(
+    "This invitation has expired. Ask the person who invited you to send a new one."
+)
+REVOKED = gettext_lazy(
+    "This invitation was withdrawn. Ask the person who invited you if you expected one."
+)
+USED = gettext_lazy("This invitation has already been used. Sign in if it was you who accepted it.")
+TOO_MANY = gettext_lazy(
+    "Too many wrong codes. Ask the person who invited you to send you a new invitation."
+)
+NOT_FOUND = gettext_lazy(
+    "This invitation link is not valid. Check that you copied the whole address."
+)
+# The code of the refusal of a link that names no invitation (the page answers 404, not 410).
+NOT_FOUND_CODE = "not_found"
 
 
 def _digest(value: str) -> str:
@@ -58,25 +72,51 @@ def _lock(invitation: Invitation) -> Invitation:
     )
 
 
-def _send_invitation_mail(*, invitation: Invitation, token: str) -> None:
-    # The subject and body name the cover name only: never the dialogue's title, nor anyone.
+def _subject(text: str) -> str:
+    return f"[Trackii] {text}"
+
+
+def _invitation_mail(*, invitation: Invitation, link: str) -> tuple[str, str]:
+    """The invitation's subject and body, in the active language. They name the cover name
+    only: never the dialogue's title, nor anyone."""
     cover_name = invitation.membership.dialogue.cover_name
+    paragraphs = [
+        _("You are invited to take part in a programme of meetings (“%(cover_name)s”).")
+        % {"cover_name": cover_name},
+        _("Follow this link to accept or decline:") + f"\n{link}",
+        _(
+            "The link works once, for this e-mail address only, until %(date)s. Before you go "
+            "on, we send a one-time code to this address to confirm it is yours."
+        )
+        % {"date": date_format(invitation.expires_at, "d F Y")},
+        _("If you did not expect this invitation, ignore this message."),
+    ]
+    subject = _subject(_("An invitation: %(cover_name)s") % {"cover_name": cover_name})
+    return subject, "\n\n".join(paragraphs) + "\n"
+
+
+def _send_invitation_mail(*, invitation: Invitation, token: str) -> None:
+    """The invitation, in the invitee's language (set by the convening team at nomination)."""
     link = settings.TRACKII_BASE_URL.rstrip("/") + reverse("invitations:open", args=[token])
+    with in_language_of(invitation.membership.person):
+        subject, body = _invitation_mail(invitation=invitation, link=link)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
+
+
+def _code_mail(*, invitation: Invitation, code: str) -> tuple[str, str]:
+    """The one-time code's subject and body, in the active language."""
+    cover_name = invitation.membership.dialogue.cover_name
+    subject = _subject(_("Your code: %(cover_name)s") % {"cover_name": cover_name})
     body = (
-        "You are invited to take part in a programme of meetings "
-        f"(\u201c{cover_name}\u201d).\n\n"
-        f"Follow this link to accept or decline:\n{link}\n\n"
-        "The link works once, for this e-mail address only, until "
-        f"{invitation.expires_at:%d %B %Y}. Before you go on, we send a one-time code to this "
-        "address to confirm it is yours.\n\n"
-        "If you did not expect this invitation, ignore this message.\n"
+        _("Your one-time code is %(code)s") % {"code": code}
+        + "\n\n"
+        + _(
+            "Enter it on the invitation page within 15 minutes. If you did not ask for it, "
+            "ignore this message: nobody can go on without it."
+        )
+        + "\n"
     )
-    send_mail(
-        subject=f"[Trackii] An invitation: {cover_name}",
-        message=body,
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    return subject, body
 
 
 def check_invitable(membership: Membership) -> None:
@@ -85,11 +125,11 @@ def check_invitable(membership: Membership) -> None:
     the membership's row lock; an invitation of several at once asks it of each first."""
     if membership.state not in (Membership.State.CLEARED, Membership.State.INVITED):
         raise ValidationError(
-            "Only a member whose vetting is cleared can be invited "
-            f"(this member is {membership.get_state_display().lower()})."
+            _("Only a member whose vetting is cleared can be invited (this member is %(state)s).")
+            % {"state": membership.get_state_display().lower()}
         )
     if not (membership.person.email or "").strip():
-        raise ValidationError("This person has no e-mail address to send an invitation to.")
+        raise ValidationError(_("This person has no e-mail address to send an invitation to."))
 
 
 @transaction.atomic
@@ -162,7 +202,7 @@ def _mark_revoked(invitation: Invitation, *, at, by, request, **detail) -> None:
 def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation:
     invitation = _lock(invitation)
     if not invitation.is_open:
-        raise ValidationError("Only an invitation still waiting for an answer can be revoked.")
+        raise ValidationError(_("Only an invitation still waiting for an answer can be revoked."))
     _mark_revoked(invitation, at=timezone.now(), by=by, request=request)
     return invitation
 
@@ -192,7 +232,7 @@ def invitation_open(*, token: str, request=None) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise ValidationError(NOT_FOUND)
+        raise ValidationError(NOT_FOUND, code=NOT_FOUND_CODE)
     _check_usable(invitation)
     if invitation.opened_at is None:
         invitation.opened_at = timezone.now()
@@ -213,12 +253,14 @@ def invitation_send_code(*, invitation: Invitation, request=None) -> Invitation:
     invitation = _lock(invitation)
     _check_usable(invitation)
     if invitation.verified_at:
-        raise ValidationError("Your e-mail address is confirmed already.")
+        raise ValidationError(_("Your e-mail address is confirmed already."))
     if invitation.code_attempts >= CODE_MAX_ATTEMPTS:
         raise ValidationError(TOO_MANY)
     now = timezone.now()
     if invitation.code_sent_at and now < invitation.code_sent_at + CODE_RESEND_AFTER:
-        raise ValidationError("A code was sent a moment ago: check your inbox, or wait a minute.")
+        raise ValidationError(
+            _("A code was sent a moment ago: check your inbox, or wait a minute.")
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     invitation.code_hash = _digest(code)
     invitation.code_sent_at = now
@@ -230,17 +272,9 @@ def invitation_send_code(*, invitation: Invitation, request=None) -> Invitation:
         dialogue_id=invitation.membership.dialogue_id,
         detail={"membership": invitation.membership_id, "code_sent": True},
     )
-    cover_name = invitation.membership.dialogue.cover_name
-    send_mail(
-        subject=f"[Trackii] Your code: {cover_name}",
-        message=(
-            f"Your one-time code is {code}\n\n"
-            "Enter it on the invitation page within 15 minutes. If you did not ask for it, "
-            "ignore this message: nobody can go on without it.\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    with in_language_of(invitation.membership.person):
+        subject, body = _code_mail(invitation=invitation, code=code)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[invitation.email])
     return invitation
 
 
@@ -254,11 +288,11 @@ def invitation_verify_code(*, invitation: Invitation, code: str, request=None) -
         if invitation.verified_at:
             return invitation
         if not invitation.code_hash or invitation.code_sent_at is None:
-            raise ValidationError("Ask for a code first: it is sent to the invited address.")
+            raise ValidationError(_("Ask for a code first: it is sent to the invited address."))
         if invitation.code_attempts >= CODE_MAX_ATTEMPTS:
             raise ValidationError(TOO_MANY)
         if timezone.now() > invitation.code_sent_at + CODE_VALID_FOR:
-            raise ValidationError("This code has expired. Ask for a new code.")
+            raise ValidationError(_("This code has expired. Ask for a new code."))
         right = secrets.compare_digest(invitation.code_hash, _digest(code.strip()))
         if not right:
             invitation.code_attempts += 1
@@ -277,7 +311,14 @@ def invitation_verify_code(*, invitation: Invitation, code: str, request=None) -
         )
     if not right:
         if left:
-            raise ValidationError(f"That code is not right. {left} attempt(s) left.")
+            raise ValidationError(
+                ngettext(
+                    "That code is not right. %(left)d attempt left.",
+                    "That code is not right. %(left)d attempts left.",
+                    left,
+                )
+                % {"left": left}
+            )
         raise ValidationError(TOO_MANY)
     return invitation
 
@@ -291,26 +332,30 @@ def invitation_accept(
     invitation = _lock(invitation)
     _check_usable(invitation)
     if invitation.verified_at is None:
-        raise ValidationError("Confirm your e-mail address with the code first.")
+        raise ValidationError(_("Confirm your e-mail address with the code first."))
     membership = invitation.membership
     person = membership.person
     if user is not None and user.is_authenticated:
         if user.email.lower() != invitation.email.lower():
             raise ValidationError(
-                "You are signed in with another e-mail address than the invited one. "
-                "Sign out, then follow the link again."
+                _(
+                    "You are signed in with another e-mail address than the invited one. "
+                    "Sign out, then follow the link again."
+                )
             )
         if person.user_id not in (None, user.pk):
-            raise ValidationError("This invitation belongs to another account.")
+            raise ValidationError(_("This invitation belongs to another account."))
         account = user
     else:
         if User.objects.filter(email__iexact=invitation.email).exists() or person.user_id:
             raise ValidationError(
-                "An account with this e-mail address exists already: sign in, then follow the "
-                "link again to link the invitation to it."
+                _(
+                    "An account with this e-mail address exists already: sign in, then follow "
+                    "the link again to link the invitation to it."
+                )
             )
         if not password:
-            raise ValidationError({"new_password1": "Choose a password."})
+            raise ValidationError({"new_password1": _("Choose a password.")})
         account = account_create(email=invitation.email, password=password)
     if person.user_id is None:
         person.user = account
@@ -335,7 +380,7 @@ def invitation_decline(*, invitation: Invitation, request=None) -> Invitation:
     invitation = _lock(invitation)
     _check_usable(invitation)
     if invitation.verified_at is None:
-        raise ValidationError("Confirm your e-mail address with the code first.")
+        raise ValidationError(_("Confirm your e-mail address with the code first."))
     membership = invitation.membership
     membership_transition(membership=membership, to=Membership.State.DECLINED)
     invitation.declined_at = timezone.now()

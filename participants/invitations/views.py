@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -71,7 +72,7 @@ def _accept_with_password(request, invitation: Invitation, password_form: Invita
         return None
     account = User.objects.get(email__iexact=invitation.email)
     login(request, account, backend="participants.accounts.backends.ModelBackend")
-    messages.success(request, "Welcome. Your account is ready.")
+    messages.success(request, _("Welcome. Your account is ready."))
     return redirect("dialogues:ground_rules", invitation.membership.dialogue_id)
 
 
@@ -81,7 +82,7 @@ def invitation_page(request, token: str):
     try:
         invitation = services.invitation_open(token=token, request=request)
     except ValidationError as error:
-        status = 404 if services.NOT_FOUND in error.messages else 410
+        status = 404 if getattr(error, "code", None) == services.NOT_FOUND_CODE else 410
         return _refused(request, error, status)
     code_form = InvitationCodeForm()
     password_form = _password_form(invitation)
@@ -91,7 +92,7 @@ def invitation_page(request, token: str):
         try:
             if action == "send_code":
                 services.invitation_send_code(invitation=invitation, request=request)
-                messages.success(request, "We sent a code to the invited e-mail address.")
+                messages.success(request, _("We sent a code to the invited e-mail address."))
                 return redirect(request.path)
             if action == "verify":
                 code_form = InvitationCodeForm(request.POST)
@@ -100,7 +101,7 @@ def invitation_page(request, token: str):
                     return verified
             elif action in ("accept", "link", "decline"):
                 if not _verified_here(request, invitation):
-                    raise ValidationError("Confirm your e-mail address with the code first.")
+                    raise ValidationError(_("Confirm your e-mail address with the code first."))
                 if action == "decline":
                     services.invitation_decline(invitation=invitation, request=request)
                     return render(request, "participants/invitations/declined.html")
@@ -114,7 +115,7 @@ def invitation_page(request, token: str):
                 if accepted is not None:
                     return accepted
             else:
-                raise ValidationError("Unknown action.")
+                raise ValidationError(_("Unknown action."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         status = 400

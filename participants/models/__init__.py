@@ -1,9 +1,19 @@
 """Accounts, persons and memberships. Thin models: writes go through ``participants.services``."""
 
+from collections.abc import Callable
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _gettext_lazy
+from django.utils.translation import pgettext_lazy as _pgettext_lazy
+
+# Marked here, translated when shown: typed as the str each becomes then, so that code reading
+# the choices' labels (a roster's composition, a filter's options) takes them as text.
+_ = cast("Callable[[str], str]", _gettext_lazy)
+pgettext_lazy = cast("Callable[[str, str], str]", _pgettext_lazy)
 
 
 class UserManager(BaseUserManager):
@@ -34,20 +44,26 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("e-mail address", unique=True)
-    display_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(_("E-mail address"), unique=True)
+    display_name = models.CharField(_("Display name"), max_length=200, blank=True)
     time_zone = models.CharField(
+        _("Time zone"),
         max_length=64,
         blank=True,
-        help_text="Your own time zone: agenda times are also shown in it when it differs from "
-        "the venue's.",
+        help_text=_(
+            "Your own time zone: agenda times are also shown in it when it differs from "
+            "the venue's."
+        ),
     )
     calendar_secret = models.CharField(
+        _("Calendar secret"),
         max_length=64,
         blank=True,
         db_index=True,
-        help_text="The secret in the personal calendar feed's address; regenerating it ends the "
-        "old address.",
+        help_text=_(
+            "The secret in the personal calendar feed's address; regenerating it ends the "
+            "old address."
+        ),
     )
 
     USERNAME_FIELD = "email"
@@ -75,53 +91,69 @@ class Person(models.Model):
     to the convening team only."""
 
     class Proximity(models.TextChoices):
-        SERVING_OFFICIAL = "serving_official", "Serving official (personal capacity)"
-        FORMER_OFFICIAL = "former_official", "Former official"
-        MILITARY = "military", "Military or security (serving or retired)"
-        LEGISLATOR = "legislator", "Legislator or party figure"
-        ADVISER = "adviser", "Adviser to decision-makers"
-        ACADEMIC = "academic", "Academic or think tank"
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        RELIGIOUS = "religious", "Religious or traditional leader"
-        BUSINESS = "business", "Business"
-        JOURNALIST = "journalist", "Journalist"
-        OTHER = "other", "Other"
+        SERVING_OFFICIAL = "serving_official", _("Serving official (personal capacity)")
+        FORMER_OFFICIAL = "former_official", _("Former official")
+        MILITARY = "military", _("Military or security (serving or retired)")
+        LEGISLATOR = "legislator", _("Legislator or party figure")
+        ADVISER = "adviser", _("Adviser to decision-makers")
+        ACADEMIC = "academic", _("Academic or think tank")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        RELIGIOUS = "religious", _("Religious or traditional leader")
+        BUSINESS = "business", _("Business")
+        JOURNALIST = "journalist", _("Journalist")
+        OTHER = "other", pgettext_lazy("proximity to power", "Other")
 
     class Gender(models.TextChoices):
-        WOMAN = "woman", "Woman"
-        MAN = "man", "Man"
-        NON_BINARY = "non_binary", "Non-binary"
-        UNDISCLOSED = "undisclosed", "Not disclosed"
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        UNDISCLOSED = "undisclosed", _("Not disclosed")
 
-    full_name = models.CharField(max_length=200)
+    full_name = models.CharField(_("Full name"), max_length=200)
     family_name = models.CharField(
-        max_length=100, blank=True, help_text="The family name, for sorting and for screening."
+        _("Family name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The family name, for sorting and for screening."),
     )
     name_original_script = models.CharField(
-        max_length=200, blank=True, help_text="The name in its own script (Arabic, Cyrillic, ...)."
+        _("Name in its own script"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own script (Arabic, Cyrillic, ...)."),
     )
     other_names = models.TextField(
-        blank=True, help_text="Other spellings and names this person is known by, one per line."
+        _("Other names"),
+        blank=True,
+        help_text=_("Other spellings and names this person is known by, one per line."),
     )
-    affiliation = models.CharField(max_length=200, blank=True)
-    position = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(_("Affiliation"), max_length=200, blank=True)
+    position = models.CharField(_("Position"), max_length=200, blank=True)
     proximity = models.CharField(
-        "proximity to power", max_length=30, choices=Proximity.choices, default=Proximity.OTHER
+        _("Proximity to power"), max_length=30, choices=Proximity.choices, default=Proximity.OTHER
     )
     nationality = models.CharField(
-        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 country code."
+        _("Nationality"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 country code."),
     )
     date_of_birth = models.DateField(
-        null=True, blank=True, help_text="For screening against designation lists."
+        _("Date of birth"),
+        null=True,
+        blank=True,
+        help_text=_("For screening against designation lists."),
     )
-    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED)
-    languages = models.CharField(max_length=200, blank=True)
+    gender = models.CharField(
+        _("Gender"), max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    languages = models.CharField(_("Languages"), max_length=200, blank=True)
     # The language Trackii writes to this person in (pages, e-mails, PDFs, feeds): one of
     # settings.LANGUAGES, or "" for the browser's (trackii.i18n). No choices here, so that adding
     # a language needs no migration; forms offer settings.LANGUAGES.
-    language = models.CharField(max_length=10, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=50, blank=True)
+    language = models.CharField(_("Language for Trackii's messages"), max_length=10, blank=True)
+    email = models.EmailField(_("E-mail address"), blank=True)
+    phone = models.CharField(_("Phone"), max_length=50, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -144,20 +176,20 @@ class Membership(models.Model):
     it is changed only through ``participants.services`` (and, later, vetting and invitations)."""
 
     class Role(models.TextChoices):
-        CONVENOR = "convenor", "Convenor"
-        FACILITATOR = "facilitator", "Facilitator"
-        RAPPORTEUR = "rapporteur", "Rapporteur"
-        PARTICIPANT = "participant", "Participant"
-        OBSERVER = "observer", "Observer"
-        OFFICIAL_LIAISON = "official_liaison", "Official liaison"
+        CONVENOR = "convenor", _("Convenor")
+        FACILITATOR = "facilitator", _("Facilitator")
+        RAPPORTEUR = "rapporteur", _("Rapporteur")
+        PARTICIPANT = "participant", _("Participant")
+        OBSERVER = "observer", _("Observer")
+        OFFICIAL_LIAISON = "official_liaison", _("Official liaison")
 
     class State(models.TextChoices):
-        NOMINATED = "nominated", "Nominated"
-        CLEARED = "cleared", "Cleared"
-        REJECTED = "rejected", "Rejected"
-        INVITED = "invited", "Invited"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        NOMINATED = "nominated", pgettext_lazy("membership state", "Nominated")
+        CLEARED = "cleared", pgettext_lazy("membership state", "Cleared")
+        REJECTED = "rejected", pgettext_lazy("membership state", "Rejected")
+        INVITED = "invited", pgettext_lazy("membership state", "Invited")
+        ACCEPTED = "accepted", pgettext_lazy("membership state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("membership state", "Declined")
 
     CONVENING_ROLES = (Role.CONVENOR, Role.FACILITATOR)
     # Who writes a session's notes and outcomes (the attributed record is theirs to keep).

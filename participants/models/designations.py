@@ -4,18 +4,21 @@ leaves the previous version in force."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DesignationList(models.Model):
     class Format(models.TextChoices):
-        UN = "un", "UN Security Council consolidated list (XML)"
-        OFAC = "ofac", "OFAC SDN list (sdn.csv + alt.csv)"
-        CSV = "csv", "Our own list (CSV)"
+        UN = "un", _("UN Security Council consolidated list (XML)")
+        OFAC = "ofac", _("OFAC SDN list (sdn.csv + alt.csv)")
+        CSV = "csv", _("Our own list (CSV)")
 
     name = models.CharField(max_length=200, unique=True)
     format = models.CharField(max_length=10, choices=Format.choices)
     description = models.TextField(blank=True)
-    active = models.BooleanField(default=True, help_text="Inactive lists are not screened against.")
+    active = models.BooleanField(
+        default=True, help_text=_("Inactive lists are not screened against.")
+    )
     current_version = models.ForeignKey(
         "DesignationListVersion",
         null=True,
@@ -41,10 +44,10 @@ class DesignationListVersion(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source_names = models.CharField(max_length=500, help_text="The file names imported.")
+    source_names = models.CharField(max_length=500, help_text=_("The file names imported."))
     sha256 = models.CharField(max_length=64)
     generated_on = models.CharField(
-        max_length=40, blank=True, help_text="The date the publisher gives the list, if any."
+        max_length=40, blank=True, help_text=_("The date the publisher gives the list, if any.")
     )
     entry_count = models.PositiveIntegerField(default=0)
 
@@ -64,13 +67,13 @@ class DesignationEntry(models.Model):
     """One listed individual or entity in one version of a list."""
 
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", "Individual"
-        ENTITY = "entity", "Entity"
+        INDIVIDUAL = "individual", _("Individual")
+        ENTITY = "entity", _("Entity")
 
     version = models.ForeignKey(
         DesignationListVersion, on_delete=models.CASCADE, related_name="entries"
     )
-    reference = models.CharField(max_length=100, help_text="The list's own id, e.g. QDi.430.")
+    reference = models.CharField(max_length=100, help_text=_("The list's own id, e.g. QDi.430."))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     name = models.CharField(max_length=500)
     name_original_script = models.CharField(max_length=500, blank=True)
@@ -100,8 +103,8 @@ class DesignationEntry(models.Model):
 
 class DesignationAlias(models.Model):
     class Quality(models.TextChoices):
-        STRONG = "strong", "Strong (good quality)"
-        WEAK = "weak", "Weak (low quality)"
+        STRONG = "strong", _("Strong (good quality)")
+        WEAK = "weak", _("Weak (low quality)")
 
     entry = models.ForeignKey(DesignationEntry, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=500)

@@ -4,6 +4,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Invitation(models.Model):
@@ -12,17 +14,20 @@ class Invitation(models.Model):
     account is created or linked."""
 
     class State(models.TextChoices):
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        SENT = "sent", pgettext_lazy("invitation state", "Sent")
+        OPENED = "opened", pgettext_lazy("invitation state", "Opened")
+        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        DECLINED = "declined", pgettext_lazy("invitation state", "Declined")
+        EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
+        REVOKED = "revoked", pgettext_lazy("invitation state", "Revoked")
 
     membership = models.ForeignKey(
         "participants.Membership", on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField(help_text="The person's e-mail address when the invitation was sent.")
+    email = models.EmailField(
+        _("E-mail address"),
+        help_text=_("The person's e-mail address when the invitation was sent."),
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,15 +4,20 @@ only (facilitators see the resulting membership state and any conditions)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VettingCase(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        IN_REVIEW = "in_review", "In review"
-        CLEARED = "cleared", "Cleared"
-        CLEARED_WITH_CONDITIONS = "cleared_with_conditions", "Cleared with conditions"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", pgettext_lazy("vetting case status", "Pending")
+        IN_REVIEW = "in_review", pgettext_lazy("vetting case status", "In review")
+        CLEARED = "cleared", pgettext_lazy("vetting case status", "Cleared")
+        CLEARED_WITH_CONDITIONS = (
+            "cleared_with_conditions",
+            pgettext_lazy("vetting case status", "Cleared with conditions"),
+        )
+        REJECTED = "rejected", pgettext_lazy("vetting case status", "Rejected")
 
     DECIDED = (Status.CLEARED, Status.CLEARED_WITH_CONDITIONS, Status.REJECTED)
 
@@ -23,14 +28,14 @@ class VettingCase(models.Model):
     jurisdictions = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Whose law applies to the convenor here (e.g. US, UK, CH).",
+        help_text=_("Whose law applies to the convenor here (e.g. US, UK, CH)."),
     )
-    references = models.TextField(blank=True, help_text="Who vouched for the nominee.")
+    references = models.TextField(blank=True, help_text=_("Who vouched for the nominee."))
     conflicts_of_interest = models.TextField(blank=True)
     conditions = models.TextField(
-        blank=True, help_text="Shown to facilitators when cleared with conditions."
+        blank=True, help_text=_("Shown to facilitators when cleared with conditions.")
     )
-    reason = models.TextField(blank=True, help_text="Why the case was decided as it was.")
+    reason = models.TextField(blank=True, help_text=_("Why the case was decided as it was."))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -54,9 +59,9 @@ class PossibleMatch(models.Model):
     """A designation entry that screening found close to the nominee, for a human to decide."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "To review"
-        NOT_SAME_PERSON = "not_same_person", "Not the same person"
-        SAME_PERSON = "same_person", "The same person"
+        OPEN = "open", _("To review")
+        NOT_SAME_PERSON = "not_same_person", _("Not the same person")
+        SAME_PERSON = "same_person", _("The same person")
 
     case = models.ForeignKey(VettingCase, on_delete=models.CASCADE, related_name="matches")
     entry = models.ForeignKey(

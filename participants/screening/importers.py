@@ -45,6 +45,9 @@ from defusedxml import ElementTree as SafeElementTree
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trackii.audit.services import Action, audit_record
 
@@ -63,7 +66,8 @@ _YEARS = range(1850, 2101)
 
 
 class ImportFailed(Exception):
-    """A file could not be imported. ``message`` names the file's line or element."""
+    """A file could not be imported. ``message`` names the file's line or element, in the active
+    language (the admin's page; English for a command)."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -192,12 +196,41 @@ def country_code(name: str) -> str:
     return ""
 
 
+def _failed(where: str, problem: str) -> ImportFailed:
+    """The refusal of what is at ``where`` (a line, an element), saying what is wrong there."""
+    return ImportFailed(f"{where}: {problem}")
+
+
+def _line(line: int, file: str = "") -> str:
+    """Where a problem is: "line 7", or "sdn.csv line 7" in an import of several files."""
+    if file:
+        return _("%(file)s line %(line)s") % {"file": file, "line": line}
+    return _("line %(line)s") % {"line": line}
+
+
+def _missing(where: str, field: str) -> ImportFailed:
+    return _failed(where, _("%(field)s missing") % {"field": field})
+
+
+def _fields_counted(where: str, expected: int, found: int) -> ImportFailed:
+    return _failed(
+        where,
+        _("expected %(expected)s fields, found %(found)s") % {"expected": expected, "found": found},
+    )
+
+
 def _year(text: str, where: str, element: str) -> int:
     if not re.fullmatch(r"\d{4}", text):
-        raise ImportFailed(f"{where}: {element} '{text}' is not a year")
+        raise _failed(
+            where, _("%(element)s '%(text)s' is not a year") % {"element": element, "text": text}
+        )
     year = int(text)
     if year not in _YEARS:
-        raise ImportFailed(f"{where}: {element} {year} is not a plausible year of birth")
+        raise _failed(
+            where,
+            _("%(element)s %(year)s is not a plausible year of birth")
+            % {"element": element, "year": year},
+        )
     return year
 
 
@@ -205,22 +238,30 @@ def _iso_date(text: str, where: str, element: str) -> str:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise ImportFailed(f"{where}: {element} '{text}' is not a date (YYYY-MM-DD)") from None
+        raise _failed(
+            where,
+            _("%(element)s '%(text)s' is not a date (YYYY-MM-DD)")
+            % {"element": element, "text": text},
+        ) from None
     if value.year not in _YEARS:
-        raise ImportFailed(f"{where}: {element} {text} is not a plausible date of birth")
+        raise _failed(
+            where,
+            _("%(element)s %(text)s is not a plausible date of birth")
+            % {"element": element, "text": text},
+        )
     return value.isoformat()
 
 
-def _decode(data: bytes, label: str) -> str:
+def _decode(data: bytes, file: str) -> str:
     """UTF-8 text, with or without a byte-order mark; the message names the first bad line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportFailed(f"{label}line {line}: the file is not UTF-8 text") from None
+        raise _failed(_line(line, file), _("the file is not UTF-8 text")) from None
 
 
-def _csv_rows(text: str, label: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
     """(line number where the record starts, fields) for each non-blank record. Quoted fields
     may hold line breaks, so the number comes from the reader, not from counting rows."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -231,7 +272,9 @@ def _csv_rows(text: str, label: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise ImportFailed(f"{label}line {line}: badly quoted field ({error})") from None
+            raise _failed(
+                _line(line, file), _("badly quoted field (%(error)s)") % {"error": error}
+            ) from None
         start, line = line, reader.line_num + 1
         if any(cell.strip() for cell in row):
             yield start, row
@@ -241,13 +284,14 @@ def _finish(entries: list[ParsedEntry], generated_on: str = "") -> ParsedList:
     """Checks every format shares: something was read, references are unique, and every value
     fits its column."""
     if not entries:
-        raise ImportFailed("the file lists no individuals or entities")
+        raise ImportFailed(_("the file lists no individuals or entities"))
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.reference in seen:
-            raise ImportFailed(
-                f"{entry.source}: reference {entry.reference} is already used by "
-                f"{seen[entry.reference]}"
+            raise _failed(
+                entry.source,
+                _("reference %(reference)s is already used by %(other)s")
+                % {"reference": entry.reference, "other": seen[entry.reference]},
             )
         seen[entry.reference] = entry.source
         _check_lengths(entry)
@@ -266,11 +310,27 @@ def _check_lengths(entry: ParsedEntry) -> None:
     for name, value in values:
         limit = _max_length(DesignationEntry, name)
         if len(value) > limit:
-            raise ImportFailed(f"{entry.source}: {name} is longer than {limit} characters")
+            raise _failed(
+                entry.source,
+                ngettext(
+                    "%(field)s is longer than %(limit)s character",
+                    "%(field)s is longer than %(limit)s characters",
+                    limit,
+                )
+                % {"field": name, "limit": limit},
+            )
     limit = _max_length(DesignationAlias, "name")
     for alias in entry.aliases:
         if len(alias.name) > limit:
-            raise ImportFailed(f"{entry.source}: an alias is longer than {limit} characters")
+            raise _failed(
+                entry.source,
+                ngettext(
+                    "an alias is longer than %(limit)s character",
+                    "an alias is longer than %(limit)s characters",
+                    limit,
+                )
+                % {"limit": limit},
+            )
 
 
 # --- UN Security Council consolidated list (XML) --------------------------------------------
@@ -294,20 +354,26 @@ def _parse_xml(data: bytes) -> Element:
         )
     except DTDForbidden:
         raise ImportFailed(
-            "the file declares a document type (<!DOCTYPE ...>), which the UN list never does; "
-            "it is refused because a DTD can read other files or expand entities without limit"
+            _(
+                "the file declares a document type (<!DOCTYPE ...>), which the UN list never "
+                "does; it is refused because a DTD can read other files or expand entities "
+                "without limit"
+            )
         ) from None
     except EntitiesForbidden:
-        raise ImportFailed("the file declares XML entities; they are refused") from None
+        raise ImportFailed(_("the file declares XML entities; they are refused")) from None
     except ExternalReferenceForbidden:
-        raise ImportFailed("the file refers to an external resource; it is refused") from None
+        raise ImportFailed(_("the file refers to an external resource; it is refused")) from None
     except DefusedXmlException as error:
-        raise ImportFailed(f"the file uses an XML feature that is refused ({error})") from None
+        raise ImportFailed(
+            _("the file uses an XML feature that is refused (%(error)s)") % {"error": error}
+        ) from None
     except SafeElementTree.ParseError as error:
         line, column = error.position
         reason = str(error).split(":", 1)[0]
         raise ImportFailed(
-            f"line {line}, column {column + 1}: not well-formed XML ({reason})"
+            _("line %(line)s, column %(column)s: not well-formed XML (%(reason)s)")
+            % {"line": line, "column": column + 1, "reason": reason}
         ) from None
 
 
@@ -317,13 +383,19 @@ def _un_birth_date(element: Element, where: str) -> BirthDate | None:
     start, end = _text(element, "FROM_YEAR"), _text(element, "TO_YEAR")
     where = f"{where}, INDIVIDUAL_DATE_OF_BIRTH"
     if kind not in ("", "EXACT", "APPROXIMATELY", "BETWEEN"):
-        raise ImportFailed(f"{where}: TYPE_OF_DATE '{kind}' is not EXACT, APPROXIMATELY or BETWEEN")
+        raise _failed(
+            where,
+            _("TYPE_OF_DATE '%(kind)s' is not EXACT, APPROXIMATELY or BETWEEN") % {"kind": kind},
+        )
     if kind == "BETWEEN" or start or end:
         if not (start and end):
-            raise ImportFailed(f"{where}: BETWEEN needs both FROM_YEAR and TO_YEAR")
+            raise _failed(where, _("BETWEEN needs both FROM_YEAR and TO_YEAR"))
         first, last = _year(start, where, "FROM_YEAR"), _year(end, where, "TO_YEAR")
         if first > last:
-            raise ImportFailed(f"{where}: FROM_YEAR {first} is after TO_YEAR {last}")
+            raise _failed(
+                where,
+                _("FROM_YEAR %(first)s is after TO_YEAR %(last)s") % {"first": first, "last": last},
+            )
         return BirthDate(first, last)
     if day:
         # The UN writes xs:date, which may carry a time zone after the day.
@@ -338,7 +410,7 @@ def _un_birth_date(element: Element, where: str) -> BirthDate | None:
             return BirthDate(value - 1, value + 1)
         return BirthDate(value, value)
     if kind:
-        raise ImportFailed(f"{where}: TYPE_OF_DATE {kind} without a DATE or YEAR")
+        raise _failed(where, _("TYPE_OF_DATE %(kind)s without a DATE or YEAR") % {"kind": kind})
     return None  # an empty element: the UN writes these for unknown dates
 
 
@@ -346,10 +418,10 @@ def _un_entry(element: Element, *, tag: str, number: int, kind: str, alias_tag: 
     data_id = _text(element, "DATAID")
     where = f"{tag} #{number}" + (f" (DATAID {data_id})" if data_id else "")
     if not _text(element, "FIRST_NAME"):
-        raise ImportFailed(f"{where}: FIRST_NAME missing")
+        raise _missing(where, "FIRST_NAME")
     reference = _text(element, "REFERENCE_NUMBER")
     if not reference:
-        raise ImportFailed(f"{where}: REFERENCE_NUMBER missing")
+        raise _missing(where, "REFERENCE_NUMBER")
     aliases = []
     for alias in element.findall(alias_tag):
         quality = WEAK if _text(alias, "QUALITY").lower() == "low" else STRONG
@@ -376,16 +448,25 @@ def parse_un_xml(data: bytes) -> ParsedList:
     CONSOLIDATED_LIST / ENTITIES / ENTITY."""
     root = _parse_xml(data)
     if root.tag != "CONSOLIDATED_LIST":
-        raise ImportFailed(f"the root element is <{root.tag}>, not <CONSOLIDATED_LIST>")
+        raise ImportFailed(
+            _("the root element is <%(tag)s>, not <%(expected)s>")
+            % {"tag": root.tag, "expected": "CONSOLIDATED_LIST"}
+        )
     entries = []
     for section_tag, tag, kind, alias_tag in _UN_SECTIONS:
         if root.find(tag) is not None:
-            raise ImportFailed(f"{tag} outside {section_tag}: the file is not nested as expected")
+            raise ImportFailed(
+                _("%(tag)s outside %(section)s: the file is not nested as expected")
+                % {"tag": tag, "section": section_tag}
+            )
         number = 0
         for section in root.findall(section_tag):
             for element in section:
                 if element.tag != tag:
-                    raise ImportFailed(f"{section_tag} holds <{element.tag}>, expected <{tag}>")
+                    raise ImportFailed(
+                        _("%(section)s holds <%(tag)s>, expected <%(expected)s>")
+                        % {"section": section_tag, "tag": element.tag, "expected": tag}
+                    )
                 number += 1
                 entries.append(
                     _un_entry(element, tag=tag, number=number, kind=kind, alias_tag=alias_tag)
@@ -473,12 +554,12 @@ def _ofac_programme(program: str) -> str:
 def parse_ofac(sdn: bytes, alt: bytes | None = None) -> ParsedList:
     """OFAC's legacy CSV files: no header row, ``-0-`` for null."""
     entries: dict[str, dict] = {}
-    for line, row in _csv_rows(_decode(sdn, "sdn.csv "), "sdn.csv "):
+    for line, row in _csv_rows(_decode(sdn, "sdn.csv"), "sdn.csv"):
         if _is_end_of_file_mark(row):
             continue
-        where = f"sdn.csv line {line}"
+        where = _line(line, "sdn.csv")
         if len(row) != _SDN_FIELDS:
-            raise ImportFailed(f"{where}: expected {_SDN_FIELDS} fields, found {len(row)}")
+            raise _fields_counted(where, _SDN_FIELDS, len(row))
         ent_num, name, sdn_type, program, remarks = (
             _null(row[0]),
             _null(row[1]),
@@ -487,12 +568,14 @@ def parse_ofac(sdn: bytes, alt: bytes | None = None) -> ParsedList:
             _null(row[11]),
         )
         if not (ent_num.isascii() and ent_num.isdigit()):
-            raise ImportFailed(f"{where}: ent_num '{ent_num}' is not a number")
+            raise _failed(where, _("ent_num '%(value)s' is not a number") % {"value": ent_num})
         if not name:
-            raise ImportFailed(f"{where}: SDN_Name missing")
+            raise _missing(where, "SDN_Name")
         if ent_num in entries:
-            raise ImportFailed(
-                f"{where}: ent_num {ent_num} is already on line {entries[ent_num]['line']}"
+            raise _failed(
+                where,
+                _("ent_num %(value)s is already on line %(line)s")
+                % {"value": ent_num, "line": entries[ent_num]["line"]},
             )
         kind = INDIVIDUAL if sdn_type.lower() == "individual" else ENTITY
         births, nationalities, weak = _ofac_remarks(remarks, kind)
@@ -508,17 +591,19 @@ def parse_ofac(sdn: bytes, alt: bytes | None = None) -> ParsedList:
             "weak": weak,
         }
     if alt is not None:
-        for line, row in _csv_rows(_decode(alt, "alt.csv "), "alt.csv "):
+        for line, row in _csv_rows(_decode(alt, "alt.csv"), "alt.csv"):
             if _is_end_of_file_mark(row):
                 continue
-            where = f"alt.csv line {line}"
+            where = _line(line, "alt.csv")
             if len(row) != _ALT_FIELDS:
-                raise ImportFailed(f"{where}: expected {_ALT_FIELDS} fields, found {len(row)}")
+                raise _fields_counted(where, _ALT_FIELDS, len(row))
             ent_num, alt_name, alt_remarks = _null(row[0]), _null(row[3]), _null(row[4])
             if ent_num not in entries:
-                raise ImportFailed(f"{where}: ent_num '{ent_num}' is not in sdn.csv")
+                raise _failed(
+                    where, _("ent_num '%(value)s' is not in sdn.csv") % {"value": ent_num}
+                )
             if not alt_name:
-                raise ImportFailed(f"{where}: alt_name missing")
+                raise _missing(where, "alt_name")
             entry = entries[ent_num]
             quality = WEAK if "weak" in alt_remarks.lower() else STRONG
             entry["aliases"].append(ParsedAlias(_ofac_name(alt_name, entry["kind"]), quality))
@@ -533,7 +618,7 @@ def parse_ofac(sdn: bytes, alt: bytes | None = None) -> ParsedList:
                 nationalities=_unique(entry["nationalities"]),
                 programme=entry["programme"],
                 remarks=entry["remarks"],
-                source=f"sdn.csv line {entry['line']}",
+                source=_line(entry["line"], "sdn.csv"),
             )
             for ent_num, entry in entries.items()
         ]
@@ -558,7 +643,10 @@ def _own_birth_dates(text: str, where: str) -> list[BirthDate]:
             iso = _iso_date(value, where, "date_of_birth")
             births.append(BirthDate(int(iso[:4]), int(iso[:4]), iso))
         else:
-            raise ImportFailed(f"{where}: date_of_birth '{value}' is not YYYY or YYYY-MM-DD")
+            raise _failed(
+                where,
+                _("date_of_birth '%(value)s' is not YYYY or YYYY-MM-DD") % {"value": value},
+            )
     return births
 
 
@@ -567,8 +655,10 @@ def _own_nationalities(text: str, where: str) -> list[str]:
     for value in _split_names(text):
         country = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
         if country is None:
-            raise ImportFailed(
-                f"{where}: nationality '{value}' is not an ISO 3166 alpha-2 code (e.g. FR)"
+            raise _failed(
+                where,
+                _("nationality '%(value)s' is not an ISO 3166 alpha-2 code (e.g. FR)")
+                % {"value": value},
             )
         codes.append(country.alpha_2)
     return codes
@@ -580,33 +670,43 @@ def parse_own_csv(data: bytes) -> ParsedList:
     rows = _csv_rows(_decode(data, ""), "")
     first = next(rows, None)
     if first is None:
-        raise ImportFailed("line 1: the file is empty; it needs a header row")
+        raise _failed(_line(1), _("the file is empty; it needs a header row"))
     header_line, header = first
     columns = [_clean(name).lower().replace(" ", "_") for name in header]
     known = OWN_CSV_COLUMNS + _OWN_OPTIONAL
     unknown = [name for name in columns if name not in known]
     if unknown:
-        raise ImportFailed(
-            f"line {header_line}: unknown column(s) {', '.join(unknown)}; "
-            f"the columns are {', '.join(OWN_CSV_COLUMNS)}"
+        raise _failed(
+            _line(header_line),
+            _("unknown column(s) %(unknown)s; the columns are %(columns)s")
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(OWN_CSV_COLUMNS)},
         )
     missing = [name for name in _OWN_REQUIRED if name not in columns]
-    if missing:
-        raise ImportFailed(f"line {header_line}: the header has no {' or '.join(missing)} column")
+    if len(missing) == 1:
+        raise _failed(
+            _line(header_line),
+            _("the header has no %(column)s column") % {"column": missing[0]},
+        )
+    if missing:  # both of the two required columns
+        raise _failed(
+            _line(header_line),
+            _("the header has no %(first)s or %(second)s column")
+            % {"first": missing[0], "second": missing[1]},
+        )
     if len(set(columns)) != len(columns):
-        raise ImportFailed(f"line {header_line}: a column is named twice")
+        raise _failed(_line(header_line), _("a column is named twice"))
     entries = []
     for line, row in rows:
-        where = f"line {line}"
+        where = _line(line)
         if len(row) != len(columns):
-            raise ImportFailed(f"{where}: expected {len(columns)} fields, found {len(row)}")
+            raise _fields_counted(where, len(columns), len(row))
         values = dict(zip(columns, (_clean(cell) for cell in row), strict=True))
         for name in _OWN_REQUIRED:
             if not values[name]:
-                raise ImportFailed(f"{where}: {name} missing")
+                raise _missing(where, name)
         kind = (values.get("kind") or INDIVIDUAL).lower()
         if kind not in (INDIVIDUAL, ENTITY):
-            raise ImportFailed(f"{where}: kind '{kind}' is not individual or entity")
+            raise _failed(where, _("kind '%(kind)s' is not individual or entity") % {"kind": kind})
         entries.append(
             ParsedEntry(
                 reference=values["reference"],
@@ -627,24 +727,28 @@ def parse_own_csv(data: bytes) -> ParsedList:
 
 def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
+        return _("%(size)s MB") % {"size": number_format(round(size / (1024 * 1024), 1), 1)}
     if size >= 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size} bytes"
+        return _("%(size)s KB") % {"size": number_format(round(size / 1024, 1), 1)}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
 
 
 def designation_file_size_check(*, name: str, size: int) -> None:
     """Refuse a file over ``DESIGNATION_MAX_UPLOAD_BYTES`` before anyone reads it."""
     limit = settings.DESIGNATION_MAX_UPLOAD_BYTES
     if size > limit:
-        raise ImportFailed(f"{name}: {_size_text(size)} is over the limit of {_size_text(limit)}")
+        raise _failed(
+            name,
+            _("%(size)s is over the limit of %(limit)s")
+            % {"size": _size_text(size), "limit": _size_text(limit)},
+        )
 
 
 def parse_designation_files(*, format: str, files: Sequence[tuple[str, bytes]]) -> ParsedList:
     """Parse the files of one import in the list's format. OFAC's files are told apart by
     name (``sdn.csv``, and optionally ``alt.csv``); the other formats take one file."""
     if not files:
-        raise ImportFailed("no file was given")
+        raise ImportFailed(_("no file was given"))
     for name, data in files:
         designation_file_size_check(name=name, size=len(data))
     if format == DesignationList.Format.OFAC:
@@ -652,23 +756,23 @@ def parse_designation_files(*, format: str, files: Sequence[tuple[str, bytes]]) 
         for name, data in files:
             key = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
             if key not in ("sdn.csv", "alt.csv"):
-                raise ImportFailed(f"{name}: an OFAC import takes sdn.csv and alt.csv only")
+                raise _failed(name, _("an OFAC import takes sdn.csv and alt.csv only"))
             if key in by_name:
-                raise ImportFailed(f"{name}: given twice")
+                raise _failed(name, _("given twice"))
             by_name[key] = data
         if "sdn.csv" not in by_name:
-            raise ImportFailed("an OFAC import needs sdn.csv (alt.csv is optional)")
+            raise ImportFailed(_("an OFAC import needs sdn.csv (alt.csv is optional)"))
         return parse_ofac(by_name["sdn.csv"], by_name.get("alt.csv"))
     parsers = {DesignationList.Format.UN: parse_un_xml, DesignationList.Format.CSV: parse_own_csv}
     if format not in parsers:
-        raise ImportFailed(f"unknown format '{format}'")
+        raise ImportFailed(_("unknown format '%(format)s'") % {"format": format})
     if len(files) != 1:
-        raise ImportFailed("this format takes exactly one file")
+        raise ImportFailed(_("this format takes exactly one file"))
     name, data = files[0]
     try:
         return parsers[format](data)
     except ImportFailed as error:
-        raise ImportFailed(f"{name}: {error.message}") from None
+        raise _failed(name, error.message) from None
 
 
 def _files_sha256(files: Sequence[tuple[str, bytes]]) -> str:

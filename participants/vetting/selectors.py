@@ -4,7 +4,11 @@ status, sorted), in a fixed number of queries whatever its length. Vetting is fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from trackii.lists import Sort, both_ways, search_terms
 
@@ -15,15 +19,19 @@ TO_DECIDE = "open"
 EVERY_STATUS = "all"
 OPEN_STATUSES = (VettingCase.Status.PENDING, VettingCase.Status.IN_REVIEW)
 
+# The sorts' labels are marked here and translated when the toolbar is shown (``Sort.label`` is
+# typed as the str each becomes then).
+_ = cast("Callable[[str], str]", gettext_lazy)
+
 # The first is the default, as before: the cases with most possible matches to decide, oldest
 # first among equals.
 QUEUE_SORTS: dict[str, Sort] = {
-    "matches": Sort("Most possible matches first", ("-open_matches", "created_at", "pk")),
-    **both_ways("age", "Oldest first", "Newest first", "created_at", "pk"),
+    "matches": Sort(_("Most possible matches first"), ("-open_matches", "created_at", "pk")),
+    **both_ways("age", _("Oldest first"), _("Newest first"), "created_at", "pk"),
     **both_ways(
         "name",
-        "Name, A to Z",
-        "Name, Z to A",
+        _("Name, A to Z"),
+        _("Name, Z to A"),
         "membership__person__family_name",
         "membership__person__full_name",
         "pk",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trackii.audit.services import Action, audit_record
 
@@ -32,7 +33,7 @@ def membership_nominate(
     screened once the nomination commits; vetting and invitations move the state on. Only the
     convenor who opens a dialogue is not vetted here (``vet=False``)."""
     if side is not None and side.dialogue_id != dialogue.pk:
-        raise ValidationError({"side": "The side must belong to the same dialogue."})
+        raise ValidationError({"side": _("The side must belong to the same dialogue.")})
     membership = Membership(
         person=person,
         dialogue=dialogue,
@@ -127,10 +128,10 @@ def cases_to_screen():
 
 def _check_four_eyes(*, case: VettingCase, by) -> None:
     if not getattr(by, "is_staff", False):
-        raise ValidationError("Only the organisation's admins decide vetting.")
+        raise ValidationError(_("Only the organisation's admins decide vetting."))
     if case.membership.nominated_by_id is not None and case.membership.nominated_by_id == by.pk:
         raise ValidationError(
-            "Four eyes: you nominated this person, so another admin must decide their case."
+            _("Four eyes: you nominated this person, so another admin must decide their case.")
         )
 
 
@@ -143,7 +144,7 @@ def possible_match_decide(
     case = match.case
     _check_four_eyes(case=case, by=by)
     if not note.strip():
-        raise ValidationError({"note": "Say why: the next admin will read it."})
+        raise ValidationError({"note": _("Say why: the next admin will read it.")})
     match.status = (
         PossibleMatch.Status.SAME_PERSON if same_person else PossibleMatch.Status.NOT_SAME_PERSON
     )
@@ -179,23 +180,28 @@ def vetting_case_decide(
     _check_four_eyes(case=case, by=by)
     errors = {}
     if decision not in VettingCase.DECIDED:
-        errors["decision"] = "Choose cleared, cleared with conditions, or rejected."
+        errors["decision"] = _("Choose cleared, cleared with conditions, or rejected.")
     if not reason.strip():
-        errors["reason"] = "A decision needs its reason."
+        errors["reason"] = _("A decision needs its reason.")
     if decision == Status.CLEARED_WITH_CONDITIONS and not conditions.strip():
-        errors["conditions"] = "Say which conditions apply."
+        errors["conditions"] = _("Say which conditions apply.")
     if errors:
         raise ValidationError(errors)
     matches = case.matches.values_list("status", flat=True)
     if decision != Status.REJECTED:
         if PossibleMatch.Status.OPEN in matches:
             raise ValidationError(
-                "Decide every possible match first: a nominee cannot be cleared while one is open."
+                _(
+                    "Decide every possible match first: a nominee cannot be cleared while one is "
+                    "open."
+                )
             )
         if decision == Status.CLEARED and PossibleMatch.Status.SAME_PERSON in matches:
             raise ValidationError(
-                "The nominee is on a list: reject, or clear with conditions (e.g. a licence) "
-                "and say which."
+                _(
+                    "The nominee is on a list: reject, or clear with conditions (e.g. a licence) "
+                    "and say which."
+                )
             )
     membership = case.membership
     target = Membership.State.REJECTED if decision == Status.REJECTED else Membership.State.CLEARED
@@ -204,7 +210,7 @@ def vetting_case_decide(
     ):
         membership_transition(membership=membership, to=target)
     elif target == Membership.State.CLEARED and membership.state == Membership.State.REJECTED:
-        raise ValidationError("A rejected nominee is not cleared again; nominate them anew.")
+        raise ValidationError(_("A rejected nominee is not cleared again; nominate them anew."))
     for name, value in facts.items():
         if name in ("jurisdictions", "references", "conflicts_of_interest"):
             setattr(case, name, value)

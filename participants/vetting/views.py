@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -139,7 +141,7 @@ def match_decide(request, case_id: int, match_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Possible match decided.")
+            messages.success(request, _("Possible match decided."))
             return redirect("vetting:case", case.pk)
     return _case_page(request, case, match_forms={match.pk: form}, status=400)
 
@@ -166,7 +168,7 @@ def case_decide(request, case_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Case decided.")
+            messages.success(request, _("Case decided."))
             return redirect("vetting:case", case.pk)
     return _case_page(request, case, decision_form=form, status=400)
 
@@ -218,7 +220,8 @@ def designation_lists(request):
         except ImportFailed as error:
             form.add_error(
                 None,
-                f"Nothing was imported; the version in force is unchanged. {error.message}",
+                _("Nothing was imported; the version in force is unchanged. %(reason)s")
+                % {"reason": error.message},
             )
         except ValidationError as error:  # e.g. another admin took the new name meanwhile
             form.add_error(None, error.messages)
@@ -226,8 +229,14 @@ def designation_lists(request):
             vetting.rescreen_everyone()
             messages.success(
                 request,
-                f"Imported version {version.number} with {version.entry_count} entries; "
-                "everyone active is being screened again.",
+                ngettext(
+                    "Imported version %(number)s with %(count)s entry; everyone active is being "
+                    "screened again.",
+                    "Imported version %(number)s with %(count)s entries; everyone active is "
+                    "being screened again.",
+                    version.entry_count,
+                )
+                % {"number": version.number, "count": version.entry_count},
             )
             return redirect("vetting:designation_lists")
     lists = DesignationList.objects.select_related("current_version__imported_by__person").order_by(
