@@ -12,4 +12,4 @@ __all__ = ["LevelChoiceField", "add_service_error"]
 
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ConfidentialityLevel) -> str:
-        return f"{obj.name}: {obj.get_audience_display().lower()}"
+        return f"{obj.label}: {obj.get_audience_display().lower()}"

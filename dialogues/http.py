@@ -1,5 +1,6 @@
 """What the features' views share, written once: the convening team's gate, the response that
-hands a private file to its reader, and the form shown again after an edit conflict."""
+hands a private file to its reader, the form shown again after an edit conflict, and a
+translated sentence with what people wrote isolated in it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
 
 from . import selectors
 from .confidentiality import viewer_of
@@ -63,3 +66,15 @@ def form_after_conflict(request, conflict, build: Callable):
     form = build(data)
     form.is_valid()
     return form
+
+
+def isolated(message: str, **values: object) -> SafeString:
+    """``message`` (already translated, with ``%(name)s`` placeholders) with ``values`` put in:
+    the sentence escaped, each value escaped and, but for numbers, wrapped in ``<bdi>``, so
+    that a name or a title people wrote keeps its own direction inside a sentence of another
+    script (docs/i18n.md). For messages, labels and warnings built in Python."""
+    filled = {
+        name: value if isinstance(value, int) else format_html("<bdi>{}</bdi>", value)
+        for name, value in values.items()
+    }
+    return SafeString(escape(message) % filled)

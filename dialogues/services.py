@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from participants.models import Person
 from trackii.audit.services import Action, audit_record
@@ -44,15 +45,17 @@ def sessions_mark_held(*, now: datetime | None = None) -> int:
 
 # -- changes that take two people (``models.changes``) ---------------------------------------------
 
-# A request not confirmed within ``models.changes.REQUEST_VALID_FOR`` lapses.
-EXPIRED = "It was not confirmed within 72 hours."
+# A request not confirmed within ``models.changes.REQUEST_VALID_FOR`` lapses. A reason is
+# recorded in English, as marked (``gettext_noop``), and translated where it is shown.
+EXPIRED = gettext_noop("It was not confirmed within 72 hours.")
 
 
 def request_lapse(
     req, *, reason: str, by=None, request: HttpRequest | None = None, dialogue_id=None
 ) -> None:
     """Record a change request (``models.changes``: an outbound raise, a change of the scale) as
-    lapsed, with why, and audit it."""
+    lapsed, with why, and audit it. ``reason``: a marked message, recorded untranslated (a page
+    shows it in its reader's language: ``{% translate request.lapse_reason %}``)."""
     req.state = req.State.LAPSED
     req.lapse_reason = reason
     req.decided_at = timezone.now()

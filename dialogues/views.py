@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from participants.models import Membership
@@ -21,6 +22,7 @@ from participants.services import ground_rules_accept
 from . import selectors
 from .briefing.selectors import packs_awaiting_approval
 from .confidentiality import Viewer, can_plan, can_record, viewer_of
+from .http import isolated
 from .models import Dialogue
 from .outbound.selectors import outbound_requests_to_confirm
 from .outcomes.selectors import outcomes_shown_with_records, outcomes_visible_to
@@ -80,7 +82,7 @@ def ground_rules(request, dialogue_id: int):
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(request, "Thank you: you accepted the ground rules.")
+            messages.success(request, _("Thank you: you accepted the ground rules."))
             return redirect("dialogues:dialogue_detail", dialogue.pk)
     context = {
         "dialogue": dialogue,
@@ -108,29 +110,29 @@ def _what_needs_action(viewer: Viewer, dialogue: Dialogue) -> list[ToDo]:
     roster = reverse("dialogues:roster", args=[dialogue.pk])
     waiting = roster_to_do(dialogue=dialogue)
     todos = [
-        ToDo("Nominees awaiting vetting", waiting.nominated, f"{roster}?state=nominated"),
-        ToDo("Invitations sent, not yet accepted", waiting.invited, f"{roster}?state=invited"),
-        ToDo("Members who have not accepted the ground rules", waiting.rules_pending, roster),
+        ToDo(_("Nominees awaiting vetting"), waiting.nominated, f"{roster}?state=nominated"),
+        ToDo(_("Invitations sent, not yet accepted"), waiting.invited, f"{roster}?state=invited"),
+        ToDo(_("Members who have not accepted the ground rules"), waiting.rules_pending, roster),
     ]
     for pending in unpublished_changes_of(viewer=viewer, dialogue=dialogue):
         session = pending.session
         todos.append(
             ToDo(
-                f"Agenda changes not yet published in “{session.title}”",
+                isolated(_("Agenda changes not yet published in “%(title)s”"), title=session.title),
                 len(pending.changes),
                 reverse("dialogues:agenda_edit", args=[dialogue.pk, session.pk]),
             )
         )
     todos.append(
         ToDo(
-            "Briefing packs awaiting approval",
+            _("Briefing packs awaiting approval"),
             packs_awaiting_approval(dialogue=dialogue),
             reverse("dialogues:pack_list", args=[dialogue.pk]),
         )
     )
     todos.append(
         ToDo(
-            "Requests awaiting your confirmation: raising what may leave Trackii",
+            _("Requests awaiting your confirmation: raising what may leave Trackii"),
             len(outbound_requests_to_confirm(viewer=viewer, dialogue=dialogue)),
             reverse("dialogues:dialogue_edit", args=[dialogue.pk]) + "#outbound-h",
         )

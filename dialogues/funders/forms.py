@@ -1,6 +1,7 @@
 """The form that asks for a report for funders: its level, among those it may be written at."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import LevelChoiceField
 from ..models import ConfidentialityLevel
@@ -10,9 +11,11 @@ class ReportRequestForm(forms.Form):
     level = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.none(),
         empty_label=None,
-        label="Level",
-        help_text="The report holds what someone outside the programme may know at this level: "
-        "at most the dialogue's outbound level, and at most your own clearance.",
+        label=_("Level"),
+        help_text=_(
+            "The report holds what someone outside the programme may know at this level: at "
+            "most the dialogue's outbound level, and at most your own clearance."
+        ),
     )
 
     def __init__(self, *args, levels, initial_level=None, **kwargs):

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import Membership, Person
 
@@ -142,11 +143,11 @@ def _side_labels(dialogue: Dialogue) -> list[tuple[int | None, str]]:
     number = 0
     for side in dialogue.sides.all():
         if side.is_third_party:
-            labels.append((side.pk, "Third party"))
+            labels.append((side.pk, _("Third party")))
         else:
             number += 1
-            labels.append((side.pk, f"Side {number}"))
-    labels.append((None, "No side"))
+            labels.append((side.pk, _("Side %(number)s") % {"number": number}))
+    labels.append((None, _("No side")))
     return labels
 
 
@@ -154,9 +155,10 @@ def report_figures(
     *, dialogue: Dialogue, level: ConfidentialityLevel, now: datetime | None = None
 ) -> ReportFigures:
     """The figures of a report on ``dialogue`` at ``level``, as a funder at that level sees it
-    (``ValueError`` above the dialogue's outbound level). Seven queries, whatever the size:
-    the scale, the held sessions, who attended them, the sides, ideas, transfers and changes
-    (one more for the outbound level, unless the dialogue came with it)."""
+    (``ValueError`` above the dialogue's outbound level), their words in the active language.
+    Seven queries, whatever the size: the scale, the held sessions, who attended them, the
+    sides, ideas, transfers and changes (one more for the outbound level, unless the dialogue
+    came with it)."""
     viewer = viewer_for_funder(dialogue=dialogue, level=level)
     now = now or timezone.now()
     of_dialogue = {"dialogue_id": dialogue.pk}
@@ -223,53 +225,53 @@ def report_figures(
         sessions=held_sessions,
         sessions_by_kind=_table(
             "sessions",
-            "Sessions held, by kind",
+            _("Sessions held, by kind"),
             Session.Kind.choices,
             Counter(s.kind for s in sessions),
-            total="All sessions held",
+            total=_("All sessions held"),
         ),
         participants_by_side=_table(
             "sides",
-            "Participants who took part, by side",
+            _("Participants who took part, by side"),
             _side_labels(dialogue),
             per_side,
             total=None,
         ),
         participants_by_gender=_table(
             "genders",
-            "Participants who took part, by gender",
+            _("Participants who took part, by gender"),
             Person.Gender.choices,
             per_gender,
             total=None,
         ),
         ideas_by_state=_table(
             "ideas",
-            "Ideas, by state",
+            _("Ideas, by state"),
             Idea.State.choices,
             Counter(i.state for i in ideas),
-            total="All ideas",
+            total=_("All ideas"),
         ),
         ideas=tuple(ReportedIdea(i.title, i.get_state_display(), i.summary) for i in ideas),
         transfers_by_means=_table(
             "transfers_means",
-            "Ideas passed to officials, by means",
+            _("Ideas passed to officials, by means"),
             Transfer.Means.choices,
             per_means,
-            total="All transfers",
+            total=_("All transfers"),
         ),
         transfers_by_reaction=_table(
             "transfers_reaction",
-            "Ideas passed to officials, by the official's reaction",
+            _("Ideas passed to officials, by the official's reaction"),
             Transfer.Reaction.choices,
             per_reaction,
             total=None,
         ),
         changes_by_kind=_table(
             "changes",
-            "Observed changes, by kind",
+            _("Observed changes, by kind"),
             ObservedChange.Kind.choices,
             Counter(dict(changes)),
-            total="All observed changes",
+            total=_("All observed changes"),
         ),
     )
 

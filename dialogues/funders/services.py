@@ -10,19 +10,26 @@ idempotent: a report already ready or failed is left alone. A message delivered 
 report is still ``rendering`` means the worker that claimed it stopped (late acknowledgement):
 the report fails, saying so, rather than being rendered over and over; a new one may be asked
 for. Only the attempt that holds the claim stores its result.
+
+A report is written in the language of whoever asked for it (``trackii.i18n``): its PDF, its
+CSV's headings and, should it fail, the reason the list shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from trackii.audit.services import Action, audit_record
+from trackii.i18n import in_language
 
 from .. import pdf
 from ..confidentiality import Viewer, can_plan, reportable_levels
@@ -30,15 +37,20 @@ from ..models import ConfidentialityLevel, Dialogue, FunderReport
 from . import exports, tasks
 from .selectors import report_figures, request_levels
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 State = FunderReport.State
 
-ABOVE_OUTBOUND = (
-    "A report for funders is at most the dialogue's outbound level ({outbound}): a funder is "
+ABOVE_OUTBOUND = gettext_lazy(
+    "A report for funders is at most the dialogue's outbound level (%(outbound)s): a funder is "
     "outside the programme."
 )
-ABOVE_CLEARANCE = "“{level}” is above your own clearance: a report holds only what you may read."
+ABOVE_CLEARANCE = gettext_lazy(
+    "“%(level)s” is above your own clearance: a report holds only what you may read."
+)
 
 
 @transaction.atomic
@@ -47,14 +59,18 @@ def report_request(
 ) -> FunderReport:
     """Record the request and queue the report once it commits."""
     if not can_plan(viewer, dialogue.pk):
-        raise ValidationError("Only the dialogue's convening team may ask for a report.")
+        raise ValidationError(_("Only the dialogue's convening team may ask for a report."))
     # As the dialogue stands now (its outbound level may have changed since the form was shown).
     dialogue = Dialogue.objects.select_related("outbound_level").get(pk=dialogue.pk)
     if not request_levels(viewer=viewer, dialogue=dialogue).filter(pk=level.pk).exists():
         if not reportable_levels(dialogue).filter(pk=level.pk).exists():
-            outbound = dialogue.outbound_level.name if dialogue.outbound_level else "the lowest"
-            raise ValidationError({"level": ABOVE_OUTBOUND.format(outbound=outbound)})
-        raise ValidationError({"level": ABOVE_CLEARANCE.format(level=level.name)})
+            outbound = (
+                dialogue.outbound_level.label
+                if dialogue.outbound_level
+                else pgettext("the lowest level of the scale", "the lowest")
+            )
+            raise ValidationError({"level": ABOVE_OUTBOUND % {"outbound": outbound}})
+        raise ValidationError({"level": ABOVE_CLEARANCE % {"level": level.label}})
     report = FunderReport.objects.create(dialogue=dialogue, level=level, requested_by=requested_by)
     audit_record(
         action=Action.CREATED,
@@ -70,7 +86,7 @@ def report_request(
 
 # -- the job -------------------------------------------------------------------------------------
 
-INTERRUPTED = (
+INTERRUPTED = gettext_lazy(
     "Rendering was started and never finished: the worker stopped or crashed. Ask for a new "
     "report; if it fails again, tell your administrator (the log names this report's id)."
 )
@@ -96,9 +112,9 @@ def _claim(report_id: int) -> FunderReport | None:
         return report
 
 
-def _fail(report: FunderReport, reason: str) -> None:
+def _fail(report: FunderReport, reason: StrOrPromise) -> None:
     report.state = State.FAILED
-    report.failure_reason = reason
+    report.failure_reason = str(reason)  # in the language of the one who asked (``report_render``)
     report.save(update_fields=["state", "failure_reason"])
 
 
@@ -120,19 +136,34 @@ def render_report_files(report: FunderReport) -> tuple[bytes, bytes]:
 
 def _reason(error: Exception) -> str:
     if isinstance(error, ValueError) and "outbound" in str(error):
-        return (
+        return _(
             "The dialogue's outbound level is now below this report's level: ask for a new "
             "report at a level that may leave."
         )
-    return (
-        f"The report could not be rendered ({type(error).__name__}). Ask for a new one; if it "
-        "fails again, tell your administrator (the log names this report's id)."
+    return _(
+        "The report could not be rendered (%(error)s). Ask for a new one; if it fails again, "
+        "tell your administrator (the log names this report's id)."
+    ) % {"error": type(error).__name__}
+
+
+def requester_language(report_id: int) -> str:
+    """The language of the person who asked for the report ("" if none, or nobody now)."""
+    language = (
+        FunderReport.objects.filter(pk=report_id)
+        .values_list("requested_by__person__language", flat=True)
+        .first()
     )
+    return language or ""
 
 
 def report_render(*, report_id: int) -> str:
-    """The job: render one report. Returns what happened ("ready", "failed", "skipped",
-    "superseded")."""
+    """The job: render one report, in the language of whoever asked for it. Returns what
+    happened ("ready", "failed", "skipped", "superseded")."""
+    with in_language(requester_language(report_id)):
+        return _render(report_id)
+
+
+def _render(report_id: int) -> str:
     report = _claim(report_id)
     if report is None:
         return "skipped"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -62,7 +63,7 @@ def report_request(request, dialogue, viewer):
             add_service_error(form, error)
         else:
             messages.success(
-                request, "The report was requested: it is ready to download once rendered."
+                request, _("The report was requested: it is ready to download once rendered.")
             )
             return redirect("dialogues:funder_reports", dialogue.pk)
     # Shown again with its errors as a 200: htmx swaps no other answer in.

@@ -2,6 +2,7 @@
 may read; a state; a follow-up with its owner and due date."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
 from trackii.forms import DayField, ModelMultipleChoiceField
@@ -13,32 +14,37 @@ from ..models import ConfidentialityLevel, Idea, Outcome
 class SourceChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Outcome) -> str:
         text = obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "\u2026"
-        return f"{obj.session.title}: {text} ({obj.level.name})"
+        return f"{obj.session.title}: {text} ({obj.level.label})"
 
 
 class IdeaForm(forms.Form):
     sources = SourceChoiceField(
         queryset=Outcome.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Derived from",
-        help_text="The outcomes the idea comes from. Only those who may read every one of them "
-        "(and the idea's level) will see it.",
+        label=_("Derived from"),
+        help_text=_(
+            "The outcomes the idea comes from. Only those who may read every one of them (and "
+            "the idea's level) will see it."
+        ),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Summary"),
         help_text=Idea._meta.get_field("summary").help_text,
     )
     level = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.none(),
         empty_label=None,
-        help_text="At least the level of each outcome it comes from.",
+        label=_("Level"),
+        help_text=_("At least the level of each outcome it comes from."),
     )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named readers, for the level that is for named people only.",
+        label=_("Readers"),
+        help_text=_("Named readers, for the level that is for named people only."),
     )
 
     def __init__(self, *args, outcomes, levels, people, **kwargs):
@@ -49,7 +55,7 @@ class IdeaForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    state = forms.ChoiceField(choices=Idea.State.choices, label="State")
+    state = forms.ChoiceField(choices=Idea.State.choices, label=_("State"))
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -58,9 +64,11 @@ class OwnerChoiceField(forms.ModelChoiceField):
 
 
 class FollowUpForm(forms.Form):
-    owner = OwnerChoiceField(queryset=Person.objects.none(), empty_label="Choose who does it")
-    task = forms.CharField(max_length=300)
-    due = DayField(label="Due")
+    owner = OwnerChoiceField(
+        queryset=Person.objects.none(), empty_label=_("Choose who does it"), label=_("Owner")
+    )
+    task = forms.CharField(max_length=300, label=_("Task"))
+    due = DayField(label=_("Due"))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)

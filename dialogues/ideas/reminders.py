@@ -3,7 +3,8 @@ when it is overdue. E-mail leaves our control, so it follows the outbound rule o
 ``dialogues.confidentiality`` as the other e-mails do: the subject names the dialogue's cover
 name only; the idea's title and the task only when the idea's level may leave (a neutral phrase
 otherwise); never the dialogue's own title, a speaker or a source; a link to the idea's page,
-where the owner signs in to read the rest."""
+where the owner signs in to read the rest. It is written in the owner's language
+(``trackii.i18n.in_language_of``)."""
 
 import logging
 from datetime import date, timedelta
@@ -12,9 +13,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participants.models import Membership
+from trackii.i18n import in_language_of
 
 from ..confidentiality import may_leave
 from ..models import FollowUp
@@ -49,32 +53,58 @@ def _address(membership: Membership) -> str:
     return user.email if user is not None and user.is_active else ""
 
 
+def _opening(*, shown: bool, overdue: bool) -> str:
+    """The reminder's first sentence, with ``%(title)s``, ``%(cover)s`` and ``%(due)s`` to fill:
+    the idea named only if it may leave."""
+    if shown and overdue:
+        return _(
+            "A follow-up you own on the idea “%(title)s” (%(cover)s) was due on %(due)s and is "
+            "not marked done."
+        )
+    if shown:
+        return _("A follow-up you own on the idea “%(title)s” (%(cover)s) is due on %(due)s.")
+    if overdue:
+        return _(
+            "A follow-up you own on an idea of %(cover)s was due on %(due)s and is not marked done."
+        )
+    return _("A follow-up you own on an idea of %(cover)s is due on %(due)s.")
+
+
 def reminder_message(follow_up: FollowUp, *, stage: str, to: str) -> EmailMessage:
-    """The reminder, as far as the outbound rule lets it say what the follow-up is about."""
+    """The reminder, as far as the outbound rule lets it say what the follow-up is about, in
+    the active language (the caller's ``in_language_of`` the owner)."""
     idea = follow_up.idea
     dialogue = idea.dialogue
     cover = dialogue.cover_name
     shown = may_leave(dialogue, idea)
-    about = f"the idea “{idea.title}” ({cover})" if shown else f"an idea of {cover}"
-    due = f"{follow_up.due:%d %B %Y}"
-    if stage == OVERDUE:
-        news, sentence = "a follow-up is overdue", f"was due on {due} and is not marked done."
-    else:
-        news, sentence = "a follow-up is due soon", f"is due on {due}."
-    lines = [f"A follow-up you own on {about} {sentence}", ""]
+    overdue = stage == OVERDUE
+    # The month's name in the reader's language (E: the form a date takes, e.g. in Russian).
+    due = dateformat.format(follow_up.due, "d E Y")
+    opening = _opening(shown=shown, overdue=overdue)
+    lines = [opening % {"title": idea.title, "cover": cover, "due": due}, ""]
     if shown:
-        lines += [f"The task: {follow_up.task}", ""]
+        lines += [_("The task: %(task)s") % {"task": follow_up.task}, ""]
     else:
-        lines += ["Sign in to read the task.", ""]
+        lines += [_("Sign in to read the task."), ""]
     link = settings.TRACKII_BASE_URL + reverse("dialogues:idea_detail", args=[dialogue.pk, idea.pk])
     lines += [
-        f"Once it is done, mark it so on the idea's page: {link}",
+        _("Once it is done, mark it so on the idea's page: %(link)s") % {"link": link},
         "",
-        f"You are reminded once when a follow-up is due within {DUE_SOON_DAYS} days, and once "
-        "when it is overdue.",
+        ngettext(
+            "You are reminded once when a follow-up is due within %(days)s day, and once when "
+            "it is overdue.",
+            "You are reminded once when a follow-up is due within %(days)s days, and once when "
+            "it is overdue.",
+            DUE_SOON_DAYS,
+        )
+        % {"days": DUE_SOON_DAYS},
     ]
+    if overdue:
+        news = _("%(cover)s: a follow-up is overdue")
+    else:
+        news = _("%(cover)s: a follow-up is due soon")
     return EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{cover}: {news}",
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + news % {"cover": cover},
         body="\n".join(lines),
         to=[to],
     )
@@ -111,8 +141,10 @@ def follow_ups_remind(*, today: date | None = None) -> int:
                 if not claimed:
                     continue  # reminded meanwhile, or done
                 # Sent inside the claim: if the mail server refuses it, the claim is undone
-                # and the next run tries again.
-                reminder_message(follow_up, stage=stage, to=to).send()
+                # and the next run tries again. Written in the owner's language.
+                with in_language_of(owner.person):
+                    message = reminder_message(follow_up, stage=stage, to=to)
+                message.send()
         except Exception as error:  # one refused message does not stop the others
             logger.error("follow-up %s: reminder not sent (%s)", follow_up.pk, type(error).__name__)
             continue

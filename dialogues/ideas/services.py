@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
@@ -19,7 +20,7 @@ from ..services import check_narrow_only, name_readers
 def _sources_checked(*, viewer: Viewer, dialogue: Dialogue, sources) -> list[Outcome]:
     ids = sorted({s.pk for s in sources})
     if not ids:
-        raise ValidationError({"sources": "Derive the idea from at least one outcome."})
+        raise ValidationError({"sources": _("Derive the idea from at least one outcome.")})
     seen = list(
         visible(
             viewer,
@@ -28,7 +29,7 @@ def _sources_checked(*, viewer: Viewer, dialogue: Dialogue, sources) -> list[Out
         )
     )
     if len(seen) != len(ids):
-        raise ValidationError({"sources": "Choose outcomes of this dialogue that you may read."})
+        raise ValidationError({"sources": _("Choose outcomes of this dialogue that you may read.")})
     return seen
 
 
@@ -39,8 +40,11 @@ def _check_level(*, level: ConfidentialityLevel, sources: list[Outcome]) -> None
         except ValidationError:
             raise ValidationError(
                 {
-                    "level": f"An idea is held at least at its sources' levels: "
-                    f"“{source.summary[:60]}” is at {source.level.name}."
+                    "level": _(
+                        "An idea is held at least at its sources' levels: “%(source)s” is at "
+                        "%(level)s."
+                    )
+                    % {"source": source.summary[:60], "level": source.level.label}
                 }
             ) from None
 
@@ -84,7 +88,7 @@ def idea_derive(
 @transaction.atomic
 def idea_set_state(*, idea: Idea, state: str, by=None) -> Idea:
     if state not in Idea.State.values:
-        raise ValidationError({"state": "Choose one of the states."})
+        raise ValidationError({"state": _("Choose one of the states.")})
     before = idea.state
     Idea.objects.filter(pk=idea.pk).update(state=state, updated_at=timezone.now())
     idea.state = state
@@ -101,7 +105,9 @@ def idea_set_state(*, idea: Idea, state: str, by=None) -> Idea:
 @transaction.atomic
 def follow_up_add(*, idea: Idea, owner: Membership, task: str, due: date, by=None) -> FollowUp:
     if owner.dialogue_id != idea.dialogue_id or owner.state != Membership.State.ACCEPTED:
-        raise ValidationError({"owner": "The owner must be an accepted member of this dialogue."})
+        raise ValidationError(
+            {"owner": _("The owner must be an accepted member of this dialogue.")}
+        )
     follow_up = FollowUp(idea=idea, owner=owner, task=task, due=due, created_by=by)
     follow_up.full_clean()
     follow_up.save()

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.models import Person
@@ -104,7 +105,7 @@ def idea_create(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The idea was recorded.")
+            messages.success(request, _("The idea was recorded."))
             return redirect("dialogues:idea_detail", dialogue.pk, idea.pk)
     return render(request, "dialogues/ideas/form.html", {"dialogue": dialogue, "form": form})
 
@@ -120,9 +121,11 @@ def idea_state(request, idea_id: int, dialogue, viewer):
     form = StateForm(request.POST)
     if form.is_valid():
         services.idea_set_state(idea=idea, state=form.cleaned_data["state"], by=request.user)
-        messages.success(request, f"The idea is now “{idea.get_state_display()}”.")
+        messages.success(
+            request, _("The idea is now “%(state)s”.") % {"state": idea.get_state_display()}
+        )
     else:
-        messages.error(request, "Choose one of the states.")
+        messages.error(request, _("Choose one of the states."))
     return redirect("dialogues:idea_detail", dialogue.pk, idea.pk)
 
 
@@ -137,7 +140,7 @@ def follow_up_create(request, idea_id: int, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Follow-up added.")
+            messages.success(request, _("Follow-up added."))
             return redirect("dialogues:idea_detail", dialogue.pk, idea.pk)
     context = _detail_context(viewer, idea, follow_up_form=form)
     return render(request, "dialogues/ideas/detail.html", context, status=400)
@@ -151,5 +154,5 @@ def follow_up_done(request, idea_id: int, follow_up_id: int, dialogue, viewer):
     if follow_up is None:
         raise Http404
     services.follow_up_done(follow_up=follow_up, by=request.user)
-    messages.success(request, "Follow-up done.")
+    messages.success(request, _("Follow-up done."))
     return redirect("dialogues:idea_detail", dialogue.pk, idea.pk)

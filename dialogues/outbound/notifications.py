@@ -1,20 +1,67 @@
 """Telling a dialogue's convening team of a request to raise what may leave Trackii (made,
 confirmed or withdrawn). E-mail leaves our control: it names the cover name and the two levels of
-the organisation's scale, nothing of the dialogue's content and nobody."""
+the organisation's scale, nothing of the dialogue's content and nobody. Each member is written to
+in their language (``trackii.i18n``): the message is rendered once per language."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants.models import Membership
+from trackii.i18n import in_language, language_of
 
 from ..models import OutboundLevelRequest
 
+# What happened, for the cover name (``%(cover)s``), from one level to another.
 _OUTBOUND_NEWS = {
-    "open": "A member of the convening team asked to raise what may leave Trackii",
-    "confirmed": "What may leave Trackii was raised",
-    "withdrawn": "A request to raise what may leave Trackii was withdrawn",
+    "open": gettext_lazy(
+        "A member of the convening team asked to raise what may leave Trackii for “%(cover)s”: "
+        "from %(from)s to %(to)s."
+    ),
+    "confirmed": gettext_lazy(
+        "What may leave Trackii was raised for “%(cover)s”: from %(from)s to %(to)s."
+    ),
+    "withdrawn": gettext_lazy(
+        "A request to raise what may leave Trackii was withdrawn for “%(cover)s”: from %(from)s "
+        "to %(to)s."
+    ),
 }
+
+
+def _message(raise_request: OutboundLevelRequest, event: str) -> tuple[str, str]:
+    """The subject and the body, in the active language."""
+    dialogue = raise_request.dialogue
+    to_name = raise_request.to_level.label
+    if raise_request.from_level:
+        from_name = raise_request.from_level.label
+    else:
+        from_name = _("the lowest level")
+    news = _OUTBOUND_NEWS[event] % {"cover": dialogue.cover_name, "from": from_name, "to": to_name}
+    lines = [news, ""]
+    if event == "open":
+        expires = raise_request.expires_at
+        lines += [
+            _(
+                "E-mail, calendar feeds and file names would then carry material up to "
+                "%(level)s. It takes effect only when another member of the convening team, "
+                "cleared %(level)s or higher, confirms it; it lapses on %(day)s at %(time)s UTC "
+                "otherwise."
+            )
+            % {
+                "level": to_name,
+                # The month's name in the reader's language (E: as a date writes it).
+                "day": dateformat.format(expires, "d E Y"),
+                "time": dateformat.format(expires, "H:i"),
+            },
+            "",
+        ]
+    link = settings.TRACKII_BASE_URL + reverse("dialogues:dialogue_edit", args=[dialogue.pk])
+    lines.append(_("See the dialogue's settings in Trackii: %(link)s") % {"link": link})
+    subject = "[Trackii] " + _("%(cover)s: what may leave Trackii") % {"cover": dialogue.cover_name}
+    return subject, "\n".join(lines)
 
 
 def outbound_request_notify(*, request_id: int, status: str) -> int:
@@ -22,7 +69,8 @@ def outbound_request_notify(*, request_id: int, status: str) -> int:
     active account, but the one who acted) that a request to raise its outbound level was made
     (``status`` open), confirmed or withdrawn. A notice whose request has moved on meanwhile
     sends nothing. The message names the cover name and the two levels of the organisation's
-    scale, nothing of the dialogue's content and nobody."""
+    scale, nothing of the dialogue's content and nobody; each member reads it in their
+    language."""
     raise_request = (
         OutboundLevelRequest.objects.select_related("dialogue", "from_level", "to_level")
         .filter(pk=request_id)
@@ -45,31 +93,14 @@ def outbound_request_notify(*, request_id: int, status: str) -> int:
         .exclude(person__user_id=actor_id)
         .select_related("person__user")
     )
-    from_name = raise_request.from_level.name if raise_request.from_level else "the lowest level"
-    lines = [
-        f"{_OUTBOUND_NEWS[event]} for “{dialogue.cover_name}”: from {from_name} to "
-        f"{raise_request.to_level.name}.",
-        "",
-    ]
-    if event == "open":
-        lines += [
-            "E-mail, calendar feeds and file names would then carry material up to "
-            f"{raise_request.to_level.name}. It takes effect only when another member of the "
-            f"convening team, cleared {raise_request.to_level.name} or higher, confirms it; "
-            f"it lapses on {raise_request.expires_at:%d %B %Y at %H:%M} UTC otherwise.",
-            "",
-        ]
-    lines.append(
-        "See the dialogue's settings in Trackii: "
-        + settings.TRACKII_BASE_URL
-        + reverse("dialogues:dialogue_edit", args=[dialogue.pk])
-    )
+    rendered: dict[str, tuple[str, str]] = {}  # by language: the same words to all who share it
     sent = 0
     for membership in team:
-        EmailMessage(
-            subject=f"[Trackii] {dialogue.cover_name}: what may leave Trackii",
-            body="\n".join(lines),
-            to=[membership.person.user.email],
-        ).send()
+        language = language_of(membership.person)
+        if language not in rendered:
+            with in_language(language):
+                rendered[language] = _message(raise_request, event)
+        subject, body = rendered[language]
+        EmailMessage(subject=subject, body=body, to=[membership.person.user.email]).send()
         sent += 1
     return sent

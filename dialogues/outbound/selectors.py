@@ -4,6 +4,7 @@ found the dialogue through ``convening_team_only``)."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from ..confidentiality import Viewer, can_confirm_outbound_raise
 from ..models import Dialogue, OutboundLevelRequest
@@ -31,11 +32,15 @@ def outbound_request_of(*, dialogue_id: int, request_id: int) -> OutboundLevelRe
 
 def outbound_requests_shown_to(*, viewer: Viewer, dialogue: Dialogue) -> list[OutboundLevelRequest]:
     """The dialogue's requests as its edit page shows them, newest first, each with whether this
-    viewer may confirm or withdraw it and, if it can no longer be confirmed, why."""
+    viewer may confirm or withdraw it and, if it can no longer be confirmed, why (in the
+    reader's language: a reason is recorded as marked, in English)."""
     rows = outbound_requests_of(dialogue_id=dialogue.pk)
     grant = viewer.grant(dialogue.pk)
     for row in rows:
-        row.lapsed_because = outbound_request_lapse_reason(row) if row.is_open else ""
+        lapsed_because = outbound_request_lapse_reason(row) if row.is_open else ""
+        row.lapsed_because = gettext(lapsed_because) if lapsed_because else ""
+        if row.lapse_reason:  # shown, never saved from here
+            row.lapse_reason = gettext(row.lapse_reason)
         row.may_confirm = (
             row.is_open and not row.lapsed_because and can_confirm_outbound_raise(viewer, row)
         )

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
@@ -37,10 +39,14 @@ from . import tasks
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-OUTBOUND_CHANGED = "The dialogue's outbound level has changed since it was asked for."
-SCALE_CHANGED = "The confidentiality scale has changed since it was asked for."
-REQUESTER_GONE = "The person who asked may no longer ask for it (their place in the team changed)."
-SUPERSEDED = "A newer request replaced it."
+# Why a request lapsed: recorded in English, as marked, and translated where it is shown
+# (``services.request_lapse``).
+OUTBOUND_CHANGED = gettext_noop("The dialogue's outbound level has changed since it was asked for.")
+SCALE_CHANGED = gettext_noop("The confidentiality scale has changed since it was asked for.")
+REQUESTER_GONE = gettext_noop(
+    "The person who asked may no longer ask for it (their place in the team changed)."
+)
+SUPERSEDED = gettext_noop("A newer request replaced it.")
 
 
 def _lowest_level() -> ConfidentialityLevel | None:
@@ -104,19 +110,22 @@ def outbound_raise_request(
     )
     requester = person_of(by)
     if requester is None or not viewer.is_convening(dialogue.pk):
-        raise ValidationError("Only the dialogue's convening team can ask for this.")
+        raise ValidationError(_("Only the dialogue's convening team can ask for this."))
     try:
         check_grantable(viewer, dialogue_id=dialogue.pk, clearance=to_level)
     except ValidationError:
         raise ValidationError(
             {
-                "outbound_level": f"“{to_level}” is above your own clearance in this "
-                "dialogue: only someone cleared for it can ask to let it leave."
+                "outbound_level": _(
+                    "“%(level)s” is above your own clearance in this dialogue: only someone "
+                    "cleared for it can ask to let it leave."
+                )
+                % {"level": to_level.label}
             }
         ) from None
     if not raises_outbound(dialogue, to_level):
         raise ValidationError(
-            {"outbound_level": "This is not a raise: lowering the level needs no confirmation."}
+            {"outbound_level": _("This is not a raise: lowering the level needs no confirmation.")}
         )
     for earlier in OutboundLevelRequest.objects.select_for_update().filter(
         dialogue=dialogue, state=OutboundLevelRequest.State.OPEN
@@ -176,12 +185,16 @@ def outbound_request_confirm(
     raise_request = _locked_request(raise_request)
     if not raise_request.is_open:
         raise ValidationError(
-            f"This request is {raise_request.get_state_display().lower()}: nothing to confirm."
+            _("This request is %(state)s: nothing to confirm.")
+            % {"state": raise_request.get_state_display().lower()}
         )
     if not can_confirm_outbound_raise(viewer, raise_request):
         raise ValidationError(
-            "It takes another member of the convening team, cleared "
-            f"“{raise_request.to_level}” or higher, to confirm this."
+            _(
+                "It takes another member of the convening team, cleared “%(level)s” or higher, "
+                "to confirm this."
+            )
+            % {"level": raise_request.to_level.label}
         )
     reason = outbound_request_lapse_reason(raise_request)
     if reason:
@@ -240,13 +253,14 @@ def outbound_request_withdraw(
     raise_request = _locked_request(raise_request)
     if not raise_request.is_open:
         raise ValidationError(
-            f"This request is {raise_request.get_state_display().lower()}: nothing to withdraw."
+            _("This request is %(state)s: nothing to withdraw.")
+            % {"state": raise_request.get_state_display().lower()}
         )
     grant = viewer.grant(raise_request.dialogue_id)
     own = grant is not None and grant.person_id == raise_request.requester_id
     if not (own or can_confirm_outbound_raise(viewer, raise_request)):
         raise ValidationError(
-            "Only the person who asked, or someone who could confirm it, withdraws it."
+            _("Only the person who asked, or someone who could confirm it, withdraws it.")
         )
     raise_request.state = OutboundLevelRequest.State.WITHDRAWN
     raise_request.decided_by = by

@@ -6,10 +6,11 @@ refusal (403) names who decides. The requests are listed on the dialogue's edit 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..confidentiality import can_confirm_outbound_raise
-from ..http import convening_team_only
+from ..http import convening_team_only, isolated
 from . import services
 from .selectors import outbound_request_of
 
@@ -41,9 +42,17 @@ def outbound_request_decide(request, request_id: int, action: str, dialogue, vie
         messages.error(request, " ".join(error.messages))
     else:
         if decided.state == decided.State.LAPSED:
-            messages.error(request, f"This request has lapsed: {decided.lapse_reason}")
+            # The reason is recorded as marked, in English: shown in the reader's language.
+            reason = _(decided.lapse_reason)
+            messages.error(request, _("This request has lapsed: %(reason)s") % {"reason": reason})
         elif decided.state == decided.State.CONFIRMED:
-            messages.success(request, f"Confirmed: the outbound level is now “{decided.to_level}”.")
+            messages.success(
+                request,
+                isolated(
+                    _("Confirmed: the outbound level is now “%(level)s”."),
+                    level=decided.to_level.label,
+                ),
+            )
         else:
-            messages.success(request, "Request withdrawn.")
+            messages.success(request, _("Request withdrawn."))
     return redirect("dialogues:dialogue_edit", dialogue.pk)

@@ -5,6 +5,8 @@ toolbar."""
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants.models import Person
 from participants.selectors import roster_of
@@ -18,20 +20,27 @@ from .services import ACCEPTED_KINDS, document_file_check, size_text
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.OTHER)
-    level = forms.ModelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    kind = forms.ChoiceField(
+        choices=Document.Kind.choices, initial=Document.Kind.OTHER, label=gettext_lazy("Kind")
+    )
+    level = forms.ModelChoiceField(
+        queryset=ConfidentialityLevel.objects.none(), empty_label=None, label=gettext_lazy("Level")
+    )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Named readers",
-        help_text="Used when the level is for named people only. You are named automatically.",
+        label=gettext_lazy("Named readers"),
+        help_text=gettext_lazy(
+            "Used when the level is for named people only. You are named automatically."
+        ),
     )
     file = forms.FileField(
+        label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".pdf,.docx,.xlsx,.pptx,.odt,.txt,.md,.png,.jpg,.jpeg"}
-        )
+        ),
     )
 
     def __init__(
@@ -45,17 +54,22 @@ class DocumentForm(forms.Form):
         else:
             level.queryset = levels_at_or_above(floor)
             default = max(floor, dialogue.default_level, key=lambda lvl: lvl.rank)
-            level.help_text = f"“{floor}” or stricter: a paper is never below its place's level."
-            level.error_messages["invalid_choice"] = (
-                f"Choose “{floor}” or a stricter level: material can be narrowed, never widened."
-            )
+            level.help_text = _(
+                "“%(level)s” or stricter: a paper is never below its place's level."
+            ) % {"level": floor.label}
+            level.error_messages["invalid_choice"] = _(
+                "Choose “%(level)s” or a stricter level: material can be narrowed, never widened."
+            ) % {"level": floor.label}
         level.initial = default.pk
         roster = roster_of(dialogue_id=dialogue.pk)
         self.fields["readers"].queryset = Person.objects.filter(
             pk__in=roster.values("person_id")
         ).order_by("family_name", "full_name", "pk")
         limit = size_text(settings.DOCUMENT_MAX_UPLOAD_BYTES)
-        self.fields["file"].help_text = f"{ACCEPTED_KINDS}; at most {limit}."
+        self.fields["file"].help_text = _("%(kinds)s; at most %(limit)s.") % {
+            "kinds": ACCEPTED_KINDS,
+            "limit": limit,
+        }
 
     def clean_file(self):
         # Checked here for a message beside the field; the service checks again before storing.
@@ -78,18 +92,18 @@ class PapersFilterForm(ListForm):
 
     sorts = PAPER_SORTS
 
-    search = search_field("Title")
-    in_session = forms.ChoiceField(label="Session", required=False)
-    level = forms.ChoiceField(label="Level", required=False)
+    search = search_field(gettext_lazy("Title"))
+    in_session = forms.ChoiceField(label=gettext_lazy("Session"), required=False)
+    level = forms.ChoiceField(label=gettext_lazy("Level"), required=False)
 
     def __init__(self, data=None, *, sessions, levels, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["in_session"].choices = [
-            ("", "All papers"),
-            (WHOLE_DIALOGUE, "Dialogue-wide (no session)"),
+            ("", _("All papers")),
+            (WHOLE_DIALOGUE, _("Dialogue-wide (no session)")),
             *((str(session.pk), session.title) for session in sessions),
         ]
         self.fields["level"].choices = [
-            ("", "Any level"),
-            *((str(level.pk), level.name) for level in levels),
+            ("", _("Any level")),
+            *((str(level.pk), level.label) for level in levels),
         ]

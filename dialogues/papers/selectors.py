@@ -2,20 +2,28 @@
 tab lists them (searched, filtered, sorted); the lists on the dialogue and session pages are the
 core selectors' ``documents_visible_to``."""
 
+from collections.abc import Callable
+from typing import cast
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from trackii.lists import Sort, both_ways, search_terms
 
 from ..confidentiality import Viewer, resolve, visible
 from ..models import Document
 
-_BY_DATE = both_ways("date", "Oldest first", "Newest first", "uploaded_at", "pk")
+# The sorts' labels are marked here and translated when the toolbar is shown (``Sort.label`` is
+# typed as the str each becomes then).
+_ = cast("Callable[[str], str]", gettext_lazy)
+
+_BY_DATE = both_ways("date", _("Oldest first"), _("Newest first"), "uploaded_at", "pk")
 # The first is the default: the newest first.
 PAPER_SORTS: dict[str, Sort] = {
     "-date": _BY_DATE["-date"],
     "date": _BY_DATE["date"],
-    **both_ways("title", "Title, A to Z", "Title, Z to A", "title", "pk"),
+    **both_ways("title", _("Title, A to Z"), _("Title, Z to A"), "title", "pk"),
 }
 # The session filter's value for the papers of the whole dialogue (outside any session).
 WHOLE_DIALOGUE = "none"

@@ -4,6 +4,8 @@ of a ZIP), never on the browser's word; the extension must agree with what the c
 file is written under private storage with a name that says nothing, and only once every check
 has passed; a failure after that removes it again, so a refused upload leaves nothing behind."""
 
+from __future__ import annotations
+
 import codecs
 import hashlib
 import math
@@ -12,11 +14,15 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from participants.selectors import roster_of
 from trackii.audit.services import Action, audit_record
@@ -25,11 +31,13 @@ from ..confidentiality import floor_level
 from ..models import AgendaItem, ConfidentialityLevel, Dialogue, Document, Session
 from ..services import check_narrow_only, name_readers
 
-ACCEPTED_KINDS = (
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ACCEPTED_KINDS = gettext_lazy(
     "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt), "
     "plain text (.txt, .md), PNG and JPEG"
 )
-ACCEPTED = f"Only {ACCEPTED_KINDS} files are accepted"
 _CHUNK = 64 * 1024
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
@@ -39,32 +47,39 @@ class FileType:
     """An accepted type: what it is called, and its extensions with the content type each is
     served with."""
 
-    label: str
+    label: StrOrPromise  # marked, translated where a message names it
     extensions: dict[str, str]
 
     @property
     def suggestion(self) -> str:
-        return " or ".join(self.extensions)
+        first, *others = self.extensions
+        if not others:
+            return first
+        return _("%(extensions)s or %(last)s") % {
+            "extensions": ", ".join((first, *others[:-1])),
+            "last": others[-1],
+        }
 
 
-PDF = FileType("a PDF document", {".pdf": "application/pdf"})
-PNG = FileType("a PNG image", {".png": "image/png"})
-JPEG = FileType("a JPEG image", {".jpg": "image/jpeg", ".jpeg": "image/jpeg"})
+PDF = FileType(gettext_lazy("a PDF document"), {".pdf": "application/pdf"})
+PNG = FileType(gettext_lazy("a PNG image"), {".png": "image/png"})
+JPEG = FileType(gettext_lazy("a JPEG image"), {".jpg": "image/jpeg", ".jpeg": "image/jpeg"})
 DOCX = FileType(
-    "a Word document",
+    gettext_lazy("a Word document"),
     {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 )
 XLSX = FileType(
-    "an Excel workbook",
+    gettext_lazy("an Excel workbook"),
     {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 )
 PPTX = FileType(
-    "a PowerPoint presentation",
+    gettext_lazy("a PowerPoint presentation"),
     {".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
 )
-ODT = FileType("an OpenDocument text", {".odt": _ODT_MIMETYPE.decode()})
+ODT = FileType(gettext_lazy("an OpenDocument text"), {".odt": _ODT_MIMETYPE.decode()})
 TEXT = FileType(
-    "plain text", {".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
+    gettext_lazy("plain text"),
+    {".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8"},
 )
 
 _MAGIC = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
@@ -75,17 +90,20 @@ _OFFICE_MEMBERS = (
 )
 # Refused types we can name, so the error says what the file is rather than "unknown".
 _REFUSED_MAGIC = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
+    (b"MZ", gettext_lazy("a Windows program")),
+    (b"\x7fELF", gettext_lazy("a program")),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an older Microsoft Office file (.doc, .xls, .ppt); save it as .docx, .xlsx, .pptx or PDF",
+        gettext_lazy(
+            "an older Microsoft Office file (.doc, .xls, .ppt); save it as .docx, .xlsx, .pptx "
+            "or PDF"
+        ),
     ),
-    (b"GIF8", "a GIF image"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"GIF8", gettext_lazy("a GIF image")),
+    (b"Rar!", gettext_lazy("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("a 7-Zip archive")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive")),
+    (b"PK\x05\x06", gettext_lazy("an empty ZIP archive")),
 )
 # Bidirectional overrides and isolates let "gpj.exe" display as "exe.jpg"; they go with the
 # control characters. Joiners (ZWJ, ZWNJ) stay: Persian and Indic names need them.
@@ -106,13 +124,23 @@ class CheckedFile:
 
 
 def size_text(size: int, *, round_up: bool = False) -> str:
-    """A size as people read it: 31.2 MB, 12 KB, 800 bytes (a KB is 1024 bytes)."""
-    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+    """A size as people read it: 31.2 MB, 12 KB, 800 bytes (a KB is 1024 bytes), in the
+    reader's language (its decimal separator too)."""
+    for unit, factor in ((_("%(size)s MB"), 1024 * 1024), (_("%(size)s KB"), 1024)):
         if size >= factor:
             tenths = size * 10 / factor
             tenths = math.ceil(tenths) if round_up else math.floor(tenths)
-            return f"{tenths / 10:g} {unit}"
-    return f"{size} bytes"
+            shown = number_format(tenths / 10, decimal_pos=0 if tenths % 10 == 0 else 1)
+            return unit % {"size": shown}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
+
+
+def _not_accepted(looks_like: StrOrPromise) -> str:
+    """The refusal of a file of a type papers may not have, saying what it looks like."""
+    return _("Only %(kinds)s files are accepted; this file looks like %(what)s.") % {
+        "kinds": ACCEPTED_KINDS,
+        "what": looks_like,
+    }
 
 
 def _check_size(size: int) -> None:
@@ -120,12 +148,12 @@ def _check_size(size: int) -> None:
     if size > limit:
         # The file's size rounds up and the limit down, so a refused file never reads as allowed.
         raise ValidationError(
-            f"This file is {size_text(size, round_up=True)}; "
-            f"the limit is {size_text(limit, round_up=False)}.",
+            _("This file is %(size)s; the limit is %(limit)s.")
+            % {"size": size_text(size, round_up=True), "limit": size_text(limit, round_up=False)},
             code="too_large",
         )
     if size == 0:
-        raise ValidationError("This file is empty.", code="empty")
+        raise ValidationError(_("This file is empty."), code="empty")
 
 
 def clean_original_name(name: str) -> str:
@@ -159,8 +187,10 @@ def _sniff_zip(upload) -> FileType:
             names = set(archive.namelist())
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 raise ValidationError(
-                    "This file carries macros (program code), which papers may not: save it "
-                    "without macros (as .docx, .xlsx or .pptx) and upload it again.",
+                    _(
+                        "This file carries macros (program code), which papers may not: save it "
+                        "without macros (as .docx, .xlsx or .pptx) and upload it again."
+                    ),
                     code="macros",
                 )
             for member, file_type in _OFFICE_MEMBERS:
@@ -172,18 +202,27 @@ def _sniff_zip(upload) -> FileType:
                         return ODT
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
         raise ValidationError(
-            "This file starts like a ZIP archive (as Word, Excel, PowerPoint and OpenDocument "
-            "files do) but is damaged: it cannot be opened as one.",
+            _(
+                "This file starts like a ZIP archive (as Word, Excel, PowerPoint and "
+                "OpenDocument files do) but is damaged: it cannot be opened as one."
+            ),
             code="invalid_zip",
         ) from error
     except (NotImplementedError, RuntimeError) as error:  # encrypted or exotic compression
         raise ValidationError(
-            f"{ACCEPTED}; this file looks like an encrypted or unreadable ZIP archive.",
+            _(
+                "Only %(kinds)s files are accepted; this file looks like an encrypted or "
+                "unreadable ZIP archive."
+            )
+            % {"kinds": ACCEPTED_KINDS},
             code="unsupported_type",
         ) from error
     raise ValidationError(
-        f"{ACCEPTED}; this file looks like a ZIP archive, not a Word, Excel, PowerPoint or "
-        "OpenDocument text file.",
+        _(
+            "Only %(kinds)s files are accepted; this file looks like a ZIP archive, not a Word, "
+            "Excel, PowerPoint or OpenDocument text file."
+        )
+        % {"kinds": ACCEPTED_KINDS},
         code="unsupported_type",
     )
 
@@ -216,23 +255,28 @@ def _sniff(upload, extension: str) -> FileType:
         return TEXT
     for magic, label in _REFUSED_MAGIC:
         if head.startswith(magic):
-            raise ValidationError(
-                f"{ACCEPTED}; this file looks like {label}.", code="unsupported_type"
-            )
+            raise ValidationError(_not_accepted(label), code="unsupported_type")
     if extension in TEXT.extensions and problem == "not_utf8":
         raise ValidationError(
-            f"Plain text ({extension}) must be UTF-8; this file is not valid UTF-8 text. Save it "
-            "as UTF-8 and upload it again.",
+            _(
+                "Plain text (%(extension)s) must be UTF-8; this file is not valid UTF-8 text. "
+                "Save it as UTF-8 and upload it again."
+            )
+            % {"extension": extension},
             code="not_utf8",
         )
     if extension in TEXT.extensions:
         raise ValidationError(
-            f"{ACCEPTED}; this file looks like binary data (it contains NUL bytes), "
-            "not plain text.",
+            _(
+                "Only %(kinds)s files are accepted; this file looks like binary data (it "
+                "contains NUL bytes), not plain text."
+            )
+            % {"kinds": ACCEPTED_KINDS},
             code="unsupported_type",
         )
     raise ValidationError(
-        f"{ACCEPTED}; this file looks like binary data of an unknown type.",
+        _("Only %(kinds)s files are accepted; this file looks like binary data of an unknown type.")
+        % {"kinds": ACCEPTED_KINDS},
         code="unsupported_type",
     )
 
@@ -245,12 +289,22 @@ def document_file_check(upload) -> CheckedFile:
     extension = _extension(original_name)
     file_type = _sniff(upload, extension)
     if extension not in file_type.extensions:
-        named = f"ends in “{extension}”" if extension else "has no extension"
-        raise ValidationError(
-            f"The file name {named} but its content is {file_type.label}; give it the "
-            f"extension {file_type.suggestion} (or upload the file you meant).",
-            code="extension_mismatch",
-        )
+        values = {
+            "extension": extension,
+            "kind": file_type.label,
+            "suggestion": file_type.suggestion,
+        }
+        if extension:
+            message = _(
+                "The file name ends in “%(extension)s” but its content is %(kind)s; give it the "
+                "extension %(suggestion)s (or upload the file you meant)."
+            )
+        else:
+            message = _(
+                "The file name has no extension but its content is %(kind)s; give it the "
+                "extension %(suggestion)s (or upload the file you meant)."
+            )
+        raise ValidationError(message % values, code="extension_mismatch")
     upload.seek(0)
     return CheckedFile(file_type=file_type, original_name=original_name, extension=extension)
 
@@ -271,17 +325,19 @@ def _check_containers(
 ) -> None:
     if agenda_item is not None:
         if session is None:
-            raise ValidationError("A paper on an agenda item belongs to that item's session too.")
+            raise ValidationError(
+                _("A paper on an agenda item belongs to that item's session too.")
+            )
         if agenda_item.session_id != session.pk:
-            raise ValidationError("This agenda item is not part of that session.")
+            raise ValidationError(_("This agenda item is not part of that session."))
     if session is not None and session.dialogue_id != dialogue.pk:
-        raise ValidationError("This session is not part of that dialogue.")
+        raise ValidationError(_("This session is not part of that dialogue."))
 
 
 def _check_readers(*, dialogue: Dialogue, readers) -> None:
     on_roster = set(roster_of(dialogue_id=dialogue.pk).values_list("person_id", flat=True))
     if any(person.pk not in on_roster for person in readers):
-        raise ValidationError({"readers": "Only people on this dialogue's roster can be named."})
+        raise ValidationError({"readers": _("Only people on this dialogue's roster can be named.")})
 
 
 def document_upload(

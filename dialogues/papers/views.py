@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trackii.lists import page_of
@@ -114,7 +115,7 @@ def document_upload(request, dialogue, viewer):
             add_service_error(form, error)
         else:
             # No title in the message: messages may travel in a cookie.
-            messages.success(request, "The paper was uploaded.")
+            messages.success(request, _("The paper was uploaded."))
             return redirect(back)
     context = {
         "dialogue": dialogue,
@@ -143,5 +144,5 @@ def document_delete(request, document_id: int, dialogue, viewer):
     document = document_for(viewer=viewer, dialogue_id=dialogue.pk, document_id=document_id)
     back = _page_of(dialogue_id=dialogue.pk, session_id=document.session_id)
     services.document_delete(document=document, by=request.user)
-    messages.success(request, "The paper was deleted.")
+    messages.success(request, _("The paper was deleted."))
     return redirect(back)

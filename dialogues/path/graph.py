@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trackii.timezones import day_text, localised
 
@@ -30,10 +32,10 @@ class Lane(IntEnum):
 
 
 LANE_TITLES = {
-    Lane.SESSIONS: "Sessions",
-    Lane.IDEAS: "Ideas",
-    Lane.TRANSFERS: "Transfers to officials",
-    Lane.CHANGES: "Observed changes",
+    Lane.SESSIONS: gettext_lazy("Sessions"),
+    Lane.IDEAS: gettext_lazy("Ideas"),
+    Lane.TRANSFERS: gettext_lazy("Transfers to officials"),
+    Lane.CHANGES: gettext_lazy("Observed changes"),
 }
 
 
@@ -91,7 +93,7 @@ def _session_node(session, dialogue_id: int) -> Node:
         ("session", session.pk),
         session.title,
         day,
-        f"Session: {session.title}, {day}",
+        _("Session: %(title)s, %(day)s") % {"title": session.title, "day": day},
         _url("session_detail", dialogue_id, session.pk),
     )
 
@@ -102,7 +104,7 @@ def _idea_node(idea, dialogue_id: int) -> Node:
         ("idea", idea.pk),
         idea.title,
         state,
-        f"Idea: {idea.title} ({state})",
+        _("Idea: %(title)s (%(state)s)") % {"title": idea.title, "state": state},
         _url("idea_detail", dialogue_id, idea.pk),
     )
 
@@ -119,7 +121,8 @@ def _transfer_node(transfer, dialogue_id: int) -> Node:
         ("transfer", transfer.pk),
         name,
         f"{day} · {means}",
-        f"Transfer to {name}: {means}, {day}",
+        _("Transfer to %(official)s: %(means)s, %(day)s")
+        % {"official": name, "means": means, "day": day},
         _url("transfer_detail", dialogue_id, transfer.pk),
     )
 
@@ -130,7 +133,8 @@ def _change_node(change, dialogue_id: int) -> Node:
         ("change", change.pk),
         change.who_changed,
         kind,
-        f"Observed change: {change.who_changed} ({kind}), {day_text(change.observed_on)}",
+        _("Observed change: %(who)s (%(kind)s), %(day)s")
+        % {"who": change.who_changed, "kind": kind, "day": day_text(change.observed_on)},
         _url("change_detail", dialogue_id, change.pk),
     )
 

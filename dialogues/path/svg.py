@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
 
 from .graph import LANE_TITLES, Graph, Key, Lane, Node
 
@@ -33,7 +34,7 @@ HEADING_SIZE = 14
 PADDING = 10  # inside a node
 CHAR_WIDTH = 0.6  # of the font size: a generous average for a sans-serif
 WIDTH = 2 * MARGIN + len(Lane) * NODE_WIDTH + (len(Lane) - 1) * LANE_GAP
-NONE_SHOWN = "None you can see"
+NONE_SHOWN = gettext_lazy("None you can see")
 ELLIPSIS = "\u2026"
 
 # Colours as presentation attributes (the stylesheet's tokens override them): the picture
@@ -214,10 +215,12 @@ def picture_svg(graph: Graph, *, title: str) -> SafeString:
             ),
         ),
         title,
-        "Four lanes, from left to right: sessions, the ideas derived from their outcomes, the "
-        "ideas' transfers to officials, and the changes observed after them; arrows lead "
-        "from each to the next (dashed: from an idea straight to a change). The same path "
-        "follows as a list.",
+        gettext(
+            "Four lanes, from left to right: sessions, the ideas derived from their outcomes, "
+            "the ideas' transfers to officials, and the changes observed after them; arrows "
+            "lead from each to the next (dashed: from an idea straight to a change). The same "
+            "path follows as a list."
+        ),
         CONTROL,
         format_html_join(
             "", "{}", ((_lane(lane, layout.height, lane in layout.empty_lanes),) for lane in Lane)

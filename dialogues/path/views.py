@@ -4,6 +4,7 @@ of it or one idea's (``?idea=``, 404 for an idea they may not see)."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import selectors as core
@@ -30,7 +31,10 @@ def path_view(request, dialogue_id: int):
     path = path_of(viewer=viewer, dialogue=dialogue, idea_id=_idea_asked(request))
     graph = graph_of(path, dialogue_id=dialogue.pk)
     one = graph.ideas[0].node if path.idea_id is not None else None
-    title = f"The path of “{one.label}”" if one else f"The path of {dialogue.title}"
+    if one:
+        title = _("The path of “%(idea)s”") % {"idea": one.label}
+    else:
+        title = _("The path of %(dialogue)s") % {"dialogue": dialogue.title}
     context = {
         "dialogue": dialogue,
         "graph": graph,

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participants.models import Membership
 from trackii import timezones
@@ -186,10 +188,19 @@ def _clock_problem(title: str, clock: WallClock, session: Session) -> str | None
     after = naive.replace(tzinfo=session.tz, fold=1).utcoffset()
     if before == after or before is None or after is None:
         return None
-    shown = f"{clock.time:%H:%M} on {dateformat.format(naive.date(), timezones.DAY)}"
+    values = {
+        "title": title,
+        "time": f"{clock.time:%H:%M}",
+        "day": dateformat.format(naive.date(), timezones.DAY),
+        "zone": session.time_zone,
+    }
     if before > after:
-        return f"“{title}” would be at {shown}, which happens twice in {session.time_zone}."
-    return f"“{title}” would be at {shown}, which does not exist in {session.time_zone}."
+        return _(
+            "“%(title)s” would be at %(time)s on %(day)s, which happens twice in %(zone)s."
+        ) % (values)
+    return (
+        _("“%(title)s” would be at %(time)s on %(day)s, which does not exist in %(zone)s.") % values
+    )
 
 
 def _problems(draft: ItemDraft, start, end, session: Session) -> tuple[str, ...]:
@@ -197,30 +208,48 @@ def _problems(draft: ItemDraft, start, end, session: Session) -> tuple[str, ...]
     title = draft.title
     if draft.level.rank < session.level.rank:
         problems.append(
-            f"“{title}” is at “{draft.level}”, below this session's level “{session.level}”: "
-            "material can be narrowed, never widened."
+            _(
+                "“%(title)s” is at “%(level)s”, below this session's level “%(session_level)s”: "
+                "material can be narrowed, never widened."
+            )
+            % {"title": title, "level": draft.level.label, "session_level": session.level.label}
         )
     days = days_of(session)
     beyond = [c.day for c in (draft.start, draft.end) if c is not None and c.day >= days]
     if beyond:
         problems.append(
-            f"“{title}” is on day {max(beyond) + 1} of its agenda, and this session has "
-            f"{days} day{'s' if days != 1 else ''}."
+            ngettext(
+                "“%(title)s” is on day %(day)s of its agenda, and this session has %(count)s day.",
+                "“%(title)s” is on day %(day)s of its agenda, and this session has %(count)s days.",
+                days,
+            )
+            % {"title": title, "day": max(beyond) + 1, "count": days}
         )
     elif any(m is not None and not (session.start <= m <= session.end) for m in (start, end)):
-        shown = " to ".join(_shown(m, session) for m in (start, end) if m is not None)
-        problems.append(
-            f"“{title}” would be at {shown} ({session.time_zone}), outside this session's times."
-        )
+        shown = [_shown(m, session) for m in (start, end) if m is not None]
+        values = {"title": title, "zone": session.time_zone}
+        if len(shown) == 2:
+            problem = _(
+                "“%(title)s” would be at %(start)s to %(end)s (%(zone)s), outside this "
+                "session's times."
+            ) % {**values, "start": shown[0], "end": shown[1]}
+        else:
+            problem = _(
+                "“%(title)s” would be at %(moment)s (%(zone)s), outside this session's times."
+            ) % {**values, "moment": shown[0]}
+        problems.append(problem)
     else:
         clocks = [c for c in (draft.start, draft.end) if c is not None]
         skipped = [p for p in (_clock_problem(title, c, session) for c in clocks) if p]
         problems += skipped
         if start is not None and end is not None and not skipped:
             if end <= start:
-                problems.append(f"“{title}” would end before it starts.")
+                problems.append(_("“%(title)s” would end before it starts.") % {"title": title})
             elif start.astimezone(session.tz).utcoffset() != end.astimezone(session.tz).utcoffset():
-                problems.append(f"The clocks change in {session.time_zone} during “{title}”.")
+                problems.append(
+                    _("The clocks change in %(zone)s during “%(title)s”.")
+                    % {"zone": session.time_zone, "title": title}
+                )
     return tuple(problems)
 
 

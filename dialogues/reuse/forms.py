@@ -2,6 +2,7 @@
 name of a new template."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ReuseChoiceForm(forms.Form):
@@ -14,13 +15,13 @@ class ReuseChoiceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("source")) == bool(data.get("template")):
-            raise forms.ValidationError("Choose one agenda to copy: a session's or a template.")
+            raise forms.ValidationError(_("Choose one agenda to copy: a session's or a template."))
         return data
 
 
 class TemplateSaveForm(forms.Form):
     name = forms.CharField(
-        label="Template name",
+        label=_("Template name"),
         max_length=100,
-        help_text="Unique in this dialogue, e.g. “Two-day round”.",
+        help_text=_("Unique in this dialogue, e.g. “Two-day round”."),
     )

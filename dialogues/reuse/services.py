@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from trackii.audit.services import Action, audit_record
 
@@ -23,7 +25,7 @@ from ..planning.services import agenda_item_create
 from .drafts import ItemDraft, place, template_slot
 from .selectors import session_drafts, template_drafts
 
-NOTHING_TO_COPY = "There is nothing to copy: no item of that agenda is yours to see."
+NOTHING_TO_COPY = gettext_lazy("There is nothing to copy: no item of that agenda is yours to see.")
 
 
 def _copy(*, session: Session, drafts: list[ItemDraft], by) -> list[AgendaItem]:
@@ -42,7 +44,12 @@ def _copy(*, session: Session, drafts: list[ItemDraft], by) -> list[AgendaItem]:
         try:
             copy = agenda_item_create(session=session, created_by=by, **item.item_fields())
         except ValidationError as error:
-            raise ValidationError([f"“{item.title}”: {m}" for m in error.messages]) from error
+            raise ValidationError(
+                [
+                    _("“%(title)s”: %(message)s") % {"title": item.title, "message": message}
+                    for message in error.messages
+                ]
+            ) from error
         kind, origin_id = item.draft.origin or ("", 0)
         audit_record(
             action=Action.CREATED,
@@ -62,7 +69,7 @@ def agenda_copy_from_session(
     """Copy what the viewer sees of ``source``'s working agenda onto ``session``'s (both of one
     dialogue; ``source`` found by ``selectors.source_for``)."""
     if source.dialogue_id != session.dialogue_id or source.pk == session.pk:
-        raise ValidationError("Only another session of the same dialogue can be copied.")
+        raise ValidationError(_("Only another session of the same dialogue can be copied."))
     return _copy(session=session, drafts=session_drafts(viewer=viewer, session=source), by=by)
 
 
@@ -73,7 +80,7 @@ def agenda_copy_from_template(
     """Place the template's items the viewer may see (``template`` found by
     ``selectors.template_for`` for this viewer) on ``session``'s days."""
     if template.dialogue_id != session.dialogue_id:
-        raise ValidationError("Only a template of the same dialogue can be applied.")
+        raise ValidationError(_("Only a template of the same dialogue can be applied."))
     return _copy(session=session, drafts=template_drafts(template), by=by)
 
 
@@ -93,20 +100,28 @@ def agenda_template_save(
     template and how many items for named readers it left out."""
     name = name.strip()
     if AgendaTemplate.objects.filter(dialogue_id=session.dialogue_id, name__iexact=name).exists():
-        raise ValidationError({"name": _NAME_TAKEN.format(name=name)})
+        raise ValidationError({"name": _NAME_TAKEN % {"name": name}})
     kept, left_out = kept_in_template(session_drafts(viewer=viewer, session=session))
     if not kept:
-        raise ValidationError(
-            "This agenda has no item a template can keep"
-            + (f" ({left_out} for named readers are not kept in templates)." if left_out else ".")
-        )
+        if left_out:
+            raise ValidationError(
+                ngettext(
+                    "This agenda has no item a template can keep (%(count)s for named readers "
+                    "is not kept in templates).",
+                    "This agenda has no item a template can keep (%(count)s for named readers "
+                    "are not kept in templates).",
+                    left_out,
+                )
+                % {"count": left_out}
+            )
+        raise ValidationError(_("This agenda has no item a template can keep."))
     template = AgendaTemplate(dialogue_id=session.dialogue_id, name=name, created_by=by)
     template.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():  # a template saved meanwhile under the same name
             template.save()
     except IntegrityError:
-        raise ValidationError({"name": _NAME_TAKEN.format(name=name)}) from None
+        raise ValidationError({"name": _NAME_TAKEN % {"name": name}}) from None
     AgendaTemplateItem.objects.bulk_create(
         AgendaTemplateItem(
             template=template,
@@ -130,7 +145,9 @@ def agenda_template_save(
     return template, left_out
 
 
-_NAME_TAKEN = "This dialogue already has a template called “{name}”: choose another name."
+_NAME_TAKEN = gettext_lazy(
+    "This dialogue already has a template called “%(name)s”: choose another name."
+)
 
 
 @transaction.atomic

@@ -12,12 +12,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import selectors as core
 from ..confidentiality import listed, noted
 from ..forms import add_service_error
-from ..http import convening_team_only
+from ..http import convening_team_only, isolated
 from ..models import AgendaTemplate, Session
 from . import selectors, services
 from .drafts import place
@@ -117,11 +120,22 @@ def agenda_reuse_copy(request, session_id: int, dialogue, viewer):
         return _render_page(
             request, viewer, session, source=source, template=template, choice=form, status=400
         )
-    origin = f"“{source.title}”" if source is not None else f"the template “{template.name}”"
     count = len(created)
-    messages.success(
-        request, f"{count} item{'s' if count != 1 else ''} copied from {origin}: check them below."
-    )
+    if source is not None:
+        copied = ngettext(
+            "%(count)s item copied from “%(title)s”: check them below.",
+            "%(count)s items copied from “%(title)s”: check them below.",
+            count,
+        )
+        done = isolated(copied, count=count, title=source.title)
+    else:
+        copied = ngettext(
+            "%(count)s item copied from the template “%(title)s”: check them below.",
+            "%(count)s items copied from the template “%(title)s”: check them below.",
+            count,
+        )
+        done = isolated(copied, count=count, title=template.name)
+    messages.success(request, done)
     return redirect("dialogues:agenda_edit", session.dialogue_id, session.pk)
 
 
@@ -138,13 +152,15 @@ def agenda_template_save(request, session_id: int, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            note = (
-                f" {left_out} item{'s' if left_out != 1 else ''} for named readers "
-                f"{'are' if left_out != 1 else 'is'} not kept in templates."
-                if left_out
-                else ""
-            )
-            messages.success(request, f"Template “{template.name}” saved.{note}")
+            saved = isolated(_("Template “%(name)s” saved."), name=template.name)
+            if left_out:
+                note = ngettext(
+                    "%(count)s item for named readers is not kept in templates.",
+                    "%(count)s items for named readers are not kept in templates.",
+                    left_out,
+                ) % {"count": left_out}
+                saved = format_html("{} {}", saved, note)
+            messages.success(request, saved)
             return redirect(_reuse_url(session))
     return _render_page(request, viewer, session, template_form=form, status=400)
 
@@ -157,5 +173,5 @@ def agenda_template_delete(request, session_id: int, template_id: int, dialogue,
         viewer=viewer, dialogue_id=session.dialogue_id, template_id=template_id
     )
     services.agenda_template_delete(template=template, by=request.user)
-    messages.success(request, f"Template “{template.name}” deleted.")
+    messages.success(request, isolated(_("Template “%(name)s” deleted."), name=template.name))
     return redirect(_reuse_url(session))

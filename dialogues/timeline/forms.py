@@ -5,6 +5,7 @@ read as if it had not been sent, and never fails the page."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
 from .months import Month
 
@@ -12,7 +13,13 @@ LIST, MONTH = "list", "month"
 
 
 class TimelineForm(forms.Form):
-    view = forms.ChoiceField(choices=[(LIST, "List"), (MONTH, "Month")], required=False)
+    view = forms.ChoiceField(
+        choices=[
+            (LIST, pgettext_lazy("timeline view", "List")),
+            (MONTH, pgettext_lazy("timeline view", "Month")),
+        ],
+        required=False,
+    )
     month = forms.CharField(required=False, max_length=7)
 
     def clean_month(self) -> Month | None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.utils import dateformat
+from django.utils import formats
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 
 from ..models import Session
@@ -71,8 +71,9 @@ class Month:
 
     @property
     def label(self) -> str:
-        """How a page names it: ``January 2027``."""
-        return dateformat.format(self.first_day, "F Y")
+        """How a page names it: ``January 2027`` (in the reader's language, as it writes a month
+        and its year)."""
+        return formats.date_format(self.first_day, "YEAR_MONTH_FORMAT")
 
     def moments(self) -> tuple[datetime, datetime]:
         """Moments (UTC) between which every session falling on a day of the month, in

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from trackii import timezones
 
@@ -69,8 +70,12 @@ def _address(path: str, anchor: str, **query: str) -> str:
 def _links(path: str, anchor: str, view: str, month: Month | None) -> tuple[ViewLink, ...]:
     shown = {"month": month.key} if month is not None else {}
     return (
-        ViewLink("List", _address(path, anchor), view == LIST),
-        ViewLink("Month", _address(path, anchor, view=MONTH, **shown), view == MONTH),
+        ViewLink(pgettext("timeline view", "List"), _address(path, anchor), view == LIST),
+        ViewLink(
+            pgettext("timeline view", "Month"),
+            _address(path, anchor, view=MONTH, **shown),
+            view == MONTH,
+        ),
     )
 
 

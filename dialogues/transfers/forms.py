@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants.models import Membership, Person
 from trackii.forms import DayField, ModelMultipleChoiceField
@@ -22,29 +24,32 @@ from ..models import (
     Transfer,
 )
 
-READERS_HELP = (
+READERS_HELP = gettext_lazy(
     "Only for the level that is for named people: who may read it besides you. Others never "
     "learn it exists."
 )
 
 
-def _level(help_text: str) -> LevelChoiceField:
+def _level(help_text) -> LevelChoiceField:
     return LevelChoiceField(
-        queryset=ConfidentialityLevel.objects.none(), empty_label=None, help_text=help_text
+        queryset=ConfidentialityLevel.objects.none(),
+        empty_label=None,
+        label=gettext_lazy("Level"),
+        help_text=help_text,
     )
 
 
 def _readers() -> ModelMultipleChoiceField:
     return ModelMultipleChoiceField(
         queryset=Person.objects.none(),
-        label="Named readers",
+        label=gettext_lazy("Named readers"),
         widget=forms.CheckboxSelectMultiple,
         help_text=READERS_HELP,
         required=False,
     )
 
 
-def _text(label: str, *, rows: int = 3, required: bool = True, help_text: str = ""):
+def _text(label, *, rows: int = 3, required: bool = True, help_text=""):
     return forms.CharField(
         label=label,
         required=required,
@@ -66,21 +71,27 @@ class CarrierChoiceField(forms.ModelChoiceField):
 
 class CopyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: BriefingPackCopy) -> str:
-        requested = obj.pack.requested_at.strftime("%d/%m/%Y")
-        return f"Pack of {requested}, copy {obj.number} of {obj.total}, to {obj.recipient_name}"
+        return _("Pack of %(day)s, copy %(number)s of %(total)s, to %(name)s") % {
+            "day": obj.pack.requested_at.strftime("%d/%m/%Y"),
+            "number": obj.number,
+            "total": obj.total,
+            "name": obj.recipient_name,
+        }
 
 
 class IdeaLinkField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Idea) -> str:
-        return f"{obj.title} ({obj.level.name})"
+        return f"{obj.title} ({obj.level.label})"
 
 
 class TransferLinkField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Transfer) -> str:
-        return (
-            f"{obj.idea.title}: to {obj.official.name}, {obj.occurred_on:%d/%m/%Y} "
-            f"({obj.get_means_display().lower()})"
-        )
+        return _("%(idea)s: to %(official)s, %(day)s (%(means)s)") % {
+            "idea": obj.idea.title,
+            "official": obj.official.name,
+            "day": f"{obj.occurred_on:%d/%m/%Y}",
+            "means": obj.get_means_display().lower(),
+        }
 
 
 class TransferForm(forms.Form):
@@ -89,35 +100,46 @@ class TransferForm(forms.Form):
 
     official = OfficialChoiceField(
         queryset=Official.objects.none(),
-        empty_label="Choose the official",
-        help_text="Briefed officials of the register. Someone new? Add them under Officials.",
+        label=gettext_lazy("Official"),
+        empty_label=gettext_lazy("Choose the official"),
+        help_text=gettext_lazy(
+            "Briefed officials of the register. Someone new? Add them under Officials."
+        ),
     )
-    means = forms.ChoiceField(label="How", choices=Transfer.Means.choices)
-    occurred_on = DayField(label="When")
+    means = forms.ChoiceField(label=gettext_lazy("How"), choices=Transfer.Means.choices)
+    occurred_on = DayField(label=gettext_lazy("When"))
     carried_by = CarrierChoiceField(
         queryset=Membership.objects.none(),
         required=False,
-        label="Carried by",
-        empty_label="Not recorded",
-        help_text="Who of the convening team took it to them.",
+        label=gettext_lazy("Carried by"),
+        empty_label=gettext_lazy("Not recorded"),
+        help_text=gettext_lazy("Who of the convening team took it to them."),
     )
     pack_copy = CopyChoiceField(
         queryset=BriefingPackCopy.objects.none(),
         required=False,
-        label="Briefing pack copy",
-        empty_label="None: it did not go in a pack",
-        help_text="If it went in a pack: the copy whose link went to this official. “How” is then "
-        "a briefing pack copy.",
+        label=gettext_lazy("Briefing pack copy"),
+        empty_label=gettext_lazy("None: it did not go in a pack"),
+        help_text=gettext_lazy(
+            "If it went in a pack: the copy whose link went to this official. “How” is then a "
+            "briefing pack copy."
+        ),
     )
     reaction_kind = forms.ChoiceField(
-        label="Their reaction", choices=Transfer.Reaction.choices, initial=Transfer.Reaction.UNKNOWN
+        label=gettext_lazy("Their reaction"),
+        choices=Transfer.Reaction.choices,
+        initial=Transfer.Reaction.UNKNOWN,
     )
     reaction = _text(
-        "The reaction, in words",
+        gettext_lazy("The reaction, in words"),
         required=False,
         help_text=Transfer._meta.get_field("reaction").help_text,
     )
-    level = _level("The convening team's level or stricter, and never below the idea's own level.")
+    level = _level(
+        gettext_lazy(
+            "The convening team's level or stricter, and never below the idea's own level."
+        )
+    )
     readers = _readers()
 
     def __init__(self, *args, officials, carriers, copies, levels, people, **kwargs):
@@ -135,9 +157,11 @@ class TransferForm(forms.Form):
 class ReactionForm(forms.Form):
     """The official's reaction, saved against the revision the page was read at."""
 
-    reaction_kind = forms.ChoiceField(label="Their reaction", choices=Transfer.Reaction.choices)
+    reaction_kind = forms.ChoiceField(
+        label=gettext_lazy("Their reaction"), choices=Transfer.Reaction.choices
+    )
     reaction = _text(
-        "The reaction, in words",
+        gettext_lazy("The reaction, in words"),
         required=False,
         help_text=Transfer._meta.get_field("reaction").help_text,
     )
@@ -165,18 +189,22 @@ class ChangeForm(forms.Form):
     """An observed change, in the terms of outcome harvesting. ``ideas`` and ``transfers``:
     those the author may see; ``levels``, ``people``: as for a transfer."""
 
-    kind = forms.ChoiceField(label="What kind of change", choices=ObservedChange.Kind.choices)
-    observed_on = DayField(label="When observed")
-    who_changed = forms.CharField(
-        label="Who changed",
-        max_length=200,
-        help_text="The official, office or body whose position, policy or practice changed.",
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What kind of change"), choices=ObservedChange.Kind.choices
     )
-    what_changed = _text("What changed", rows=4)
-    significance = _text("Why it matters")
-    contribution = _text("How the dialogue contributed")
+    observed_on = DayField(label=gettext_lazy("When observed"))
+    who_changed = forms.CharField(
+        label=gettext_lazy("Who changed"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "The official, office or body whose position, policy or practice changed."
+        ),
+    )
+    what_changed = _text(gettext_lazy("What changed"), rows=4)
+    significance = _text(gettext_lazy("Why it matters"))
+    contribution = _text(gettext_lazy("How the dialogue contributed"))
     substantiated_by = forms.CharField(
-        label="Who substantiated it",
+        label=gettext_lazy("Who substantiated it"),
         max_length=300,
         required=False,
         help_text=ObservedChange._meta.get_field("substantiated_by").help_text,
@@ -184,18 +212,20 @@ class ChangeForm(forms.Form):
     ideas = IdeaLinkField(
         queryset=Idea.objects.none(),
         required=False,
-        label="Ideas behind it",
+        label=gettext_lazy("Ideas behind it"),
         widget=forms.CheckboxSelectMultiple,
     )
     transfers = TransferLinkField(
         queryset=Transfer.objects.none(),
         required=False,
-        label="Transfers behind it",
+        label=gettext_lazy("Transfers behind it"),
         widget=forms.CheckboxSelectMultiple,
     )
     level = _level(
-        "The convening team's level or stricter, and never below an idea or a transfer it is "
-        "linked to. Only those who may see everything it is linked to will see it."
+        gettext_lazy(
+            "The convening team's level or stricter, and never below an idea or a transfer it "
+            "is linked to. Only those who may see everything it is linked to will see it."
+        )
     )
     readers = _readers()
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
@@ -28,23 +29,28 @@ from ..services import name_readers
 def _check_floor(level: ConfidentialityLevel, *, at_least: ConfidentialityLevel | None = None):
     floor = record_floor()
     if floor is not None and level.rank < floor.rank:
-        raise ValidationError({"level": f"Held at {floor.name} or stricter."})
+        raise ValidationError(
+            {"level": _("Held at %(level)s or stricter.") % {"level": floor.label}}
+        )
     if at_least is not None and level.rank < at_least.rank:
         raise ValidationError(
-            {"level": f"Never below its idea's level: {at_least.name} or stricter."}
+            {
+                "level": _("Never below its idea's level: %(level)s or stricter.")
+                % {"level": at_least.label}
+            }
         )
 
 
 def _check_official(official: Official, dialogue_id: int) -> None:
     if official.dialogue_id != dialogue_id:
-        raise ValidationError({"official": "Choose an official of this dialogue's register."})
+        raise ValidationError({"official": _("Choose an official of this dialogue's register.")})
 
 
 def _check_carrier(carried_by: Membership | None, dialogue_id: int) -> None:
     if carried_by is not None and (
         carried_by.dialogue_id != dialogue_id or carried_by.state != Membership.State.ACCEPTED
     ):
-        raise ValidationError({"carried_by": "Choose an accepted member of this dialogue."})
+        raise ValidationError({"carried_by": _("Choose an accepted member of this dialogue.")})
 
 
 @transaction.atomic
@@ -69,7 +75,7 @@ def transfer_log(
     _check_floor(level, at_least=idea.level)
     if pack_copy is not None:
         if pack_copy.pack.dialogue_id != idea.dialogue_id or pack_copy.official_id != official.pk:
-            raise ValidationError({"pack_copy": "Choose a copy that went to this official."})
+            raise ValidationError({"pack_copy": _("Choose a copy that went to this official.")})
         means = Transfer.Means.PACK
     transfer = Transfer(
         dialogue_id=idea.dialogue_id,
@@ -107,7 +113,7 @@ def transfer_react(
     """Record the official's reaction. ``revision`` is the one the form was read at: an edit
     made since is not overwritten (``EditConflict``, the project's edit-revision rule)."""
     if reaction_kind not in Transfer.Reaction.values:
-        raise ValidationError({"reaction_kind": "Choose one of the reactions."})
+        raise ValidationError({"reaction_kind": _("Choose one of the reactions.")})
     before = transfer.reaction_kind
     saved = save_with_revision(
         instance=transfer,
@@ -164,7 +170,7 @@ def _linked(*, viewer: Viewer, dialogue: Dialogue, model, chosen, field: str) ->
         return []
     seen = list(visible(viewer, model.objects.filter(pk__in=ids), dialogue_id=dialogue.pk))
     if len(seen) != len(ids):
-        raise ValidationError({field: "Choose among what this dialogue shows you."})
+        raise ValidationError({field: _("Choose among what this dialogue shows you.")})
     return seen
 
 

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..concurrency import EditConflict
 from ..confidentiality import can_plan, viewer_of
 from ..forms import add_service_error
-from ..http import convening_team_only
+from ..http import convening_team_only, isolated
 from . import selectors, services
 from .forms import ChangeForm, ReactionForm, TransferForm
 
@@ -42,7 +43,14 @@ def transfer_create(request, idea_id: int, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"Logged: “{idea.title}” reached {transfer.official.name}.")
+            messages.success(
+                request,
+                isolated(
+                    _("Logged: “%(idea)s” reached %(official)s."),
+                    idea=idea.title,
+                    official=transfer.official.name,
+                ),
+            )
             return redirect("dialogues:transfer_detail", dialogue.pk, transfer.pk)
     status = 400 if request.method == "POST" else 200
     context = {"dialogue": dialogue, "idea": idea, "form": form}
@@ -105,7 +113,7 @@ def transfer_reaction(request, transfer_id: int, dialogue, viewer):
                 status=409,
             )
         else:
-            messages.success(request, "The reaction was recorded.")
+            messages.success(request, _("The reaction was recorded."))
             return redirect("dialogues:transfer_detail", dialogue.pk, transfer.pk)
     return _transfer_page(request, viewer, transfer, reaction_form=form, status=400)
 
@@ -139,7 +147,7 @@ def change_create(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The observed change was recorded.")
+            messages.success(request, _("The observed change was recorded."))
             return redirect("dialogues:change_detail", dialogue.pk, change.pk)
     status = 400 if request.method == "POST" else 200
     context = {"dialogue": dialogue, "form": form}

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from participants.models import Membership, Person
 from participants.selectors import language_choices
@@ -30,6 +32,18 @@ class DialogueForm(forms.ModelForm):
             "briefing_summary": forms.Textarea(attrs={"rows": 4}),
             "ground_rules": forms.Textarea(attrs={"rows": 6}),
         }
+        # The fields whose label Django would derive from their name (not translatable).
+        labels = {
+            "title": gettext_lazy("Title"),
+            "convening_organisation": gettext_lazy("Convening organisation"),
+            "track": gettext_lazy("Track"),
+            "aim": gettext_lazy("Aim"),
+            "status": gettext_lazy("Status"),
+            "default_level": gettext_lazy("Default level"),
+            "ground_rules": gettext_lazy("Ground rules"),
+            "cover_name": gettext_lazy("Cover name"),
+            "outbound_level": gettext_lazy("Outbound level"),
+        }
 
     def __init__(self, *args, outbound_levels=None, **kwargs):
         """``outbound_levels``: the levels the editor may choose (``confidentiality.
@@ -39,10 +53,10 @@ class DialogueForm(forms.ModelForm):
         self.fields["default_level"].empty_label = None
         self.fields["cover_name"].required = False
         outbound = self.fields["outbound_level"]
-        outbound.empty_label = "The lowest level (Public)"
+        outbound.empty_label = _("The lowest level (Public)")
         if outbound_levels is not None:
             outbound.queryset = outbound_levels
-        outbound.help_text = (
+        outbound.help_text = _(
             "The most confidential material e-mail, calendar feeds and file names may carry; "
             "the cover name stands in for the rest. Raising it takes effect once another "
             "member of the convening team, cleared for the new level, confirms it."
@@ -54,10 +68,12 @@ class DialogueForm(forms.ModelForm):
         # refuses to send such a subject at all), and into calendars and file names.
         if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
             raise ValidationError(
-                "The cover name is one line of text: no line breaks or control characters."
+                _("The cover name is one line of text: no line breaks or control characters.")
             )
-        # Something must stand in for titles that may not leave Trackii.
-        return name or "Meetings"
+        # Something must stand in for titles that may not leave Trackii: a cover name is
+        # stored as written, so the default is written in the language of whoever leaves it
+        # empty.
+        return name or _("Meetings")
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in DIALOGUE_FIELDS}
@@ -83,8 +99,12 @@ class SideForm(forms.ModelForm):
     class Meta:
         model = Side
         fields = ["name", "is_third_party", "position"]
-        labels = {"is_third_party": "Third party (facilitation)"}
-        help_texts = {"position": "Sides are listed in this order."}
+        labels = {
+            "name": gettext_lazy("Name"),
+            "is_third_party": gettext_lazy("Third party (facilitation)"),
+            "position": gettext_lazy("Position"),
+        }
+        help_texts = {"position": gettext_lazy("Sides are listed in this order.")}
 
     def __init__(self, *args, dialogue: Dialogue, side: Side | None = None, **kwargs):
         self.dialogue = dialogue
@@ -101,7 +121,9 @@ class SideForm(forms.ModelForm):
         if self.side is not None:
             others = others.exclude(pk=self.side.pk)
         if others.exists():
-            raise ValidationError(f"This dialogue already has a side called “{name}”.")
+            raise ValidationError(
+                _("This dialogue already has a side called “%(name)s”.") % {"name": name}
+            )
         return name
 
     def values(self) -> dict[str, Any]:
@@ -129,20 +151,23 @@ def _membership_fields(dialogue: Dialogue, sides, levels, roles) -> dict[str, fo
         "side": forms.ModelChoiceField(
             queryset=sides if sides is not None else Side.objects.filter(dialogue=dialogue),
             required=False,
-            empty_label="No side",
+            label=_("Side"),
+            empty_label=_("No side"),
         ),
         "role": forms.ChoiceField(
             choices=[(value, label) for value, label in Membership.Role.choices if value in roles],
             initial=Membership.Role.PARTICIPANT,
+            label=_("Role"),
             help_text=None
             if Membership.Role.CONVENOR in roles
-            else "Only a convenor gives the convenor, facilitator and rapporteur roles.",
+            else _("Only a convenor gives the convenor, facilitator and rapporteur roles."),
         ),
         "clearance": forms.ModelChoiceField(
             queryset=levels,
             empty_label=None,
             initial=dialogue.default_level_id,
-            help_text="The most confidential level of material they may see.",
+            label=_("Clearance"),
+            help_text=_("The most confidential level of material they may see."),
         ),
     }
 
@@ -162,7 +187,9 @@ class RosterExistingPersonForm(_MembershipValues, forms.Form):
     """Someone the convening team already works with: the choice is limited to ``persons``
     (``workspace.selectors.persons_known_to``), so an id from elsewhere is refused."""
 
-    person = PersonChoiceField(queryset=Person.objects.none(), empty_label=None)
+    person = PersonChoiceField(
+        queryset=Person.objects.none(), empty_label=None, label=gettext_lazy("Person")
+    )
 
     def __init__(self, *args, dialogue: Dialogue, persons, levels, roles, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +210,18 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)
-        labels = {"name_original_script": "Name in its own script", "email": "E-mail address"}
+        # Every label here: Django would derive most of them from the fields' names.
+        labels = {
+            "full_name": gettext_lazy("Full name"),
+            "family_name": gettext_lazy("Family name"),
+            "name_original_script": gettext_lazy("Name in its own script"),
+            "affiliation": gettext_lazy("Affiliation"),
+            "position": gettext_lazy("Position"),
+            "nationality": gettext_lazy("Nationality"),
+            "gender": gettext_lazy("Gender"),
+            "languages": gettext_lazy("Languages"),
+            "email": gettext_lazy("E-mail address"),
+        }
 
     def __init__(self, *args, dialogue: Dialogue, levels, roles, sides=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +230,7 @@ class RosterNewPersonForm(_MembershipValues, forms.ModelForm):
     def clean_nationality(self) -> str:
         code = self.cleaned_data["nationality"].strip().upper()
         if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-            raise ValidationError("Two letters, as in ISO 3166-1 (e.g. IN, PK, GB).")
+            raise ValidationError(_("Two letters, as in ISO 3166-1 (e.g. IN, PK, GB)."))
         return code
 
     def person_values(self) -> dict[str, Any]:
@@ -223,7 +261,9 @@ class MembershipEditForm(_MembershipValues, forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Search people you work with", max_length=100, required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Search people you work with"), max_length=100, required=False
+    )
 
 
 class RosterFilterForm(ListForm):
@@ -232,26 +272,30 @@ class RosterFilterForm(ListForm):
 
     sorts = ROSTER_SORTS
 
-    search = search_field("Name or affiliation")
-    side = forms.ChoiceField(label="Side", required=False)
+    search = search_field(gettext_lazy("Name or affiliation"))
+    side = forms.ChoiceField(label=gettext_lazy("Side"), required=False)
     role = forms.ChoiceField(
-        label="Role", required=False, choices=[("", "Any role"), *Membership.Role.choices]
+        label=gettext_lazy("Role"),
+        required=False,
+        choices=[("", gettext_lazy("Any role")), *Membership.Role.choices],
     )
     state = forms.ChoiceField(
-        label="State", required=False, choices=[("", "Any state"), *Membership.State.choices]
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("Any state")), *Membership.State.choices],
     )
-    clearance = forms.ChoiceField(label="Clearance", required=False)
+    clearance = forms.ChoiceField(label=gettext_lazy("Clearance"), required=False)
 
     def __init__(self, data=None, *, sides, levels, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["side"].choices = [
-            ("", "Any side"),
+            ("", _("Any side")),
             *((str(side.pk), side.name) for side in sides),
-            (NO_SIDE, "No side"),
+            (NO_SIDE, _("No side")),
         ]
         self.fields["clearance"].choices = [
-            ("", "Any clearance"),
-            *((str(level.pk), level.name) for level in levels),
+            ("", _("Any clearance")),
+            *((str(level.pk), level.label) for level in levels),
         ]
 
 
@@ -263,14 +307,17 @@ class RosterBulkForm(forms.Form):
     INVITE = "invite"
     SIDE_PREFIX = "side-"
 
-    bulk_action = forms.ChoiceField(label="With the selected")
+    bulk_action = forms.ChoiceField(label=gettext_lazy("With the selected"))
 
     def __init__(self, *args, sides, **kwargs):
         super().__init__(*args, **kwargs)
         self.sides = {f"{self.SIDE_PREFIX}{side.pk}": side for side in sides}
         self.fields["bulk_action"].choices = [
-            (self.INVITE, "Invite the selected"),
-            *((key, f"Set side to {side.name}") for key, side in self.sides.items()),
+            (self.INVITE, _("Invite the selected")),
+            *(
+                (key, _("Set side to %(side)s") % {"side": side.name})
+                for key, side in self.sides.items()
+            ),
         ]
 
     @property

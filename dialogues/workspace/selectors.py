@@ -6,18 +6,21 @@ over a roster already loaded."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Count as CountOf
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from participants.models import GroundRulesAcceptance, Invitation, Membership, Person
 from participants.selectors import is_facilitator_anywhere, persons_on_rosters_of, roster_of
 from trackii.lists import Sort, both_ways, search_terms
 
 from ..confidentiality import Viewer, can_plan, noted
+from ..http import isolated
 from ..models import ConfidentialityLevel, Dialogue, Side
 
 # -- who may start a dialogue, and whom they may put on a roster -------------------------------
@@ -78,12 +81,16 @@ _ROLE_ORDER = _choice_order("role", Membership.Role.choices)
 _STATE_ORDER = _choice_order("state", Membership.State.choices)
 _BY_NAME = ("person__family_name", "person__full_name", "pk")
 
+# The sorts' labels are marked here and translated when the toolbar is shown (``Sort.label`` is
+# typed as the str each becomes then).
+_ = cast("Callable[[str], str]", gettext_lazy)
+
 # The first is the default: by side (in the sides' order), then role, then name, as before.
 ROSTER_SORTS: dict[str, Sort] = {
-    **both_ways("side", "Side", "Side, last first", "side__position", _ROLE_ORDER, *_BY_NAME),
-    **both_ways("name", "Name, A to Z", "Name, Z to A", *_BY_NAME),
-    **both_ways("role", "Role", "Role, last first", _ROLE_ORDER, *_BY_NAME),
-    **both_ways("state", "State", "State, last first", _STATE_ORDER, *_BY_NAME),
+    **both_ways("side", _("Side"), _("Side, last first"), "side__position", _ROLE_ORDER, *_BY_NAME),
+    **both_ways("name", _("Name, A to Z"), _("Name, Z to A"), *_BY_NAME),
+    **both_ways("role", _("Role"), _("Role, last first"), _ROLE_ORDER, *_BY_NAME),
+    **both_ways("state", _("State"), _("State, last first"), _STATE_ORDER, *_BY_NAME),
 }
 NO_SIDE = "none"
 
@@ -259,7 +266,7 @@ def room_composition(*, roster: Iterable[Membership], sides: Sequence[Side]) -> 
     per_side = Counter(m.side_id for m in participants)
     side_counts = [Count(str(s.pk), s.name, per_side.get(s.pk, 0)) for s in sides]
     if per_side.get(None):
-        side_counts.append(Count("none", "No side", per_side[None]))
+        side_counts.append(Count("none", gettext("No side"), per_side[None]))
 
     per_role = Counter(m.role for m in members)
     role_counts = [
@@ -283,23 +290,20 @@ def room_composition(*, roster: Iterable[Membership], sides: Sequence[Side]) -> 
     return RoomComposition(
         members=len(members),
         participants=len(participants),
-        by_side=Breakdown("side", "Participants by side", tuple(side_counts)),
-        by_role=Breakdown("role", "Members by role", tuple(role_counts)),
+        by_side=Breakdown("side", gettext("Participants by side"), tuple(side_counts)),
+        by_role=Breakdown("role", gettext("Members by role"), tuple(role_counts)),
         by_proximity=Breakdown(
-            "proximity", "Participants by proximity to power", tuple(proximity_counts)
+            "proximity", gettext("Participants by proximity to power"), tuple(proximity_counts)
         ),
-        by_gender=Breakdown("gender", "Participants by gender", tuple(gender_counts)),
+        by_gender=Breakdown("gender", gettext("Participants by gender"), tuple(gender_counts)),
     )
-
-
-def _plural(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def room_warnings(
     *, dialogue: Dialogue, roster: Iterable[Membership], sides: Sequence[Side]
 ) -> list[str]:
-    """What a facilitator would want to know about the balance of the room, in a fixed order.
+    """What a facilitator would want to know about the balance of the room, in a fixed order
+    (sentences in the reader's language, the sides' names isolated in them: ``http.isolated``).
     Pure, like ``room_composition``; only members not rejected or declined count."""
     members = in_the_room(roster)
     participants = _participants(members)
@@ -307,11 +311,11 @@ def room_warnings(
 
     parties = [s for s in sides if not s.is_third_party]
     if not parties:
-        warnings.append("No sides yet: add the parties to the conflict.")
+        warnings.append(gettext("No sides yet: add the parties to the conflict."))
     per_side = Counter(m.side_id for m in participants)
     for side in parties:
         if not per_side.get(side.pk):
-            warnings.append(f"{side.name} has no participant.")
+            warnings.append(isolated(gettext("%(side)s has no participant."), side=side.name))
 
     present = [s for s in parties if per_side.get(s.pk)]
     if len(present) >= 2:
@@ -319,22 +323,36 @@ def room_warnings(
         smallest = min(present, key=lambda s: per_side[s.pk])
         if per_side[largest.pk] > 2 * per_side[smallest.pk]:
             warnings.append(
-                f"{largest.name} has more than twice the participants of {smallest.name} "
-                f"({per_side[largest.pk]} to {per_side[smallest.pk]})."
+                isolated(
+                    gettext(
+                        "%(largest)s has more than twice the participants of %(smallest)s "
+                        "(%(many)s to %(few)s)."
+                    ),
+                    largest=largest.name,
+                    smallest=smallest.name,
+                    many=per_side[largest.pk],
+                    few=per_side[smallest.pk],
+                )
             )
 
     if sides and per_side.get(None):
+        sideless = per_side[None]
         warnings.append(
-            f"{_plural(per_side[None], 'participant has', 'participants have')} no side."
+            ngettext(
+                "%(count)s participant has no side.",
+                "%(count)s participants have no side.",
+                sideless,
+            )
+            % {"count": sideless}
         )
 
     if not participants:
-        warnings.append("No participants on the roster yet.")
+        warnings.append(gettext("No participants on the roster yet."))
     elif not any(m.person.gender == Person.Gender.WOMAN for m in participants):
-        warnings.append("No women among participants.")
+        warnings.append(gettext("No women among participants."))
 
     if not any(m.role == Membership.Role.RAPPORTEUR for m in members):
-        warnings.append("No rapporteur: nobody is named to keep the record.")
+        warnings.append(gettext("No rapporteur: nobody is named to keep the record."))
 
     if dialogue.track == Dialogue.Track.TRACK_2:
         officials = sum(
@@ -342,8 +360,14 @@ def room_warnings(
         )
         if officials:
             warnings.append(
-                f"{_plural(officials, 'serving official', 'serving officials')} in a Track 2 "
-                "dialogue, which is meant to have none (Track 1.5 is the track for officials)."
+                ngettext(
+                    "%(count)s serving official in a Track 2 dialogue, which is meant to have "
+                    "none (Track 1.5 is the track for officials).",
+                    "%(count)s serving officials in a Track 2 dialogue, which is meant to have "
+                    "none (Track 1.5 is the track for officials).",
+                    officials,
+                )
+                % {"count": officials}
             )
 
     if len(participants) >= PROXIMITY_MIN_PARTICIPANTS:
@@ -354,8 +378,15 @@ def room_warnings(
         for value, count in sorted(per_proximity.items(), key=lambda kv: (-kv[1], kv[0])):
             if count > PROXIMITY_SHARE_LIMIT * len(participants):
                 warnings.append(
-                    f"More than {PROXIMITY_SHARE_LIMIT:.0%} of participants "
-                    f"({count} of {len(participants)}) are in "
-                    f"one category of proximity to power: {labels[value]}."
+                    gettext(
+                        "More than %(share)s of participants (%(count)s of %(all)s) are in one "
+                        "category of proximity to power: %(category)s."
+                    )
+                    % {
+                        "share": f"{PROXIMITY_SHARE_LIMIT:.0%}",
+                        "count": count,
+                        "all": len(participants),
+                        "category": labels[value],
+                    }
                 )
     return warnings

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participants.invitations import services as invitation_services
 from participants.models import Invitation, Membership, Person
@@ -68,6 +70,13 @@ def _changed(instance, values: dict[str, Any]) -> list[str]:
     return sorted(name for name, value in values.items() if getattr(instance, name) != value)
 
 
+def _above_own_clearance(level: ConfidentialityLevel) -> str:
+    return _(
+        "“%(level)s” is above your own clearance in this dialogue: only someone cleared for it "
+        "can let it leave."
+    ) % {"level": level.label}
+
+
 # -- the dialogue ---------------------------------------------------------------------------------
 
 
@@ -100,7 +109,7 @@ def dialogue_create(
     if clearance is None:
         clearance = ConfidentialityLevel.objects.order_by("-rank").first()
         if clearance is None:
-            raise ValidationError("The confidentiality scale has no levels yet.")
+            raise ValidationError(_("The confidentiality scale has no levels yet."))
     dialogue = Dialogue(
         outbound_level=ConfidentialityLevel.objects.order_by("rank").first(), **fields
     )
@@ -158,17 +167,14 @@ def dialogue_update(
     if "outbound_level" in changed:
         wanted = values["outbound_level"]
         if wanted is not None and not outbound_levels(viewer, dialogue).filter(pk=wanted.pk):
-            raise ValidationError(
-                {
-                    "outbound_level": f"“{wanted}” is above your own clearance in this "
-                    "dialogue: only someone cleared for it can let it leave."
-                }
-            )
+            raise ValidationError({"outbound_level": _above_own_clearance(wanted)})
         if raises_outbound(dialogue, wanted):
             raise ValidationError(
                 {
-                    "outbound_level": "Raising what may leave Trackii needs another member of "
-                    "the convening team to confirm it."
+                    "outbound_level": _(
+                        "Raising what may leave Trackii needs another member of the convening "
+                        "team to confirm it."
+                    )
                 }
             )
     derived = {}
@@ -223,12 +229,7 @@ def dialogue_edit(
         return None
     # Checked before anything is saved: a raise above one's own clearance refuses the whole edit.
     if not outbound_levels(viewer, dialogue).filter(pk=wanted.pk).exists():
-        raise ValidationError(
-            {
-                "outbound_level": f"“{wanted}” is above your own clearance in this dialogue: "
-                "only someone cleared for it can let it leave."
-            }
-        )
+        raise ValidationError({"outbound_level": _above_own_clearance(wanted)})
     updated = dialogue_update(
         dialogue=dialogue,
         expected_revision=expected_revision,
@@ -298,13 +299,22 @@ def side_delete(*, side: Side, by, request: HttpRequest | None = None) -> None:
     members = side.memberships.count()
     if members:
         raise ValidationError(
-            f"“{side.name}” still has {members} {'member' if members == 1 else 'members'} on "
-            "the roster. Move them to another side first, then delete it."
+            ngettext(
+                "“%(side)s” still has %(count)s member on the roster. Move them to another side "
+                "first, then delete it.",
+                "“%(side)s” still has %(count)s members on the roster. Move them to another side "
+                "first, then delete it.",
+                members,
+            )
+            % {"side": side.name, "count": members}
         )
     if CaucusComment.objects.filter(side=side).exists():
         raise ValidationError(
-            f"“{side.name}” commented on a non-paper: its caucus thread is kept, and the side with "
-            "it. Rename the side instead."
+            _(
+                "“%(side)s” commented on a non-paper: its caucus thread is kept, and the side "
+                "with it. Rename the side instead."
+            )
+            % {"side": side.name}
         )
     audit_record(
         action=Action.DELETED, obj=side, actor=by, request=request, dialogue_id=side.dialogue_id
@@ -314,7 +324,8 @@ def side_delete(*, side: Side, by, request: HttpRequest | None = None) -> None:
             side.delete()
     except ProtectedError:  # someone put a member on it meanwhile
         raise ValidationError(
-            f"“{side.name}” has members on the roster now. Move them to another side first."
+            _("“%(side)s” has members on the roster now. Move them to another side first.")
+            % {"side": side.name}
         ) from None
 
 
@@ -349,7 +360,7 @@ def roster_add_person(
         )
     elif person is not None and new_person is None:
         if Membership.objects.filter(person=person, dialogue=dialogue).exists():
-            raise ValidationError({"person": "This person is already on the roster."})
+            raise ValidationError({"person": _("This person is already on the roster.")})
     else:
         raise TypeError("Give either an existing person or the fields of a new one.")
     membership = membership_nominate(
@@ -406,8 +417,10 @@ def roster_update_membership(
     if steps_down and not _others_accepted_in(membership, [Membership.Role.CONVENOR]):
         raise ValidationError(
             {
-                "role": "This is the dialogue's last accepted convenor: the convening team "
-                "would have nobody to hold its roles. Make someone else convenor first."
+                "role": _(
+                    "This is the dialogue's last accepted convenor: the convening team would "
+                    "have nobody to hold its roles. Make someone else convenor first."
+                )
             }
         )
     leaves_convening_team = (
@@ -416,9 +429,11 @@ def roster_update_membership(
     if leaves_convening_team and not _others_accepted_in(membership, Membership.CONVENING_ROLES):
         raise ValidationError(
             {
-                "role": "This is the dialogue's last accepted convenor or facilitator: "
-                "nobody could plan the dialogue any more. Bring someone else onto the "
-                "convening team first."
+                "role": _(
+                    "This is the dialogue's last accepted convenor or facilitator: nobody could "
+                    "plan the dialogue any more. Bring someone else onto the convening team "
+                    "first."
+                )
             }
         )
     changed = _changed(membership, {"side": side, "role": role, "clearance": clearance})
@@ -447,7 +462,7 @@ def roster_update_membership(
 def _check_may_invite(viewer: Viewer, membership: Membership) -> None:
     if not can_change_membership(viewer, membership):
         raise ValidationError(
-            "Only the convenor invites someone cleared at or above your own clearance."
+            _("Only the convenor invites someone cleared at or above your own clearance.")
         )
 
 
@@ -496,7 +511,7 @@ def _locked_members(dialogue: Dialogue, memberships: Sequence[Membership]) -> li
     stand now; refused unless every one is on this dialogue's roster."""
     ids = sorted({m.pk for m in memberships})
     if not ids:
-        raise ValidationError("Choose at least one member of the roster.")
+        raise ValidationError(_("Choose at least one member of the roster."))
     locked = list(
         Membership.objects.select_for_update(of=("self",))
         .select_related("person", "clearance")
@@ -504,7 +519,7 @@ def _locked_members(dialogue: Dialogue, memberships: Sequence[Membership]) -> li
         .order_by("pk")
     )
     if [m.pk for m in locked] != ids:
-        raise ValidationError("Only members of this dialogue's roster can be chosen.")
+        raise ValidationError(_("Only members of this dialogue's roster can be chosen."))
     return locked
 
 
@@ -562,7 +577,7 @@ def roster_bulk_set_side(
     nothing changes. Returns the members moved (those already on the side are left as they
     are, and recorded nowhere)."""
     if side.dialogue_id != dialogue.pk:
-        raise ValidationError("Choose a side of this dialogue.")
+        raise ValidationError(_("Choose a side of this dialogue."))
     members = _locked_members(dialogue, memberships)
 
     def check(membership: Membership) -> None:

@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +30,7 @@ from ..confidentiality import (
     outbound_levels,
 )
 from ..forms import add_service_error
-from ..http import convening_team_only, form_after_conflict
+from ..http import convening_team_only, form_after_conflict, isolated
 from ..outbound import selectors as outbound_selectors
 from . import selectors as ws_selectors
 from . import services as ws_services
@@ -73,12 +76,14 @@ def dialogue_create(request):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, "Dialogue started. You are its convenor.")
+                messages.success(request, _("Dialogue started. You are its convenor."))
                 if dialogue.outbound_requests.filter(state="open").exists():
                     messages.info(
                         request,
-                        "Its outbound level starts at the lowest level: raising it waits for "
-                        "another member of the convening team to confirm it.",
+                        _(
+                            "Its outbound level starts at the lowest level: raising it waits for "
+                            "another member of the convening team to confirm it."
+                        ),
                     )
                 return redirect("dialogues:dialogue_detail", dialogue.pk)
     else:
@@ -112,13 +117,18 @@ def dialogue_edit(request, dialogue, viewer):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, "Dialogue saved.")
+                messages.success(request, _("Dialogue saved."))
                 if raise_request is not None:
                     messages.info(
                         request,
-                        f"Raising the outbound level to “{raise_request.to_level}” is now a "
-                        "request: it takes effect when another member of the convening team, "
-                        "cleared for that level, confirms it (within 72 hours).",
+                        isolated(
+                            _(
+                                "Raising the outbound level to “%(level)s” is now a request: it "
+                                "takes effect when another member of the convening team, "
+                                "cleared for that level, confirms it (within 72 hours)."
+                            ),
+                            level=raise_request.to_level.label,
+                        ),
                     )
                 return redirect("dialogues:dialogue_detail", dialogue.pk)
     else:
@@ -144,7 +154,7 @@ def dialogue_edit(request, dialogue, viewer):
 def _unknown_action():
     # A malformed form shows nothing of the page it was posted to: nothing to record.
     reads.nothing_shown()
-    return HttpResponseBadRequest("Unknown action.")
+    return HttpResponseBadRequest(_("Unknown action."))
 
 
 # -- sides ----------------------------------------------------------------------------------------
@@ -183,7 +193,7 @@ def sides_edit(request, dialogue, viewer):
             create = partial(
                 ws_services.side_create, dialogue=dialogue, by=request.user, request=request
             )
-            if _side_saved(request, add_form, create, "Side added."):
+            if _side_saved(request, add_form, create, _("Side added.")):
                 return redirect("dialogues:sides_edit", dialogue.pk)
         elif action == "delete":
             side = _posted_side(request, dialogue)
@@ -192,13 +202,13 @@ def sides_edit(request, dialogue, viewer):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, "Side deleted.")
+                messages.success(request, _("Side deleted."))
             return redirect("dialogues:sides_edit", dialogue.pk)
         elif action == "update":
             side = _posted_side(request, dialogue)
             form = SideForm(request.POST, dialogue=dialogue, side=side, prefix=f"side-{side.pk}")
             update = partial(ws_services.side_update, side=side, by=request.user, request=request)
-            if _side_saved(request, form, update, "Side saved."):
+            if _side_saved(request, form, update, _("Side saved.")):
                 return redirect("dialogues:sides_edit", dialogue.pk)
             failed = (side.pk, form)
         else:
@@ -282,7 +292,11 @@ def roster(request, dialogue, viewer):
                 add_service_error(form, error)
             else:
                 messages.success(
-                    request, f"{membership.person.full_name} added to the roster as nominated."
+                    request,
+                    isolated(
+                        _("%(name)s added to the roster as nominated."),
+                        name=membership.person.full_name,
+                    ),
                 )
                 return redirect("dialogues:roster", dialogue.pk)
     held.update(existing_form=existing_form, new_form=new_form)
@@ -382,23 +396,37 @@ def _roster_bulk(request, dialogue, viewer, held: dict):
     return _roster_page(request, dialogue, viewer, held, bulk_form=form, status=400)
 
 
-def _members(n: int) -> str:
-    return f"{n} member" if n == 1 else f"{n} members"
-
-
 def _bulk_invited(invitations, members) -> str:
     again = sum(1 for m in members if m.state == m.State.INVITED)
-    done = f"Invitations sent to {_members(len(invitations))}."
+    sent = len(invitations)
+    done = ngettext(
+        "Invitations sent to %(count)s member.", "Invitations sent to %(count)s members.", sent
+    ) % {"count": sent}
     if again:
-        done += f" {again} of them had been invited before: their earlier links no longer work."
+        done += " " + ngettext(
+            "%(count)s of them had been invited before: their earlier links no longer work.",
+            "%(count)s of them had been invited before: their earlier links no longer work.",
+            again,
+        ) % {"count": again}
     return done
 
 
 def _bulk_moved(moved, members, side) -> str:
-    done = f"{_members(len(moved))} put on the side “{side.name}”."
+    done = isolated(
+        ngettext(
+            "%(count)s member put on the side “%(side)s”.",
+            "%(count)s members put on the side “%(side)s”.",
+            len(moved),
+        ),
+        count=len(moved),
+        side=side.name,
+    )
     already = len(members) - len(moved)
     if already:
-        done += f" {_members(already)} already on it."
+        also = ngettext(
+            "%(count)s member already on it.", "%(count)s members already on it.", already
+        ) % {"count": already}
+        done = format_html("{} {}", done, also)  # still safe: the side's name stays isolated
     return done
 
 
@@ -424,7 +452,10 @@ def membership_edit(request, membership_id: int, dialogue, viewer):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, f"{membership.person.full_name}: saved.")
+                messages.success(
+                    request,
+                    isolated(_("%(name)s: saved."), name=membership.person.full_name),
+                )
                 return redirect("dialogues:roster", dialogue.pk)
     else:
         form = MembershipEditForm(**fields)
@@ -452,7 +483,10 @@ def invitation_send(request, membership_id: int, dialogue, viewer):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Invitation sent to {membership.person.full_name}.")
+        messages.success(
+            request,
+            isolated(_("Invitation sent to %(name)s."), name=membership.person.full_name),
+        )
     return redirect("dialogues:roster", dialogue.pk)
 
 
@@ -468,5 +502,8 @@ def invitation_revoke(request, membership_id: int, invitation_id: int, dialogue,
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Invitation to {membership.person.full_name} revoked.")
+        messages.success(
+            request,
+            isolated(_("Invitation to %(name)s revoked."), name=membership.person.full_name),
+        )
     return redirect("dialogues:roster", dialogue.pk)

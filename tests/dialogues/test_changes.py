@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from dialogues.confidentiality import viewer_for_user
@@ -21,6 +21,7 @@ from dialogues.models import (
     PublishedAgendaItem,
     ScaleChangeRequest,
 )
+from dialogues.outbound import notifications
 from dialogues.outbound import services as outbound_services
 from dialogues.scale import services as scale_services
 from dialogues.workspace.services import DIALOGUE_FIELDS, dialogue_create, dialogue_update
@@ -178,6 +179,37 @@ def test_raising_the_outbound_level_alone_is_only_a_request(
     assert "from Public to Participants" in message.body
     for secret in ("Salt River", team["co"].person.full_name, "Pre-consultation"):
         assert secret not in message.subject + message.body
+
+
+def test_each_member_of_the_team_is_told_in_their_language(team, monkeypatch, settings):
+    """The notice is rendered once per language, inside that language, and each member gets
+    the one in theirs (the catalogues are empty yet: the language active at render is what
+    tells)."""
+    dialogue = team["dialogue"]
+    french = member_with_account(dialogue=dialogue, role=R.FACILITATOR, clearance="Programme")
+    unset = member_with_account(dialogue=dialogue, role=R.FACILITATOR, clearance="Programme")
+    for member, language in ((team["convenor"], "fr"), (french, "fr"), (unset, "")):
+        member.person.language = language
+        member.person.save(update_fields=["language"])
+    raise_request = raise_to(team["co"], "Participants")
+    mail.outbox.clear()
+    rendered = []
+    render = notifications._message
+
+    def spy(request, event):
+        rendered.append(translation.get_language())
+        subject, body = render(request, event)
+        return f"{subject} ({translation.get_language()})", body
+
+    monkeypatch.setattr(notifications, "_message", spy)
+    assert notifications.outbound_request_notify(request_id=raise_request.pk, status="open") == 3
+    assert sorted(rendered) == sorted(["fr", settings.LANGUAGE_CODE])
+    assert {m.to[0]: m.subject for m in mail.outbox} == {
+        user_of(team["convenor"]).email: f"[Trackii] {COVER}: what may leave Trackii (fr)",
+        user_of(french).email: f"[Trackii] {COVER}: what may leave Trackii (fr)",
+        user_of(unset).email: f"[Trackii] {COVER}: what may leave Trackii (en-gb)",
+    }
+    assert translation.get_language() == settings.LANGUAGE_CODE  # as it was
 
 
 def test_the_requester_cannot_confirm_their_own_request(team, client):

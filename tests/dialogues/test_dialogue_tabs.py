@@ -229,7 +229,7 @@ def test_what_needs_action_names_each_thing_with_its_count_and_where_it_is_done(
         # The observer and the rapporteur: the participant accepted version 1 only.
         ("Members who have not accepted the ground rules", 3, roster),
         (
-            "Agenda changes not yet published in “Round 1”",
+            "Agenda changes not yet published in “<bdi>Round 1</bdi>”",
             2,
             url("agenda_edit", dialogue.pk, round_1.pk),
         ),
@@ -278,12 +278,12 @@ def test_what_needs_action_counts_only_what_the_viewer_may_see(login, world):
 
     seen_by_convenor, _ = todos(convenor)
     assert [t for t in seen_by_convenor if t[0].startswith("Agenda")] == [
-        ("Agenda changes not yet published in “Quiet talks”", 1),
-        ("Agenda changes not yet published in “Round 1”", 2),
+        ("Agenda changes not yet published in “<bdi>Quiet talks</bdi>”", 1),
+        ("Agenda changes not yet published in “<bdi>Round 1</bdi>”", 2),
     ]
     seen_by_co, content = todos(co)
     assert [t for t in seen_by_co if t[0].startswith("Agenda")] == [
-        ("Agenda changes not yet published in “Round 1”", 1),
+        ("Agenda changes not yet published in “<bdi>Round 1</bdi>”", 1),
     ]
     for secret in ("Quiet talks", "Quiet item", "Hidden item"):
         assert secret not in content
@@ -311,12 +311,12 @@ def test_the_overview_counts_what_the_agenda_editor_lists(login, world):
     items["Restricted"].readers.add(world["participant"].person)  # a reader added
     assert (
         counted()
-        == [("Agenda changes not yet published in “Round 1”", 1)]
-        == [("Agenda changes not yet published in “Round 1”", listed())]
+        == [("Agenda changes not yet published in “<bdi>Round 1</bdi>”", 1)]
+        == [("Agenda changes not yet published in “<bdi>Round 1</bdi>”", listed())]
     )
     items["Public"].delete()  # removed
     items["Programme"].readers.add(world["participant"].person)  # not a named level: no change
-    assert counted() == [("Agenda changes not yet published in “Round 1”", 2)]
+    assert counted() == [("Agenda changes not yet published in “<bdi>Round 1</bdi>”", 2)]
     assert listed() == 2
 
 

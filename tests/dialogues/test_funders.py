@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from dialogues.confidentiality import viewer_for_user
@@ -647,6 +647,62 @@ def test_a_report_found_still_rendering_fails_as_interrupted(funded):
         FunderReport.State.FAILED,
         services.INTERRUPTED,
     )
+
+
+def asked_by(member, language: str) -> FunderReport:
+    """A report at Public asked for by ``member``, whose language is ``language``; not yet
+    rendered."""
+    person = member.person
+    person.language = language
+    person.save(update_fields=["language"])
+    with committed(run=False):
+        return services.report_request(
+            dialogue=member.dialogue,
+            viewer=viewer_for_user(person.user),
+            requested_by=person.user,
+            level=level("Public"),
+        )
+
+
+def test_a_report_is_written_in_the_language_of_whoever_asked(funded, monkeypatch, settings):
+    """Both files are made inside the requester's language (the catalogues are empty yet: the
+    language active while each is made is what tells), and the worker's is left as it was."""
+    report = asked_by(funded["convenor"], "es")
+    made_in = []
+    html, csv_ = exports.report_html, exports.report_csv
+
+    def html_spy(figures):
+        made_in.append(("html", translation.get_language()))
+        return html(figures)
+
+    def csv_spy(figures):
+        made_in.append(("csv", translation.get_language()))
+        return csv_(figures)
+
+    monkeypatch.setattr(exports, "report_html", html_spy)
+    monkeypatch.setattr(exports, "report_csv", csv_spy)
+    assert services.report_render(report_id=report.pk) == "ready"
+    assert made_in == [("html", "es"), ("csv", "es")]
+    assert translation.get_language() == settings.LANGUAGE_CODE
+
+
+def test_a_failure_is_told_in_the_language_of_whoever_asked(funded, monkeypatch):
+    report = asked_by(funded["convenor"], "ru")
+
+    def broken(report):
+        raise RuntimeError("no fonts")
+
+    told_in = []
+    reason = services._reason
+
+    def spy(error):
+        told_in.append(translation.get_language())
+        return reason(error)
+
+    monkeypatch.setattr(services, "render_report_files", broken)
+    monkeypatch.setattr(services, "_reason", spy)
+    assert services.report_render(report_id=report.pk) == "failed"
+    assert told_in == ["ru"]
 
 
 # -- the pages: the convening team's only ------------------------------------------------------

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from dialogues.ideas import reminders
 from dialogues.ideas.reminders import follow_ups_remind
 from dialogues.ideas.services import follow_up_add, follow_up_done
 from dialogues.ideas.tasks import follow_ups_remind as remind_task
@@ -72,6 +73,27 @@ def test_an_idea_that_may_leave_is_named_with_its_task(world, lakeside):
         "overdue."
     )
     assert link(world, due).startswith("https://")
+
+
+def test_the_reminder_is_written_in_its_owners_language(world, lakeside, monkeypatch, settings):
+    """Rendered inside the owner's language (the catalogues are empty yet: the language active
+    while the message is made is what tells), and the language of the run is left as it was."""
+    lakeside["owner"].person.language = "ar"
+    lakeside["owner"].person.save(update_fields=["language"])
+    follow_up(world, lakeside, at="Public", due=TODAY + timedelta(days=2))
+    languages = []
+    make = reminders.reminder_message
+
+    def spy(*args, **kwargs):
+        languages.append(translation.get_language())
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "reminder_message", spy)
+    assert follow_ups_remind(today=TODAY) == 1
+    assert languages == ["ar"]
+    assert translation.get_language() == settings.LANGUAGE_CODE
+    (message,) = mail.outbox
+    assert message.subject == "[Trackii] Lakeside meetings: a follow-up is due soon"
 
 
 def test_an_idea_above_the_outbound_level_is_neither_named_nor_its_task_told(world, lakeside):

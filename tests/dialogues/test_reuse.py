@@ -398,7 +398,7 @@ def test_copying_through_the_page_audits_each_item_and_goes_to_the_editor(rounds
         (str(copy.pk), {"reused": "item", "from_item": source[copy.title].pk}) for copy in created
     ]
     editor = client.get(response["Location"])
-    assert "4 items copied from “Round 1”: check them below." in editor.content.decode()
+    assert "4 items copied from “<bdi>Round 1</bdi>”: check them below." in editor.content.decode()
 
 
 # -- templates ------------------------------------------------------------------------------------
@@ -439,7 +439,10 @@ def test_a_template_leaves_out_items_for_named_readers_and_says_so(rounds):
         "Informal dinner",
     ]
     after = client.get(response["Location"]).content.decode()
-    assert "Template “Full” saved. 1 item for named readers is not kept in templates." in after
+    assert (
+        "Template “<bdi>Full</bdi>” saved. 1 item for named readers is not kept in templates."
+        in after
+    )
 
 
 def test_a_template_name_is_unique_in_its_dialogue(rounds):

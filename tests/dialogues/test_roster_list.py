@@ -394,7 +394,7 @@ def test_setting_the_side_moves_everyone_selected_and_is_audited_as_one_edit_eac
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert [str(m) for m in page.context["messages"]] == [
-        "2 members put on the side “Side B”. 1 member already on it."
+        "2 members put on the side “<bdi>Side B</bdi>”. 1 member already on it."
     ]
     assert state(roster["amina"], roster["chen"], roster["emil"]) == [
         ("Amina Diallo", roster["side_b"].pk, S.CLEARED),

@@ -210,7 +210,7 @@ def test_convenor_dialogue_page_with_roster_query_count_does_not_grow(
     # Every session's items wait to be published; the Restricted one names its readers, and
     # the convenor is not among them: not counted.
     assert [(t.label, t.count) for t in response.context["todos"]] == [
-        (f"Agenda changes not yet published in “{session.title}”", 2)
+        (f"Agenda changes not yet published in “<bdi>{session.title}</bdi>”", 2)
         for session in dialogue.sessions.order_by("start", "id")
     ]
 

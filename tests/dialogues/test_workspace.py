@@ -757,7 +757,7 @@ def test_composition_counts_the_room_exactly(django_assert_num_queries):
     }
     assert composition.by_role.as_dict() == {"Convenor": 1, "Participant": 5, "Observer": 1}
     assert warnings == [
-        "Side A has more than twice the participants of Side B (3 to 1).",
+        "<bdi>Side A</bdi> has more than twice the participants of <bdi>Side B</bdi> (3 to 1).",
         "1 participant has no side.",
         "No women among participants.",
         "No rapporteur: nobody is named to keep the record.",
@@ -796,7 +796,7 @@ def test_a_side_with_only_rejected_or_declined_people_has_no_participant():
         (R.OBSERVER, b, G.MAN, P.ACADEMIC, S.ACCEPTED),  # an observer is not a participant
     )
     assert room_warnings(dialogue=dialogue, roster=roster, sides=[a, b]) == [
-        "Side B has no participant."
+        "<bdi>Side B</bdi> has no participant."
     ]
 
 
@@ -819,7 +819,7 @@ def test_the_convenor_sees_the_room_picture_and_a_participant_does_not(ws, login
     assert 'aria-hidden="true"' in svgs[0]
     assert '<table class="visually-hidden room__numbers">' in content
     assert "Participants by side" in content
-    assert "Side B has no participant." in content
+    assert "<bdi>Side B</bdi> has no participant." in content
     assert '<tr><th scope="row">Side A</th><td>1</td></tr>' in content
     assert '<tr><th scope="row">Side B</th><td>0</td></tr>' in content
     assert url("roster", dialogue.pk) in content
