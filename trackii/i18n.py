@@ -65,6 +65,19 @@ def _remember_at_sign_in(sender, request, user, **kwargs):
     remember(request, getattr(person, "language", "") if person is not None else "")
 
 
+def adopt(request, language: str) -> None:
+    """A signed-out visitor known by a link (an invitation) reads in the language the convening
+    team set for them: this page at once, and the pages after it (a language cookie, which the
+    middleware sets), until they sign in and their own is kept."""
+    language = supported(language)
+    user = getattr(request, "user", None)
+    if not language or (user is not None and user.is_authenticated):
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    request.trackii_adopted_language = language
+
+
 class LanguageMiddleware:
     """Activates the page's language: the signed-in person's, else the browser's (the language
     cookie of the sign-in page's chooser, then Accept-Language). Sets ``request.LANGUAGE_CODE``
@@ -87,4 +100,15 @@ class LanguageMiddleware:
             translation.deactivate()
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        adopted = getattr(request, "trackii_adopted_language", "")
+        if adopted:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                adopted,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

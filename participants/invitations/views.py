@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from trackii.i18n import adopt
+
 from ..models import Invitation, User
 from . import services
 from .forms import InvitationCodeForm, InvitationPasswordForm
@@ -84,6 +86,8 @@ def invitation_page(request, token: str):
     except ValidationError as error:
         status = 404 if getattr(error, "code", None) == services.NOT_FOUND_CODE else 410
         return _refused(request, error, status)
+    # The page speaks the language the convening team set for the invitee (issue 20).
+    adopt(request, invitation.membership.person.language)
     code_form = InvitationCodeForm()
     password_form = _password_form(invitation)
     status = 200

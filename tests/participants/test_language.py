@@ -2,6 +2,8 @@
 in their profile (the pages switch at once), and what is e-mailed to them written in it: the
 invitation and its code, and allauth's e-mails (the one-time sign-in code, a password reset)."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -231,3 +233,25 @@ def test_the_one_time_sign_in_code_is_in_the_account_holders_language(rf):
     (message,) = mail.outbox
     # allauth's French catalogue: "Sign-In Code".
     assert message.subject == "[Trackii] Code de connexion"
+
+
+def test_the_invitation_page_speaks_the_invitees_language_until_they_have_an_account(
+    cleared_in_french, client
+):
+    nominee, by = cleared_in_french
+    invitations.invitation_send(membership=nominee, by=by)
+    path = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
+    assert response.cookies["django_language"].value == "fr"
+    # The pages after it (the sign-in page, say) keep it, whatever the browser asks for.
+    login = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="fr" dir="ltr">' in login.content.decode()
+
+
+def test_an_unknown_invitation_link_sets_no_language(client):
+    response = client.get("/invitations/" + "x" * 43 + "/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 404
+    assert "django_language" not in response.cookies
+    assert '<html lang="ru" dir="ltr">' in response.content.decode()
