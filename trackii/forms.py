@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 # Primary keys are 64-bit integers: a larger number cannot even be sent to the database (SQLite
 # and psycopg raise instead of finding nothing).
@@ -51,6 +53,12 @@ DATETIME_EXAMPLE = "14/03/2027 09:30"
 DATE_EXAMPLE = "14/03/2027"
 
 
+def _with_example(message: str, example: str):
+    """``message`` (marked with ``gettext_noop``) translated when it is shown, in the reader's
+    language, with ``example`` in its place."""
+    return lazy(lambda: gettext(message) % {"example": example}, str)()
+
+
 def _typed_widget(
     widget: type[forms.widgets.DateTimeBaseInput], shown: str, css: str
 ) -> forms.widgets.DateTimeBaseInput:
@@ -70,8 +78,11 @@ class WallClockField(forms.DateTimeField):
         "%Y-%m-%d %H:%M",
     ]
     default_error_messages = {
-        "invalid": (
-            f"Enter a date and time as day/month/year and 24-hour time, such as {DATETIME_EXAMPLE}."
+        "invalid": _with_example(
+            gettext_noop(
+                "Enter a date and time as day/month/year and 24-hour time, such as %(example)s."
+            ),
+            DATETIME_EXAMPLE,
         ),
     }
 
@@ -87,7 +98,9 @@ class DayField(forms.DateField):
 
     input_formats = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
     default_error_messages = {
-        "invalid": f"Enter a date as day/month/year, such as {DATE_EXAMPLE}.",
+        "invalid": _with_example(
+            gettext_noop("Enter a date as day/month/year, such as %(example)s."), DATE_EXAMPLE
+        ),
     }
 
     def __init__(self, **kwargs):

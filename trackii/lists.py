@@ -23,6 +23,8 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.db.models.expressions import BaseExpression
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 PER_PAGE = 25
 SEARCH_MAX_LENGTH = 100
@@ -31,9 +33,10 @@ SEARCH_MAX_LENGTH = 100
 @dataclass(frozen=True)
 class Sort:
     """One way to sort a list: what the toolbar calls it, and the ordering (the last term makes
-    it total, so that pages never share or skip a row)."""
+    it total, so that pages never share or skip a row). The label is marked for translation
+    (``gettext_lazy``): it is read in the reader's language."""
 
-    label: str
+    label: str | Promise
     ordering: tuple[Any, ...]
 
 
@@ -51,7 +54,9 @@ def _ascending(term: Any) -> Any:
     return term.asc(nulls_last=True)
 
 
-def both_ways(key: str, ascending: str, descending: str, *ordering: Any) -> dict[str, Sort]:
+def both_ways(
+    key: str, ascending: str | Promise, descending: str | Promise, *ordering: Any
+) -> dict[str, Sort]:
     """``key`` sorts by ``ordering``; ``-key`` the other way round on its first term (the
     others still break ties the same way). Empty values come last either way."""
     first, *rest = ordering
@@ -70,7 +75,7 @@ class ListForm(forms.Form):
     sorts: Mapping[str, Sort] = {}
     reported: tuple[str, ...] = ()
 
-    sort = forms.ChoiceField(label="Sort by", required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
@@ -116,7 +121,7 @@ class ListForm(forms.Form):
 
     @property
     def sort_label(self) -> str:
-        return self.sorts[self.values()["sort"]].label
+        return str(self.sorts[self.values()["sort"]].label)
 
     @property
     def filtering(self) -> bool:
@@ -129,7 +134,7 @@ class ListForm(forms.Form):
         )
 
 
-def search_field(label: str) -> forms.CharField:
+def search_field(label: str | Promise) -> forms.CharField:
     """The toolbar's search box: what was typed, cut to a sensible length (never refused)."""
     return forms.CharField(label=label, required=False, strip=True)
 

@@ -6,6 +6,7 @@ The same clock keeps the list of where a user is signed in (allauth's user sessi
 can end) up to date: recorded at the sign-in, then with the last request's time and address at
 most once a minute. allauth's own middleware would write to the database on every request."""
 
+import math
 import time
 
 from allauth.usersessions.models import UserSession
@@ -15,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from .timezones import reading_in
@@ -46,10 +48,18 @@ def _start_the_clocks(sender, request, user, **kwargs):
 def _expiry_reason(*, signed_in_at: float, last_seen_at: float, moment: float) -> str | None:
     if moment - signed_in_at >= settings.SESSION_ABSOLUTE_LIFETIME:
         hours = settings.SESSION_ABSOLUTE_LIFETIME / 3600
-        return f"You were signed out: a sign-in lasts at most {hours:g} hours."
+        return ngettext(
+            "You were signed out: a sign-in lasts at most %(hours)s hour.",
+            "You were signed out: a sign-in lasts at most %(hours)s hours.",
+            math.ceil(hours),
+        ) % {"hours": f"{hours:g}"}
     if moment - last_seen_at >= settings.SESSION_IDLE_TIMEOUT:
         minutes = settings.SESSION_IDLE_TIMEOUT / 60
-        return f"You were signed out after {minutes:g} minutes without activity."
+        return ngettext(
+            "You were signed out after %(minutes)s minute without activity.",
+            "You were signed out after %(minutes)s minutes without activity.",
+            math.ceil(minutes),
+        ) % {"minutes": f"{minutes:g}"}
     return None
 
 

@@ -4,7 +4,8 @@
      to their field;
    - after an htmx swap that a person caused, focus goes to what changed (its first [data-focus]
      element, else the swapped region itself) if it was lost with the old content, and the
-     page's live region says what happened ([data-announce] of the new content, else "Updated");
+     page's live region says what happened ([data-announce] of the new content, else "Updated",
+     translated in the live region's data-updated attribute);
    - the account menu (<details class="menu">) closes with Escape or a click elsewhere. */
 (function () {
   "use strict";
@@ -27,6 +28,13 @@
     live.textContent = "";
     // A fresh text node after a pause, so the same words are announced again.
     window.setTimeout(function () { live.textContent = text; }, 100);
+  }
+
+  // What the live region says when new content names nothing itself: in the page's language
+  // from the region's data-updated attribute (base.html translates it), else English.
+  function updatedText() {
+    var live = document.getElementById("live-region");
+    return (live && live.getAttribute("data-updated")) || "Updated";
   }
 
   // -- the error summary ----------------------------------------------------------------------
@@ -66,7 +74,7 @@
     var region = (swap.id && document.getElementById(swap.id)) || event.target;
     if (!region || !region.isConnected) { return; }
     var said = region.matches("[data-announce]") ? region : region.querySelector("[data-announce]");
-    announce((said && said.getAttribute("data-announce")) || "Updated");
+    announce((said && said.getAttribute("data-announce")) || updatedText());
     var summaryHere = region.querySelector("[data-error-summary]");
     var active = document.activeElement;
     var lost = !active || active === document.body || !active.isConnected;

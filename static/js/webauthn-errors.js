@@ -2,24 +2,32 @@
 // registered here, the browser refused), allauth's WebAuthn script raises an "allauth.error"
 // event and writes to the console only. Say it in the page, next to the button, and let screen
 // readers announce it. No inline script: this file is loaded by
-// templates/mfa/webauthn/snippets/scripts.html.
+// templates/mfa/webauthn/snippets/scripts.html, which gives it its sentences translated.
 (function () {
   'use strict'
+
+  // The sentences, in the page's language, from the script element's data attributes (the
+  // template that loads this file translates them); English if they are missing.
+  const said = (document.currentScript && document.currentScript.dataset) || {}
 
   function explain (exception) {
     const name = exception && exception.name
     if (name === 'NotAllowedError') {
-      return 'The passkey or security key was not used: the request was cancelled or timed out. ' +
+      return said.notAllowed ||
+        'The passkey or security key was not used: the request was cancelled or timed out. ' +
         'Try again, or use another way to sign in.'
     }
     if (name === 'InvalidStateError') {
-      return 'This passkey or security key is already registered to your account.'
+      return said.invalidState ||
+        'This passkey or security key is already registered to your account.'
     }
     if (name === 'SecurityError') {
-      return 'Your browser refused to use a passkey on this address. Open Trackii at its usual ' +
+      return said.security ||
+        'Your browser refused to use a passkey on this address. Open Trackii at its usual ' +
         'address (a name, not a number) and try again.'
     }
-    return 'The passkey or security key could not be used. Try again, or use another way to sign in.'
+    return said.other ||
+      'The passkey or security key could not be used. Try again, or use another way to sign in.'
   }
 
   document.addEventListener('allauth.error', function (event) {

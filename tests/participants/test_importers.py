@@ -769,7 +769,7 @@ def test_lists_page_shows_each_list_with_its_version_in_force(login, staff):
     ]
     assert rows == [("Own list", 1, 3), ("UN", 1, 5)]
     content = response.content.decode()
-    assert "by admin@example.org" in content
+    assert "by <bdi>admin@example.org</bdi>" in content
     assert "by the system" in content
 
 

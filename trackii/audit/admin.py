@@ -6,6 +6,8 @@ from auditlog.models import LogEntry
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry
 
@@ -49,10 +51,12 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("actor", "content_type")
     show_full_result_count = False
 
-    @admin.display(description="Who saw it")
+    @admin.display(description=gettext_lazy("Who saw it"))
     def who_saw(self, entry: AuditEntry):
         return format_html(
-            '<a href="{}">who saw it</a>', who_saw_url(entry.content_type, entry.object_id)
+            '<a href="{}">{}</a>',
+            who_saw_url(entry.content_type, entry.object_id),
+            _("who saw it"),
         )
 
 

@@ -5,6 +5,7 @@ trail itself leaks nothing when it is read."""
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -17,12 +18,12 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
-        DOWNLOADED = "downloaded", "Downloaded"
-        CREATED = "created", "Created"
-        CHANGED = "changed", "Changed"
-        DELETED = "deleted", "Deleted"
-        DECIDED = "decided", "Decided"
+        VIEWED = "viewed", gettext_lazy("Viewed")
+        DOWNLOADED = "downloaded", gettext_lazy("Downloaded")
+        CREATED = "created", gettext_lazy("Created")
+        CHANGED = "changed", gettext_lazy("Changed")
+        DELETED = "deleted", gettext_lazy("Deleted")
+        DECIDED = "decided", gettext_lazy("Decided")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -31,7 +32,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty for the system itself or for an official using a pack link.",
+        help_text=gettext_lazy("Empty for the system itself or for an official using a pack link."),
     )
     action = models.CharField(max_length=20, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -45,7 +46,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name = gettext_lazy("audit entry")
+        verbose_name_plural = gettext_lazy("audit entries")
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trackii.audit.models import AuditEntry
 from trackii.forms import DayField
@@ -33,34 +35,34 @@ class AuditSearchForm(ListForm):
     )
 
     source = forms.ChoiceField(
-        label="Search",
+        label=gettext_lazy("Search"),
         choices=[
-            (TRAIL, "Views, downloads and decisions (audit trail)"),
-            (HISTORY, "Changes to records (change history)"),
+            (TRAIL, gettext_lazy("Views, downloads and decisions (audit trail)")),
+            (HISTORY, gettext_lazy("Changes to records (change history)")),
         ],
         required=False,
     )
     person = forms.CharField(
-        label="Person (account e-mail)",
+        label=gettext_lazy("Person (account e-mail)"),
         max_length=254,
         required=False,
-        help_text="The whole address or part of it.",
+        help_text=gettext_lazy("The whole address or part of it."),
     )
-    object_type = forms.ChoiceField(label="Object", required=False)
-    object_id = forms.CharField(label="Object id", max_length=64, required=False)
+    object_type = forms.ChoiceField(label=gettext_lazy("Object"), required=False)
+    object_id = forms.CharField(label=gettext_lazy("Object id"), max_length=64, required=False)
     action = forms.ChoiceField(
-        label="Action (audit trail)",
-        choices=[("", "Any"), *AuditEntry.Action.choices],
+        label=gettext_lazy("Action (audit trail)"),
+        choices=[("", gettext_lazy("Any")), *AuditEntry.Action.choices],
         required=False,
     )
-    date_from = DayField(label="From", required=False)
-    date_to = DayField(label="To (inclusive)", required=False)
+    date_from = DayField(label=gettext_lazy("From"), required=False)
+    date_to = DayField(label=gettext_lazy("To (inclusive)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         types = ContentType.objects.filter(app_label__in=TRAIL_APPS).order_by("app_label", "model")
         self.content_types = {f"{ct.app_label}.{ct.model}": ct for ct in types}
-        self.fields["object_type"].choices = [("", "Any")] + [
+        self.fields["object_type"].choices = [("", _("Any"))] + [
             (key, f"{ct.app_label}: {ct.model}") for key, ct in self.content_types.items()
         ]
 
@@ -68,28 +70,29 @@ class AuditSearchForm(ListForm):
         data = super().clean()
         data["source"] = data.get("source") or self.TRAIL
         if data.get("object_id") and not data.get("object_type"):
-            self.add_error("object_type", "Choose the kind of object the id belongs to.")
+            self.add_error("object_type", _("Choose the kind of object the id belongs to."))
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end of the period is before its start.")
+            self.add_error("date_to", _("The end of the period is before its start."))
         data["content_type"] = self.content_types.get(data.get("object_type") or "")
         return data
 
 
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label="Name or e-mail", max_length=200, required=False)
+    q = forms.CharField(label=gettext_lazy("Name or e-mail"), max_length=200, required=False)
 
 
 class LockdownForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Kept with the lockdown, for staff only.",
+        help_text=gettext_lazy("Kept with the lockdown, for staff only."),
     )
     deactivate = forms.BooleanField(
-        label="Also deactivate the account (no one can sign in with it until an admin "
-        "reactivates it)",
+        label=gettext_lazy(
+            "Also deactivate the account (no one can sign in with it until an admin reactivates it)"
+        ),
         required=False,
     )
 
@@ -98,24 +101,27 @@ class ScaleChangeForm(forms.Form):
     """Ask for a change of the confidentiality scale: a new level, or new values for one."""
 
     level = forms.ModelChoiceField(
-        label="Level",
+        label=gettext_lazy("Level"),
         queryset=None,
         required=False,
-        empty_label="A new level",
-        help_text="Leave as “A new level” to add one to the scale.",
+        empty_label=gettext_lazy("A new level"),
+        help_text=gettext_lazy("Leave as “A new level” to add one to the scale."),
     )
-    name = forms.CharField(label="Name", max_length=50)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
     rank = forms.IntegerField(
-        label="Rank",
+        label=gettext_lazy("Rank"),
         min_value=0,
         max_value=32767,
-        help_text="Higher is stricter. Each level has its own rank.",
+        help_text=gettext_lazy("Higher is stricter. Each level has its own rank."),
     )
     audience = forms.ChoiceField(
-        label="Audience", help_text="Who, besides a clearance, may see it."
+        label=gettext_lazy("Audience"),
+        help_text=gettext_lazy("Who, besides a clearance, may see it."),
     )
     description = forms.CharField(
-        label="Description", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("Description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

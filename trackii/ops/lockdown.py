@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dialogues.briefing.selectors import copies_linked_to
 from dialogues.briefing.services import copy_link_revoke
@@ -57,8 +58,10 @@ def session_keys_of(user: User) -> set[str]:
     if model_of is None:
         if not _usersessions_installed():
             raise ValidationError(
-                "Sessions cannot be listed with this session engine: install "
-                "allauth.usersessions or keep sessions in the database."
+                _(
+                    "Sessions cannot be listed with this session engine: install "
+                    "allauth.usersessions or keep sessions in the database."
+                )
             )
         from allauth.usersessions.models import UserSession
 
@@ -151,12 +154,14 @@ def person_lockdown(
     links at once (and deactivate their account if asked); record it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why: the reason is kept with the lockdown."})
+        raise ValidationError({"reason": _("Say why: the reason is kept with the lockdown.")})
     person = Person.objects.select_related("user").get(pk=person.pk)
     user = person.user
     if user is not None and user.pk == by.pk:
         # Ending the session this very request runs in would leave it nowhere to answer from.
-        raise ValidationError("You cannot lock down your own account: ask another admin to do it.")
+        raise ValidationError(
+            _("You cannot lock down your own account: ask another admin to do it.")
+        )
     record = Lockdown(person=person, by=by, reason=reason)
     if user is not None:
         if deactivate and user.is_active:

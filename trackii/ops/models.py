@@ -5,6 +5,7 @@ here, read by staff only. A record is written once by ``trackii.ops.lockdown.per
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Lockdown(models.Model):
@@ -15,12 +16,12 @@ class Lockdown(models.Model):
     sessions_ended = models.PositiveIntegerField(default=0)
     calendar_secret_renewed = models.BooleanField(default=False)
     invitations_revoked = models.JSONField(
-        default=list, blank=True, help_text="Ids of the invitations."
+        default=list, blank=True, help_text=gettext_lazy("Ids of the invitations.")
     )
     pack_copies_revoked = models.JSONField(
         default=list,
         blank=True,
-        help_text="Ids of the briefing-pack copies whose links were revoked.",
+        help_text=gettext_lazy("Ids of the briefing-pack copies whose links were revoked."),
     )
     account_deactivated = models.BooleanField(default=False)
 

@@ -14,6 +14,8 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dialogues.briefing import selectors as briefing_selectors
 from trackii.audit.models import AuditEntry
@@ -26,10 +28,10 @@ def _day_start(day: date) -> datetime:
 # How the search's results may be ordered (the first is the default): by time, or by the
 # account's e-mail address (then the newest first); the last terms make the order total.
 AUDIT_SORTS = {
-    "-when": "Newest first",
-    "when": "Oldest first",
-    "who": "Person, A to Z",
-    "-who": "Person, Z to A",
+    "-when": gettext_lazy("Newest first"),
+    "when": gettext_lazy("Oldest first"),
+    "who": gettext_lazy("Person, A to Z"),
+    "-who": gettext_lazy("Person, Z to A"),
 }
 
 
@@ -96,16 +98,16 @@ def history_search(
 
 # -- who saw this ---------------------------------------------------------------------------------
 
-LINK = "the recipient's link"
+LINK = gettext_lazy("the recipient's link")
 
 
 @dataclass(frozen=True)
 class Sighting:
     at: datetime
     action: str
-    by: str  # the account's e-mail, or "the recipient's link"
+    by: str  # the account's e-mail, or "the recipient's link" (in the reader's language)
     ip_address: str | None
-    what: str  # "this object", or "copy 3" of a pack
+    what: str  # "this object", or "copy 3" of a pack (in the reader's language)
     where: str = ""  # the page, feed or download that showed it ("session detail")
 
 
@@ -135,13 +137,15 @@ def sightings(entries, *, content_type: ContentType, copy_numbers: dict[str, int
         if entry.actor_id:
             by = entry.actor.email
         elif (entry.detail or {}).get("via") == "link":
-            by = LINK
+            by = str(LINK)
         else:
-            by = "no account"
+            by = _("no account")
         if entry.content_type_id == content_type.pk:
-            what = "this object"
+            what = _("this object")
         else:
-            what = f"copy {copy_numbers.get(entry.object_id, entry.object_id)}"
+            what = _("copy %(number)s") % {
+                "number": copy_numbers.get(entry.object_id, entry.object_id)
+            }
         yield Sighting(
             at=entry.at,
             action=entry.get_action_display(),
@@ -156,10 +160,13 @@ def where(detail: dict) -> str:
     """The page an entry names (``trackii.audit.reads``), as a person reads it: "calendar feed",
     "pack detail (update)" for an htmx partial, "session detail, viewing as membership 12"
     for a page read as a member (``dialogues.viewas``); empty for entries written before pages were
-    named."""
+    named. The page's name is the URL's (a code, not translated); what is said of it is."""
     page = str(detail.get("page") or "").replace("_", " ")
     if page and detail.get("partial"):
-        page += " (update)"
+        page = _("%(page)s (update)") % {"page": page}
     if page and detail.get("viewed_as"):  # read by the actor viewing Trackii as a member
-        page += f", viewing as membership {detail['viewed_as']}"
+        page = _("%(page)s, viewing as membership %(membership)s") % {
+            "page": page,
+            "membership": detail["viewed_as"],
+        }
     return page

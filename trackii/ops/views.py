@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -76,7 +78,7 @@ def audit_search(request):
 @staff_only
 @require_GET
 def who_saw(request, model: str, object_id: str):
-    app_label, _, model_name = model.partition(".")
+    app_label, _dot, model_name = model.partition(".")
     try:
         content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
     except ContentType.DoesNotExist:
@@ -138,14 +140,7 @@ def lockdown(request, person_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(
-                request,
-                f"Lockdown {record.pk} done: {record.sessions_ended} session(s) ended, "
-                f"{len(record.invitations_revoked)} invitation(s) and "
-                f"{len(record.pack_copies_revoked)} pack link(s) revoked"
-                + (", calendar address renewed" if record.calendar_secret_renewed else "")
-                + (", account deactivated." if record.account_deactivated else "."),
-            )
+            messages.success(request, _lockdown_done(record))
             return redirect("ops:lockdown", person_id=person.pk)
     return render(
         request,
@@ -153,6 +148,34 @@ def lockdown(request, person_id: int):
         {"person": person, "plan": lockdown_plan(person=person), "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _lockdown_done(record) -> str:
+    """What a lockdown did, in one sentence of counted things."""
+    sessions = record.sessions_ended
+    invitations = len(record.invitations_revoked)
+    links = len(record.pack_copies_revoked)
+    counts = _("%(sessions)s, %(invitations)s and %(links)s revoked") % {
+        "sessions": ngettext("%(count)s session ended", "%(count)s sessions ended", sessions)
+        % {"count": sessions},
+        "invitations": ngettext("%(count)s invitation", "%(count)s invitations", invitations)
+        % {"count": invitations},
+        "links": ngettext("%(count)s pack link", "%(count)s pack links", links) % {"count": links},
+    }
+    values = {"number": record.pk, "counts": counts}
+    if record.calendar_secret_renewed and record.account_deactivated:
+        return (
+            _(
+                "Lockdown %(number)s done: %(counts)s, calendar address renewed, account "
+                "deactivated."
+            )
+            % values
+        )
+    if record.calendar_secret_renewed:
+        return _("Lockdown %(number)s done: %(counts)s, calendar address renewed.") % values
+    if record.account_deactivated:
+        return _("Lockdown %(number)s done: %(counts)s, account deactivated.") % values
+    return _("Lockdown %(number)s done: %(counts)s.") % values
 
 
 # -- the confidentiality scale ---------------------------------------------------------------------
@@ -179,7 +202,7 @@ def scale(request):
             add_service_error(form, error)
         else:
             messages.success(
-                request, "Change asked for: another member of staff confirms it (72 hours)."
+                request, _("Change asked for: another member of staff confirms it (72 hours).")
             )
             return redirect("ops:scale")
     changes = scale_changes_shown_to(user=request.user)
@@ -207,9 +230,13 @@ def scale_change_decide(request, change_id: int, action: str):
         messages.error(request, " ".join(error.messages))
     else:
         if change.state == change.State.LAPSED:
-            messages.error(request, f"This change has lapsed: {change.lapse_reason}")
+            messages.error(
+                request, _("This change has lapsed: %(reason)s") % {"reason": change.lapse_reason}
+            )
         elif change.state == change.State.CONFIRMED:
-            messages.success(request, f"Confirmed: the scale now holds “{change.name}”.")
+            messages.success(
+                request, _("Confirmed: the scale now holds “%(name)s”.") % {"name": change.name}
+            )
         else:
-            messages.success(request, "Change withdrawn.")
+            messages.success(request, _("Change withdrawn."))
     return redirect("ops:scale")

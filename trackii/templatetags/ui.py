@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from .. import timezones
 
@@ -119,6 +120,11 @@ def field_anchor(bound: forms.BoundField) -> str:
     return bound.id_for_label or f"{bound.auto_id}_0"
 
 
+def _named(bound: forms.BoundField, message) -> str:
+    """An error with its field's name: "Title: This field is required." """
+    return _("%(label)s: %(message)s") % {"label": bound.label, "message": message}
+
+
 def summary_items(*candidates) -> list[tuple[str, str]]:
     """(anchor, message) for every error of these forms and formsets."""
     items: list[tuple[str, str]] = []
@@ -142,11 +148,9 @@ def summary_items(*candidates) -> list[tuple[str, str]]:
         items.extend((first, str(message)) for message in form.non_field_errors())
         # Each error names its field: a list of "This field is required." says nothing by itself.
         for bound in visible:
-            items.extend(
-                (field_anchor(bound), f"{bound.label}: {message}") for message in bound.errors
-            )
+            items.extend((field_anchor(bound), _named(bound, message)) for message in bound.errors)
         for bound in form.hidden_fields():
-            items.extend((first, f"{bound.label}: {message}") for message in bound.errors)
+            items.extend((first, _named(bound, message)) for message in bound.errors)
     return items
 
 
