@@ -3,13 +3,14 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from dialogues import views as dialogue_views
 from dialogues.briefing import views as briefing_views
 from dialogues.calendar import views as calendar_views
 
-admin.site.site_header = "Trackii administration"
+admin.site.site_header = _("Trackii administration")
 admin.site.site_title = "Trackii"
 # The admin signs in through allauth, with its rate limits and second factor, never through a
 # password-only form of its own; signed-in accounts that are not staff are refused.
