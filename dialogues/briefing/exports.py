@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..pdf import static_url
 
@@ -22,7 +23,8 @@ def briefing_pack_filename(copy) -> str:
 
 
 def briefing_pack_html(*, contents, copy) -> str:
-    """The HTML of one copy. ``contents`` is what the copy's recipient may see
+    """The HTML of one copy, in the active language (the recipient's: ``services.
+    render_copy_pdf``). ``contents`` is what the copy's recipient may see
     (``selectors.pack_contents``); nothing else reaches the template."""
     return render_to_string(
         BRIEFING_PDF_TEMPLATE,
@@ -31,8 +33,13 @@ def briefing_pack_html(*, contents, copy) -> str:
             "dialogue": contents.dialogue,
             "pack": copy.pack,
             "copy": copy,
-            "classification": copy.clearance.name,
-            "pdf_title": f"{contents.dialogue.cover_name}: copy {copy.number} of {copy.total}",
+            "classification": copy.clearance.label,
+            "pdf_title": _("%(cover)s: copy %(number)s of %(total)s")
+            % {
+                "cover": contents.dialogue.cover_label,
+                "number": copy.number,
+                "total": copy.total,
+            },
             "stylesheet_url": static_url(BRIEFING_PDF_STYLESHEET),
             "logo_url": static_url(BRIEFING_PDF_LOGO),
         },

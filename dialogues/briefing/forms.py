@@ -1,6 +1,8 @@
 """Forms of a briefing pack's request and review, and the packs list's toolbar."""
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from trackii.forms import ModelMultipleChoiceField
 from trackii.lists import ListForm
@@ -15,35 +17,41 @@ class PacksFilterForm(ListForm):
     sorts = PACK_SORTS
 
     state = forms.ChoiceField(
-        label="State", required=False, choices=[("", "Any state"), *PACK_STATES]
+        label=pgettext_lazy("progress", "State"),
+        required=False,
+        choices=[("", _("Any state")), *PACK_STATES],
     )
 
 
 class OfficialChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Official) -> str:
         about = ", ".join(part for part in (obj.position, obj.institution) if part)
-        name = f"{obj.name} ({about})" if about else obj.name
-        return f"{name}: cleared {obj.clearance.name}"
+        values = {"name": obj.name, "about": about, "level": obj.clearance.label}
+        if about:
+            return gettext("%(name)s (%(about)s): cleared %(level)s") % values
+        return gettext("%(name)s: cleared %(level)s") % values
 
 
 class PackRequestForm(forms.Form):
     officials = OfficialChoiceField(
         queryset=Official.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Recipients",
-        help_text="Each official ticked gets a copy of their own, filtered to their clearance.",
-        error_messages={"required": "Choose at least one official."},
+        label=_("Recipients"),
+        help_text=_("Each official ticked gets a copy of their own, filtered to their clearance."),
+        error_messages={"required": _("Choose at least one official.")},
     )
     sessions = ModelMultipleChoiceField(
         queryset=Session.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to brief on every session.",
+        label=_("Sessions"),
+        help_text=_("Leave all unticked to brief on every session."),
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Printed on the cover of every copy.",
+        label=_("Note"),
+        help_text=_("Printed on the cover of every copy."),
         max_length=4000,
     )
 
@@ -68,5 +76,6 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="Why the names found may stand (e.g. “Haddad is also the name of the town”).",
+        label=_("Reason"),
+        help_text=_("Why the names found may stand (e.g. “Haddad is also the name of the town”)."),
     )

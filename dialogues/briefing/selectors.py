@@ -10,10 +10,13 @@ on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from participants.models import Membership, Person
 from trackii.lists import Sort, both_ways
@@ -313,19 +316,26 @@ def packs_of(*, dialogue: Dialogue) -> QuerySet[BriefingPack]:
 
 # -- the packs as a list, and a pack's name ------------------------------------------------------
 
-_BY_DATE = both_ways("date", "Oldest first", "Newest first", "requested_at", "pk")
+# The labels are translated when a page shows them (``Sort.label`` is typed ``str``).
+_BY_DATE = both_ways(
+    "date",
+    cast(str, gettext_lazy("Oldest first")),
+    cast(str, gettext_lazy("Newest first")),
+    "requested_at",
+    "pk",
+)
 # The first is the default: the newest first, as before.
 PACK_SORTS: dict[str, Sort] = {"-date": _BY_DATE["-date"], "date": _BY_DATE["date"]}
 # What the list may be filtered by: ``BriefingPack.status``, with a ready pack the attribution
 # guard holds for review apart ("held"), as the list shows it.
 HELD = "held"
 PACK_STATES = [
-    ("queued", "Queued"),
-    ("rendering", "Rendering"),
-    ("failed", "Failed"),
-    (HELD, "Held for review"),
-    ("ready", "Ready"),
-    ("released", "Released"),
+    ("queued", pgettext_lazy("pack", "Queued")),
+    ("rendering", pgettext_lazy("pack", "Rendering")),
+    ("failed", pgettext_lazy("pack", "Failed")),
+    (HELD, pgettext_lazy("pack", "Held for review")),
+    ("ready", pgettext_lazy("pack", "Ready")),
+    ("released", pgettext_lazy("pack", "Released")),
 ]
 
 
@@ -380,13 +390,37 @@ def _non_paper_seen(viewer: Viewer, dialogue_id: int) -> Exists:
     )
 
 
-def _in_words(names: list[str], rest: int, others: str) -> str:
-    """ "A", "A and B", "A, B and 3 others"."""
-    if rest:
-        return f"{', '.join(names)} and {rest} {others}"
+def _listed(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
     if len(names) > 1:
-        return f"{', '.join(names[:-1])} and {names[-1]}"
+        return _("%(names)s and %(last)s") % {
+            "names": pgettext("list separator", ", ").join(names[:-1]),
+            "last": names[-1],
+        }
     return names[0] if names else ""
+
+
+def _recipients_in_words(names: list[str]) -> str:
+    """ "A", "A and B", "A and 2 others"."""
+    if len(names) > 2:
+        rest = len(names) - 1
+        return ngettext("%(name)s and %(count)s other", "%(name)s and %(count)s others", rest) % {
+            "name": names[0],
+            "count": rest,
+        }
+    return _listed(names)
+
+
+def _sessions_in_words(titles: list[str]) -> str:
+    """ "A", "A and B", "A, B and 1 other session", "A, B and 3 other sessions"."""
+    if len(titles) > 2:
+        rest = len(titles) - 2
+        return ngettext(
+            "%(titles)s and %(count)s other session",
+            "%(titles)s and %(count)s other sessions",
+            rest,
+        ) % {"titles": pgettext("list separator", ", ").join(titles[:2]), "count": rest}
+    return _listed(titles)
 
 
 def pack_name(pack: BriefingPack, *, viewer: Viewer) -> str:
@@ -402,15 +436,14 @@ def pack_name(pack: BriefingPack, *, viewer: Viewer) -> str:
     title only if the viewer may see the non-paper (``non_paper_seen`` from ``packs_listed``,
     or asked here: one query)."""
     recipients = [copy.recipient_name for copy in sorted(pack.copies.all(), key=_copy_number)]
-    if len(recipients) > 2:
-        named = _in_words(recipients[:1], len(recipients) - 1, "others")
-    else:
-        named = _in_words(recipients, 0, "")
+    named = _recipients_in_words(recipients)
     if pack.non_paper_version_id is not None:
         subject = _non_paper_subject(pack, viewer=viewer)
     else:
-        subject = f"Briefing on {_sessions_subject(pack, viewer=viewer)}"
-    return f"{subject} for {named}" if named else subject
+        subject = _("Briefing on %(subject)s") % {"subject": _sessions_subject(pack, viewer=viewer)}
+    if not named:
+        return subject
+    return _("%(subject)s for %(recipients)s") % {"subject": subject, "recipients": named}
 
 
 def pack_non_paper_seen(pack: BriefingPack, *, viewer: Viewer) -> bool:
@@ -432,8 +465,14 @@ def _non_paper_subject(pack: BriefingPack, *, viewer: Viewer) -> str:
     version = pack.non_paper_version
     assert version is not None
     seen = pack_non_paper_seen(pack, viewer=viewer)
-    title = f"“{version.non_paper.title}”" if seen else "(above your clearance)"
-    return f"Non-paper {title}, version {version.number}"
+    if not seen:
+        return _("Non-paper (above your clearance), version %(number)s") % {
+            "number": version.number
+        }
+    return _("Non-paper “%(title)s”, version %(number)s") % {
+        "title": version.non_paper.title,
+        "number": version.number,
+    }
 
 
 def _sessions_subject(pack: BriefingPack, *, viewer: Viewer) -> str:
@@ -445,12 +484,7 @@ def _sessions_subject(pack: BriefingPack, *, viewer: Viewer) -> str:
             )
         )
     titles = [session.title for session in seen]
-    more = max(len(titles) - 2, 0)
-    return (
-        _in_words(titles[:2], more, "other session" if more == 1 else "other sessions")
-        if titles
-        else pack.dialogue.title
-    )
+    return _sessions_in_words(titles) if titles else pack.dialogue.title
 
 
 def _copy_number(copy: BriefingPackCopy) -> int:
@@ -564,7 +598,7 @@ def downloads_of(*, pack: BriefingPack) -> dict[int, list[Download]]:
     ).select_related("actor", "actor__person")
     result: dict[int, list[Download]] = {}
     for entry in entries.order_by("at", "id"):
-        who = entry.actor.email if entry.actor else "the recipient's link"
+        who = entry.actor.email if entry.actor else _("the recipient's link")
         result.setdefault(int(entry.object_id), []).append(
             Download(at=entry.at, by=who, ip_address=entry.ip_address, actor=entry.actor)
         )
@@ -607,7 +641,7 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
     def place(finding: dict) -> tuple[str, str | None] | None:
         if "outcome" in finding and finding["outcome"] in outcomes:
             outcome = outcomes[finding["outcome"]]
-            return f"an outcome of {outcome.session.title}", reverse(
+            return _("an outcome of %(session)s") % {"session": outcome.session.title}, reverse(
                 "dialogues:outcome_edit", args=[dialogue_id, outcome.session_id, outcome.pk]
             )
         if "item" in finding and finding["item"] in items:
@@ -620,27 +654,30 @@ def guard_findings_of(*, pack: BriefingPack, viewer: Viewer) -> list[Finding]:
                 if item.source_id
                 else None
             )
-            return f"the agenda item “{item.title}” of {item.session.title}", url
+            return _("the agenda item “%(item)s” of %(session)s") % {
+                "item": item.title,
+                "session": item.session.title,
+            }, url
         if "session" in finding and finding["session"] in sessions:
             session = sessions[finding["session"]]
-            return f"the title of the session {session.title}", reverse(
+            return _("the title of the session %(session)s") % {"session": session.title}, reverse(
                 "dialogues:session_edit", args=[dialogue_id, session.pk]
             )
         if "idea" in finding and finding["idea"] in ideas:
             # Ideas are not edited: set aside, one leaves the packs rendered after.
             idea = ideas[finding["idea"]]
-            return f"the proposal “{idea.title}” (set it aside to leave it out)", reverse(
-                "dialogues:idea_detail", args=[dialogue_id, idea.pk]
-            )
+            return _("the proposal “%(title)s” (set it aside to leave it out)") % {
+                "title": idea.title
+            }, reverse("dialogues:idea_detail", args=[dialogue_id, idea.pk])
         if "summary" in finding:
-            return "the dialogue's briefing summary", reverse(
+            return _("the dialogue's briefing summary"), reverse(
                 "dialogues:dialogue_edit", args=[dialogue_id]
             )
         if "note" in finding:
-            return "this pack's note (request a new pack without it)", None
+            return _("this pack's note (request a new pack without it)"), None
         if {"outcome", "item", "session", "idea", "paragraph", "non_paper"} & set(finding):
             # Gone since, or above the viewer's clearance: which one is not said either.
-            return "material you cannot see (above your clearance, or removed since)", None
+            return _("material you cannot see (above your clearance, or removed since)"), None
         return None
 
     found = []
@@ -664,15 +701,20 @@ class _NonPaperFound:
         # A circulated version is frozen: the name goes in the working version, which is
         # circulated and sent in turn.
         url = reverse("dialogues:non_paper_edit", args=[non_paper.dialogue_id, non_paper.pk])
-        of = f"the non-paper “{non_paper.title}”, version {self.version.number}"
-        then = "(mend the working version, circulate it and send that one)"
+        values = {"title": non_paper.title, "version": self.version.number}
         if "non_paper" in finding:
-            return f"the title of {of} {then}", url
+            return _(
+                "the title of the non-paper “%(title)s”, version %(version)s (mend the working "
+                "version, circulate it and send that one)"
+            ) % values, url
         paragraph = finding.get("paragraph")
         number = None if paragraph is None else self.numbers.get(paragraph)
         if number is None:
             return None
-        return f"paragraph {number} of {of} {then}", url
+        return _(
+            "paragraph %(number)s of the non-paper “%(title)s”, version %(version)s (mend the "
+            "working version, circulate it and send that one)"
+        ) % {**values, "number": number}, url
 
 
 def _non_paper_found(pack: BriefingPack, viewer: Viewer) -> _NonPaperFound | None:

@@ -25,9 +25,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trackii.audit.services import Action, audit_record
+from trackii.i18n import in_language
 
 from .. import pdf
 from ..confidentiality import Viewer, can_plan, grantable_levels, visible
@@ -87,16 +90,19 @@ def pack_request(
     copies once it commits. With ``non_paper_version`` (a circulated version of one of the
     dialogue's non-papers), the pack sends that text alone, to officials who may each read it."""
     if not can_plan(viewer, dialogue.pk):
-        raise ValidationError("Only the dialogue's convening team may request a briefing pack.")
+        raise ValidationError(_("Only the dialogue's convening team may request a briefing pack."))
     officials = list(officials)
     if not officials:
-        raise ValidationError({"officials": "Choose at least one official."})
+        raise ValidationError({"officials": _("Choose at least one official.")})
     if len(officials) > settings.BRIEFING_MAX_RECIPIENTS:
         raise ValidationError(
-            {"officials": f"A pack goes to at most {settings.BRIEFING_MAX_RECIPIENTS} officials."}
+            {
+                "officials": _("A pack goes to at most %(count)s officials.")
+                % {"count": settings.BRIEFING_MAX_RECIPIENTS}
+            }
         )
     if len({o.pk for o in officials}) != len(officials):
-        raise ValidationError({"officials": "Each official appears once."})
+        raise ValidationError({"officials": _("Each official appears once.")})
     # Read again, locked: as the register stands now (not retired meanwhile, the clearance now).
     current = {
         o.pk: o
@@ -106,11 +112,16 @@ def pack_request(
     }
     officials = [current[o.pk] for o in officials if o.pk in current]
     if len(officials) != len(current) or any(o.dialogue_id != dialogue.pk for o in officials):
-        raise ValidationError({"officials": "Every official must be of this dialogue's register."})
+        raise ValidationError(
+            {"officials": _("Every official must be of this dialogue's register.")}
+        )
     retired = [o for o in officials if o.retired_at is not None]
     if retired:
         raise ValidationError(
-            {"officials": f"{retired[0].name} is retired: reinstate them to brief them."}
+            {
+                "officials": _("%(name)s is retired: reinstate them to brief them.")
+                % {"name": retired[0].name}
+            }
         )
     # The same rule as for the roster: nobody is given a clearance above the giver's own.
     grantable = set(grantable_levels(viewer, dialogue.pk).values_list("pk", flat=True))
@@ -118,19 +129,23 @@ def pack_request(
     if above:
         raise ValidationError(
             {
-                "officials": f"{above[0].name}'s clearance “{above[0].clearance}” is above your "
-                "own: a pack can hold only what you may read yourself."
+                "officials": _(
+                    "%(name)s's clearance “%(level)s” is above your own: a pack can hold only "
+                    "what you may read yourself."
+                )
+                % {"name": above[0].name, "level": above[0].clearance}
             }
         )
     sessions = list(sessions)
     if any(s.dialogue_id != dialogue.pk for s in sessions):
-        raise ValidationError("Every session must belong to this dialogue.")
+        raise ValidationError(_("Every session must belong to this dialogue."))
     if non_paper_version is not None:
         if sessions:
             raise ValidationError(
                 {
-                    "sessions": "A pack that sends a non-paper holds that text alone: choose no "
-                    "sessions."
+                    "sessions": _(
+                        "A pack that sends a non-paper holds that text alone: choose no sessions."
+                    )
                 }
             )
         non_paper_version = _non_paper_to_send(
@@ -190,11 +205,14 @@ def _non_paper_to_send(
         .first()
     )
     if current is None:
-        raise ValidationError("Choose a non-paper of this dialogue that you may read.")
+        raise ValidationError(_("Choose a non-paper of this dialogue that you may read."))
     if current.state != NonPaperVersion.State.CIRCULATED:
         raise ValidationError(
-            f"Version {current.number} has not been circulated: only a circulated version of a "
-            "non-paper is sent to officials."
+            _(
+                "Version %(number)s has not been circulated: only a circulated version of a "
+                "non-paper is sent to officials."
+            )
+            % {"number": current.number}
         )
     readable: dict[int, bool] = {}
     for official in officials:
@@ -205,8 +223,10 @@ def _non_paper_to_send(
         if not readable[official.clearance_id]:
             raise ValidationError(
                 {
-                    "officials": f"{official.name}'s clearance “{official.clearance}” does not "
-                    "let them read this non-paper."
+                    "officials": _(
+                        "%(name)s's clearance “%(level)s” does not let them read this non-paper."
+                    )
+                    % {"name": official.name, "level": official.clearance}
                 }
             )
     return current
@@ -286,7 +306,7 @@ def _claim(copy_id: int, worker: str) -> tuple[BriefingPackCopy, int] | None:
     with transaction.atomic():
         copy = (
             BriefingPackCopy.objects.select_for_update()
-            .select_related("pack__dialogue", "clearance")
+            .select_related("pack__dialogue", "clearance", "official")
             .filter(pk=copy_id)
             .first()
         )
@@ -294,11 +314,10 @@ def _claim(copy_id: int, worker: str) -> tuple[BriefingPackCopy, int] | None:
             return None
         if copy.attempts >= settings.BRIEFING_MAX_ATTEMPTS:
             copy.state = State.FAILED
-            copy.failure_reason = (
-                f"Rendering was started {copy.attempts} times and never finished: the worker "
-                "stopped or crashed each time (last on "
-                f"{copy.worker or 'an unknown worker'}). Retry once the cause is fixed."
-            )
+            copy.failure_reason = _(
+                "Rendering was started %(attempts)s times and never finished: the worker "
+                "stopped or crashed each time (last on %(worker)s). Retry once the cause is fixed."
+            ) % {"attempts": copy.attempts, "worker": copy.worker or _("an unknown worker")}
             copy.save(update_fields=["state", "failure_reason"])
             logger.error("briefing copy %s failed after %s attempts", copy.pk, copy.attempts)
             return None
@@ -324,10 +343,19 @@ class RenderedCopy(NamedTuple):
     idea_ids: list[int]  # the proposals it carries (``BriefingPackCopy.ideas``)
 
 
+def copy_language(copy: BriefingPackCopy) -> str:
+    """The language chosen for the copy's recipient in the officials register ("" for
+    English, or a copy made for nobody in it)."""
+    official = copy.official
+    return official.language if official is not None else ""
+
+
 def render_copy_pdf(copy: BriefingPackCopy) -> RenderedCopy:
-    """Collect what the copy's recipient may see, render it, and scan it."""
+    """Collect what the copy's recipient may see, render it (in the language the register gives
+    them), and scan it."""
     contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
-    html = exports.briefing_pack_html(contents=contents, copy=copy)
+    with in_language(copy_language(copy)):
+        html = exports.briefing_pack_html(contents=contents, copy=copy)
     log = pdf.FetchLog()
     data, pages = pdf.render_pdf(html, log=log)
     if log.refused:
@@ -354,10 +382,10 @@ def copy_render(*, copy_id: int, worker: str = "") -> str:
             if current is None:
                 return "superseded"
             current.state = State.FAILED
-            current.failure_reason = (
-                f"The PDF could not be rendered ({type(error).__name__}). Retry; if it fails "
-                "again, tell your administrator (the log names this copy's id)."
-            )
+            current.failure_reason = _(
+                "The PDF could not be rendered (%(error)s). Retry; if it fails again, tell your "
+                "administrator (the log names this copy's id)."
+            ) % {"error": type(error).__name__}
             current.save(update_fields=["state", "failure_reason"])
         return "failed"
 
@@ -447,7 +475,7 @@ def pack_files_sweep(*, now=None) -> int:
 
 def _not_released(pack: BriefingPack) -> None:
     if pack.released_at is not None:
-        raise ValidationError("This pack has been released; request a new one instead.")
+        raise ValidationError(_("This pack has been released; request a new one instead."))
 
 
 @transaction.atomic
@@ -498,9 +526,9 @@ def pack_review(*, pack: BriefingPack, by, reason: str) -> BriefingPack:
     pack = BriefingPack.objects.select_for_update().get(pk=pack.pk)
     _not_released(pack)
     if pack.guard != Guard.HELD:
-        raise ValidationError("Only a pack held by the attribution guard needs a review.")
+        raise ValidationError(_("Only a pack held by the attribution guard needs a review."))
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the names found may stand."})
+        raise ValidationError({"reason": _("Say why the names found may stand.")})
     pack.guard = Guard.REVIEWED
     pack.reviewed_by = by
     pack.reviewed_at = timezone.now()
@@ -516,7 +544,7 @@ def pack_review(*, pack: BriefingPack, by, reason: str) -> BriefingPack:
     return pack
 
 
-CHANGED_SINCE_RENDER = (
+CHANGED_SINCE_RENDER = gettext_lazy(
     "Something the pack prints changed after its copies were rendered (a level raised, an item "
     "edited or deleted, a new version published): render it again, so that no copy holds what "
     "its recipient may no longer be sent."
@@ -528,26 +556,31 @@ def release_blockers(pack: BriefingPack, *, by) -> list[str]:
     copies = list(pack.copies.all())
     reasons = []
     if pack.released_at is not None:
-        reasons.append("The pack has been released.")
+        reasons.append(_("The pack has been released."))
     if any(c.state != State.READY for c in copies):
-        reasons.append("Every copy must be ready.")
+        reasons.append(_("Every copy must be ready."))
     elif pack.released_at is None and pack_changed_since_render(pack):
-        reasons.append(CHANGED_SINCE_RENDER)
+        reasons.append(str(CHANGED_SINCE_RENDER))
     if pack.released_at is None:
         for number in non_paper_unread_by(pack):
             reasons.append(
-                f"The recipient of copy {number} may no longer read the non-paper this pack "
-                "sends (its level or its ideas changed): request a new pack without them."
+                _(
+                    "The recipient of copy %(number)s may no longer read the non-paper this pack "
+                    "sends (its level or its ideas changed): request a new pack without them."
+                )
+                % {"number": number}
             )
     if pack.guard == Guard.HELD:
         reasons.append(
-            "The attribution guard found a member's name where names may not stand: mend "
-            "the text and render again, or review it."
+            _(
+                "The attribution guard found a member's name where names may not stand: mend "
+                "the text and render again, or review it."
+            )
         )
     elif pack.guard == Guard.PENDING:
-        reasons.append("The attribution guard has not yet scanned every copy.")
+        reasons.append(_("The attribution guard has not yet scanned every copy."))
     if settings.BRIEFING_FOUR_EYES and by is not None and by.pk == pack.requested_by_id:
-        reasons.append("A second facilitator must approve it: you requested it.")
+        reasons.append(_("A second facilitator must approve it: you requested it."))
     return reasons
 
 
@@ -632,7 +665,7 @@ def copy_link_issue(*, copy: BriefingPackCopy, by) -> None:
     """A new link for a released copy (the old one stops working), e-mailed to the recipient."""
     copy = BriefingPackCopy.objects.select_for_update().select_related("pack").get(pk=copy.pk)
     if copy.pack.released_at is None:
-        raise ValidationError("Links are sent when the pack is released.")
+        raise ValidationError(_("Links are sent when the pack is released."))
     _issue_link(copy, by=by)
 
 
@@ -640,7 +673,7 @@ def copy_link_issue(*, copy: BriefingPackCopy, by) -> None:
 def copy_link_revoke(*, copy: BriefingPackCopy, by) -> None:
     copy = BriefingPackCopy.objects.select_for_update().select_related("pack").get(pk=copy.pk)
     if not copy.link_nonce:
-        raise ValidationError("This copy has no link to revoke.")
+        raise ValidationError(_("This copy has no link to revoke."))
     copy.link_nonce = ""
     copy.link_revoked_at = timezone.now()
     copy.save(update_fields=["link_nonce", "link_revoked_at"])
@@ -655,35 +688,58 @@ def copy_link_revoke(*, copy: BriefingPackCopy, by) -> None:
 
 def link_email_send(*, copy_id: int, nonce: str) -> bool:
     """E-mail a recipient their link, if that link is still the copy's current one. The
-    message names the cover name only: it says nothing of the dialogue or its content."""
-    from django.core.mail import EmailMessage
+    message names the cover name only: it says nothing of the dialogue or its content. It is
+    written in the language the officials register gives the recipient."""
     from django.urls import reverse
 
     copy = (
-        BriefingPackCopy.objects.select_related("pack__dialogue")
+        BriefingPackCopy.objects.select_related("pack__dialogue", "official")
         .filter(pk=copy_id, link_nonce=nonce)
         .first()
     )
     if copy is None or not nonce:
         return False
     link = settings.TRACKII_BASE_URL + reverse("pack_link", args=[link_token(copy)])
-    cover = copy.pack.dialogue.cover_name
+    with in_language(copy_language(copy)):
+        message = _link_email(copy, link=link)
+    message.send()
+    return True
+
+
+def _link_email(copy: BriefingPackCopy, *, link: str):
+    """The e-mail with a recipient's link, in the active language."""
+    from django.core.mail import EmailMessage
+
+    cover = copy.pack.dialogue.cover_label
+    values = {
+        "name": copy.recipient_name,
+        "cover": cover,
+        "number": copy.number,
+        "total": copy.total,
+        "until": dateformat.format(copy.link_expires_at, "d E Y") if copy.link_expires_at else "",
+        "link": link,
+    }
     body = "\n".join(
         [
-            f"Dear {copy.recipient_name},",
+            _("Dear %(name)s,") % values,
             "",
-            f"A briefing pack ({cover}, copy {copy.number} of {copy.total}) has been prepared "
-            "for you. It is yours alone: please do not forward this message.",
+            _(
+                "A briefing pack (%(cover)s, copy %(number)s of %(total)s) has been prepared for "
+                "you. It is yours alone: please do not forward this message."
+            )
+            % values,
             "",
-            f"Download it here until {copy.link_expires_at:%d %B %Y}: {link}",
+            _("Download it here until %(until)s: %(link)s") % values,
             "",
-            "Every download is recorded. If you did not expect this message, ignore it and "
-            "tell the person who asked you to receive it.",
+            _(
+                "Every download is recorded. If you did not expect this message, ignore it and "
+                "tell the person who asked you to receive it."
+            ),
         ]
     )
-    EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{cover}: a briefing pack for you",
+    subject = _("%(cover)s: a briefing pack for you") % values
+    return EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=body,
         to=[copy.recipient_email],
-    ).send()
-    return True
+    )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -105,7 +106,7 @@ def pack_request(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The pack was requested.")
+            messages.success(request, _("The pack was requested."))
             return redirect(_pack_url(pack))
     context = {
         "dialogue": dialogue,
@@ -134,7 +135,7 @@ def _detail_context(request, viewer, dialogue, pack):
         "pack": pack,
         "copies": copies,
         "blockers": blockers,
-        "stale": services.CHANGED_SINCE_RENDER in blockers,
+        "stale": str(services.CHANGED_SINCE_RENDER) in blockers,
         "four_eyes": settings.BRIEFING_FOUR_EYES,
         "review_form": ReviewForm(),
         "findings": guard_findings_of(pack=pack, viewer=viewer),
@@ -180,7 +181,7 @@ def pack_render_again(request, pack_id: int, dialogue, viewer):
         lambda pack: services.pack_render_again(
             pack=pack, by=request.user, failed_only=failed_only
         ),
-        "The copies were queued again.",
+        _("The copies were queued again."),
     )
 
 
@@ -194,7 +195,7 @@ def pack_review(request, pack_id: int, dialogue, viewer):
         dialogue,
         pack_id,
         lambda pack: services.pack_review(pack=pack, by=request.user, reason=reason),
-        "Your review was recorded.",
+        _("Your review was recorded."),
     )
 
 
@@ -206,7 +207,7 @@ def pack_release(request, pack_id: int, dialogue, viewer):
         dialogue,
         pack_id,
         lambda pack: services.pack_release(pack=pack, by=request.user),
-        "The pack was released: each recipient was sent their personal link.",
+        _("The pack was released: each recipient was sent their personal link."),
     )
 
 
@@ -226,7 +227,7 @@ def copy_link_revoke(request, pack_id: int, copy_id: int, dialogue, viewer):
         pack_id,
         copy_id,
         lambda copy: services.copy_link_revoke(copy=copy, by=request.user),
-        "The link was revoked: it no longer opens the copy.",
+        _("The link was revoked: it no longer opens the copy."),
     )
 
 
@@ -239,7 +240,7 @@ def copy_link_issue(request, pack_id: int, copy_id: int, dialogue, viewer):
         pack_id,
         copy_id,
         lambda copy: services.copy_link_issue(copy=copy, by=request.user),
-        "A new link was sent; the old one no longer works.",
+        _("A new link was sent; the old one no longer works."),
     )
 
 

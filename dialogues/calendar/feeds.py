@@ -14,6 +14,9 @@ sessions in draft (seen by the convening team only) are ``TENTATIVE``.
 RFC 5545 allows no control characters in a TEXT value but the line break (escaped as ``\\n``)
 and the tab; calendar clients refuse or misread a feed that carries others. They are dropped
 from every text that goes out (what was typed stays as it is in Trackii).
+
+What Trackii itself writes in it (the default cover name) is in the active language: the feed's
+owner's (``views.calendar_feed``; the planner's notices attach entries in each attendee's).
 """
 
 from __future__ import annotations
@@ -26,14 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from ..confidentiality import (
-    listed,
-    may_leave,
-    outbound_rank,
-    outbound_title,
-    viewer_for_user,
-    visible,
-)
+from ..confidentiality import listed, may_leave, outbound_rank, viewer_for_user, visible
 from ..models import Dialogue, PublishedAgendaItem, Session
 
 PRODID = "-//Trackii//EN"
@@ -71,6 +67,12 @@ def _text(value: str) -> str:
 
 def _location(*parts: str) -> str:
     return _text(", ".join(part for part in parts if part))
+
+
+def _summary(dialogue: Dialogue, titled, *, leaves: bool) -> str:
+    """``confidentiality.outbound_title``: the title of what may leave, else the dialogue's
+    cover name (in the reader's language when it is the default one)."""
+    return titled.title if leaves else dialogue.cover_label
 
 
 class _OutboundRanks:
@@ -137,7 +139,7 @@ def calendar_for(*, user, session_id: int | None = None, fetched: bool = False) 
             session=session,
             start=session.start,
             end=session.end,
-            summary=outbound_title(dialogue, session, rank=rank),
+            summary=_summary(dialogue, session, leaves=leaves),
             stamp=stamp,
             leaves=leaves,
         )
@@ -171,7 +173,7 @@ def calendar_for(*, user, session_id: int | None = None, fetched: bool = False) 
             session=session,
             start=item.start,
             end=item.end,
-            summary=outbound_title(dialogue, session, item, rank=rank),
+            summary=_summary(dialogue, item, leaves=leaves),
             stamp=stamp,
             leaves=leaves,
         )

@@ -9,14 +9,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..storage import private_storage
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Geneva).")
+        raise ValidationError(
+            gettext("“%(zone)s” is not a known time zone (e.g. Europe/Geneva).") % {"zone": value}
+        )
 
 
 # The default scale's names and descriptions as migration 0003 wrote them, marked for the
@@ -47,21 +50,26 @@ DEFAULT_LEVEL_TEXTS = {
 }
 
 
+# A new dialogue's cover name until its convening team writes one: reference data like the
+# default levels, shown in the reader's language (``Dialogue.cover_label``) while it is kept.
+DEFAULT_COVER_NAME = gettext_noop("Meetings")
+
+
 class ConfidentialityLevel(models.Model):
     """One step of the organisation's ordered scale. ``rank`` orders the scale (higher is
     stricter); ``audience`` says who, besides a sufficient clearance, may see material at it."""
 
     class Audience(models.TextChoices):
-        OUTSIDE = "outside", "May be shared outside the programme"
-        PROGRAMME = "programme", "All members of the programme"
-        ATTENDEES = "attendees", "Those taking part in the session"
-        CONVENING_TEAM = "convening_team", "The convening team"
-        NAMED = "named", "Only the people named on it"
+        OUTSIDE = "outside", _("May be shared outside the programme")
+        PROGRAMME = "programme", _("All members of the programme")
+        ATTENDEES = "attendees", _("Those taking part in the session")
+        CONVENING_TEAM = "convening_team", _("The convening team")
+        NAMED = "named", _("Only the people named on it")
 
-    name = models.CharField(max_length=50, unique=True)
-    rank = models.PositiveSmallIntegerField(unique=True)
-    audience = models.CharField(max_length=20, choices=Audience.choices)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("Name"), max_length=50, unique=True)
+    rank = models.PositiveSmallIntegerField(_("Rank"), unique=True)
+    audience = models.CharField(_("Audience"), max_length=20, choices=Audience.choices)
+    description = models.TextField(_("Description"), blank=True)
 
     class Meta:
         ordering = ["rank"]
@@ -90,63 +98,78 @@ class Dialogue(models.Model):
     members only."""
 
     class Track(models.TextChoices):
-        TRACK_1 = "1", "Track 1"
-        TRACK_1_5 = "1.5", "Track 1.5"
-        TRACK_2 = "2", "Track 2"
-        TRACK_3 = "3", "Track 3"
+        TRACK_1 = "1", _("Track 1")
+        TRACK_1_5 = "1.5", _("Track 1.5")
+        TRACK_2 = "2", _("Track 2")
+        TRACK_3 = "3", _("Track 3")
 
     class Aim(models.TextChoices):
-        MANAGE = "manage", "Manage the conflict"
-        TRANSFORM = "transform", "Transform the conflict"
+        MANAGE = "manage", _("Manage the conflict")
+        TRANSFORM = "transform", _("Transform the conflict")
 
     class Status(models.TextChoices):
-        EXPLORATORY = "exploratory", "Exploratory"
-        ACTIVE = "active", "Active"
-        SUSPENDED = "suspended", "Suspended"
-        CONCLUDED = "concluded", "Concluded"
+        EXPLORATORY = "exploratory", _("Exploratory")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CONCLUDED = "concluded", _("Concluded")
 
-    title = models.CharField(max_length=200)
-    context = models.TextField("conflict and context", blank=True)
-    convening_organisation = models.CharField(max_length=200, blank=True)
-    track = models.CharField(max_length=3, choices=Track.choices, default=Track.TRACK_2)
-    aim = models.CharField(max_length=20, choices=Aim.choices, default=Aim.MANAGE)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.EXPLORATORY)
+    title = models.CharField(_("Title"), max_length=200)
+    context = models.TextField(_("conflict and context"), blank=True)
+    convening_organisation = models.CharField(
+        _("Convening organisation"), max_length=200, blank=True
+    )
+    track = models.CharField(_("Track"), max_length=3, choices=Track.choices, default=Track.TRACK_2)
+    aim = models.CharField(_("Aim"), max_length=20, choices=Aim.choices, default=Aim.MANAGE)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.EXPLORATORY
+    )
     default_level = models.ForeignKey(
         ConfidentialityLevel,
+        verbose_name=_("Default level"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Suggested level for new material; a default, not a floor.",
+        help_text=_("Suggested level for new material; a default, not a floor."),
     )
     briefing_summary = models.TextField(
-        "summary for briefings",
+        _("summary for briefings"),
         blank=True,
-        help_text="What the dialogue is for and where it stands, in words fit for officials: "
-        "it opens every briefing pack, whatever the recipient's clearance.",
+        help_text=_(
+            "What the dialogue is for and where it stands, in words fit for officials: "
+            "it opens every briefing pack, whatever the recipient's clearance."
+        ),
     )
-    ground_rules = models.TextField(blank=True)
+    ground_rules = models.TextField(_("Ground rules"), blank=True)
     ground_rules_version = models.PositiveIntegerField(
         default=1, help_text="Raised whenever the text changes: everyone accepts it again."
     )
     attendance_visible = models.BooleanField(
-        "attendees see who else attends",
+        _("attendees see who else attends"),
         default=True,
-        help_text="Whether a session's attendees see its attendance list (the convening team "
-        "always does). Turn off to keep even that within the convening team.",
+        help_text=_(
+            "Whether a session's attendees see its attendance list (the convening team "
+            "always does). Turn off to keep even that within the convening team."
+        ),
     )
     cover_name = models.CharField(
+        _("Cover name"),
         max_length=100,
-        default="Meetings",
-        help_text="Stands in for any title above the outbound level in e-mail, calendars and "
-        "file names (e.g. “Lakeside meetings”).",
+        default=DEFAULT_COVER_NAME,
+        help_text=_(
+            "Stands in for any title above the outbound level in e-mail, calendars and "
+            "file names (e.g. “Lakeside meetings”)."
+        ),
     )
     outbound_level = models.ForeignKey(
         ConfidentialityLevel,
+        verbose_name=_("Outbound level"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The highest level that may leave Trackii (e-mail, calendars, file names). "
-        "Empty means the lowest level of the scale (Public).",
+        help_text=_(
+            "The highest level that may leave Trackii (e-mail, calendars, file names). "
+            "Empty means the lowest level of the scale (Public)."
+        ),
     )
     edit_revision = models.PositiveIntegerField(
         default=1,
@@ -161,14 +184,22 @@ class Dialogue(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def cover_label(self) -> str:
+        """The cover name in the reader's language: the default one (``DEFAULT_COVER_NAME``) as
+        its catalogue translates it; a cover name the convening team wrote, as written."""
+        if self.cover_name == DEFAULT_COVER_NAME:
+            return gettext(DEFAULT_COVER_NAME)
+        return self.cover_name
+
 
 class Side(models.Model):
     """A party to the conflict, or the third party that facilitates."""
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="sides")
-    name = models.CharField(max_length=100)
-    is_third_party = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("Name"), max_length=100)
+    is_third_party = models.BooleanField(_("Third party (facilitation)"), default=False)
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
 
     class Meta:
         ordering = ["dialogue_id", "position", "name"]
@@ -185,35 +216,41 @@ class Session(models.Model):
     all; its venue and agenda inherit it (a child can narrow, never widen)."""
 
     class Kind(models.TextChoices):
-        ROUND = "round", "Dialogue round"
-        WORKSHOP = "workshop", "Problem-solving workshop"
-        PRE_CONSULTATION = "pre_consultation", "Pre-consultation with one side"
-        DEBRIEF = "debrief", "Debrief"
-        OTHER = "other", "Other"
+        ROUND = "round", _("Dialogue round")
+        WORKSHOP = "workshop", _("Problem-solving workshop")
+        PRE_CONSULTATION = "pre_consultation", _("Pre-consultation with one side")
+        DEBRIEF = "debrief", _("Debrief")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
+        DRAFT = "draft", pgettext_lazy("session status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("session status", "Published")
+        HELD = "held", pgettext_lazy("session status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUND)
-    venue = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    title = models.CharField(_("Title"), max_length=200)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.ROUND)
+    venue = models.CharField(_("Venue"), max_length=200, blank=True)
+    city = models.CharField(_("City"), max_length=100, blank=True)
     time_zone = models.CharField(
+        _("Time zone"),
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
         help_text="The venue's time zone; times are entered and shown in it.",
     )
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField(_("Start"))
+    end = models.DateTimeField(_("End"))
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    level = models.ForeignKey(
+        ConfidentialityLevel, verbose_name=_("Level"), on_delete=models.PROTECT, related_name="+"
+    )
     readers = models.ManyToManyField(
         "participants.Person",
+        verbose_name=_("Readers"),
         blank=True,
         related_name="+",
         help_text="Named readers, who alone may see it when its level is for named people.",
@@ -267,27 +304,30 @@ class AgendaItem(models.Model):
     session's)."""
 
     class Kind(models.TextChoices):
-        PLENARY = "plenary", "Plenary"
-        BREAKOUT = "breakout", "Breakout"
-        INFORMAL = "informal", "Informal"
-        SIDE_CONSULTATION = "side_consultation", "Side consultation"
+        PLENARY = "plenary", _("Plenary")
+        BREAKOUT = "breakout", _("Breakout")
+        INFORMAL = "informal", _("Informal")
+        SIDE_CONSULTATION = "side_consultation", _("Side consultation")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveIntegerField()
-    start = models.DateTimeField(null=True, blank=True)
-    end = models.DateTimeField(null=True, blank=True)
-    room = models.CharField(max_length=100, blank=True)
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PLENARY)
+    start = models.DateTimeField(_("Start"), null=True, blank=True)
+    end = models.DateTimeField(_("End"), null=True, blank=True)
+    room = models.CharField(_("Room"), max_length=100, blank=True)
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.PLENARY)
     moderator = models.ForeignKey(
         "participants.Membership",
+        verbose_name=_("Moderator"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    level = models.ForeignKey(ConfidentialityLevel, on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(
+        ConfidentialityLevel, verbose_name=_("Level"), on_delete=models.PROTECT, related_name="+"
+    )
     readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -395,11 +435,11 @@ class Document(models.Model):
     downloaded only through a view that asks the confidentiality module."""
 
     class Kind(models.TextChoices):
-        CONCEPT_NOTE = "concept_note", "Concept note"
-        NON_PAPER = "non_paper", "Non-paper"
-        BACKGROUND_PAPER = "background_paper", "Background paper"
-        OUTCOME_DOCUMENT = "outcome_document", "Outcome document"
-        OTHER = "other", "Other"
+        CONCEPT_NOTE = "concept_note", _("Concept note")
+        NON_PAPER = "non_paper", _("Non-paper")
+        BACKGROUND_PAPER = "background_paper", _("Background paper")
+        OUTCOME_DOCUMENT = "outcome_document", _("Outcome document")
+        OTHER = "other", _("Other")
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="documents")
     session = models.ForeignKey(

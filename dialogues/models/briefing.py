@@ -15,40 +15,48 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ..storage import private_storage
 
 
 class Outcome(models.Model):
     class Kind(models.TextChoices):
-        NOTE = "note", "Note"
-        IDEA = "idea", "Idea"
-        PROPOSAL = "proposal", "Proposal"
-        CONVERGENCE = "convergence", "Point of convergence"
-        DIVERGENCE = "divergence", "Point of divergence"
+        NOTE = "note", _("Note")
+        IDEA = "idea", _("Idea")
+        PROPOSAL = "proposal", _("Proposal")
+        CONVERGENCE = "convergence", _("Point of convergence")
+        DIVERGENCE = "divergence", _("Point of divergence")
 
     class Attribution(models.TextChoices):
-        ON_RECORD = "on_record", "On the record"
-        CHATHAM_HOUSE = "chatham_house", "Chatham House (may be used, never attributed)"
-        OFF_RECORD = "off_record", "Off the record (not to be used outside the room)"
+        ON_RECORD = "on_record", _("On the record")
+        CHATHAM_HOUSE = "chatham_house", _("Chatham House (may be used, never attributed)")
+        OFF_RECORD = "off_record", _("Off the record (not to be used outside the room)")
 
     session = models.ForeignKey(
         "dialogues.Session", on_delete=models.CASCADE, related_name="outcomes"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IDEA)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.IDEA)
     attribution = models.CharField(
-        max_length=20, choices=Attribution.choices, default=Attribution.CHATHAM_HOUSE
+        _("Attribution"),
+        max_length=20,
+        choices=Attribution.choices,
+        default=Attribution.CHATHAM_HOUSE,
     )
     summary = models.TextField(
-        "non-attributed form",
-        help_text="The outcome as it may be used: no names, no affiliations, nothing that "
-        "says who said it. This is what a briefing pack carries.",
+        _("non-attributed form"),
+        help_text=_(
+            "The outcome as it may be used: no names, no affiliations, nothing that "
+            "says who said it. This is what a briefing pack carries."
+        ),
     )
     record = models.TextField(
-        "attributed record",
+        _("attributed record"),
         blank=True,
-        help_text="Who said what, in their words. Seen only by the convening team and "
-        "rapporteurs; never printed in a pack.",
+        help_text=_(
+            "Who said what, in their words. Seen only by the convening team and "
+            "rapporteurs; never printed in a pack."
+        ),
     )
     speakers = models.ManyToManyField(
         "participants.Person",
@@ -57,7 +65,10 @@ class Outcome(models.Model):
         help_text="Who put it forward. Named in a pack only when on the record.",
     )
     level = models.ForeignKey(
-        "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
+        "dialogues.ConfidentialityLevel",
+        verbose_name=_("Level"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     readers = models.ManyToManyField("participants.Person", blank=True, related_name="+")
     position = models.PositiveIntegerField(default=0)
@@ -81,10 +92,10 @@ class BriefingPack(models.Model):
     and, where four eyes are required, a second facilitator approved it."""
 
     class Guard(models.TextChoices):
-        PENDING = "pending", "Not yet scanned"
-        CLEAR = "clear", "No members' names where names may not stand"
-        HELD = "held", "Held for review: a member's name appears where names may not stand"
-        REVIEWED = "reviewed", "Reviewed and released by a facilitator"
+        PENDING = "pending", _("Not yet scanned")
+        CLEAR = "clear", _("No members' names where names may not stand")
+        HELD = "held", _("Held for review: a member's name appears where names may not stand")
+        REVIEWED = "reviewed", _("Reviewed and released by a facilitator")
 
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="briefing_packs"
@@ -154,10 +165,10 @@ class BriefingPackCopy(models.Model):
     clearance as they were when it was made."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     pack = models.ForeignKey(BriefingPack, on_delete=models.CASCADE, related_name="copies")
     number = models.PositiveSmallIntegerField()

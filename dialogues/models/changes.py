@@ -13,16 +13,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 REQUEST_VALID_FOR = timedelta(hours=72)
 
 
 class _Request(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        LAPSED = "lapsed", "Lapsed"
+        OPEN = "open", pgettext_lazy("request", "Awaiting confirmation")
+        CONFIRMED = "confirmed", pgettext_lazy("request", "Confirmed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
+        LAPSED = "lapsed", pgettext_lazy("request", "Lapsed")
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
     requested_by = models.ForeignKey(
@@ -94,8 +96,8 @@ class ScaleChangeRequest(_Request):
     level changes meanwhile, the request lapses."""
 
     class Kind(models.TextChoices):
-        ADD = "add", "Add a level"
-        CHANGE = "change", "Change a level"
+        ADD = "add", _("Add a level")
+        CHANGE = "change", _("Change a level")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     level = models.ForeignKey(

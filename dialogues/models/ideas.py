@@ -8,25 +8,27 @@ A ``FollowUp`` is a task on an idea: an owner, a due date, done or not."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .briefing import Outcome
 
 
 class Idea(models.Model):
     class State(models.TextChoices):
-        RAISED = "raised", "Raised"
-        DEVELOPED = "developed", "Developed"
-        DRAFTED = "drafted", "Drafted"
-        TRANSFERRED = "transferred", "Transferred"
-        TAKEN_UP = "taken_up", "Taken up"
-        SET_ASIDE = "set_aside", "Set aside"
+        RAISED = "raised", pgettext_lazy("idea", "Raised")
+        DEVELOPED = "developed", pgettext_lazy("idea", "Developed")
+        DRAFTED = "drafted", pgettext_lazy("idea", "Drafted")
+        TRANSFERRED = "transferred", pgettext_lazy("idea", "Transferred")
+        TAKEN_UP = "taken_up", pgettext_lazy("idea", "Taken up")
+        SET_ASIDE = "set_aside", pgettext_lazy("idea", "Set aside")
 
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="ideas"
     )
     title = models.CharField(max_length=200)
     summary = models.TextField(
-        help_text="The idea as it may be used: no names, nothing that says who put it forward."
+        help_text=_("The idea as it may be used: no names, nothing that says who put it forward.")
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.RAISED)
     sources = models.ManyToManyField(Outcome, related_name="ideas")

@@ -16,6 +16,8 @@ seen by that side and the convening team only."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .ideas import Idea
 
@@ -59,20 +61,20 @@ class NonPaperParagraph(models.Model):
 
 class NonPaperVersion(models.Model):
     class State(models.TextChoices):
-        WORKING = "working", "Working"
-        INTERNAL = "internal", "Internal"
-        CIRCULATED = "circulated", "Circulated"
+        WORKING = "working", pgettext_lazy("non-paper version", "Working")
+        INTERNAL = "internal", pgettext_lazy("non-paper version", "Internal")
+        CIRCULATED = "circulated", pgettext_lazy("non-paper version", "Circulated")
 
     non_paper = models.ForeignKey(NonPaper, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.WORKING)
     # In order: [{"id": NonPaperParagraph id, "text": "..."}, ...]
-    paragraphs = models.JSONField("text", default=list, blank=True)
+    paragraphs = models.JSONField(_("text"), default=list, blank=True)
     note = models.CharField(
-        "what changed",
+        _("what changed"),
         max_length=300,
         blank=True,
-        help_text="For the convening team: what this version changes, and why.",
+        help_text=_("For the convening team: what this version changes, and why."),
     )
     edit_revision = models.PositiveIntegerField(default=1)
     frozen_at = models.DateTimeField(null=True, blank=True)

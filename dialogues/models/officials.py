@@ -8,29 +8,40 @@ Writes go through ``dialogues.officials.services``."""
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class Official(models.Model):
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="officials"
     )
-    name = models.CharField(max_length=200)
-    position = models.CharField(max_length=200, blank=True)
-    institution = models.CharField(max_length=200, blank=True)
-    email = models.EmailField("e-mail", help_text="Where their personal link is sent.")
+    name = models.CharField(_("Name"), max_length=200)
+    position = models.CharField(_("Position"), max_length=200, blank=True)
+    institution = models.CharField(_("Institution"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), help_text=_("Where their personal link is sent."))
+    # The language of their briefing packs and of the e-mail with their link (issue 20): a code
+    # of settings.LANGUAGES, "" for English. No choices here, so that adding a language needs no
+    # migration; the register's form offers settings.LANGUAGES.
+    language = models.CharField(
+        _("Language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of their briefing packs and of the e-mail with their link."),
+    )
     reached_by = models.CharField(
-        "how they are reached",
+        _("how they are reached"),
         max_length=200,
         blank=True,
-        help_text="E.g. “through the ministry's liaison office”.",
+        help_text=_("E.g. “through the ministry's liaison office”."),
     )
     clearance = models.ForeignKey(
         "dialogues.ConfidentialityLevel",
+        verbose_name=_("Clearance"),
         on_delete=models.PROTECT,
         related_name="+",
         help_text="A pack sent to them holds nothing above it.",
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(_("Note"), blank=True)
     retired_at = models.DateTimeField(
         null=True,
         blank=True,

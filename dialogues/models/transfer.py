@@ -13,6 +13,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ..storage import private_storage
 from .ideas import Idea
@@ -20,19 +21,19 @@ from .ideas import Idea
 
 class Transfer(models.Model):
     class Means(models.TextChoices):
-        PACK = "pack", "Briefing pack copy"
-        MEETING = "meeting", "Meeting"
-        CALL = "call", "Call"
-        LETTER = "letter", "Letter or note"
-        OTHER = "other", "Other"
+        PACK = "pack", _("Briefing pack copy")
+        MEETING = "meeting", _("Meeting")
+        CALL = "call", _("Call")
+        LETTER = "letter", _("Letter or note")
+        OTHER = "other", _("Other")
 
     class Reaction(models.TextChoices):
-        UNKNOWN = "unknown", "Not yet known"
-        RECEPTIVE = "receptive", "Receptive"
-        ASKED_MORE = "asked_more", "Asked for more"
-        NONCOMMITTAL = "noncommittal", "Noncommittal"
-        REJECTED = "rejected", "Rejected"
-        ACTED = "acted", "Acted on it"
+        UNKNOWN = "unknown", _("Not yet known")
+        RECEPTIVE = "receptive", _("Receptive")
+        ASKED_MORE = "asked_more", _("Asked for more")
+        NONCOMMITTAL = "noncommittal", _("Noncommittal")
+        REJECTED = "rejected", _("Rejected")
+        ACTED = "acted", _("Acted on it")
 
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="transfers"
@@ -41,8 +42,8 @@ class Transfer(models.Model):
     official = models.ForeignKey(
         "dialogues.Official", on_delete=models.PROTECT, related_name="transfers"
     )
-    means = models.CharField("how", max_length=20, choices=Means.choices)
-    occurred_on = models.DateField("when")
+    means = models.CharField(_("how"), max_length=20, choices=Means.choices)
+    occurred_on = models.DateField(_("when"))
     pack_copy = models.ForeignKey(
         "dialogues.BriefingPackCopy",
         null=True,
@@ -59,12 +60,12 @@ class Transfer(models.Model):
         help_text="Who of the programme carried it.",
     )
     reaction_kind = models.CharField(
-        "reaction", max_length=20, choices=Reaction.choices, default=Reaction.UNKNOWN
+        _("reaction"), max_length=20, choices=Reaction.choices, default=Reaction.UNKNOWN
     )
     reaction = models.TextField(
-        "the official's reaction, in words",
+        _("the official's reaction, in words"),
         blank=True,
-        help_text="What they said or did; no names of participants.",
+        help_text=_("What they said or did; no names of participants."),
     )
     level = models.ForeignKey(
         "dialogues.ConfidentialityLevel", on_delete=models.PROTECT, related_name="+"
@@ -93,26 +94,26 @@ class Transfer(models.Model):
 
 class ObservedChange(models.Model):
     class Kind(models.TextChoices):
-        POSITION = "position", "An official's position"
-        POLICY = "policy", "A policy"
-        AGREEMENT = "agreement", "An agreement"
-        PRACTICE = "practice", "A practice or relationship"
-        OTHER = "other", "Other"
+        POSITION = "position", _("An official's position")
+        POLICY = "policy", _("A policy")
+        AGREEMENT = "agreement", _("An agreement")
+        PRACTICE = "practice", _("A practice or relationship")
+        OTHER = "other", _("Other")
 
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="observed_changes"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POSITION)
-    observed_on = models.DateField("when observed")
-    who_changed = models.CharField("who changed", max_length=200)
-    what_changed = models.TextField("what changed")
-    significance = models.TextField("why it matters")
-    contribution = models.TextField("how the dialogue contributed")
+    observed_on = models.DateField(_("when observed"))
+    who_changed = models.CharField(_("who changed"), max_length=200)
+    what_changed = models.TextField(_("what changed"))
+    significance = models.TextField(_("why it matters"))
+    contribution = models.TextField(_("how the dialogue contributed"))
     substantiated_by = models.CharField(
-        "who substantiated it",
+        _("who substantiated it"),
         max_length=300,
         blank=True,
-        help_text="Who confirms it, outside the convening team; blank while unconfirmed.",
+        help_text=_("Who confirms it, outside the convening team; blank while unconfirmed."),
     )
     ideas = models.ManyToManyField(Idea, blank=True, related_name="observed_changes")
     transfers = models.ManyToManyField(Transfer, blank=True, related_name="observed_changes")
@@ -149,10 +150,10 @@ class FunderReport(models.Model):
     team."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RENDERING = "rendering", "Rendering"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     dialogue = models.ForeignKey(
         "dialogues.Dialogue", on_delete=models.CASCADE, related_name="funder_reports"

@@ -2,6 +2,9 @@
 working version's text, one box per paragraph; a caucus comment or a reply."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
 from trackii.forms import ModelMultipleChoiceField
@@ -10,41 +13,52 @@ from ..forms import LevelChoiceField
 from ..models import ConfidentialityLevel, Idea, NonPaperVersion
 from .services import MAX_COMMENT_CHARS, MAX_PARAGRAPH_CHARS, MAX_PARAGRAPHS
 
-_TEXT_HELP = (
-    "One paragraph per block, separated by a blank line; they are numbered for everyone. "
-    f"At most {MAX_PARAGRAPHS} paragraphs of {MAX_PARAGRAPH_CHARS} characters each."
-)
+
+def _text_help() -> str:
+    return gettext(
+        "One paragraph per block, separated by a blank line; they are numbered for everyone. "
+        "At most %(paragraphs)s paragraphs of %(characters)s characters each."
+    ) % {"paragraphs": MAX_PARAGRAPHS, "characters": MAX_PARAGRAPH_CHARS}
+
+
+def _comment_help() -> str:
+    return gettext("At most %(count)s characters.") % {"count": MAX_COMMENT_CHARS}
 
 
 class IdeaChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Idea) -> str:
-        return f"{obj.title} ({obj.get_state_display().lower()}, {obj.level.name})"
+        return f"{obj.title} ({obj.get_state_display().lower()}, {obj.level.label})"
 
 
 class NonPaperForm(forms.Form):
     ideas = IdeaChoiceField(
         queryset=Idea.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Drafted from",
-        help_text="The ideas the text develops. Only those who may read every one of them (and "
-        "the non-paper's level) will see it.",
+        label=_("Drafted from"),
+        help_text=_(
+            "The ideas the text develops. Only those who may read every one of them (and the "
+            "non-paper's level) will see it."
+        ),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(
+        label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
-        help_text=_TEXT_HELP,
+        help_text=lazy(_text_help, str)(),
     )
     level = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.none(),
         empty_label=None,
-        help_text="At least the level of each idea it comes from.",
+        label=_("Level"),
+        help_text=_("At least the level of each idea it comes from."),
     )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named readers, for the level that is for named people only.",
+        label=_("Readers"),
+        help_text=_("Named readers, for the level that is for named people only."),
     )
 
     def __init__(self, *args, ideas, levels, people, **kwargs):
@@ -60,14 +74,14 @@ class VersionForm(forms.Form):
 
     edit_revision = forms.IntegerField(widget=forms.HiddenInput)
     added = forms.CharField(
-        label="New paragraphs at the end",
+        label=_("New paragraphs at the end"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
-        help_text="Separate paragraphs with a blank line.",
+        help_text=_("Separate paragraphs with a blank line."),
     )
     note = forms.CharField(
-        label="What changed",
+        label=_("What changed"),
         required=False,
         max_length=300,
         help_text=NonPaperVersion._meta.get_field("note").help_text,
@@ -86,15 +100,15 @@ class VersionForm(forms.Form):
         for n, paragraph in enumerate(paragraphs, start=1):
             pid = paragraph["id"]
             self.fields[f"text_{pid}"] = forms.CharField(
-                label=f"Text of paragraph {n}",
+                label=gettext("Text of paragraph %(number)s") % {"number": n},
                 required=False,
                 initial=paragraph["text"],
                 max_length=MAX_PARAGRAPHS * (MAX_PARAGRAPH_CHARS + 2),
                 widget=forms.Textarea(attrs={"rows": 4}),
-                help_text="Empty it to remove the paragraph; a blank line splits it in two.",
+                help_text=_("Empty it to remove the paragraph; a blank line splits it in two."),
             )
             self.fields[f"order_{pid}"] = forms.IntegerField(
-                label=f"Place of paragraph {n}",
+                label=gettext("Place of paragraph %(number)s") % {"number": n},
                 initial=n,
                 min_value=1,
                 max_value=max(count, 1),
@@ -114,8 +128,8 @@ class VersionForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=MAX_COMMENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"At most {MAX_COMMENT_CHARS} characters.",
+        help_text=lazy(_comment_help, str)(),
     )

@@ -11,6 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from participants.models import Person
 from trackii.audit.services import Action, audit_record
@@ -48,13 +49,18 @@ def split_paragraphs(text: str) -> list[str]:
 
 def _check_sizes(texts: list[str], *, field: str) -> None:
     if len(texts) > MAX_PARAGRAPHS:
-        raise ValidationError({field: f"A non-paper has at most {MAX_PARAGRAPHS} paragraphs."})
+        raise ValidationError(
+            {field: _("A non-paper has at most %(count)s paragraphs.") % {"count": MAX_PARAGRAPHS}}
+        )
     for n, text in enumerate(texts, start=1):
         if len(text) > MAX_PARAGRAPH_CHARS:
             raise ValidationError(
                 {
-                    field: f"Paragraph {n} has {len(text)} characters; a paragraph has at most "
-                    f"{MAX_PARAGRAPH_CHARS}. Split it with a blank line."
+                    field: _(
+                        "Paragraph %(number)s has %(length)s characters; a paragraph has at most "
+                        "%(most)s. Split it with a blank line."
+                    )
+                    % {"number": n, "length": len(text), "most": MAX_PARAGRAPH_CHARS}
                 }
             )
 
@@ -62,7 +68,7 @@ def _check_sizes(texts: list[str], *, field: str) -> None:
 def _ideas_checked(*, viewer: Viewer, dialogue: Dialogue, ideas) -> list[Idea]:
     ids = sorted({i.pk for i in ideas})
     if not ids:
-        raise ValidationError({"ideas": "Draft the non-paper from at least one idea."})
+        raise ValidationError({"ideas": _("Draft the non-paper from at least one idea.")})
     seen = list(
         visible(
             viewer,
@@ -71,7 +77,7 @@ def _ideas_checked(*, viewer: Viewer, dialogue: Dialogue, ideas) -> list[Idea]:
         )
     )
     if len(seen) != len(ids):
-        raise ValidationError({"ideas": "Choose ideas of this dialogue that you may read."})
+        raise ValidationError({"ideas": _("Choose ideas of this dialogue that you may read.")})
     return seen
 
 
@@ -82,15 +88,18 @@ def _check_level(*, level: ConfidentialityLevel, ideas: list[Idea]) -> None:
         except ValidationError:
             raise ValidationError(
                 {
-                    "level": f"A non-paper is held at least at its ideas' levels: "
-                    f"“{idea.title}” is at {idea.level.name}."
+                    "level": _(
+                        "A non-paper is held at least at its ideas' levels: “%(title)s” is at "
+                        "%(level)s."
+                    )
+                    % {"title": idea.title, "level": idea.level.label}
                 }
             ) from None
 
 
 def _new_paragraphs(non_paper: NonPaper, texts: list[str]) -> list[dict]:
     rows = NonPaperParagraph.objects.bulk_create(
-        NonPaperParagraph(non_paper=non_paper) for _ in texts
+        NonPaperParagraph(non_paper=non_paper) for _text in texts
     )
     return [{"id": row.pk, "text": text} for row, text in zip(rows, texts, strict=True)]
 
@@ -110,12 +119,12 @@ def non_paper_draft(
     """A new non-paper and its first working version (the text split into paragraphs at blank
     lines). Its ideas not yet drafted move to "Drafted"."""
     if not can_plan(viewer, dialogue.pk):
-        raise ValidationError("Only the dialogue's convening team drafts non-papers.")
+        raise ValidationError(_("Only the dialogue's convening team drafts non-papers."))
     seen = _ideas_checked(viewer=viewer, dialogue=dialogue, ideas=ideas)
     _check_level(level=level, ideas=seen)
     texts = split_paragraphs(text)
     if not texts:
-        raise ValidationError({"text": "Write at least one paragraph."})
+        raise ValidationError({"text": _("Write at least one paragraph.")})
     _check_sizes(texts, field="text")
     non_paper = NonPaper(dialogue=dialogue, title=title.strip(), level=level, created_by=by)
     non_paper.full_clean()
@@ -142,8 +151,11 @@ def non_paper_draft(
 def _working(version: NonPaperVersion) -> None:
     if version.state != State.WORKING:
         raise ValidationError(
-            f"Version {version.number} is {version.get_state_display().lower()}: frozen, it is "
-            "never edited. Edit the working version instead."
+            _(
+                "Version %(number)s is %(state)s: frozen, it is never edited. Edit the working "
+                "version instead."
+            )
+            % {"number": version.number, "state": version.get_state_display().lower()}
         )
 
 
@@ -166,13 +178,13 @@ def version_edit(
     ``expected_revision`` (``EditConflict``)."""
     non_paper = version.non_paper
     if not can_plan(viewer, non_paper.dialogue_id):
-        raise ValidationError("Only the dialogue's convening team edits non-papers.")
+        raise ValidationError(_("Only the dialogue's convening team edits non-papers."))
     current = NonPaperVersion.objects.select_for_update().get(pk=version.pk)
     _working(current)
     present = [p["id"] for p in current.paragraphs]
     given = {pid for pid, _order, _text in paragraphs}
     if not given <= set(present) and current.edit_revision == expected_revision:
-        raise ValidationError("A paragraph of the form is not in this version.")
+        raise ValidationError(_("A paragraph of the form is not in this version."))
     pieces: list[tuple[float, int | None, str]] = []  # (order, id or None if new, text)
     for index, (pid, order, text) in enumerate(paragraphs):
         known = pid if pid in present else None  # gone meanwhile: the save is refused below
@@ -186,7 +198,7 @@ def version_edit(
     pieces.sort(key=lambda piece: piece[0])
     texts = [text for _o, _pid, text in pieces] + split_paragraphs(added)
     if not texts:
-        raise ValidationError("A non-paper keeps at least one paragraph.")
+        raise ValidationError(_("A non-paper keeps at least one paragraph."))
     _check_sizes(texts, field="__all__")
     fresh = iter(_new_paragraphs(non_paper, [t for _o, pid, t in pieces if pid is None]))
     result = [
@@ -218,11 +230,13 @@ def version_freeze(
     once this commits."""
     non_paper = version.non_paper
     if not can_plan(viewer, non_paper.dialogue_id):
-        raise ValidationError("Only the dialogue's convening team circulates non-papers.")
+        raise ValidationError(_("Only the dialogue's convening team circulates non-papers."))
     current = NonPaperVersion.objects.select_for_update().get(pk=version.pk)
     _working(current)
     if current.number >= MAX_VERSIONS:
-        raise ValidationError(f"A non-paper has at most {MAX_VERSIONS} versions.")
+        raise ValidationError(
+            _("A non-paper has at most %(count)s versions.") % {"count": MAX_VERSIONS}
+        )
     current.state = State.CIRCULATED if circulate else State.INTERNAL
     current.frozen_at = timezone.now()
     current.frozen_by = by
@@ -246,7 +260,7 @@ def version_freeze(
 
 def _comment_checks(version: NonPaperVersion, paragraph_id: int, body: str) -> str:
     if version.state != State.CIRCULATED:
-        raise ValidationError("Comments are made on circulated versions only.")
+        raise ValidationError(_("Comments are made on circulated versions only."))
     latest = (
         NonPaperVersion.objects.filter(non_paper_id=version.non_paper_id, state=State.CIRCULATED)
         .order_by("-number")
@@ -255,23 +269,27 @@ def _comment_checks(version: NonPaperVersion, paragraph_id: int, body: str) -> s
     )
     if latest != version.number:
         raise ValidationError(
-            f"Version {version.number} has been followed by version {latest}: comment on that."
+            _("Version %(number)s has been followed by version %(latest)s: comment on that.")
+            % {"number": version.number, "latest": latest}
         )
     if paragraph_id not in {p["id"] for p in version.paragraphs}:
-        raise ValidationError("That paragraph is not in this version.")
+        raise ValidationError(_("That paragraph is not in this version."))
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write the comment."})
+        raise ValidationError({"body": _("Write the comment.")})
     if len(body) > MAX_COMMENT_CHARS:
         raise ValidationError(
-            {"body": f"A comment has at most {MAX_COMMENT_CHARS} characters ({len(body)} given)."}
+            {
+                "body": _("A comment has at most %(most)s characters (%(length)s given).")
+                % {"most": MAX_COMMENT_CHARS, "length": len(body)}
+            }
         )
     return body
 
 
 def _comment(version, paragraph_id, side_id, person, body, *, by_team, by) -> CaucusComment:
     if person is None:
-        raise ValidationError("Your account is not a person of this dialogue.")
+        raise ValidationError(_("Your account is not a person of this dialogue."))
     comment = CaucusComment.objects.create(
         version=version,
         paragraph_id=paragraph_id,
@@ -304,7 +322,7 @@ def comment_add(
     they belong to now (recorded with it)."""
     side_id = caucus_side_of(viewer, version.non_paper.dialogue_id)
     if side_id is None:
-        raise ValidationError("Only a participant of one of the sides comments, for that side.")
+        raise ValidationError(_("Only a participant of one of the sides comments, for that side."))
     body = _comment_checks(version, paragraph_id, body)
     return _comment(version, paragraph_id, side_id, person, body, by_team=False, by=by)
 
@@ -323,8 +341,8 @@ def comment_reply(
     """The convening team's reply in one side's thread on a paragraph: read by that side only."""
     dialogue_id = version.non_paper.dialogue_id
     if not can_plan(viewer, dialogue_id) or viewer.parts:
-        raise ValidationError("Only the dialogue's convening team replies in a side's thread.")
+        raise ValidationError(_("Only the dialogue's convening team replies in a side's thread."))
     if side.dialogue_id != dialogue_id or side.is_third_party:
-        raise ValidationError("Reply in the thread of one of this dialogue's sides.")
+        raise ValidationError(_("Reply in the thread of one of this dialogue's sides."))
     body = _comment_checks(version, paragraph_id, body)
     return _comment(version, paragraph_id, side.pk, person, body, by_team=True, by=by)

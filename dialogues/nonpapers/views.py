@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors as core
@@ -71,7 +72,9 @@ def non_paper_create(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The non-paper was drafted: version 1 is its working text.")
+            messages.success(
+                request, _("The non-paper was drafted: version 1 is its working text.")
+            )
             return redirect("dialogues:non_paper_detail", dialogue.pk, non_paper.pk)
     status = 400 if request.method == "POST" else 200
     context = {"dialogue": dialogue, "form": form}
@@ -190,7 +193,10 @@ def version_edit(request, non_paper_id: int, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"Version {version.number} saved (still working).")
+            messages.success(
+                request,
+                _("Version %(number)s saved (still working).") % {"number": version.number},
+            )
             return redirect("dialogues:non_paper_detail", dialogue.pk, non_paper.pk)
     status = 400 if request.method == "POST" else 200
     return _edit_page(request, dialogue, non_paper, version, form, status=status)
@@ -214,14 +220,17 @@ def version_freeze(request, non_paper_id: int, dialogue, viewer):
     if circulate:
         messages.success(
             request,
-            f"Version {version.number} is circulated: the sides may read it and comment. "
-            f"Version {version.number + 1} is the new working text.",
+            _(
+                "Version %(number)s is circulated: the sides may read it and comment. "
+                "Version %(next)s is the new working text."
+            )
+            % {"number": version.number, "next": version.number + 1},
         )
     else:
         messages.success(
             request,
-            f"Version {version.number} is kept internal. Version {version.number + 1} is the new "
-            "working text.",
+            _("Version %(number)s is kept internal. Version %(next)s is the new working text.")
+            % {"number": version.number, "next": version.number + 1},
         )
     return redirect("dialogues:non_paper_version", dialogue.pk, non_paper.pk, version.number)
 
@@ -289,7 +298,7 @@ def comment_create(request, dialogue_id: int, non_paper_id: int, number: int, pa
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Your side's comment was added.")
+            messages.success(request, _("Your side's comment was added."))
             return redirect(_anchor(non_paper, number, paragraph_id))
     return _version_page(
         request,
@@ -328,7 +337,9 @@ def comment_reply(
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"Your reply was added to {side.name}'s thread.")
+            messages.success(
+                request, _("Your reply was added to %(side)s's thread.") % {"side": side.name}
+            )
             return redirect(_anchor(non_paper, number, paragraph_id))
     return _version_page(
         request,

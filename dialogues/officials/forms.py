@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from trackii.lists import ListForm, search_field
 
@@ -20,10 +22,20 @@ class OfficialsFilterForm(ListForm):
 
     sorts = OFFICIAL_SORTS
 
-    search = search_field("Name or institution")
+    search = search_field(_("Name or institution"))
     state = forms.ChoiceField(
-        label="Briefed or retired", required=False, choices=[("", "Both"), *OFFICIAL_STATES]
+        label=_("Briefed or retired"),
+        required=False,
+        choices=[("", _("Both")), *OFFICIAL_STATES],
     )
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages a pack may be written in, each in its own name (``settings.LANGUAGES``):
+    "" (the site's language, English) first."""
+    default = dict(settings.LANGUAGES).get(settings.LANGUAGE_CODE, settings.LANGUAGE_CODE)
+    others = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return [("", default), *others]
 
 
 class OfficialForm(forms.ModelForm):
@@ -34,8 +46,15 @@ class OfficialForm(forms.ModelForm):
 
     clearance = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.none(),
-        help_text="A pack sent to them holds nothing above it. You can give a clearance up to "
-        "your own.",
+        label=_("Clearance"),
+        help_text=_(
+            "A pack sent to them holds nothing above it. You can give a clearance up to your own."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=Official._meta.get_field("language").help_text,
     )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -50,6 +69,7 @@ class OfficialForm(forms.ModelForm):
             kwargs.setdefault("initial", {**initial, "edit_revision": official.edit_revision})
         super().__init__(*args, **kwargs)
         self.fields["clearance"].queryset = levels
+        self.fields["language"].choices = language_choices()
 
     def validate_unique(self) -> None:
         """The service checks the e-mail against the register (a field error there)."""

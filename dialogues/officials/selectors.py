@@ -3,9 +3,12 @@ convening team: ``dialogues.http.convening_team_only``)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from trackii.lists import Sort, both_ways, search_terms
 
@@ -14,13 +17,18 @@ from ..models import Dialogue, Official
 
 ACTIVE = "active"
 RETIRED = "retired"
-OFFICIAL_STATES = [(ACTIVE, "Briefed"), (RETIRED, "Retired")]
+OFFICIAL_STATES = [(ACTIVE, _("Briefed")), (RETIRED, _("Retired"))]
 
 _BY_NAME = (Lower("name"), "pk")
+# The sorts' labels are translated when a page shows them (``Sort.label`` is typed ``str``).
 OFFICIAL_SORTS: dict[str, Sort] = {
-    **both_ways("name", "Name, A to Z", "Name, Z to A", *_BY_NAME),
+    **both_ways("name", cast(str, _("Name, A to Z")), cast(str, _("Name, Z to A")), *_BY_NAME),
     **both_ways(
-        "institution", "Institution", "Institution, Z to A", Lower("institution"), *_BY_NAME
+        "institution",
+        cast(str, _("Institution")),
+        cast(str, _("Institution, Z to A")),
+        Lower("institution"),
+        *_BY_NAME,
     ),
 }
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trackii.audit.services import Action, audit_record
 
@@ -16,12 +17,21 @@ from ..concurrency import save_with_revision
 from ..confidentiality import Viewer, can_plan, grantable_levels
 from ..models import Dialogue, Official
 
-OFFICIAL_FIELDS = ("name", "position", "institution", "email", "reached_by", "clearance", "note")
+OFFICIAL_FIELDS = (
+    "name",
+    "position",
+    "institution",
+    "email",
+    "language",
+    "reached_by",
+    "clearance",
+    "note",
+)
 
 
 def _may_keep(*, viewer: Viewer, dialogue_id: int) -> None:
     if not can_plan(viewer, dialogue_id):
-        raise ValidationError("Only the dialogue's convening team keeps its officials register.")
+        raise ValidationError(_("Only the dialogue's convening team keeps its officials register."))
 
 
 def _check(
@@ -35,15 +45,20 @@ def _check(
     if not grantable_levels(viewer, dialogue_id, keep=keep).filter(pk=values["clearance"].pk):
         raise ValidationError(
             {
-                "clearance": f"“{values['clearance']}” is above your own clearance: a pack can "
-                "hold only what you may read yourself."
+                "clearance": _(
+                    "“%(level)s” is above your own clearance: a pack can hold only what you may "
+                    "read yourself."
+                )
+                % {"level": values["clearance"]}
             }
         )
     others = Official.objects.filter(dialogue_id=dialogue_id, email__iexact=values["email"])
     if official is not None:
         others = others.exclude(pk=official.pk)
     if others.exists():
-        raise ValidationError({"email": "The register already has an official with this e-mail."})
+        raise ValidationError(
+            {"email": _("The register already has an official with this e-mail.")}
+        )
     return values
 
 

@@ -5,6 +5,7 @@ acts, the view redirects with a message."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trackii.lists import page_of
@@ -59,7 +60,9 @@ def official_create(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"{official.name} was added to the register.")
+            messages.success(
+                request, _("%(name)s was added to the register.") % {"name": official.name}
+            )
             return redirect("dialogues:official_list", dialogue.pk)
     context = {"dialogue": dialogue, "form": form, "official": None}
     status = 400 if request.method == "POST" else 200
@@ -92,7 +95,9 @@ def official_edit(request, official_id: int, dialogue, viewer):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, f"{form.cleaned_data['name']}: saved.")
+                messages.success(
+                    request, _("%(name)s: saved.") % {"name": form.cleaned_data["name"]}
+                )
                 return redirect("dialogues:official_list", dialogue.pk)
     else:
         form = OfficialForm(levels=levels, official=official)
@@ -108,10 +113,12 @@ def _set_retired(request, dialogue, viewer, official_id: int, *, retired: bool):
     )
     if retired:
         messages.success(
-            request, f"{official.name} was retired: no longer offered for packs, kept for history."
+            request,
+            _("%(name)s was retired: no longer offered for packs, kept for history.")
+            % {"name": official.name},
         )
     else:
-        messages.success(request, f"{official.name} was reinstated.")
+        messages.success(request, _("%(name)s was reinstated.") % {"name": official.name})
     return redirect("dialogues:official_list", dialogue.pk)
 
 

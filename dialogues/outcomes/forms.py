@@ -2,6 +2,7 @@
 (narrow-only; the services enforce it again); speakers and named readers come from the roster."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
 from trackii.forms import ModelMultipleChoiceField
@@ -12,20 +13,20 @@ from ..models import ConfidentialityLevel, Outcome, Session
 
 
 class OutcomeForm(forms.Form):
-    kind = forms.ChoiceField(choices=Outcome.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Outcome.Kind.choices)
     attribution = forms.ChoiceField(
         choices=Outcome.Attribution.choices,
         widget=forms.RadioSelect,
         initial=Outcome.Attribution.CHATHAM_HOUSE,
-        label="Attribution rule",
+        label=_("Attribution rule"),
     )
     summary = forms.CharField(
-        label="Non-attributed form",
+        label=_("Non-attributed form"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=Outcome._meta.get_field("summary").help_text,
     )
     record = forms.CharField(
-        label="Attributed record",
+        label=_("Attributed record"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=Outcome._meta.get_field("record").help_text,
@@ -34,14 +35,18 @@ class OutcomeForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named in a briefing pack only when the outcome is on the record.",
+        label=_("Speakers"),
+        help_text=_("Named in a briefing pack only when the outcome is on the record."),
     )
-    level = LevelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
+    level = LevelChoiceField(
+        label=_("Level"), queryset=ConfidentialityLevel.objects.none(), empty_label=None
+    )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named readers, for the level that is for named people only.",
+        label=_("Readers"),
+        help_text=_("Named readers, for the level that is for named people only."),
     )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

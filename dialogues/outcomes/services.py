@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from trackii.audit.services import Action, audit_record
 
@@ -25,7 +26,7 @@ def _check_speakers(*, session: Session, speakers) -> None:
         )
     )
     if ids - on_roster:
-        raise ValidationError({"speakers": "Speakers must be on this dialogue's roster."})
+        raise ValidationError({"speakers": _("Speakers must be on this dialogue's roster.")})
 
 
 @transaction.atomic

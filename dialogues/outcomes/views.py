@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -73,7 +74,7 @@ def outcome_create(request, dialogue_id: int, session_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The outcome was recorded.")
+            messages.success(request, _("The outcome was recorded."))
             return redirect(_back(session))
     context = {"dialogue": session.dialogue, "session": session, "form": form}
     return render(request, "dialogues/outcomes/form.html", context)
@@ -108,7 +109,7 @@ def outcome_edit(request, dialogue_id: int, session_id: int, outcome_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "The outcome was saved.")
+            messages.success(request, _("The outcome was saved."))
             return redirect(_back(session))
     context = {
         "dialogue": session.dialogue,
@@ -126,5 +127,5 @@ def outcome_delete(request, dialogue_id: int, session_id: int, outcome_id: int):
     viewer, session = _recorded_session(request, dialogue_id, session_id)
     outcome = outcome_for(viewer=viewer, session=session, outcome_id=outcome_id)
     services.outcome_delete(outcome=outcome, by=request.user)
-    messages.success(request, "The outcome was deleted.")
+    messages.success(request, _("The outcome was deleted."))
     return redirect(_back(session))

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from participants.models import Membership, Person
 from trackii.forms import DATETIME_EXAMPLE, ModelMultipleChoiceField, WallClockField
@@ -18,8 +21,18 @@ from ..models import AgendaItem, ConfidentialityLevel, Session, Side
 
 def in_venue_zone(zone: str | None = None) -> str:
     """The help of a time typed in the venue's zone."""
-    where = f"the venue's time zone ({zone})" if zone else "the venue's time zone"
-    return f"Day/month/year and 24-hour time, in {where}: for example {DATETIME_EXAMPLE}."
+    if zone:
+        return gettext(
+            "Day/month/year and 24-hour time, in the venue's time zone (%(zone)s): for example "
+            "%(example)s."
+        ) % {"zone": zone, "example": DATETIME_EXAMPLE}
+    return gettext(
+        "Day/month/year and 24-hour time, in the venue's time zone: for example %(example)s."
+    ) % {"example": DATETIME_EXAMPLE}
+
+
+# For a form's class: the help above, written when the page is (in the reader's language).
+_in_venue_zone_lazy = lazy(in_venue_zone, str)
 
 
 def in_zone(value: datetime | None, zone: str) -> datetime | None:
@@ -46,18 +59,21 @@ def wall_clock(value: datetime | None, zone: str) -> datetime | None:
 # Far enough from datetime's own limits (years 1 and 9999) that no time zone shift, on saving in
 # UTC or on showing in a reader's zone, can overflow it.
 YEARS = range(1900, 3000)
-OUT_OF_RANGE = "Enter a date between the years 1900 and 2999."
+OUT_OF_RANGE = gettext_noop("Enter a date between the years 1900 and 2999.")
 
 
 def check_years(form: forms.Form, data: dict, names: tuple[str, ...]) -> None:
     for name in names:
         value = data.get(name)
         if value is not None and value.year not in YEARS:
-            form.add_error(name, OUT_OF_RANGE)
+            form.add_error(name, gettext(OUT_OF_RANGE))
 
 
 def _shown(naive: datetime) -> str:
-    return naive.strftime("%H:%M on %d/%m/%Y")
+    return gettext("%(time)s on %(date)s") % {
+        "time": naive.strftime("%H:%M"),
+        "date": naive.strftime("%d/%m/%Y"),
+    }
 
 
 def check_wall_clock(form: forms.Form, data: dict, names: tuple[str, ...], zone: str) -> None:
@@ -81,14 +97,20 @@ def check_wall_clock(form: forms.Form, data: dict, names: tuple[str, ...], zone:
         if before is not None and after is not None and before > after:
             form.add_error(
                 name,
-                f"{_shown(naive)} happens twice in {zone} (the clocks go back): "
-                "choose a time outside that hour.",
+                gettext(
+                    "%(moment)s happens twice in %(zone)s (the clocks go back): choose a time "
+                    "outside that hour."
+                )
+                % {"moment": _shown(naive), "zone": zone},
             )
         elif before != after:
             form.add_error(
                 name,
-                f"There is no {_shown(naive)} in {zone} (the clocks go forward): "
-                "choose a time outside that hour.",
+                gettext(
+                    "There is no %(moment)s in %(zone)s (the clocks go forward): choose a time "
+                    "outside that hour."
+                )
+                % {"moment": _shown(naive), "zone": zone},
             )
 
 
@@ -101,8 +123,11 @@ def check_one_clock(form: forms.Form, data: dict, zone: str) -> None:
         if start.astimezone(tz).utcoffset() != end.astimezone(tz).utcoffset():
             form.add_error(
                 "end",
-                f"The clocks change in {zone} during this item: end it before the change "
-                "or start it after.",
+                gettext(
+                    "The clocks change in %(zone)s during this item: end it before the change or "
+                    "start it after."
+                )
+                % {"zone": zone},
             )
 
 
@@ -118,37 +143,44 @@ class ModeratorChoiceField(forms.ModelChoiceField):
 
 
 class SessionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=Session.Kind.choices)
-    venue = forms.CharField(max_length=200, required=False)
-    city = forms.CharField(max_length=100, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
     time_zone = forms.ChoiceField(
-        help_text="The venue's time zone. The likely ones come first; then every zone by region."
+        label=_("Time zone"),
+        help_text=_(
+            "The venue's time zone. The likely ones come first; then every zone by region."
+        ),
     )
-    start = WallClockField(help_text=in_venue_zone())
-    end = WallClockField(help_text=in_venue_zone())
+    start = WallClockField(label=_("Start"), help_text=_in_venue_zone_lazy())
+    end = WallClockField(label=_("End"), help_text=_in_venue_zone_lazy())
     level = LevelChoiceField(
         queryset=ConfidentialityLevel.objects.all(),
         empty_label=None,
-        help_text="Who may know that this session takes place at all.",
+        label=_("Level"),
+        help_text=_("Who may know that this session takes place at all."),
     )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named readers: they alone see it when its level is for named people.",
+        label=_("Readers"),
+        help_text=_("Named readers: they alone see it when its level is for named people."),
     )
     attending_sides = ModelMultipleChoiceField(
         queryset=Side.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every member of these sides attends.",
+        label=_("Attending sides"),
+        help_text=_("Every member of these sides attends."),
     )
     attendees = MemberChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="And these members by name.",
+        label=_("Attendees"),
+        help_text=_("And these members by name."),
     )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -157,7 +189,7 @@ class SessionForm(forms.Form):
         # The likely zones first (``likely_session_zones``), deprecated names hidden unless
         # one of them is already stored; nothing is chosen for the person.
         self.fields["time_zone"].choices = zone_choices(
-            likely=likely_zones, empty_label="Choose the venue's time zone"
+            likely=likely_zones, empty_label=gettext("Choose the venue's time zone")
         )
         self.fields["attending_sides"].queryset = Side.objects.filter(dialogue=dialogue)
         members = [m for m in roster if m.state not in ("rejected", "declined")]
@@ -177,7 +209,7 @@ class SessionForm(forms.Form):
             data["start"] = in_zone(data.get("start"), zone)
             data["end"] = in_zone(data.get("end"), zone)
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", "The session must end after it starts.")
+            self.add_error("end", gettext("The session must end after it starts."))
         return data
 
     def chosen_attendees(self) -> list[Membership]:
@@ -191,20 +223,27 @@ class SessionForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    start = WallClockField(required=False)
-    end = WallClockField(required=False)
-    room = forms.CharField(max_length=100, required=False)
-    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
-    moderator = ModeratorChoiceField(queryset=Membership.objects.none(), required=False)
-    level = LevelChoiceField(queryset=ConfidentialityLevel.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = WallClockField(label=_("Start"), required=False)
+    end = WallClockField(label=_("End"), required=False)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    moderator = ModeratorChoiceField(
+        label=_("Moderator"), queryset=Membership.objects.none(), required=False
+    )
+    level = LevelChoiceField(
+        label=_("Level"), queryset=ConfidentialityLevel.objects.none(), empty_label=None
+    )
     readers = ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Named readers, for the level that is for named people only.",
+        label=_("Readers"),
+        help_text=_("Named readers, for the level that is for named people only."),
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, session: Session, roster, **kwargs):
@@ -252,10 +291,10 @@ class RetimeForm(forms.Form):
     ``step`` from where it is; and, dropped in a room's column, that room. The same checks as
     the item's form: within the session, after its start, on one side of a change of clocks."""
 
-    start = WallClockField(required=False)
-    end = WallClockField(required=False)
-    step = forms.ChoiceField(choices=[(k, k) for k in STEPS], required=False)
-    room = forms.CharField(max_length=100, required=False)
+    start = WallClockField(label=_("Start"), required=False)
+    end = WallClockField(label=_("End"), required=False)
+    step = forms.ChoiceField(label=_("Step"), choices=[(k, k) for k in STEPS], required=False)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
 
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,24 +306,24 @@ class RetimeForm(forms.Form):
         step = data.get("step")
         if step:
             if not (self.item.start and self.item.end):
-                raise forms.ValidationError("Give the item a start and an end first.")
+                raise forms.ValidationError(gettext("Give the item a start and an end first."))
             earlier, later = STEPS[step]
             data["start"] = self.item.start + earlier
             data["end"] = self.item.end + later
             if data["end"] <= data["start"]:
-                self.add_error("end", "The item must end after it starts.")
+                self.add_error("end", gettext("The item must end after it starts."))
             check_one_clock(self, data, zone)
             return data
         if not data.get("start") and "start" not in self.errors:
-            self.add_error("start", "Give the new start.")
+            self.add_error("start", gettext("Give the new start."))
         if not data.get("end") and "end" not in self.errors:
-            self.add_error("end", "Give the new end.")
+            self.add_error("end", gettext("Give the new end."))
         check_years(self, data, ("start", "end"))
         check_wall_clock(self, data, ("start", "end"), zone)
         data["start"] = in_zone(data.get("start"), zone)
         data["end"] = in_zone(data.get("end"), zone)
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            self.add_error("end", "The item must end after it starts.")
+            self.add_error("end", gettext("The item must end after it starts."))
         check_one_clock(self, data, zone)
         return data
 

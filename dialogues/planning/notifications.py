@@ -2,42 +2,71 @@
 E-mail leaves our control, so it carries only what may leave (the outbound rule of
 ``dialogues.confidentiality``): the subject names the cover name only, titles above the outbound
 level are counted or replaced by the cover name, not named, and the attached ``.ics`` follows
-the same rule."""
+the same rule.
 
-from dataclasses import dataclass
+Each attendee is written to in their own language (``trackii.i18n.in_language_of``): the e-mail
+and its calendar entry. A notice that says the same to everyone says it once per language."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from participants.models import Membership
+from trackii.i18n import in_language, in_language_of, language_of
 
 from ..calendar.feeds import calendar_for
-from ..confidentiality import can_view, may_leave, outbound_rank, outbound_title, viewer_for_user
-from ..models import PublishedAgendaItem, Session
+from ..confidentiality import can_view, may_leave, outbound_rank, viewer_for_user
+from ..models import Dialogue, PublishedAgendaItem, Session
 from ..selectors import published_agenda_visible_to
-from .selectors import fields_changed
+from .selectors import ChangeName, fields_changed
+
+NEW: ChangeName = pgettext_lazy("changed", "new")
 
 
-def _changed(item: PublishedAgendaItem, before: PublishedAgendaItem | None) -> tuple[str, ...]:
+def _changed(
+    item: PublishedAgendaItem, before: PublishedAgendaItem | None
+) -> tuple[ChangeName, ...]:
     """What changed in ``item`` since the previous version, as each was published (a copy's
     marking may have followed a stricter working level meanwhile: that is no change of its
-    own)."""
+    own): the names of ``selectors.COMPARED_FIELDS``, or ``NEW``."""
     if before is None:
-        return ("new",)
+        return (NEW,)
     return fields_changed(now=item, before=before)
+
+
+def change_line(title: str, changes: tuple[ChangeName, ...]) -> str:
+    """One line of the e-mail's list of what changed ("- Opening (start, room)"), in the active
+    language."""
+    names = pgettext("list separator", ", ").join(str(change) for change in changes)
+    return "- " + _("%(title)s (%(changes)s)") % {"title": title, "changes": names}
+
+
+def _session_title(dialogue: Dialogue, session: Session, *, rank: int | None = None) -> str:
+    """``confidentiality.outbound_title`` for a session, the cover name in the reader's
+    language."""
+    if may_leave(dialogue, session, rank=rank):
+        return session.title
+    return dialogue.cover_label
 
 
 @dataclass(frozen=True)
 class Told:
-    """What one attendee is told of a new version: the e-mail, and what they will read."""
+    """What one attendee is told of a new version: the e-mail (in their language), and what
+    they will read."""
 
     user: Any
     membership: Membership
     subject: str
     lines: list[str]
     reads: list[PublishedAgendaItem]  # the items of the new version they may see, in order
+    # The items the e-mail names, each with what changed (``_changed``), in order.
+    named: list[tuple[str, tuple[ChangeName, ...]]] = field(default_factory=list)
 
 
 def agenda_published_messages(*, session_id: int, version: int) -> list[Told]:
@@ -58,33 +87,48 @@ def agenda_published_messages(*, session_id: int, version: int) -> list[Told]:
         p.source_id: p
         for p in PublishedAgendaItem.objects.filter(session=session, version__number=version - 1)
     }
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{dialogue.cover_name}: the agenda changed"
     link = _session_link(session)
     told = []
     for membership, user, viewer in _attendees_who_see(session):
-        named, unnamed = [], 0
+        named: list[tuple[str, tuple[ChangeName, ...]]] = []
+        unnamed = 0
         reads = list(published_agenda_visible_to(viewer=viewer, session=session, version=version))
         for item in reads:
             changes = _changed(item, before.get(item.source_id))
             if not changes:
                 continue
             if may_leave(dialogue, session, item, rank=rank):
-                named.append(f"- {item.title} ({', '.join(changes)})")
+                named.append((item.title, changes))
             else:
                 unnamed += 1
-        lines = [
-            f"The agenda of {outbound_title(dialogue, session, rank=rank)} has a new version "
-            f"(version {version}).",
-            "",
-        ]
-        if named:
-            lines += ["What changed:", *named, ""]
-        if unnamed:
-            lines += [f"{unnamed} more change(s) you can read when you sign in.", ""]
-        if not named and not unnamed:
-            lines += ["Sign in to read it.", ""]
-        lines += [f"Sign in to read the agenda: {link}"]
-        told.append(Told(user, membership, subject, lines, reads))
+        with in_language_of(membership.person):
+            subject = _("%(cover)s: the agenda changed") % {"cover": dialogue.cover_label}
+            lines = [
+                _("The agenda of %(title)s has a new version (version %(number)s).")
+                % {"title": _session_title(dialogue, session, rank=rank), "number": version},
+                "",
+            ]
+            if named:
+                lines += [
+                    _("What changed:"),
+                    *(change_line(title, changes) for title, changes in named),
+                    "",
+                ]
+            if unnamed:
+                lines += [
+                    ngettext(
+                        "%(count)s more change you can read when you sign in.",
+                        "%(count)s more changes you can read when you sign in.",
+                        unnamed,
+                    )
+                    % {"count": unnamed},
+                    "",
+                ]
+            if not named and not unnamed:
+                lines += [_("Sign in to read it."), ""]
+            lines += [_("Sign in to read the agenda: %(link)s") % {"link": link}]
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+        told.append(Told(user, membership, subject, lines, reads, named))
     return told
 
 
@@ -95,7 +139,8 @@ def agenda_published_notify(*, session_id: int, version: int) -> int:
     if told:
         session = Session.objects.get(pk=session_id)
         for each in told:
-            _send(each.user, session, subject=each.subject, lines=each.lines)
+            with in_language_of(each.membership.person):  # its calendar entry too
+                _send(each.user, session, subject=each.subject, lines=each.lines)
     return len(told)
 
 
@@ -109,26 +154,41 @@ def session_status_notify(*, session_id: int, status: str) -> int:
     )
     if session is None or session.status != status:
         return 0  # gone, or changed again since: the later change tells its own news
-    if status == Session.Status.CANCELLED:
-        news, sentence = "a session was cancelled", "has been cancelled."
-    elif status == Session.Status.PUBLISHED:
-        news, sentence = "a session is back on", "is back on: it was cancelled and is reinstated."
-    else:
+    if status not in (Session.Status.CANCELLED, Session.Status.PUBLISHED):
         return 0
-    dialogue = session.dialogue
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{dialogue.cover_name}: {news}"
-    lines = [
-        f"{outbound_title(dialogue, session)} {sentence}",
-        "",
-        "The attached calendar entry and your Trackii calendar feed show it so.",
-        "",
-        f"Sign in for the details: {_session_link(session)}",
-    ]
+    # The same words to every attendee: written once per language, in the attendees' order.
+    by_language: dict[str, list] = defaultdict(list)
+    for membership, user, _viewer in _attendees_who_see(session):
+        by_language[language_of(membership.person)].append(user)
     sent = 0
-    for _membership, user, _viewer in _attendees_who_see(session):
-        _send(user, session, subject=subject, lines=lines, ics_name="session.ics")
-        sent += 1
+    for language, users in by_language.items():
+        with in_language(language):
+            subject, lines = _status_message(session, status=status)
+            for user in users:
+                _send(user, session, subject=subject, lines=lines, ics_name="session.ics")
+                sent += 1
     return sent
+
+
+def _status_message(session: Session, *, status: str) -> tuple[str, list[str]]:
+    """The subject and lines telling that ``session`` was cancelled or is back on, in the
+    active language."""
+    dialogue = session.dialogue
+    values = {"cover": dialogue.cover_label, "title": _session_title(dialogue, session)}
+    if status == Session.Status.CANCELLED:
+        subject = _("%(cover)s: a session was cancelled") % values
+        sentence = _("%(title)s has been cancelled.") % values
+    else:
+        subject = _("%(cover)s: a session is back on") % values
+        sentence = _("%(title)s is back on: it was cancelled and is reinstated.") % values
+    lines = [
+        sentence,
+        "",
+        _("The attached calendar entry and your Trackii calendar feed show it so."),
+        "",
+        _("Sign in for the details: %(link)s") % {"link": _session_link(session)},
+    ]
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", lines
 
 
 def _session_link(session: Session) -> str:

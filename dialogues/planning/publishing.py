@@ -16,38 +16,53 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..confidentiality import Viewer
 from ..models import AgendaItem, AgendaVersion, PublishedAgendaItem, Session
 from ..selectors import agenda_items_visible_to, published_agenda_visible_to
 from . import services
-from .notifications import agenda_published_messages
+from .notifications import agenda_published_messages, change_line
 from .selectors import (
     COMPARED_FIELDS,
     AgendaChange,
+    ChangeName,
     agenda_changes,
     fields_changed,
     overlapping_items,
     published_agenda_to_compare,
 )
 
-CHANGED_SINCE = (
+CHANGED_SINCE = gettext_lazy(
     "The agenda, its attendees or what they may see changed since your preview: look at the "
     "new preview before you publish."
 )
-CONFIRM_CLASHES = "The agenda has room clashes: confirm that you publish it as it is."
+CONFIRM_CLASHES = gettext_lazy("The agenda has room clashes: confirm that you publish it as it is.")
+# How the preview marks an item the attendees will read.
+NEW: ChangeName = pgettext_lazy("agenda item", "new")
+CHANGED: ChangeName = pgettext_lazy("agenda item", "changed")
 
 
 @dataclass(frozen=True)
 class Group:
     """Attendees who will read the same items (of those the planner sees) and be told the
-    same."""
+    same (each in their own language; the preview shows it in the planner's)."""
 
     people: list[str]
-    reads: list[tuple[str, str]]  # (title, "new" / "changed" / "")
-    told: list[str]  # the e-mail's lines about changed items, those the planner may see
+    reads: list[tuple[str, ChangeName]]  # (title, ``NEW`` / ``CHANGED`` / "")
+    # The items the e-mail names, those the planner may see, with what changed.
+    named: list[tuple[str, tuple[ChangeName, ...]]] = field(default_factory=list)
+
+    @property
+    def told(self) -> list[str]:
+        """The e-mail's lines about the changed items the planner may see, in the active
+        language."""
+        return [change_line(title, changes) for title, changes in self.named]
 
 
 @dataclass
@@ -65,11 +80,11 @@ class _Undo(Exception):
         self.preview = preview
 
 
-def _mark(copy: PublishedAgendaItem, before: dict[int, PublishedAgendaItem]) -> str:
+def _mark(copy: PublishedAgendaItem, before: dict[int, PublishedAgendaItem]) -> ChangeName:
     earlier = before.get(copy.source_id) if copy.source_id else None
     if earlier is None:
-        return "new"
-    return "changed" if fields_changed(now=copy, before=earlier) else ""
+        return NEW
+    return CHANGED if fields_changed(now=copy, before=earlier) else ""
 
 
 def _outcome(*, session: Session, viewer: Viewer, version: AgendaVersion) -> Preview:
@@ -85,28 +100,21 @@ def _outcome(*, session: Session, viewer: Viewer, version: AgendaVersion) -> Pre
     }
     marks = {copy.pk: _mark(copy, before) for copy in mine}
     groups: dict[tuple, list[str]] = {}
-    told_lines: dict[tuple, list[str]] = {}
     told = agenda_published_messages(session_id=session.pk, version=version.number)
     told_ids = set()
     for each in told:
         told_ids.add(each.membership.pk)
         reads = tuple(copy.pk for copy in each.reads if copy.pk in seen)
         may_see = {titles[pk] for pk in reads}
-        lines = tuple(
-            line
-            for line in each.lines
-            if line.startswith("- ") and line[2:].rsplit(" (", 1)[0] in may_see
-        )
-        key = (reads, lines)
-        groups.setdefault(key, []).append(each.membership.person.full_name)
-        told_lines[key] = list(lines)
+        named = tuple((title, changes) for title, changes in each.named if title in may_see)
+        groups.setdefault((reads, named), []).append(each.membership.person.full_name)
     preview = Preview(version=version.number, changes=[], clashes=[])
-    for (reads, lines), people in sorted(groups.items(), key=lambda kv: sorted(kv[1])):
+    for (reads, named), people in sorted(groups.items(), key=lambda kv: sorted(kv[1])):
         preview.groups.append(
             Group(
                 people=sorted(people),
                 reads=[(titles[pk], marks[pk]) for pk in reads],
-                told=list(lines),
+                named=list(named),
             )
         )
     for attendance in session.attendances.select_related("membership__person__user"):
@@ -114,24 +122,29 @@ def _outcome(*, session: Session, viewer: Viewer, version: AgendaVersion) -> Pre
         if member.pk in told_ids:
             continue
         if member.state != member.State.ACCEPTED:
-            why = "not yet a member who has accepted"
+            why = _("not yet a member who has accepted")
         elif member.person.user_id is None or not member.person.user.is_active:
-            why = "no active account"
+            why = _("no active account")
         else:
-            why = "may not see this session yet (the ground rules, or its level)"
-        preview.not_told.append(f"{member.person.full_name}: {why}")
+            why = _("may not see this session yet (the ground rules, or its level)")
+        preview.not_told.append(
+            _("%(name)s: %(why)s") % {"name": member.person.full_name, "why": why}
+        )
     preview.not_told.sort()
     preview.fingerprint = _fingerprint(version=version.number, mine=mine, groups=preview.groups)
     return preview
 
 
 def _fingerprint(*, version: int, mine: list[PublishedAgendaItem], groups: list[Group]) -> str:
+    """The same whatever language the planner reads the preview in (its words are written in
+    the site's language here)."""
     items = [
         [copy.source_id, copy.order, *(str(getattr(copy, f)) for f in COMPARED_FIELDS)]
         for copy in mine
     ]
-    told = [[g.people, g.reads, g.told] for g in groups]
-    text = json.dumps([version, items, told], sort_keys=True, default=str)
+    with translation.override(settings.LANGUAGE_CODE):
+        told = [[g.people, g.reads, g.told] for g in groups]
+        text = json.dumps([version, items, told], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -174,8 +187,8 @@ def publish_as_previewed(
     ``ValidationError``), and if any room clash the planner sees was confirmed."""
     _changes, clashes = _working_view(session=session, viewer=viewer)
     if clashes and not clashes_confirmed:
-        raise ValidationError({"confirm_clashes": CONFIRM_CLASHES})
+        raise ValidationError({"confirm_clashes": str(CONFIRM_CLASHES)})
     version = services.agenda_publish(session=session, by=by)
     if _outcome(session=session, viewer=viewer, version=version).fingerprint != fingerprint:
-        raise ValidationError(CHANGED_SINCE)
+        raise ValidationError(str(CHANGED_SINCE))
     return version

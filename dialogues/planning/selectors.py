@@ -12,25 +12,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from trackii.timezones import with_country
 
 from ..confidentiality import Viewer, built_once, published_to_compare, visible
 from ..models import AgendaItem, ConfidentialityLevel, Dialogue, PublishedAgendaItem, Session
 
-# What a participant would notice; the order is compared separately.
-COMPARED_FIELDS = {
-    "title": "title",
-    "start": "start",
-    "end": "end",
-    "room": "room",
-    "description": "description",
-    "kind": "kind",
-    "level_id": "level",
-    "moderator_id": "moderator",
+if TYPE_CHECKING:
+    # The name of what changed: translated when it is shown (a lazy string until then).
+    from django.utils.functional import _StrOrPromise as ChangeName
+else:
+    ChangeName = str
+
+# What a participant would notice, each with its name in a list of what changed (in the reader's
+# language); the order is compared separately.
+COMPARED_FIELDS: dict[str, ChangeName] = {
+    "title": pgettext_lazy("changed", "title"),
+    "start": pgettext_lazy("changed", "start"),
+    "end": pgettext_lazy("changed", "end"),
+    "room": pgettext_lazy("changed", "room"),
+    "description": pgettext_lazy("changed", "description"),
+    "kind": pgettext_lazy("changed", "kind"),
+    "level_id": pgettext_lazy("changed", "level"),
+    "moderator_id": pgettext_lazy("changed", "moderator"),
 }
+READERS_CHANGED: ChangeName = pgettext_lazy("changed", "readers")
 
 
 # What the comparison reads of a working item and of a published copy.
@@ -56,7 +67,7 @@ def _value(obj: AgendaItem | PublishedAgendaItem, attr: str):
 
 def fields_changed(
     *, now: AgendaItem | PublishedAgendaItem, before: PublishedAgendaItem
-) -> tuple[str, ...]:
+) -> tuple[ChangeName, ...]:
     """The labels of the compared fields in which ``now`` (a working item, or a copy in a newer
     version) differs from ``before`` as it was published."""
     return tuple(
@@ -70,11 +81,24 @@ def _names_readers(level: ConfidentialityLevel) -> bool:
     return level.audience == ConfidentialityLevel.Audience.NAMED
 
 
+CHANGE_KINDS = {
+    "added": gettext_lazy("Added"),
+    "removed": gettext_lazy("Removed"),
+    "changed": gettext_lazy("Changed"),
+    "moved": gettext_lazy("Moved"),
+}
+
+
 @dataclass(frozen=True)
 class AgendaChange:
     kind: str  # "added", "removed", "changed", "moved"
     title: str
-    fields: tuple[str, ...] = field(default_factory=tuple)
+    fields: tuple[ChangeName, ...] = field(default_factory=tuple)  # ``COMPARED_FIELDS``' names
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as a page shows it ("Added"), in the reader's language."""
+        return str(CHANGE_KINDS[self.kind])
 
 
 def published_agenda_to_compare(
@@ -120,13 +144,13 @@ def agenda_changes(
         differing = fields_changed(now=item, before=before)
         named = _names_readers(item.level) or _names_readers(before.level_as_published)
         if named and reader_ids(item) != reader_ids(before):
-            differing += ("readers",)
+            differing += (READERS_CHANGED,)
         if differing:
             changes.append(AgendaChange("changed", item.title, differing))
     shared_now = [i.pk for i in shared]
     shared_before = sorted(shared_now, key=lambda pk: published_rank[pk])
     if shared_now != shared_before:
-        changes.append(AgendaChange("moved", "The order of items"))
+        changes.append(AgendaChange("moved", _("The order of items")))
     for before in published:
         if before.source_id not in working_ids:
             changes.append(AgendaChange("removed", before.title))

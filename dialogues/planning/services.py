@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from participants.models import Membership
 from trackii.audit.services import Action, audit_record
@@ -50,8 +51,10 @@ def session_create(*, dialogue: Dialogue, created_by=None, readers=(), **fields)
 @transaction.atomic
 def session_attendance_add(*, session: Session, membership: Membership) -> SessionAttendance:
     if membership.dialogue_id != session.dialogue_id:
-        raise ValidationError("Only members of the session's dialogue can attend it.")
-    attendance, _ = SessionAttendance.objects.get_or_create(session=session, membership=membership)
+        raise ValidationError(_("Only members of the session's dialogue can attend it."))
+    attendance, _created = SessionAttendance.objects.get_or_create(
+        session=session, membership=membership
+    )
     return attendance
 
 
@@ -77,7 +80,7 @@ def session_update(
 def session_attendance_set(*, session: Session, memberships: list[Membership], by=None) -> None:
     """Make exactly these members the session's attendees."""
     if any(m.dialogue_id != session.dialogue_id for m in memberships):
-        raise ValidationError("Only members of the session's dialogue can attend it.")
+        raise ValidationError(_("Only members of the session's dialogue can attend it."))
     wanted = {m.pk for m in memberships}
     current = set(session.attendances.values_list("membership_id", flat=True))
     SessionAttendance.objects.filter(session=session, membership_id__in=current - wanted).delete()
@@ -122,12 +125,12 @@ def session_cancel(*, session: Session, by=None) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Session.Status.DRAFT:
         raise ValidationError(
-            "A draft session is known to the convening team only: there is nothing to cancel."
+            _("A draft session is known to the convening team only: there is nothing to cancel.")
         )
     if session.status == Session.Status.HELD:
-        raise ValidationError("This session has been held: it cannot be cancelled.")
+        raise ValidationError(_("This session has been held: it cannot be cancelled."))
     if session.status == Session.Status.CANCELLED:
-        raise ValidationError("This session is already cancelled.")
+        raise ValidationError(_("This session is already cancelled."))
     return _status_set(session, Session.Status.CANCELLED, by=by)
 
 
@@ -137,7 +140,7 @@ def session_reinstate(*, session: Session, by=None) -> Session:
     end has passed); its attendees are told."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.CANCELLED:
-        raise ValidationError("Only a cancelled session can be reinstated.")
+        raise ValidationError(_("Only a cancelled session can be reinstated."))
     return _status_set(session, Session.Status.PUBLISHED, by=by)
 
 
@@ -148,16 +151,16 @@ ITEM_FIELDS = ("start", "end", "room", "title", "description", "kind", "moderato
 
 def _check_moderator(*, session: Session, moderator) -> None:
     if moderator is not None and moderator.dialogue_id != session.dialogue_id:
-        raise ValidationError({"moderator": "The moderator must be on this dialogue's roster."})
+        raise ValidationError({"moderator": _("The moderator must be on this dialogue's roster.")})
 
 
 def _check_times(*, session: Session, start, end) -> None:
     errors = {}
     if start and end and end <= start:
-        errors["end"] = "The item must end after it starts."
+        errors["end"] = _("The item must end after it starts.")
     for name, value in (("start", start), ("end", end)):
         if value and not (session.start <= value <= session.end):
-            errors[name] = "Agenda times must fall within the session."
+            errors[name] = _("Agenda times must fall within the session.")
     if errors:
         raise ValidationError(errors)
 
@@ -206,7 +209,7 @@ def agenda_item_retime(*, item: AgendaItem, start, end, room: str | None = None,
     session = item.session
     _check_times(session=session, start=start, end=end)
     if start is None or end is None:
-        raise ValidationError({"start": "An item on the timetable has a start and an end."})
+        raise ValidationError({"start": _("An item on the timetable has a start and an end.")})
     current = AgendaItem.objects.select_for_update().get(pk=item.pk)
     values: dict[str, Any] = {"start": start, "end": end}
     if room is not None and room.strip() != current.room.strip():
@@ -247,7 +250,9 @@ def agenda_item_duplicate(*, item: AgendaItem, by=None) -> AgendaItem:
         session=session,
         created_by=by,
         readers=list(item.readers.all()),
-        title=f"{item.title} (copy)"[: AgendaItem._meta.get_field("title").max_length],
+        title=(_("%(title)s (copy)") % {"title": item.title})[
+            : AgendaItem._meta.get_field("title").max_length
+        ],
         start=start,
         end=end,
         room=item.room,
@@ -311,7 +316,7 @@ def agenda_reorder(*, session: Session, ordered_ids: list[int], by=None) -> None
     """Put the session's items in the given order (every item named exactly once)."""
     current = set(AgendaItem.objects.filter(session=session).values_list("pk", flat=True))
     if len(ordered_ids) != len(set(ordered_ids)) or set(ordered_ids) != current:
-        raise ValidationError("The new order must name every item of this agenda exactly once.")
+        raise ValidationError(_("The new order must name every item of this agenda exactly once."))
     _renumber(session=session, ordered_ids=ordered_ids)
     audit_record(
         action=Action.CHANGED,
@@ -339,7 +344,7 @@ def agenda_publish(*, session: Session, by=None) -> AgendaVersion:
     """Freeze the working agenda as the next numbered version; participants read it from now."""
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status == Session.Status.CANCELLED:
-        raise ValidationError("A cancelled session's agenda cannot be published.")
+        raise ValidationError(_("A cancelled session's agenda cannot be published."))
     version = AgendaVersion.objects.create(
         session=session, number=session.published_version + 1, published_by=by
     )

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.selectors import roster_of
@@ -88,7 +90,7 @@ def session_create(request, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Session planned. Now build its agenda.")
+            messages.success(request, _("Session planned. Now build its agenda."))
             return redirect(_agenda_url(session))
     return render(
         request, "dialogues/planning/session_form.html", {"dialogue": dialogue, "form": form}
@@ -137,7 +139,7 @@ def session_edit(request, session_id: int, dialogue, viewer):
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, "Session saved.")
+            messages.success(request, _("Session saved."))
             return redirect("dialogues:session_detail", dialogue.pk, session.pk)
     return render(
         request,
@@ -147,8 +149,14 @@ def session_edit(request, session_id: int, dialogue, viewer):
 
 
 _STATUS_ACTIONS = {
-    "cancel": (services.session_cancel, "Session cancelled: its attendees are being told."),
-    "reinstate": (services.session_reinstate, "Session reinstated: its attendees are being told."),
+    "cancel": (
+        services.session_cancel,
+        gettext_lazy("Session cancelled: its attendees are being told."),
+    ),
+    "reinstate": (
+        services.session_reinstate,
+        gettext_lazy("Session reinstated: its attendees are being told."),
+    ),
 }
 
 
@@ -159,7 +167,7 @@ def session_status(request, session_id: int, dialogue, viewer):
     session = _planned_session(viewer, dialogue, session_id)
     chosen = _STATUS_ACTIONS.get(request.POST.get("action", ""))
     if chosen is None:
-        messages.error(request, "Choose to cancel or to reinstate the session.")
+        messages.error(request, _("Choose to cancel or to reinstate the session."))
     else:
         change, done = chosen
         try:
@@ -167,7 +175,7 @@ def session_status(request, session_id: int, dialogue, viewer):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, done)
+            messages.success(request, str(done))
     return redirect("dialogues:session_detail", session.dialogue_id, session.pk)
 
 
@@ -245,7 +253,7 @@ def agenda_item_create(request, session_id: int, dialogue, viewer):
             add_service_error(form, error)
         else:
             if not request.htmx:
-                messages.success(request, "Item added.")
+                messages.success(request, _("Item added."))
                 return redirect(_agenda_url(session))
             return _render_editor(request, viewer, session)
     return _render_editor(request, viewer, session, add_form=form)
@@ -280,7 +288,7 @@ def agenda_item_edit(request, session_id: int, item_id: int, dialogue, viewer):
         else:
             if request.htmx:
                 return _render_editor(request, viewer, session)
-            messages.success(request, "Item saved.")
+            messages.success(request, _("Item saved."))
             return redirect(_agenda_url(session))
     context = {
         "dialogue": session.dialogue,
@@ -305,7 +313,7 @@ def agenda_item_delete(request, session_id: int, item_id: int, dialogue, viewer)
     services.agenda_item_delete(item=item, by=request.user)
     if request.htmx:
         return _render_editor(request, viewer, session)
-    messages.success(request, "Item deleted.")
+    messages.success(request, _("Item deleted."))
     return redirect(_agenda_url(session))
 
 
@@ -348,11 +356,15 @@ def agenda_item_retime(request, session_id: int, item_id: int, dialogue, viewer)
         errors = (item, _messages_of(form))
         if not request.htmx:
             for message in errors[1]:
-                messages.error(request, f"“{item.title}” was not moved: {message}")
+                messages.error(
+                    request,
+                    _("“%(title)s” was not moved: %(reason)s")
+                    % {"title": item.title, "reason": message},
+                )
             return redirect(_agenda_url(session))
         return _render_editor(request, viewer, session, retime_errors=errors)
     if not request.htmx:
-        messages.success(request, f"“{item.title}” moved.")
+        messages.success(request, _("“%(title)s” moved.") % {"title": item.title})
         return redirect(_agenda_url(session))
     return _render_editor(request, viewer, session)
 
@@ -361,8 +373,13 @@ def _messages_of(form) -> list[str]:
     """A form's errors as sentences, each naming its field ("End: ..."), the form's own last."""
     found = []
     for name, errors in form.errors.items():
-        label = "" if name == "__all__" else f"{form.fields[name].label or name.capitalize()}: "
-        found += [f"{label}{message}" for message in errors]
+        if name == "__all__":
+            found += list(errors)
+            continue
+        label = form.fields[name].label or name.capitalize()
+        found += [
+            _("%(field)s: %(message)s") % {"field": label, "message": message} for message in errors
+        ]
     return found
 
 
@@ -377,7 +394,7 @@ def agenda_item_duplicate(request, session_id: int, item_id: int, dialogue, view
         messages.error(request, " ".join(error.messages))
     if request.htmx:
         return _render_editor(request, viewer, session)
-    messages.success(request, f"“{item.title}” duplicated.")
+    messages.success(request, _("“%(title)s” duplicated.") % {"title": item.title})
     return redirect(_agenda_url(session))
 
 
@@ -403,7 +420,8 @@ def agenda_publish(request, session_id: int, dialogue, viewer):
         else:
             messages.success(
                 request,
-                f"Published version {version.number}: participants now see this agenda.",
+                _("Published version %(number)s: participants now see this agenda.")
+                % {"number": version.number},
             )
             return redirect(_agenda_url(session))
         session.refresh_from_db()

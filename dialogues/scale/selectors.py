@@ -17,8 +17,8 @@ def scale_levels() -> QuerySet[ConfidentialityLevel]:
 
 
 def audience_choices() -> list[tuple[str, str]]:
-    """Who, besides a clearance, a level may be for: (value, label)."""
-    return list(ConfidentialityLevel.Audience.choices)
+    """Who, besides a clearance, a level may be for: (value, label in the reader's language)."""
+    return [(value, str(label)) for value, label in ConfidentialityLevel.Audience.choices]
 
 
 def scale_changes_recent(*, recent: int = 20) -> list[ScaleChangeRequest]:

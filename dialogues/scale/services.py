@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trackii.audit.services import Action, audit_record
 
@@ -24,7 +26,9 @@ from ..services import EXPIRED, request_lapse
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-LEVEL_CHANGED = "The level has changed since it was asked for."
+# Why a request lapsed: shown on the staff's page, and kept with the request (in the language
+# of whoever made it lapse).
+LEVEL_CHANGED = gettext_lazy("The level has changed since it was asked for.")
 
 SCALE_FIELDS = ("name", "rank", "audience", "description")
 
@@ -52,7 +56,7 @@ def scale_change_lapse_reason(change: ScaleChangeRequest, *, now=None) -> str:
     if change.level_id is not None:
         level = ConfidentialityLevel.objects.get(pk=change.level_id)
         if _level_values(level) != change.was:
-            return LEVEL_CHANGED
+            return str(LEVEL_CHANGED)
     return ""
 
 
@@ -68,14 +72,14 @@ def scale_change_request(
     description). Checked now (a scale with unique names and ranks) and again on
     confirmation."""
     if not can_change_scale(by):
-        raise ValidationError("Only staff can ask for a change of the confidentiality scale.")
+        raise ValidationError(_("Only staff can ask for a change of the confidentiality scale."))
     unknown = set(values) - set(SCALE_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of a level: {sorted(unknown)}")
     if level is not None:
         level = ConfidentialityLevel.objects.select_for_update().get(pk=level.pk)
         if all(getattr(level, name) == value for name, value in values.items()):
-            raise ValidationError("Nothing would change: the level already reads like this.")
+            raise ValidationError(_("Nothing would change: the level already reads like this."))
     _check_scale_values(level=level, values=values)
     change = ScaleChangeRequest(
         kind=ScaleChangeRequest.Kind.ADD if level is None else ScaleChangeRequest.Kind.CHANGE,
@@ -108,10 +112,11 @@ def scale_change_confirm(
     change = ScaleChangeRequest.objects.select_for_update().get(pk=change.pk)
     if not change.is_open:
         raise ValidationError(
-            f"This request is {change.get_state_display().lower()}: nothing to confirm."
+            _("This request is %(state)s: nothing to confirm.")
+            % {"state": change.get_state_display().lower()}
         )
     if not can_confirm_scale_change(by, change):
-        raise ValidationError("Another member of staff, not the one who asked, confirms it.")
+        raise ValidationError(_("Another member of staff, not the one who asked, confirms it."))
     reason = scale_change_lapse_reason(change)
     if reason:
         request_lapse(change, reason=reason, by=by, request=request)
@@ -142,7 +147,7 @@ def scale_change_confirm(
         for other in ScaleChangeRequest.objects.select_for_update().filter(
             level=level, state=ScaleChangeRequest.State.OPEN
         ):
-            request_lapse(other, reason=LEVEL_CHANGED, by=by, request=request)
+            request_lapse(other, reason=str(LEVEL_CHANGED), by=by, request=request)
         outbound_services.outbound_requests_naming_lapse(level=level, by=by, request=request)
     return change
 
@@ -154,10 +159,11 @@ def scale_change_withdraw(
     """Any member of staff withdraws an open change."""
     change = ScaleChangeRequest.objects.select_for_update().get(pk=change.pk)
     if not can_change_scale(by):
-        raise ValidationError("Only staff can withdraw a change of the confidentiality scale.")
+        raise ValidationError(_("Only staff can withdraw a change of the confidentiality scale."))
     if not change.is_open:
         raise ValidationError(
-            f"This request is {change.get_state_display().lower()}: nothing to withdraw."
+            _("This request is %(state)s: nothing to withdraw.")
+            % {"state": change.get_state_display().lower()}
         )
     change.state = ScaleChangeRequest.State.WITHDRAWN
     change.decided_by = by

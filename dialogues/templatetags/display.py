@@ -12,6 +12,7 @@ from django import template
 from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from trackii import timezones
 
@@ -25,12 +26,13 @@ EM_DASH = "\u2014"  # no time at all
 
 @register.simple_tag
 def level_badge(level) -> SafeString:
-    """The level's name, its audience for the stylesheet and its description on hover."""
+    """The level's name, its audience for the stylesheet and its description on hover (a
+    default level's in the reader's language: ``ConfidentialityLevel.label``)."""
     return format_html(
         '<span class="level level--{}" title="{}">{}</span>',
         level.audience,
-        level.description,
-        level.name,
+        level.label_description,
+        level.label,
     )
 
 
@@ -96,9 +98,9 @@ def item_times(item, session, reader_zone: str = "") -> SafeString:
         if item.end:
             text = f"{text}{EN_DASH}{in_zone(item.end, reader_zone)}"
         shown = format_html(
-            '{} <span class="meta">({} your time, {})</span>',
+            '{} <span class="meta">{}</span>',
             shown,
-            text,
-            timezones.abbreviation(theirs),
+            _("(%(time)s your time, %(zone)s)")
+            % {"time": text, "zone": timezones.abbreviation(theirs)},
         )
     return shown

@@ -10,6 +10,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..confidentiality import can_plan, viewer_of
 from ..workspace.selectors import (
@@ -42,18 +44,18 @@ class DialogueTabs:
 
 # key, label, URL name, who may use it ("all", "team").
 TABS = (
-    ("overview", "Overview", "dialogue_detail", "all"),
-    ("sessions", "Sessions", "sessions", "all"),
-    ("roster", "Roster", "roster", "team"),
-    ("papers", "Papers", "documents", "all"),
-    ("outcomes", "Outcomes", "outcomes", "all"),
-    ("ideas", "Ideas", "ideas", "all"),
-    ("nonpapers", "Non-papers", "non_papers", "all"),
-    ("path", "Path", "path", "all"),
-    ("packs", "Packs", "pack_list", "team"),
-    ("officials", "Officials", "official_list", "team"),
-    ("changes", "Changes", "changes", "team"),
-    ("reports", "Reports", "funder_reports", "team"),
+    ("overview", gettext_lazy("Overview"), "dialogue_detail", "all"),
+    ("sessions", gettext_lazy("Sessions"), "sessions", "all"),
+    ("roster", gettext_lazy("Roster"), "roster", "team"),
+    ("papers", gettext_lazy("Papers"), "documents", "all"),
+    ("outcomes", gettext_lazy("Outcomes"), "outcomes", "all"),
+    ("ideas", gettext_lazy("Ideas"), "ideas", "all"),
+    ("nonpapers", gettext_lazy("Non-papers"), "non_papers", "all"),
+    ("path", gettext_lazy("Path"), "path", "all"),
+    ("packs", gettext_lazy("Packs"), "pack_list", "team"),
+    ("officials", gettext_lazy("Officials"), "official_list", "team"),
+    ("changes", gettext_lazy("Changes"), "changes", "team"),
+    ("reports", gettext_lazy("Reports"), "funder_reports", "team"),
 )
 
 
@@ -71,7 +73,7 @@ def dialogue_tabs(context, dialogue, current: str) -> DialogueTabs:
         return plans if who == "team" else True
 
     tabs = tuple(
-        Tab(key, label, reverse(f"dialogues:{name}", args=[dialogue.pk]), key == current)
+        Tab(key, str(label), reverse(f"dialogues:{name}", args=[dialogue.pk]), key == current)
         for key, label, name, who in TABS
         if may(who)
     )
@@ -218,10 +220,10 @@ def _strip_svg(strip: Strip) -> SafeString:
     parts = format_html_join("", "{}", ((_part_svg(strip, part),) for part in strip.parts))
     if not strip.parts:
         parts = format_html(
-            '<text class="room__legend" x="0" y="{}" font-size="{}" fill="#4a5568">'
-            "Nobody yet</text>",
+            '<text class="room__legend" x="0" y="{}" font-size="{}" fill="#4a5568">{}</text>',
             strip.empty_y,
             LEGEND_SIZE,
+            _("Nobody yet"),
         )
     return format_html(
         '<text class="room__title" x="0" y="{}" font-size="{}" font-weight="600" '

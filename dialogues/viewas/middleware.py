@@ -24,6 +24,8 @@ from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trackii.audit import reads
 
@@ -70,9 +72,11 @@ DOWNLOADS = frozenset(
 )
 READING = ("GET", "HEAD")
 
-WRITE = "Nothing can be changed, sent or accepted while you view Trackii as someone else."
-FILE = "Nothing can be downloaded while you view Trackii as someone else."
-ELSEWHERE = (
+WRITE = gettext_lazy(
+    "Nothing can be changed, sent or accepted while you view Trackii as someone else."
+)
+FILE = gettext_lazy("Nothing can be downloaded while you view Trackii as someone else.")
+ELSEWHERE = gettext_lazy(
     "Only the pages of this dialogue that its members read can be seen while you view Trackii "
     "as someone else: no other dialogue, no form, no account page."
 )
@@ -116,7 +120,7 @@ class ViewAsMiddleware:
         mode = selectors.mode_of(viewer) if viewer is not None else None
         if viewer is None or mode is None:
             services.view_as_stop(request=request, reason="ended: no longer allowed")
-            messages.info(request, "Viewing Trackii as someone else ended: no longer allowed.")
+            messages.info(request, _("Viewing Trackii as someone else ended: no longer allowed."))
             return redirect("home")
         request.trackii_view_as = mode
         reads.viewing_as(membership_id=membership_id, person_id=mode.viewing.person_id)

@@ -5,6 +5,7 @@ says what the mode is, then its POST. Stopping is a POST from the banner."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..confidentiality import view_as_for_request
@@ -32,6 +33,6 @@ def view_as_stop(request):
     ended = services.view_as_stop(request=request)
     if ended is None:
         return redirect("home")
-    messages.success(request, "You see Trackii as yourself again.")
+    messages.success(request, _("You see Trackii as yourself again."))
     dialogue_id, _membership_id = ended
     return redirect("dialogues:roster", dialogue_id)

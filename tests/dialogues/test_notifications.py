@@ -70,7 +70,7 @@ def test_the_body_follows_clearance_and_the_outbound_rule(world, published_again
     participant = published_again[world["participant"].person.user.email].body
     observer = published_again[world["observer"].person.user.email].body
     assert "- R1 Public item (room)" in participant
-    assert "1 more change(s) you can read when you sign in." in participant  # Participants item
+    assert "1 more change you can read when you sign in." in participant  # Participants item
     assert "R1 Participants item" not in participant  # above the outbound level: not named
     assert "Facilitators" not in participant
     assert "Office" not in participant

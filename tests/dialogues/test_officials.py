@@ -335,6 +335,49 @@ def test_an_edit_over_someone_elses_is_refused_with_what_differs(login, register
     }
 
 
+def test_the_register_keeps_the_language_of_each_officials_packs(login, register):
+    """Issue 20: a pack's copy and the e-mail with its link are written in the language the
+    register gives the official (``settings.LANGUAGES``; none is English)."""
+    dialogue = register["dialogue"]
+    client = login(register["convenor"])
+    form = client.get(url("official_create", dialogue)).context["form"]
+    assert form.fields["language"].choices == [
+        ("", "English"),
+        ("fr", "Français"),
+        ("es", "Español"),
+        ("ru", "Русский"),
+        ("ar", "العربية"),
+    ]
+    assert form["language"].value() in ("", None)
+    response = client.post(url("official_create", dialogue), official_data(language="fr"))
+    assert response.status_code == 302
+    dana = Official.objects.get(email="dana@presidency.marovia.example")
+    assert dana.language == "fr"
+    # Shown as chosen when the register opens the official again.
+    page = client.get(url("official_edit", dialogue, dana.pk))
+    assert page.context["form"]["language"].value() == "fr"
+    assert '<option value="fr" selected>Français</option>' in page.content.decode()
+    # A language Trackii does not write in is refused, and nothing changes.
+    response = client.post(
+        url("official_edit", dialogue, dana.pk),
+        official_data(language="de", edit_revision=dana.edit_revision),
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["language"]
+    dana.refresh_from_db()
+    assert (dana.language, dana.edit_revision) == ("fr", 1)
+    # Back to English: saved, and the trail names the field.
+    response = client.post(
+        url("official_edit", dialogue, dana.pk),
+        official_data(language="", edit_revision=dana.edit_revision),
+    )
+    assert response.status_code == 302
+    dana.refresh_from_db()
+    assert (dana.language, dana.edit_revision) == ("", 2)
+    entry = AuditEntry.objects.filter(action="changed", object_id=str(dana.pk)).latest("pk")
+    assert entry.detail == {"fields": ["language"], "revision": 2}
+
+
 # -- packs from the register -----------------------------------------------------------------------
 
 
