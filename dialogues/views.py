@@ -7,11 +7,13 @@ workspace), a session's page and the ground rules; each feature's pages are in i
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -58,6 +60,11 @@ def _posted_version(value: str | None) -> int:
         return 0
 
 
+def _language_entry(code: str) -> dict[str, str]:
+    """A language as the ground rules' page names it: its code and its own name."""
+    return {"code": code, "name": dict(settings.LANGUAGES).get(code, code)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def ground_rules(request, dialogue_id: int):
@@ -70,6 +77,12 @@ def ground_rules(request, dialogue_id: int):
     )
     dialogue = membership.dialogue
     error = None
+    # The text in the reader's language, or in another the team wrote that they ask for, else
+    # the main language's, said so.
+    own = translation.get_language() or settings.LANGUAGE_CODE
+    asked = request.POST.get("language") or request.GET.get("language") or ""
+    wanted = asked if asked in dialogue.ground_rules_languages() else own
+    text, text_language = dialogue.ground_rules_in(wanted)
     if request.method == "POST" and viewer.viewing_as is not None:
         raise PermissionDenied("Only the member accepts their ground rules.")
     if request.method == "POST":
@@ -77,7 +90,7 @@ def ground_rules(request, dialogue_id: int):
             ground_rules_accept(
                 membership=membership,
                 version=_posted_version(request.POST.get("version")),
-                text=dialogue.ground_rules,
+                language=text_language,
             )
         except ValidationError as refused:
             error = " ".join(refused.messages)
@@ -87,6 +100,15 @@ def ground_rules(request, dialogue_id: int):
     context = {
         "dialogue": dialogue,
         "error": error,
+        "text": text,
+        "text_language": _language_entry(text_language),
+        # Their language has no text of its own: they read the main language's (said so).
+        "fallback_from": _language_entry(own) if text_language != wanted else None,
+        "other_languages": [
+            _language_entry(code)
+            for code in dialogue.ground_rules_languages()
+            if code != text_language
+        ],
         # Asked only of those who have not accepted this version; the convening team writes them.
         "accepted": ground_rules_acceptance_of(membership),
         "writes_them": membership.role in Membership.CONVENING_ROLES,
@@ -148,12 +170,15 @@ def dialogue_detail(request, dialogue_id: int):
     viewer = viewer_of(request)
     dialogue = selectors.dialogue_for(viewer=viewer, dialogue_id=dialogue_id)
     planning = can_plan(viewer, dialogue.pk)
+    rules, rules_language = dialogue.ground_rules_in(translation.get_language() or "")
     context = {
         "dialogue": dialogue,
         "can_plan": planning,
         "sides": list(dialogue.sides.all()),
         "context_folded": len(dialogue.context) > FOLD,
-        "rules_folded": len(dialogue.ground_rules) > FOLD,
+        "rules": rules,
+        "rules_language": rules_language,
+        "rules_folded": len(rules) > FOLD,
         "next_session": selectors.next_session_for(viewer=viewer, dialogue=dialogue),
         "todos": _what_needs_action(viewer, dialogue) if planning else None,
     }

@@ -116,19 +116,29 @@ def membership_update(*, membership: Membership, side=None, role: str, clearance
 
 
 @transaction.atomic
-def ground_rules_accept(*, membership: Membership, version: int, text: str) -> None:
-    """Record that the member accepts this version of the ground rules, exactly as shown."""
-    if version != membership.dialogue.ground_rules_version:
+def ground_rules_accept(
+    *, membership: Membership, version: int, language: str = ""
+) -> GroundRulesAcceptance:
+    """Record that the member accepts this version of the ground rules in the text they read:
+    ``language``'s if the convening team wrote one, else the main language's (what the page
+    showed them: ``Dialogue.ground_rules_in``). The language and the digest of exactly that text
+    are what the acceptance records."""
+    dialogue = membership.dialogue
+    if version != dialogue.ground_rules_version:
         raise ValidationError(
             _(
                 "The ground rules changed while you were reading them: read the new text and "
                 "accept it."
             )
         )
+    text, signed_in = dialogue.ground_rules_in(supported(language) or dialogue.language)
     acceptance, created = GroundRulesAcceptance.objects.get_or_create(
         membership=membership,
         version=version,
-        defaults={"text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+        defaults={
+            "language": signed_in,
+            "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
     )
     if created:
         audit_record(
@@ -136,5 +146,6 @@ def ground_rules_accept(*, membership: Membership, version: int, text: str) -> N
             obj=acceptance,
             actor=membership.person.user,
             dialogue_id=membership.dialogue_id,
-            detail={"ground_rules_version": version},
+            detail={"ground_rules_version": version, "language": signed_in},
         )
+    return acceptance

@@ -80,6 +80,8 @@ DEMO_ACCOUNTS = [
     ),
     ("participant@demo.trackii.org", "participant (Osterlan side), clearance Participants"),
     ("marovian@demo.trackii.org", "participant (Marovian side), clearance Participants"),
+    ("samir@demo.trackii.org", "participant (Osterlan side) who reads Trackii in Arabic"),
+    ("dragan@demo.trackii.org", "participant (Marovian side) who reads Trackii in Russian"),
     ("observer@demo.trackii.org", "observer, clearance Programme"),
     ("outsider@demo.trackii.org", "member of the Coastal Fisheries Dialogue only"),
 ]
@@ -110,6 +112,51 @@ SALT_RIVER = {
         "that of any other participant, may be revealed.\n"
         "The participant list and the venue are not to be shared outside the programme."
     ),
+    # Issue 20: the same ground rules for members who read another language.
+    "language": "en-gb",
+    "ground_rules_translations": {
+        "fr": (
+            "Les participants prennent part à titre personnel.\n"
+            "Les réunions se tiennent selon la règle de Chatham House : les participants sont "
+            "libres d'utiliser les informations reçues, mais ni l'identité ni l'affiliation de la "
+            "personne qui s'exprime, ni celles de tout autre participant, ne peuvent être "
+            "révélées.\n"
+            "La liste des participants et le lieu des réunions ne doivent pas être communiqués "
+            "en dehors du programme."
+        ),
+        "es": (
+            "Los participantes intervienen a título personal.\n"
+            "Las reuniones se celebran bajo la regla de Chatham House: los participantes pueden "
+            "utilizar libremente la información recibida, pero no pueden revelar la identidad ni "
+            "la afiliación de quien habla ni las de ningún otro participante.\n"
+            "La lista de participantes y el lugar de reunión no deben compartirse fuera del "
+            "programa."
+        ),
+        "ru": (
+            "Участники принимают участие в личном качестве.\n"
+            "Встречи проводятся по правилу Чатем-хауса: участники могут свободно использовать "
+            "полученную информацию, но не вправе раскрывать ни личность, ни принадлежность "
+            "выступающего или любого другого участника.\n"
+            "Список участников и место проведения встреч не подлежат разглашению за пределами "
+            "программы."
+        ),
+        "ar": (
+            "يشارك المشاركون بصفتهم الشخصية.\n"
+            "تُعقد الاجتماعات وفق قاعدة تشاتام هاوس: للمشاركين حرية استخدام المعلومات التي "
+            "يتلقونها، ولكن لا يجوز الكشف عن هوية المتحدث أو انتمائه، ولا عن هوية أي مشارك آخر "
+            "أو انتمائه.\n"
+            "لا يجوز تداول قائمة المشاركين ومكان الاجتماعات خارج البرنامج."
+        ),
+    },
+}
+
+# The language Trackii writes to each person in (issue 20): set by the convening team at
+# nomination; the others have none (their browser's, English in the demo).
+DEMO_LANGUAGES = {
+    "Samir Haddani": "ar",
+    "Omar Haddad": "ar",
+    "Dragan Velikov": "ru",
+    "Yusuf Karimov": "ru",
 }
 
 # (full name, original script, family name, side, role, level of clearance, state, account,
@@ -183,7 +230,7 @@ SALT_RIVER_PEOPLE = [
         R.PARTICIPANT,
         "Participants",
         S.ACCEPTED,
-        None,
+        "samir@demo.trackii.org",
         "man",
         "military",
         "XO",
@@ -198,7 +245,7 @@ SALT_RIVER_PEOPLE = [
         R.PARTICIPANT,
         "Participants",
         S.ACCEPTED,
-        None,
+        "dragan@demo.trackii.org",
         "man",
         "former_official",
         "XM",
@@ -862,7 +909,7 @@ class DemoSeed:
             ground_rules_accept(
                 membership=membership,
                 version=dialogue.ground_rules_version,
-                text=dialogue.ground_rules,
+                language=membership.person.language,
             )
         return membership
 
@@ -943,6 +990,7 @@ class DemoSeed:
                 affiliation=affiliation,
                 position=position,
                 email=email or f"{slugify(name)}@people.demo.trackii.org",
+                language=DEMO_LANGUAGES.get(name, ""),
             )
         dialogue = self._dialogue(
             spec=SALT_RIVER, convenor=people["Hannah Okafor"], created_by=facilitator

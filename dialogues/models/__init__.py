@@ -139,6 +139,20 @@ class Dialogue(models.Model):
         ),
     )
     ground_rules = models.TextField(_("Ground rules"), blank=True)
+    # Issue 20: the language the ground rules (and the dialogue's texts) are written in first,
+    # and the ground rules in others: {language code: text}. Members read the text in their
+    # language, else this one. Codes are settings.LANGUAGES' (no choices: no migration per
+    # language).
+    language = models.CharField(
+        _("Main language"),
+        max_length=10,
+        default="en-gb",
+        help_text=_(
+            "The language the ground rules are written in first: members whose language has no "
+            "text of its own read them in it."
+        ),
+    )
+    ground_rules_translations = models.JSONField(default=dict, blank=True)
     ground_rules_version = models.PositiveIntegerField(
         default=1, help_text="Raised whenever the text changes: everyone accepts it again."
     )
@@ -183,6 +197,24 @@ class Dialogue(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def ground_rules_in(self, language: str) -> tuple[str, str]:
+        """The ground rules in ``language`` and the language they are in: that language's text
+        if the convening team wrote one, else the main language's."""
+        if language != self.language:
+            text = (self.ground_rules_translations or {}).get(language, "")
+            if text.strip():
+                return text, language
+        return self.ground_rules, self.language
+
+    def ground_rules_languages(self) -> list[str]:
+        """The languages the ground rules are written in, the main one first."""
+        others = [
+            code
+            for code, text in sorted((self.ground_rules_translations or {}).items())
+            if text.strip() and code != self.language
+        ]
+        return [self.language, *others]
 
     @property
     def cover_label(self) -> str:

@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +24,24 @@ from .services import DIALOGUE_FIELDS, PERSON_FIELDS
 # -- the dialogue ---------------------------------------------------------------------------------
 
 
+# The ground rules in languages other than the main one: one box per language Trackii speaks.
+TRANSLATED_RULES = "ground_rules_in_"
+
+
 class DialogueForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Main language"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        help_text=gettext_lazy(
+            "The language the ground rules are written in first: members whose language has "
+            "no text of its own read them in it."
+        ),
+    )
+
     class Meta:
         model = Dialogue
-        fields = list(DIALOGUE_FIELDS)
+        fields = [f for f in DIALOGUE_FIELDS if f != "ground_rules_translations"]
         widgets = {
             "context": forms.Textarea(attrs={"rows": 4}),
             "briefing_summary": forms.Textarea(attrs={"rows": 4}),
@@ -61,6 +76,30 @@ class DialogueForm(forms.ModelForm):
             "the cover name stands in for the rest. Raising it takes effect once another "
             "member of the convening team, cleared for the new level, confirms it."
         )
+        # A box for the ground rules in each other language, after the main text.
+        written = (self.instance.ground_rules_translations or {}) if self.instance.pk else {}
+        written = {**written, **(self.initial.get("ground_rules_translations") or {})}
+        main = self.initial.get("language") or (
+            self.instance.language if self.instance.pk else settings.LANGUAGE_CODE
+        )
+        fields = list(self.fields.items())
+        place = [name for name, _field in fields].index("ground_rules") + 1
+        extra = [
+            (
+                f"{TRANSLATED_RULES}{code}",
+                forms.CharField(
+                    label=_("Ground rules in %(language)s") % {"language": name},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4, "lang": code, "dir": "auto"}),
+                    initial=written.get(code, ""),
+                    help_text=_("Optional: members who read %(language)s see this text.")
+                    % {"language": name},
+                ),
+            )
+            for code, name in settings.LANGUAGES
+            if code != main
+        ]
+        self.fields = dict(fields[:place] + extra + fields[place:])
 
     def clean_cover_name(self) -> str:
         name = self.cleaned_data["cover_name"].strip()
@@ -76,7 +115,20 @@ class DialogueForm(forms.ModelForm):
         return name or _("Meetings")
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in DIALOGUE_FIELDS}
+        values = {
+            name: self.cleaned_data[name]
+            for name in DIALOGUE_FIELDS
+            if name != "ground_rules_translations"
+        }
+        main = values["language"]
+        values["ground_rules_translations"] = {
+            code: text.strip()
+            for code, _name in settings.LANGUAGES
+            if code != main
+            and (text := self.cleaned_data.get(f"{TRANSLATED_RULES}{code}", ""))
+            and text.strip()
+        }
+        return values
 
 
 class DialogueEditForm(DialogueForm):

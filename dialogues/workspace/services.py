@@ -47,6 +47,8 @@ DIALOGUE_FIELDS = (
     "status",
     "default_level",
     "ground_rules",
+    "language",
+    "ground_rules_translations",
     "cover_name",
     "outbound_level",
     "attendance_visible",
@@ -178,8 +180,8 @@ def dialogue_update(
                 }
             )
     derived = {}
-    if "ground_rules" in changed:
-        # New text: everyone accepts it again before seeing anything more.
+    if {"ground_rules", "ground_rules_translations", "language"} & set(changed):
+        # New text, in any language: everyone accepts it again before seeing anything more.
         derived["ground_rules_version"] = dialogue.ground_rules_version + 1
     try:
         updated = save_with_revision(

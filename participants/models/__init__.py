@@ -245,6 +245,9 @@ class GroundRulesAcceptance(models.Model):
         Membership, on_delete=models.CASCADE, related_name="ground_rules_acceptances"
     )
     version = models.PositiveIntegerField()
+    # The text signed: its language (issue 20; "" before languages existed, the main one) and
+    # the digest of exactly the words shown.
+    language = models.CharField(max_length=10, blank=True)
     text_sha256 = models.CharField(max_length=64)
     accepted_at = models.DateTimeField(auto_now_add=True)
 

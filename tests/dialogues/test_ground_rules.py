@@ -61,7 +61,8 @@ def test_nothing_is_seen_before_the_ground_rules_are_accepted(setting, login):
         hashlib.sha256(RULES.encode()).hexdigest(),
     )
     entry = AuditEntry.objects.get(action="decided")
-    assert entry.detail == {"ground_rules_version": 1}
+    assert entry.detail == {"ground_rules_version": 1, "language": "en-gb"}
+    assert acceptance.language == "en-gb"
 
 
 def test_changed_rules_must_be_accepted_again(setting, login):
@@ -135,3 +136,113 @@ def test_a_dialogue_without_ground_rules_asks_nothing(login):
     member = member_with_account(dialogue=dialogue)
     client = login(member)
     assert client.get(reverse("dialogues:dialogue_detail", args=[dialogue.pk])).status_code == 200
+
+
+# -- in several languages (issue 20) ------------------------------------------------------------
+
+RULES_FR = "Règle de Chatham House : utilisez ce que vous entendez, jamais le nom de qui parle."
+RULES_AR = "قاعدة تشاتام هاوس: استخدم ما تسمعه، ولا تذكر أبدًا من قاله."
+
+
+def _write_translations(setting, translations: dict[str, str]):
+    dialogue = setting["dialogue"]
+    values = {name: getattr(dialogue, name) for name in DIALOGUE_FIELDS}
+    values["ground_rules_translations"] = translations
+    return dialogue_update(
+        dialogue=dialogue,
+        expected_revision=dialogue.edit_revision,
+        values=values,
+        by=setting["convenor"].person.user,
+        viewer=viewer_for_user(setting["convenor"].person.user),
+    )
+
+
+def _read_in(client, language: str):
+    from trackii.i18n import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = language
+    session.save()
+
+
+def test_a_member_reads_and_accepts_the_text_in_their_language(setting, login):
+    dialogue = _write_translations(setting, {"fr": RULES_FR, "ar": RULES_AR})
+    assert dialogue.ground_rules_version == 2  # a new text, in any language, is a new version
+    client = login(setting["participant"])
+    _read_in(client, "fr")
+    url = reverse("dialogues:ground_rules", args=[dialogue.pk])
+    page = client.get(url).content.decode()
+    assert RULES_FR in page
+    assert RULES not in page
+    assert 'class="panel prose ground-rules" lang="fr" dir="auto"' in page
+    # The other texts are a link away.
+    assert '<a href="?language=en-gb" lang="en-gb" hreflang="en-gb">English</a>' in page
+    assert '<a href="?language=ar" lang="ar" hreflang="ar">العربية</a>' in page
+    assert "has not written the ground rules" not in page
+    client.post(url, {"version": 2, "language": "fr"})
+    acceptance = GroundRulesAcceptance.objects.get()
+    assert (acceptance.language, acceptance.text_sha256) == (
+        "fr",
+        hashlib.sha256(RULES_FR.encode()).hexdigest(),
+    )
+
+
+def test_without_a_text_in_their_language_a_member_reads_the_main_one_and_is_told(setting, login):
+    dialogue = _write_translations(setting, {"ar": RULES_AR})
+    client = login(setting["participant"])
+    _read_in(client, "ru")
+    url = reverse("dialogues:ground_rules", args=[dialogue.pk])
+    page = client.get(url).content.decode()
+    assert RULES in page
+    assert 'class="panel prose ground-rules" lang="en-gb" dir="auto"' in page
+    assert '<html lang="ru" dir="ltr">' in page
+    client.post(url, {"version": 2, "language": "ru"})
+    acceptance = GroundRulesAcceptance.objects.get()
+    assert (acceptance.language, acceptance.text_sha256) == (
+        "en-gb",
+        hashlib.sha256(RULES.encode()).hexdigest(),
+    )
+
+
+def test_a_member_may_read_and_sign_another_text_the_team_wrote(setting, login):
+    dialogue = _write_translations(setting, {"ar": RULES_AR})
+    client = login(setting["participant"])
+    url = reverse("dialogues:ground_rules", args=[dialogue.pk])
+    page = client.get(url + "?language=ar").content.decode()
+    assert RULES_AR in page
+    client.post(url, {"version": 2, "language": "ar"})
+    assert GroundRulesAcceptance.objects.get().language == "ar"
+    # A language without a text of its own is never signed: the main text is.
+    GroundRulesAcceptance.objects.all().delete()
+    client.post(url, {"version": 2, "language": "es"})
+    assert GroundRulesAcceptance.objects.get().language == "en-gb"
+
+
+def test_the_convening_team_writes_the_translations_in_the_dialogues_form(setting, login):
+    dialogue = setting["dialogue"]
+    client = login(setting["convenor"])
+    url = reverse("dialogues:dialogue_edit", args=[dialogue.pk])
+    page = client.get(url).content.decode()
+    assert 'name="ground_rules_in_ar"' in page
+    assert 'name="ground_rules_in_en-gb"' not in page  # the main language has the main box
+    from django.forms.models import model_to_dict
+
+    data = {
+        k: v if v is not None else ""
+        for k, v in model_to_dict(dialogue, fields=DIALOGUE_FIELDS).items()
+        if k != "ground_rules_translations"
+    }
+    data.update(
+        {
+            "edit_revision": dialogue.edit_revision,
+            "ground_rules_in_ar": RULES_AR,
+            "ground_rules_in_fr": "  ",
+            "attendance_visible": "on",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dialogue.refresh_from_db()
+    assert dialogue.ground_rules_translations == {"ar": RULES_AR}
+    assert dialogue.ground_rules_version == 2
+    assert dialogue.ground_rules_languages() == ["en-gb", "ar"]

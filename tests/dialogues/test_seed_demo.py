@@ -27,6 +27,8 @@ DEMO_EMAILS = {
     "facilitator@demo.trackii.org",
     "participant@demo.trackii.org",
     "marovian@demo.trackii.org",
+    "samir@demo.trackii.org",
+    "dragan@demo.trackii.org",
     "observer@demo.trackii.org",
     "outsider@demo.trackii.org",
 }
@@ -147,6 +149,8 @@ def test_the_demo_accounts_came_in_by_invitation_and_one_is_under_way(demo):
     assert states == {
         ("Leila Nasrawi", "accepted"),
         ("Ilona Marek", "accepted"),
+        ("Samir Haddani", "accepted"),
+        ("Dragan Velikov", "accepted"),
         ("Jonas Lindqvist", "accepted"),
         ("Ingrid Solberg", "accepted"),
         ("Nadia Farouk", "sent"),
@@ -412,3 +416,27 @@ def test_a_demo_database_from_before_the_marovian_account_gets_the_non_paper_wit
         ("Osterlan", "Leila Nasrawi"),
         ("Osterlan", "Hannah Okafor"),
     ]
+
+
+def test_the_demo_speaks_arabic_and_russian_to_those_who_read_them(demo):
+    """Issue 20: Samir reads Trackii in Arabic and Dragan in Russian; the Salt River's ground
+    rules are written in all five languages, and each signed the text in his own."""
+    from dialogues.models import Dialogue
+    from participants.models import GroundRulesAcceptance, Person
+
+    languages = dict(Person.objects.exclude(language="").values_list("full_name", "language"))
+    assert languages == {
+        "Samir Haddani": "ar",
+        "Omar Haddad": "ar",
+        "Dragan Velikov": "ru",
+        "Yusuf Karimov": "ru",
+    }
+    salt_river = Dialogue.objects.get(title="Salt River Dialogue")
+    assert salt_river.ground_rules_languages() == ["en-gb", "ar", "es", "fr", "ru"]
+    signed = dict(
+        GroundRulesAcceptance.objects.filter(
+            membership__dialogue=salt_river,
+            membership__person__full_name__in=["Samir Haddani", "Dragan Velikov", "Ilona Marek"],
+        ).values_list("membership__person__full_name", "language")
+    )
+    assert signed == {"Samir Haddani": "ar", "Dragan Velikov": "ru", "Ilona Marek": "en-gb"}

@@ -30,6 +30,8 @@ ACCOUNTS = [
     "packs",
     "  participant@demo.trackii.org     participant (Osterlan side), clearance Participants",
     "  marovian@demo.trackii.org        participant (Marovian side), clearance Participants",
+    "  samir@demo.trackii.org           participant (Osterlan side) who reads Trackii in Arabic",
+    "  dragan@demo.trackii.org          participant (Marovian side) who reads Trackii in Russian",
     "  observer@demo.trackii.org        observer, clearance Programme",
     "  outsider@demo.trackii.org        member of the Coastal Fisheries Dialogue only",
 ]
@@ -202,7 +204,7 @@ def test_without_weasyprints_libraries_the_pack_is_left_out_with_the_reason_and_
     )
     assert BriefingPack.objects.count() == 0
     assert Dialogue.objects.get(title="Salt River Dialogue").sessions.count() == 3
-    assert User.objects.count() == 8
+    assert User.objects.count() == 10
     assert Membership.objects.get(person__full_name="Nadia Farouk").state == "invited"
     [sent, code] = [m for m in mail.outbox if m.to == ["nadia-farouk@people.demo.trackii.org"]]
     assert f"{invitation}\n" in sent.body

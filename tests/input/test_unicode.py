@@ -141,9 +141,7 @@ def planned(login, team):
     Membership.objects.filter(pk=membership.pk).update(state=Membership.State.ACCEPTED)
     person.user = UserFactory(email="reader@example.org")
     person.save()
-    ground_rules_accept(
-        membership=membership, version=dialogue.ground_rules_version, text=dialogue.ground_rules
-    )
+    ground_rules_accept(membership=membership, version=dialogue.ground_rules_version)
     response = client.post(
         reverse("dialogues:session_create", args=[dialogue.pk]),
         {

@@ -101,9 +101,7 @@ def xss(db, django_capture_on_commit_callbacks):
     participant = member_with_account(dialogue=dialogue, clearance="Participants", side=side)
     participant.person.full_name = payload("PART-NAME")
     participant.person.save()
-    ground_rules_accept(
-        membership=participant, version=dialogue.ground_rules_version, text=dialogue.ground_rules
-    )
+    ground_rules_accept(membership=participant, version=dialogue.ground_rules_version)
     newcomer = member_with_account(dialogue=dialogue, clearance="Participants")
 
     session = SessionFactory(
