@@ -37,7 +37,10 @@ SAME_IN_LATIN_SCRIPTS = frozenset(
         "OK",
         "ID",
         "Chatham House",
-        "Chatham House Rule",
+        # Place names spelt alike (time-zone regions).
+        "Europe",
+        "Asia",
+        "Australia",
     }
 )
 
