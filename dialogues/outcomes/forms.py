@@ -39,14 +39,14 @@ class OutcomeForm(forms.Form):
         help_text=_("Named in a briefing pack only when the outcome is on the record."),
     )
     level = LevelChoiceField(
-        label=_("Level"), queryset=ConfidentialityLevel.objects.none(), empty_label=None
+        queryset=ConfidentialityLevel.objects.none(), empty_label=None, label=_("Level")
     )
     readers = ModelMultipleChoiceField(
+        label=_("Readers"),
+        help_text=_("Named readers, for the level that is for named people only."),
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label=_("Readers"),
-        help_text=_("Named readers, for the level that is for named people only."),
     )
     edit_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
