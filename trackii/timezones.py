@@ -32,8 +32,17 @@ UTC_NAME = "UTC"
 # How a moment and a day are written, in the reader's language (trackii/formats/<language>/):
 # lazy, so that each use reads the language active then. English: Mon 7 Dec 2026, 14:30 and
 # 7 Dec 2026; Russian: Пн, 7 декабря 2026, 14:30; Arabic: الإثنين 7 ديسمبر 2026، 14:30.
-DATE_TIME = lazy(lambda: str(get_format("TRACKII_DATE_TIME")), str)()
-DAY = lazy(lambda: str(get_format("TRACKII_DAY")), str)()
+# A language without a module of its own (one added without one) writes them as English does.
+_ENGLISH_FORMATS = {"TRACKII_DATE_TIME": "D j M Y, H:i", "TRACKII_DAY": "j M Y"}
+
+
+def _format(name: str) -> str:
+    found = str(get_format(name))
+    return _ENGLISH_FORMATS[name] if found == name else found
+
+
+DATE_TIME = lazy(lambda: _format("TRACKII_DATE_TIME"), str)()
+DAY = lazy(lambda: _format("TRACKII_DAY"), str)()
 CLOCK = "H:i"  # 14:30
 
 # The first part of a zone's name, as a heading people recognise.

@@ -27,6 +27,7 @@ from datetime import datetime
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event
 
 from ..confidentiality import listed, may_leave, outbound_rank, viewer_for_user, visible
@@ -34,6 +35,10 @@ from ..models import Dialogue, PublishedAgendaItem, Session
 
 PRODID = "-//Trackii//EN"
 CALENDAR_NAME = "Trackii"
+CALENDAR_DESCRIPTION = gettext_lazy(
+    "Your sessions and agenda items in Trackii. What may not leave Trackii is shown under the "
+    "dialogue's cover name."
+)
 
 _STATUS = {
     Session.Status.DRAFT: "TENTATIVE",
@@ -121,6 +126,8 @@ def calendar_for(*, user, session_id: int | None = None, fetched: bool = False) 
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", CALENDAR_NAME)
+    # What the feed is, in its owner's language (the caller renders it in theirs).
+    calendar.add("x-wr-caldesc", str(CALENDAR_DESCRIPTION))
 
     sessions = visible(
         viewer,

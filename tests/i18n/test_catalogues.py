@@ -182,7 +182,7 @@ def test_no_message_is_left_in_english(language):
     same = []
     for entry in _entries(language):
         for source, text in _translations(entry):
-            if text != source or not WORD.search(source):
+            if text != source or not WORD.search(PLACEHOLDER.sub("", source)):
                 continue
             if latin and source in SAME_IN_LATIN_SCRIPTS:
                 continue

@@ -46,3 +46,8 @@ def test_a_zone_is_named_in_the_readers_language(language, label):
 def test_a_language_the_cldr_does_not_know_keeps_the_databases_words():
     with translation.override("zz"):
         assert timezones.zone_label("America/New_York") == "America/New York"
+
+
+def test_a_language_without_formats_of_its_own_writes_them_as_english_does():
+    with translation.override("zz"):
+        assert timezones.day_text(MOMENT.date()) == "7 Dec 2026"
