@@ -40,11 +40,11 @@ class IdeaForm(forms.Form):
         help_text=_("At least the level of each outcome it comes from."),
     )
     readers = ModelMultipleChoiceField(
-        queryset=Person.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         label=_("Readers"),
         help_text=_("Named readers, for the level that is for named people only."),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     def __init__(self, *args, outcomes, levels, people, **kwargs):

@@ -32,6 +32,8 @@ class DialogueForm(forms.ModelForm):
     language = forms.ChoiceField(
         label=gettext_lazy("Main language"),
         choices=settings.LANGUAGES,
+        # Left out of a form (a script, an older page), the dialogue keeps its own.
+        required=False,
         initial=settings.LANGUAGE_CODE,
         help_text=gettext_lazy(
             "The language the ground rules are written in first: members whose language has "
@@ -79,8 +81,11 @@ class DialogueForm(forms.ModelForm):
         # A box for the ground rules in each other language, after the main text.
         written = (self.instance.ground_rules_translations or {}) if self.instance.pk else {}
         written = {**written, **(self.initial.get("ground_rules_translations") or {})}
-        main = self.initial.get("language") or (
-            self.instance.language if self.instance.pk else settings.LANGUAGE_CODE
+        posted = self.data.get(self.add_prefix("language")) if self.is_bound else None
+        main = (
+            posted
+            or self.initial.get("language")
+            or (self.instance.language if self.instance.pk else settings.LANGUAGE_CODE)
         )
         fields = list(self.fields.items())
         place = [name for name, _field in fields].index("ground_rules") + 1
@@ -120,7 +125,9 @@ class DialogueForm(forms.ModelForm):
             for name in DIALOGUE_FIELDS
             if name != "ground_rules_translations"
         }
-        main = values["language"]
+        main = values["language"] = values["language"] or (
+            self.instance.language if self.instance.pk else settings.LANGUAGE_CODE
+        )
         values["ground_rules_translations"] = {
             code: text.strip()
             for code, _name in settings.LANGUAGES

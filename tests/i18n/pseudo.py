@@ -164,24 +164,36 @@ def peoples_content() -> list[str]:
         ]
         if not fields:
             continue
+        json_fields = {
+            f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)
+        }
         for row in model.objects.values_list(*fields):
-            for value in row:
+            for name, value in zip(fields, row, strict=True):
                 for text in _strings(value):
                     for line in text.splitlines():
                         if len(line.strip()) >= 2:
                             found.add(line.strip())
+                    if name in json_fields:
+                        # Texts compared word by word (a non-paper's versions) show in pieces.
+                        found.update(word for word in text.split() if len(word) >= 2)
     found |= {name for _code, name in settings.LANGUAGES}
     found.add(NAME)
     return sorted(found, key=len, reverse=True)
 
 
-# Not words of a message: addresses, time-zone identifiers, e-mail addresses, file names, codes
-# with digits, the name of the product.
+# Not words of a message: addresses, time-zone identifiers and abbreviations (CET, CEST: the tz
+# database's), e-mail addresses, file names, codes with digits, the name of the product, and the
+# names of file formats.
 NOT_WORDS = re.compile(
-    r"https?://\S+|[\w.+-]+@[\w.-]+|\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+\b|\S*\d\S*|\S+\.(?:pdf|ics|csv)\b"
-    r"|\bTrackii\b|\bUTC\b"
+    r"https?://\S+|[\w.+-]+@[\w.-]+|\S*\d\S*|\S+\.(?:pdf|ics|csv)\b"
+    r"|\b(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc"
+    r"|US|Canada|Mexico|Brazil|Chile)/[A-Za-z_/+ -]*[A-Za-z]"
+    r"|\bTrackii\b|\bUTC\b|\b[A-Z]{1,4}S?T\b|\b(?:PDF|CSV|ICS)\b"
 )
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Text other projects' templates show without marking it for translation (allauth's list of
+# security keys says "Not used." as plain text): not ours to mark.
+THIRD_PARTY_UNMARKED = ("Not used.",)
 
 
 def unmarked_words(parts: Iterable[str], content: list[str]) -> list[str]:
@@ -191,6 +203,8 @@ def unmarked_words(parts: Iterable[str], content: list[str]) -> list[str]:
         for value in content:
             if value in text:
                 text = text.replace(value, " ")
+        for unmarked in THIRD_PARTY_UNMARKED:
+            text = text.replace(unmarked, " ")
         text = NOT_WORDS.sub(" ", text)
         words += [f"{word} (in {part[:80]!r})" for word in LATIN_WORD.findall(text)]
     return words

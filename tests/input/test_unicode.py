@@ -126,8 +126,9 @@ def test_names_survive_the_roster_form_the_database_and_the_pages(login, team):
         html = page.content.decode()
         assert [k for k, name in ALL_NAMES.items() if escape(name) not in html] == []
     assert NAMES["hebrew"] in edit.content.decode()
-    # The name in its own script is marked for the browser's direction detection.
-    assert f'<span dir="auto">({NAMES["arabic"]})</span>' in roster.content.decode()
+    # The name in its own script is isolated, its brackets outside it: they stay around it in
+    # an English page, instead of being carried off by the Arabic (issue 20).
+    assert f"(<bdi>{NAMES['arabic']}</bdi>)" in roster.content.decode()
 
 
 @pytest.fixture
