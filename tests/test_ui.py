@@ -168,7 +168,10 @@ def test_top_bar_names_the_reader_and_holds_the_account_menu(client):
         assert f">{label}</a>" in menu
     assert ">Sign out</button>" in menu
     assert '<html lang="en-gb" dir="ltr">' in content
-    assert '<div id="live-region" class="visually-hidden" aria-live="polite"></div>' in content
+    assert (
+        '<div id="live-region" class="visually-hidden" aria-live="polite" data-updated="Updated"></div>'
+        in content
+    )
 
 
 @pytest.mark.django_db

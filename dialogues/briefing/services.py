@@ -305,7 +305,9 @@ def _claim(copy_id: int, worker: str) -> tuple[BriefingPackCopy, int] | None:
     """Take the copy for one attempt, or None if there is nothing (more) to do."""
     with transaction.atomic():
         copy = (
-            BriefingPackCopy.objects.select_for_update()
+            # Only the copy's row is locked: the official (for the language) may be absent,
+            # and PostgreSQL locks no nullable side of an outer join.
+            BriefingPackCopy.objects.select_for_update(of=("self",))
             .select_related("pack__dialogue", "clearance", "official")
             .filter(pk=copy_id)
             .first()

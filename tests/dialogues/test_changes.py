@@ -205,8 +205,8 @@ def test_each_member_of_the_team_is_told_in_their_language(team, monkeypatch, se
     assert notifications.outbound_request_notify(request_id=raise_request.pk, status="open") == 3
     assert sorted(rendered) == sorted(["fr", settings.LANGUAGE_CODE])
     assert {m.to[0]: m.subject for m in mail.outbox} == {
-        user_of(team["convenor"]).email: f"[Trackii] {COVER}: what may leave Trackii (fr)",
-        user_of(french).email: f"[Trackii] {COVER}: what may leave Trackii (fr)",
+        user_of(team["convenor"]).email: f"[Trackii] {COVER} : ce qui peut sortir de Trackii (fr)",
+        user_of(french).email: f"[Trackii] {COVER} : ce qui peut sortir de Trackii (fr)",
         user_of(unset).email: f"[Trackii] {COVER}: what may leave Trackii (en-gb)",
     }
     assert translation.get_language() == settings.LANGUAGE_CODE  # as it was

@@ -93,7 +93,7 @@ def test_the_reminder_is_written_in_its_owners_language(world, lakeside, monkeyp
     assert languages == ["ar"]
     assert translation.get_language() == settings.LANGUAGE_CODE
     (message,) = mail.outbox
-    assert message.subject == "[Trackii] Lakeside meetings: a follow-up is due soon"
+    assert message.subject == "[Trackii] Lakeside meetings: اقترب موعد إجراء متابعة"
 
 
 def test_an_idea_above_the_outbound_level_is_neither_named_nor_its_task_told(world, lakeside):

@@ -37,6 +37,12 @@ def tagged(message: str) -> str:
     return f"[{translation.get_language()}]{message}"
 
 
+def cover_in(world, language: str) -> str:
+    """The dialogue's cover name as written in ``language``: the default one is translated."""
+    with translation.override(language):
+        return str(world["dialogue"].cover_label)
+
+
 def speaks(member, language: str) -> None:
     member.person.language = language
     member.person.save(update_fields=["language"])
@@ -85,7 +91,7 @@ def test_each_copy_of_a_pack_is_rendered_in_the_language_the_register_gives_its_
         "Chen Li": "ar",
     }
     cover = world["dialogue"].cover_name
-    assert f"<title>[fr]{cover}: copy 1 of 3</title>" in rendered["Amal Haddad"][1]
+    assert f"<title>[fr]{cover_in(world, 'fr')}: copy 1 of 3</title>" in rendered["Amal Haddad"][1]
     assert f"<title>[en-gb]{cover}: copy 2 of 3</title>" in rendered["Ben Okafor"][1]
     assert sorted(made.copies.values_list("state", flat=True)) == ["ready"] * 3
 
@@ -111,7 +117,8 @@ def test_the_e_mail_with_a_pack_link_is_written_in_the_officials_language(
     ]:
         message = sent[email]
         assert message.subject == (
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}[{language}]{cover}: a briefing pack for you"
+            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}[{language}]{cover_in(world, language)}: "
+            "a briefing pack for you"
         )
         assert message.body.startswith(f"[{language}]Dear {name},\n")
 
@@ -241,7 +248,9 @@ def test_the_agenda_e_mail_is_written_in_each_attendees_language(world, planner_
     cover = world["dialogue"].cover_name
     for message in mail.outbox:
         language = languages[message.to[0]]
-        assert message.subject == f"[Trackii] [{language}]{cover}: the agenda changed"
+        assert message.subject == (
+            f"[Trackii] [{language}]{cover_in(world, language)}: the agenda changed"
+        )
         assert message.body.startswith(
             f"[{language}]The agenda of Round 1 has a new version (version 1)."
         )
@@ -322,8 +331,8 @@ def test_a_circulated_non_paper_is_told_in_each_readers_language(world, monkeypa
     }
     assert words["participant"] == words["other_side"]  # one language, the same words
     cover = world["dialogue"].cover_name
-    assert words["participant"][0] == f"[Trackii] [fr]{cover}: a text to read"
-    assert words["observer"][0] == f"[Trackii] [ru]{cover}: a text to read"
+    assert words["participant"][0] == f"[Trackii] [fr]{cover_in(world, 'fr')}: a text to read"
+    assert words["observer"][0] == f"[Trackii] [ru]{cover_in(world, 'ru')}: a text to read"
     assert words["rapporteur"][0] == f"[Trackii] [en-gb]{cover}: a text to read"
     # The non-paper is above the outbound level: no title, in Russian too.
-    assert words["observer"][1].startswith(f"[ru]Version 1 of a text of {cover} ")
+    assert words["observer"][1].startswith(f"[ru]Version 1 of a text of {cover_in(world, 'ru')} ")

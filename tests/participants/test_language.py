@@ -188,7 +188,7 @@ def test_the_invitations_code_is_written_in_the_invitees_language(cleared_in_fre
     rendered_in = _spy(monkeypatch, invitations, "_code_mail")
     invitations.invitation_send_code(invitation=invitation)
     assert rendered_in == ["fr"]
-    assert mail.outbox[-1].subject == "[Trackii] Your code: Meetings"  # not translated yet
+    assert mail.outbox[-1].subject == "[Trackii] Votre code : Meetings"
 
 
 def _reset(client, email: str, **headers):
