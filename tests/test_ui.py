@@ -169,8 +169,8 @@ def test_top_bar_names_the_reader_and_holds_the_account_menu(client):
     assert ">Sign out</button>" in menu
     assert '<html lang="en-gb" dir="ltr">' in content
     assert (
-        '<div id="live-region" class="visually-hidden" aria-live="polite" data-updated="Updated"></div>'
-        in content
+        '<div id="live-region" class="visually-hidden" aria-live="polite" '
+        'data-updated="Updated"></div>' in content
     )
 
 

@@ -103,7 +103,6 @@ def test_the_e_mail_with_a_pack_link_is_written_in_the_officials_language(
         of=world["dialogue"], by=world["convenor"].person.user, recipients=list(officials.values())
     )
     monkeypatch.setattr(briefing, "_", tagged)
-    cover = world["dialogue"].cover_name
     for copy in made.copies.order_by("number"):
         copy.link_nonce = f"{copy.pk:032d}"
         copy.link_expires_at = timezone.now() + timedelta(days=7)
@@ -245,7 +244,6 @@ def test_the_agenda_e_mail_is_written_in_each_attendees_language(world, planner_
         email_of(world["observer"]): "es",
         email_of(world["other_side"]): "en-gb",
     }
-    cover = world["dialogue"].cover_name
     for message in mail.outbox:
         language = languages[message.to[0]]
         assert message.subject == (
