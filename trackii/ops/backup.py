@@ -533,7 +533,7 @@ class _Bucket:
         for relative in relatives:
             source = staging.joinpath(*PurePosixPath(relative).parts)
             self.storage.bucket.Object(self.prefix + relative).upload_file(
-                str(source), ExtraArgs=extra
+                str(source), ExtraArgs=extra, Config=self.storage.transfer_config
             )
 
 
