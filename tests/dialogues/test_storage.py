@@ -12,6 +12,7 @@ import sys
 import tracemalloc
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -20,14 +21,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from dialogues.briefing.services import pack_files_sweep
 from dialogues.http import STREAM_BLOCK_BYTES
-from dialogues.models import BriefingPack, Document
+from dialogues.models import BriefingPack, BriefingPackCopy, Document
 from dialogues.storage import PrivateFileError, private_storage
 from participants.models import Membership
 from tests.conftest import bucket_objects
 from tests.dialogues.test_documents import PDF, allow_out, download_url, form_data, paper
-from tests.world import member_with_account, recipient
+from tests.world import member_with_account, pack, recipient
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +301,24 @@ def test_debug_logging_names_no_signature_nor_key(s3_bucket):
     assert b" DEBUG trackii.check CONTROL-debug-line" in done.stderr  # debug lines are written
     assert leaks_store(s3_bucket, done.stdout, done.stderr) == []
     assert b"Authorization" not in done.stderr
+
+
+def test_the_sweeper_deletes_pack_objects_no_copy_names_once_old_enough(world, s3_bucket):
+    assert pack_files_sweep() == 0  # an empty bucket: nothing to do
+    requested = pack(
+        of=world["dialogue"],
+        by=world["convenor"].person.user,
+        recipients=[recipient("Amal Official", "amal@ministry.example", "Programme")],
+    )
+    named = private_storage().save("packs/" + "1a" * 16 + ".pdf", ContentFile(b"%PDF named"))
+    BriefingPackCopy.objects.filter(pk=requested.copies.get().pk).update(file=named)
+    orphan = private_storage().save("packs/" + "2b" * 16 + ".pdf", ContentFile(b"%PDF orphan"))
+    paper_name = paper(world, "Not a pack", "Programme").file.name
+    limit = timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS)
+
+    # Objects stored just now are left alone (a render may be under way); once older than the
+    # limit, the one no copy names goes.
+    assert pack_files_sweep() == 0
+    assert pack_files_sweep(now=timezone.now() + limit + timedelta(seconds=5)) == 1
+    assert set(bucket_objects(s3_bucket)) == {named, paper_name}
+    assert orphan not in bucket_objects(s3_bucket)
