@@ -59,9 +59,10 @@ def whole(response) -> bytes:
     return headers + body
 
 
-def anonymous_get(url: str) -> tuple[int, bytes]:
+def anonymous_get(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (our test server)
     try:
-        with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 (our test server)
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return answer.status, answer.read()
     except urllib.error.HTTPError as refusal:
         return refusal.code, refusal.read()
@@ -134,6 +135,11 @@ def test_an_anonymous_request_to_the_store_is_refused(world, s3_bucket):
         assert document.file.name.split("/")[-1].encode() not in body or url.endswith(
             document.file.name
         )
+    # Nor may anyone write or delete without credentials.
+    planted = f"{endpoint}/{name}/documents/{'0f' * 16}"
+    assert anonymous_get(planted, "PUT", b"planted")[0] == 403
+    assert anonymous_get(f"{endpoint}/{name}/{document.file.name}", "DELETE")[0] == 403
+    assert bucket_objects(s3_bucket) == {document.file.name: PDF}
 
 
 def test_private_files_have_no_url_on_either_storage(world, s3_bucket, settings):
