@@ -2,9 +2,11 @@
 in (the same session and middleware as Trackii's pages); a membership check per page (one query);
 plain ``select_related`` / ``prefetch_related`` queries for the rows Trackii's page shows the
 benchmark's readers (who may see every row there, ``bench/pages_data.py``); the audit trail's one
-insert through the same middleware (``trackii.audit.reads``); one template, with Django's own
-filters only."""
+insert through the same middleware (``trackii.audit.reads``). Dates, sizes and level badges are
+formatted here with Django's own functions (each level's badge once), as a view written for speed
+would; the template only places them."""
 
+import zoneinfo
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -12,11 +14,42 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils import dateformat
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
 from dialogues.models import Dialogue, Document, PublishedAgendaItem, Session, SessionAttendance
 from participants.models import Membership
 from trackii.audit import reads
+
+DATE_TIME = "D j M Y, H:i"
+
+
+class Badges(dict):
+    """A level's badge (its markup, as ours), made once per level and request."""
+
+    def __missing__(self, level):
+        self[level] = badge = format_html(
+            '<span class="level level--{}" title="{}">{}</span>',
+            level.audience,
+            level.description,
+            level.name,
+        )
+        return badge
+
+
+def when(start: datetime, end: datetime, zone, *, day_of_end: bool) -> str:
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    shown_end = dateformat.format(end, DATE_TIME if day_of_end else "H:i")
+    return format_html(
+        '<time datetime="{}">{}</time>\u2013<time datetime="{}">{}</time> {}',
+        start.isoformat(),
+        dateformat.format(start, DATE_TIME),
+        end.isoformat(),
+        shown_end,
+        start.tzname(),
+    )
 
 
 @require_GET
@@ -39,7 +72,15 @@ def session_page(request, dialogue_id: int, session_id: int):
         .select_related("level", "moderator__person")
         .order_by("order", "id")
     )
-    titles = {item.source_id: item.title for item in items}
+    badges, zone = Badges(), zoneinfo.ZoneInfo(session.time_zone)
+    session.badge = badges[session.level]
+    session.when = when(session.start, session.end, zone, day_of_end=True)
+    titles = {}
+    for item in items:
+        titles[item.source_id] = item.title
+        item.badge = badges[item.level]
+        item.when = when(item.start, item.end, zone, day_of_end=False)
+    kinds = {value: str(label) for value, label in Document.Kind.choices}
     papers = list(
         Document.objects.filter(session=session)
         .select_related("level")
@@ -47,6 +88,9 @@ def session_page(request, dialogue_id: int, session_id: int):
     )
     for paper in papers:
         paper.item_title = titles.get(paper.agenda_item_id, "")
+        paper.kind_shown = kinds[paper.kind]
+        paper.badge = badges[paper.level]
+        paper.size_shown = filesizeformat(paper.size)
     attendees = (
         SessionAttendance.objects.filter(session=session)
         .select_related("membership__person", "membership__side")
@@ -71,9 +115,20 @@ def home(request):
     )
     months = defaultdict(list)
     now = datetime.now(UTC)
+    badges = Badges()
     for dialogue in dialogues:
         reads.note_listed(dialogue, dialogue_id=dialogue.pk)
         for session in dialogue.listed_sessions:
+            zone = zoneinfo.ZoneInfo(session.time_zone)
+            session.badge = badges[session.level]
+            session.when = when(session.start, session.end, zone, day_of_end=True)
+            start = session.start.astimezone(zone)
+            session.starts = format_html(
+                '<time datetime="{}">{}</time> {}',
+                start.isoformat(),
+                dateformat.format(start, DATE_TIME),
+                start.tzname(),
+            )
             if session.end > now:
                 session.dialogue = dialogue
                 months[(session.start.year, session.start.month)].append(session)
