@@ -19,7 +19,7 @@ help:
 	@echo "make lock   refresh constraints.txt from the installed environment"
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
-	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only;  make bench-pages  the dialogue and session pages' times"
+	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only;  make bench-pages  the session and home pages against bare Django (DATABASE_URL, REDIS_URL of its own)"
 	@echo "make test-fast  the tests not marked slow, without lint or Debian packages: the inner loop"
 	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
 
@@ -122,10 +122,17 @@ bench: install
 bench-briefing: install
 	$(BIN)/python bench/briefing.py
 
-.PHONY: bench-pages
-# Single-request time of the dialogue and session pages (issue 16's before and after).
+.PHONY: bench-pages bench-page-times
+# The session and home pages against bare Django pages of the same shape, served by gunicorn and
+# measured with wrk (bench/pages.py). Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL) and a
+# database of its own; wrk comes from the bench part of system-packages.txt.
 bench-pages: install
-	$(BIN)/python bench/pages.py
+	@$(SYSTEM_PACKAGES) ensure bench
+	BIN=$(BIN) $(BIN)/python bench/pages.py
+
+# Single-request time of the dialogue and session pages in-process, on SQLite (issue 16).
+bench-page-times: install
+	$(BIN)/python bench/page_times.py
 
 .PHONY: loadtest
 # Not part of `make test`. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL) and a database of

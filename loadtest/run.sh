@@ -2,7 +2,8 @@
 # The load test (`make loadtest`): production settings on PostgreSQL and Redis (DATABASE_URL,
 # REDIS_URL), the scaled demo organisation, gunicorn with 3 workers, a Celery worker
 # (concurrency 1) rendering briefing packs all along, and locust on this machine measuring the
-# pages signed-in participants read (loadtest/measure.py), then how much the audit trail grew
+# pages signed-in participants read (loadtest/measure.py: phase 1 at LOADTEST_TARGET_RATE, 150
+# requests/s by default, then the highest rate that holds), then how much the audit trail grew
 # (loadtest/trail.py). Exits non-zero if phase 1 misses its targets. gunicorn, the worker and
 # the pack requests are stopped however this script ends.
 #
@@ -105,8 +106,9 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 echo "== Starting gunicorn (3 workers) on 127.0.0.1:$PORT and a Celery worker (concurrency 1)"
+# --no-control-socket: not the default socket in the home folder, which other servers may hold.
 "$BIN/gunicorn" trackii.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
-    --access-logfile "$VAR/access.log" --error-logfile "$VAR/gunicorn.log" &
+    --no-control-socket --access-logfile "$VAR/access.log" --error-logfile "$VAR/gunicorn.log" &
 pids+=($!)
 "$BIN/celery" -A trackii worker --concurrency=1 -O fair --loglevel=WARNING \
     --hostname "loadtest@%h" --without-gossip --without-mingle >"$VAR/worker.log" 2>&1 &
@@ -131,7 +133,8 @@ rm -f "$VAR/packs.json"
 "$BIN/python" loadtest/packs.py --status "$VAR/packs.json" --seconds 3600 >"$VAR/packs.log" 2>&1 &
 pids+=($!)
 
-echo "== Measuring (locust, headless) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== Measuring (locust, headless) at ${LOADTEST_TARGET_RATE:-150} requests/s, then the highest" \
+    "rate that holds, on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # The audit trail's growth meanwhile (loadtest/trail.py): its last entry now, its entries after.
 "$BIN/python" loadtest/trail.py --mark "$VAR/trail.json"
 status=0

@@ -5,10 +5,10 @@ the trail grows with the traffic.
     --mark FILE     before measuring: the last entry's id and the access log's size, kept in FILE
     --report FILE   after: the read entries written since, by page, against the pages gunicorn
                     served meanwhile (its access log), and what that makes per hour at phase 1's
-                    rate (20 requests/s, the three pages in equal shares); then what a calendar
-                    feed's fetch writes (one entry per session it carries), measured on a sample
-                    of the scaled participants, and per hour if every account's feed is fetched
-                    once an hour.
+                    rate (LOADTEST_TARGET_RATE, 150 requests/s by default, the three pages in
+                    equal shares); then what a calendar feed's fetch writes (one entry per
+                    session it carries), measured on a sample of the scaled participants, and
+                    per hour if every account's feed is fetched once an hour.
 
     DJANGO_SETTINGS_MODULE=trackii.settings.loadtest python loadtest/trail.py --report FILE
 """
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ACCESS_LOG = ROOT / "var" / "loadtest" / "access.log"
-PHASE_1_RATE = 20
+PHASE_1_RATE = int(os.environ.get("LOADTEST_TARGET_RATE", "150"))
 # The load test's pages (loadtest/locustfile.py), by the page name the trail records.
 PAGES = {
     "home": re.compile(r"^/$"),
