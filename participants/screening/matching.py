@@ -578,9 +578,16 @@ _Pair = tuple[float, float, int, int, str]
 
 
 def _compare_names(
-    a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache, *, explain: bool
+    a: Sequence[_Part],
+    b: Sequence[_Part],
+    cache: _PairCache,
+    *,
+    explain: bool,
+    floor: float = 0.0,
 ) -> _NameScore:
-    """Score the nominee's name ``a`` against the listed name ``b``, 0..1."""
+    """Score the nominee's name ``a`` against the listed name ``b``, 0..1. A score below
+    ``floor`` (one that would not count) may come out lower than it is: the whole-name
+    comparison is then cut short."""
     if not a or not b:
         return _NameScore(0.0, [])
     matched, used_a, used_b = _pick_pairs(_candidate_pairs(a, b, cache))
@@ -607,7 +614,8 @@ def _compare_names(
         strong_b = len(b) - sum(1 for p in b if p.weak)
     else:
         strong_a = strong_b = len(matched)
-    return _NameScore(_shape_adjusted(a, b, score, (strong_a, strong_b), lines, explain), lines)
+    shaped = _shape_adjusted(a, b, score, (strong_a, strong_b), lines, explain, floor)
+    return _NameScore(shaped, lines)
 
 
 def _candidate_pairs(a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache) -> list[_Pair]:
@@ -686,13 +694,14 @@ def _shape_adjusted(
     strong: tuple[int, int],
     lines: list[str],
     explain: bool,
+    floor: float = 0.0,
 ) -> float:
     """The score once the names' shapes are allowed for: parts split or joined differently are
     compared as whole strings; a single-part name against a longer one counts less. ``strong``:
     how many main parts each name has. Explanations are added to ``lines``."""
     strong_a, strong_b = strong
     if (strong_a != strong_b or len(a) != len(b)) and score < JOINED_DISCOUNT:
-        joined = _joined_similarity(a, b, score)
+        joined = _joined_similarity(a, b, max(score, floor))
         if joined > score:
             score = joined
             if explain:
@@ -956,9 +965,10 @@ class Matcher:
                 for code in {n.strip().upper() for n in entry.nationalities}:
                     listing.setdefault(code, []).append(position)
         self._year_low, self._year_high = low, high
-        self._nationality_listing = {
-            code: np.array(positions, dtype=np.int64) for code, positions in listing.items()
-        }
+        self._nationality_listing: dict[str, np.ndarray] = {}
+        for code, positions in listing.items():
+            listed = self._nationality_listing[code] = np.zeros(len(self._entries), dtype=bool)
+            listed[positions] = True
 
     def _adjustments(self, nominee: NomineeFacts, positions: np.ndarray) -> np.ndarray:
         """What ``_adjust`` adds to a name score for each entry at ``positions``: the birth-year
@@ -978,9 +988,7 @@ class Matcher:
             change += np.where(self._has_years[positions], by_gap, 0.0)
         if nominee.nationality:
             listed = self._nationality_listing.get(nominee.nationality.strip().upper())
-            same = (
-                np.isin(positions, listed) if listed is not None else np.zeros(len(positions), bool)
-            )
+            same = listed[positions] if listed is not None else np.zeros(len(positions), bool)
             by_listing = np.where(same, NATIONALITY_MATCH_BONUS, -NATIONALITY_MISMATCH_PENALTY)
             change += np.where(self._has_nationality[positions], by_listing, 0.0)
         return change
@@ -1056,10 +1064,11 @@ class Matcher:
 
     def _candidates(
         self, parts: tuple[_Part, ...], target: float, nominee: NomineeFacts
-    ) -> list[int]:
+    ) -> tuple[list[int], list[float]]:
         """Names whose optimistic score against ``parts`` could reach ``target`` (the threshold
         less the most the nominee's secondary facts could add) and whose entry's adjustment
-        leaves them a chance, in the order of the index (of the entries and their names)."""
+        leaves them a chance, in the order of the index (of the entries and their names); and
+        for each, what its entry's birth years and nationalities add to its score."""
         idx_list = []
         val_list = []
         for part in _retrieval_parts(parts):
@@ -1068,7 +1077,7 @@ class Matcher:
                 idx_list.append(hits[0])
                 val_list.append(hits[1])
         if not idx_list:
-            return []
+            return [], []
         idx = np.concatenate(idx_list)
         val = np.concatenate(val_list)
         names, inverse = np.unique(idx, return_inverse=True)
@@ -1096,8 +1105,8 @@ class Matcher:
         # what rounds up to it, whatever its parts. (``optimistic`` is no upper bound: full
         # scoring credits part pairs that retrieval does not find.)
         change = self._adjustments(nominee, self._name_position[names])
-        names = names[self._name_factor[names] + change >= self.threshold - _ROUNDING - 1e-9]
-        return names.tolist()
+        keep = self._name_factor[names] + change >= self.threshold - _ROUNDING - 1e-9
+        return names[keep].tolist(), change[keep].tolist()
 
     # Screening --------------------------------------------------------------------------------
 
@@ -1116,13 +1125,19 @@ class Matcher:
             parts = _parse(nominee_name)
             if not parts:
                 continue
-            for name_index in self._candidates(parts, self.threshold - bonus, nominee):
+            names, changes = self._candidates(parts, self.threshold - bonus, nominee)
+            for name_index, change in zip(names, changes, strict=True):
+                # The lowest score that, with its entry's adjustment, still rounds up to the
+                # threshold (less a hair for the order of the floating-point additions).
+                needed = self.threshold - _ROUNDING - change - 1e-9
+                weak = self._name_ref[name_index].weak
+                floor = needed / WEAK_ALIAS_FACTOR if weak else needed
                 scored = _compare_names(parts, self._name_parts[name_index], self._cache,
-                                        explain=False)  # fmt: skip
+                                        explain=False, floor=floor)  # fmt: skip
                 score = scored.score
-                if self._name_ref[name_index].weak:
+                if weak:
                     score *= WEAK_ALIAS_FACTOR
-                if score + bonus < self.threshold - _ROUNDING:  # cannot round up to it
+                if score < needed:
                     continue
                 position = self._name_entry[name_index]
                 current = best.get(position)
