@@ -584,13 +584,16 @@ def _compare_names(
     *,
     explain: bool,
     floor: float = 0.0,
+    rows: dict[_Part, _Row] | None = None,
 ) -> _NameScore:
     """Score the nominee's name ``a`` against the listed name ``b``, 0..1. A score below
     ``floor`` (one that would not count) may come out lower than it is: the whole-name
     comparison is then cut short."""
     if not a or not b:
         return _NameScore(0.0, [])
-    matched, used_a, used_b = _pick_pairs(_candidate_pairs(a, b, cache))
+    matched, used_a, used_b = _pick_pairs(
+        _candidate_pairs(a, b, cache, {} if rows is None else rows)
+    )
     numerator = denominator = 0.0
     for sim, weight, _, _, _ in matched:
         numerator += sim * weight
@@ -618,21 +621,38 @@ def _compare_names(
     return _NameScore(shaped, lines)
 
 
-def _candidate_pairs(a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache) -> list[_Pair]:
+# The parts of ``a`` that pair with one part of another name: similarity, weight, position, how.
+_Row = list[tuple[float, float, int, str]]
+
+
+def _candidate_pairs(
+    a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache, rows: dict[_Part, _Row]
+) -> list[_Pair]:
     """Every pairing of a part of ``a`` with one of ``b`` that scores above nothing, best first.
-    Particles pair with particles only."""
-    data, get = cache.data, cache.get
+    Particles pair with particles only. ``rows`` keeps, for ``a``, each part of ``b`` already
+    met: a nominee's name meets the same listed parts (Mohammed, al-Harbi) in many names."""
     pairs = []
-    for i, pa in enumerate(a):
-        sig_a, weak_a, weight_a = pa.sig, pa.weak, pa.weight
-        for j, pb in enumerate(b):
-            if weak_a != pb.weak:
-                continue
-            found = data.get((sig_a, pb.sig)) or get(pa, pb)
-            if found[0] > 0.0:
-                pairs.append((found[0], weight_a + pb.weight, i, j, found[1]))
+    for j, pb in enumerate(b):
+        row = rows.get(pb)
+        if row is None:
+            row = rows[pb] = _part_row(a, pb, cache)
+        weight_b = pb.weight
+        for sim, weight_a, i, how in row:
+            pairs.append((sim, weight_a + weight_b, i, j, how))
     pairs.sort(reverse=True)
     return pairs
+
+
+def _part_row(a: Sequence[_Part], pb: _Part, cache: _PairCache) -> _Row:
+    data, get, sig_b, weak_b = cache.data, cache.get, pb.sig, pb.weak
+    row = []
+    for i, pa in enumerate(a):
+        if pa.weak != weak_b:
+            continue
+        found = data.get((pa.sig, sig_b)) or get(pa, pb)
+        if found[0] > 0.0:
+            row.append((found[0], pa.weight, i, found[1]))
+    return row
 
 
 def _pick_pairs(pairs: list[_Pair]) -> tuple[list[_Pair], set[int], set[int]]:
@@ -1126,6 +1146,7 @@ class Matcher:
             if not parts:
                 continue
             names, changes = self._candidates(parts, self.threshold - bonus, nominee)
+            rows: dict[_Part, _Row] = {}
             for name_index, change in zip(names, changes, strict=True):
                 # The lowest score that, with its entry's adjustment, still rounds up to the
                 # threshold (less a hair for the order of the floating-point additions).
@@ -1133,7 +1154,7 @@ class Matcher:
                 weak = self._name_ref[name_index].weak
                 floor = needed / WEAK_ALIAS_FACTOR if weak else needed
                 scored = _compare_names(parts, self._name_parts[name_index], self._cache,
-                                        explain=False, floor=floor)  # fmt: skip
+                                        explain=False, floor=floor, rows=rows)  # fmt: skip
                 score = scored.score
                 if weak:
                     score *= WEAK_ALIAS_FACTOR
