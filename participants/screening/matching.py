@@ -100,6 +100,8 @@ NATIONALITY_MISMATCH_PENALTY = 0.10
 #: At most this many candidate names per nominee name are scored in full, best first: a guard
 #: against pathological lists, not reached on the benchmark.
 MAX_CANDIDATES = 300
+#: What the parts met in screening reach is kept for this many names in all (about 50 MB).
+HITS_CACHE_NAMES = 3_000_000
 #: A score this far below the threshold still rounds (to 3 places) up to it.
 _ROUNDING = 0.0005
 
@@ -887,6 +889,7 @@ class Matcher:
         self._cache = _PairCache()
         self._lookup_cache: dict[str, list[tuple[int, float]]] = {}
         self._hits_cache: dict[tuple[str, float], tuple[np.ndarray, np.ndarray] | None] = {}
+        self._hits_held = 0
         vocab: dict[str, int] = {}
         self._vocab_parts: list[_Part] = []
         post_vocab: list[int] = []
@@ -1077,9 +1080,12 @@ class Matcher:
             first[0] = True
             np.not_equal(idx[1:], idx[:-1], out=first[1:])
             found = idx[first], val[first]
-        if len(self._hits_cache) >= 20_000:
+        # Bounded by the names held (16 bytes each): a common part reaches thousands.
+        if self._hits_held >= HITS_CACHE_NAMES:
             self._hits_cache.clear()
+            self._hits_held = 0
         self._hits_cache[key] = found
+        self._hits_held += 0 if found is None else len(found[0])
         return found
 
     def _candidates(
