@@ -1106,8 +1106,13 @@ class Matcher:
             return [], []
         idx = np.concatenate(idx_list)
         val = np.concatenate(val_list)
-        names, inverse = np.unique(idx, return_inverse=True)
-        found = np.bincount(inverse, weights=val) + self._name_credit[names]
+        # Each part's names come sorted: a stable sort merges these runs (timsort), and keeps
+        # each name's values in part order, so their sum is the same to the last bit.
+        order = np.argsort(idx, kind="stable")
+        idx, val = idx[order], val[order]
+        starts = np.flatnonzero(np.concatenate(([True], idx[1:] != idx[:-1])))
+        names = idx[starts]
+        found = np.add.reduceat(val, starts) + self._name_credit[names]
         found += _unretrieved_credit(parts)
         strong = self._name_strong[names]
         mine = sum(1 for p in parts if not p.weak)
