@@ -12,15 +12,25 @@ compare every nominee with every entry; only the candidates are scored in full.
 
 from __future__ import annotations
 
+import gc
+import logging
+import multiprocessing
+import os
 import re
+import sys
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
+
+logger = logging.getLogger(__name__)
 
 # --- The interface -------------------------------------------------------------------------
 
@@ -90,6 +100,10 @@ NATIONALITY_MISMATCH_PENALTY = 0.10
 #: At most this many candidate names per nominee name are scored in full, best first: a guard
 #: against pathological lists, not reached on the benchmark.
 MAX_CANDIDATES = 300
+#: What the parts met in screening reach is kept for this many names in all (about 50 MB).
+HITS_CACHE_NAMES = 3_000_000
+#: A score this far below the threshold still rounds (to 3 places) up to it.
+_ROUNDING = 0.0005
 
 
 # --- Normalisation ----------------------------------------------------------------------------
@@ -566,12 +580,22 @@ _Pair = tuple[float, float, int, int, str]
 
 
 def _compare_names(
-    a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache, *, explain: bool
+    a: Sequence[_Part],
+    b: Sequence[_Part],
+    cache: _PairCache,
+    *,
+    explain: bool,
+    floor: float = 0.0,
+    rows: dict[_Part, _Row] | None = None,
 ) -> _NameScore:
-    """Score the nominee's name ``a`` against the listed name ``b``, 0..1."""
+    """Score the nominee's name ``a`` against the listed name ``b``, 0..1. A score below
+    ``floor`` (one that would not count) may come out lower than it is: the whole-name
+    comparison is then cut short."""
     if not a or not b:
         return _NameScore(0.0, [])
-    matched, used_a, used_b = _pick_pairs(_candidate_pairs(a, b, cache))
+    matched, used_a, used_b = _pick_pairs(
+        _candidate_pairs(a, b, cache, {} if rows is None else rows)
+    )
     numerator = denominator = 0.0
     for sim, weight, _, _, _ in matched:
         numerator += sim * weight
@@ -595,24 +619,42 @@ def _compare_names(
         strong_b = len(b) - sum(1 for p in b if p.weak)
     else:
         strong_a = strong_b = len(matched)
-    return _NameScore(_shape_adjusted(a, b, score, (strong_a, strong_b), lines, explain), lines)
+    shaped = _shape_adjusted(a, b, score, (strong_a, strong_b), lines, explain, floor)
+    return _NameScore(shaped, lines)
 
 
-def _candidate_pairs(a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache) -> list[_Pair]:
+# The parts of ``a`` that pair with one part of another name: similarity, weight, position, how.
+_Row = list[tuple[float, float, int, str]]
+
+
+def _candidate_pairs(
+    a: Sequence[_Part], b: Sequence[_Part], cache: _PairCache, rows: dict[_Part, _Row]
+) -> list[_Pair]:
     """Every pairing of a part of ``a`` with one of ``b`` that scores above nothing, best first.
-    Particles pair with particles only."""
-    data, get = cache.data, cache.get
+    Particles pair with particles only. ``rows`` keeps, for ``a``, each part of ``b`` already
+    met: a nominee's name meets the same listed parts (Mohammed, al-Harbi) in many names."""
     pairs = []
-    for i, pa in enumerate(a):
-        sig_a, weak_a, weight_a = pa.sig, pa.weak, pa.weight
-        for j, pb in enumerate(b):
-            if weak_a != pb.weak:
-                continue
-            found = data.get((sig_a, pb.sig)) or get(pa, pb)
-            if found[0] > 0.0:
-                pairs.append((found[0], weight_a + pb.weight, i, j, found[1]))
+    for j, pb in enumerate(b):
+        row = rows.get(pb)
+        if row is None:
+            row = rows[pb] = _part_row(a, pb, cache)
+        weight_b = pb.weight
+        for sim, weight_a, i, how in row:
+            pairs.append((sim, weight_a + weight_b, i, j, how))
     pairs.sort(reverse=True)
     return pairs
+
+
+def _part_row(a: Sequence[_Part], pb: _Part, cache: _PairCache) -> _Row:
+    data, get, sig_b, weak_b = cache.data, cache.get, pb.sig, pb.weak
+    row = []
+    for i, pa in enumerate(a):
+        if pa.weak != weak_b:
+            continue
+        found = data.get((pa.sig, sig_b)) or get(pa, pb)
+        if found[0] > 0.0:
+            row.append((found[0], pa.weight, i, found[1]))
+    return row
 
 
 def _pick_pairs(pairs: list[_Pair]) -> tuple[list[_Pair], set[int], set[int]]:
@@ -674,13 +716,14 @@ def _shape_adjusted(
     strong: tuple[int, int],
     lines: list[str],
     explain: bool,
+    floor: float = 0.0,
 ) -> float:
     """The score once the names' shapes are allowed for: parts split or joined differently are
     compared as whole strings; a single-part name against a longer one counts less. ``strong``:
     how many main parts each name has. Explanations are added to ``lines``."""
     strong_a, strong_b = strong
     if (strong_a != strong_b or len(a) != len(b)) and score < JOINED_DISCOUNT:
-        joined = _joined_similarity(a, b, score)
+        joined = _joined_similarity(a, b, max(score, floor))
         if joined > score:
             score = joined
             if explain:
@@ -845,6 +888,8 @@ class Matcher:
         self._name_parts: list[tuple[_Part, ...]] = []
         self._cache = _PairCache()
         self._lookup_cache: dict[str, list[tuple[int, float]]] = {}
+        self._hits_cache: dict[tuple[str, float], tuple[np.ndarray, np.ndarray] | None] = {}
+        self._hits_held = 0
         vocab: dict[str, int] = {}
         self._vocab_parts: list[_Part] = []
         post_vocab: list[int] = []
@@ -885,12 +930,20 @@ class Matcher:
         self._name_credit = np.array(
             [_unretrieved_credit(parts) for parts in self._name_parts], dtype=np.float64
         )
+        self._name_position = np.array(self._name_entry, dtype=np.int64)
+        self._index_secondary_facts()
+        # Postings sorted by indexed part, one per (part, name): a name holding a part twice
+        # (Mohammed Mohammed) keeps its heavier weight, as one nominee part pairs once.
         vocab_ids = np.array(post_vocab, dtype=np.int64)
-        order = np.argsort(vocab_ids, kind="stable")
-        self._post_name = np.array(post_name, dtype=np.int64)[order]
-        self._post_weight = np.array(post_weight, dtype=np.float64)[order]
+        names = np.array(post_name, dtype=np.int64)
+        weights = np.array(post_weight, dtype=np.float64)
+        order = np.lexsort((-weights, names, vocab_ids))
+        vocab_ids, names, weights = vocab_ids[order], names[order], weights[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (vocab_ids[1:] != vocab_ids[:-1]) | (names[1:] != names[:-1])
+        self._post_name, self._post_weight = names[first], weights[first]
         self._post_start = np.searchsorted(
-            vocab_ids[order], np.arange(len(self._vocab_parts) + 1)
+            vocab_ids[first], np.arange(len(self._vocab_parts) + 1)
         ).tolist()
         self._vocab_joined = [part.joined for part in self._vocab_parts]
         # Latin parts are found by their spelling keys and the keys' one-letter deletions (two
@@ -914,6 +967,54 @@ class Matcher:
                 self._skeleton_index.setdefault(key, []).append(vid)
                 if part.abjad:
                     self._abjad_index.setdefault(key, []).append(vid)
+
+    def _index_secondary_facts(self) -> None:
+        """Entries' birth-year ranges (padded with their first) and nationalities as arrays, so
+        that retrieval knows each entry's adjustment for a nominee before scoring names."""
+        widest = max((len(e.birth_years) for e in self._entries), default=0) or 1
+        low = np.zeros((len(self._entries), widest), dtype=np.int64)
+        high = np.zeros_like(low)
+        self._has_years = np.zeros(len(self._entries), dtype=bool)
+        self._has_nationality = np.zeros(len(self._entries), dtype=bool)
+        listing: dict[str, list[int]] = {}
+        for position, entry in enumerate(self._entries):
+            if entry.birth_years:
+                self._has_years[position] = True
+                ranges = list(entry.birth_years)
+                ranges += [ranges[0]] * (widest - len(ranges))
+                low[position], high[position] = zip(*ranges, strict=True)
+            if entry.nationalities:
+                self._has_nationality[position] = True
+                for code in {n.strip().upper() for n in entry.nationalities}:
+                    listing.setdefault(code, []).append(position)
+        self._year_low, self._year_high = low, high
+        self._nationality_listing: dict[str, np.ndarray] = {}
+        for code, positions in listing.items():
+            listed = self._nationality_listing[code] = np.zeros(len(self._entries), dtype=bool)
+            listed[positions] = True
+
+    def _adjustments(self, nominee: NomineeFacts, positions: np.ndarray) -> np.ndarray:
+        """What ``_adjust`` adds to a name score for each entry at ``positions``: the birth-year
+        and nationality adjustments, before clamping."""
+        change = np.zeros(len(positions), dtype=np.float64)
+        if nominee.birth_year is not None:
+            year = nominee.birth_year
+            gap = np.maximum(
+                np.maximum(self._year_low[positions] - year, year - self._year_high[positions]),
+                0,
+            ).min(axis=1)
+            by_gap = np.where(
+                gap == 0,
+                BIRTH_YEAR_MATCH_BONUS,
+                np.where(gap == 1, -BIRTH_YEAR_NEAR_PENALTY, -BIRTH_YEAR_FAR_PENALTY),
+            )
+            change += np.where(self._has_years[positions], by_gap, 0.0)
+        if nominee.nationality:
+            listed = self._nationality_listing.get(nominee.nationality.strip().upper())
+            same = listed[positions] if listed is not None else np.zeros(len(positions), bool)
+            by_listing = np.where(same, NATIONALITY_MATCH_BONUS, -NATIONALITY_MISMATCH_PENALTY)
+            change += np.where(self._has_nationality[positions], by_listing, 0.0)
+        return change
 
     # Candidate retrieval -------------------------------------------------------------------
 
@@ -949,21 +1050,22 @@ class Matcher:
         self._lookup_cache[part.sig] = found
         return found
 
-    def _candidates(self, parts: tuple[_Part, ...], target: float) -> list[int]:
-        """Names whose optimistic score against ``parts`` could reach ``target``, best first."""
-        idx_list = []
-        val_list = []
+    def _part_hits(self, part: _Part) -> tuple[np.ndarray, np.ndarray] | None:
+        """The names an indexed part similar to ``part`` reaches, each once, with what ``part``
+        can add to their optimistic score there: its best similarity x (both weights)."""
+        key = (part.sig, part.weight)
+        found = self._hits_cache.get(key)
+        if found is not None or key in self._hits_cache:
+            return found
+        hits = self._similar_vocab(part)
         post_start, post_name, post_weight = self._post_start, self._post_name, self._post_weight
-        for part in _retrieval_parts(parts):
-            hits = self._similar_vocab(part)
-            if not hits:
-                continue
-            if len(hits) == 1:
-                vid, sim = hits[0]
-                lo, hi = post_start[vid], post_start[vid + 1]
-                idx_list.append(post_name[lo:hi])
-                val_list.append(sim * (part.weight + post_weight[lo:hi]))
-                continue
+        if not hits:
+            found = None
+        elif len(hits) == 1:
+            vid, sim = hits[0]
+            lo, hi = post_start[vid], post_start[vid + 1]
+            found = post_name[lo:hi], sim * (part.weight + post_weight[lo:hi])
+        else:
             idx = np.concatenate([post_name[post_start[v] : post_start[v + 1]] for v, _ in hits])
             val = np.concatenate(
                 [
@@ -977,14 +1079,40 @@ class Matcher:
             first = np.empty(len(idx), dtype=bool)
             first[0] = True
             np.not_equal(idx[1:], idx[:-1], out=first[1:])
-            idx_list.append(idx[first])
-            val_list.append(val[first])
+            found = idx[first], val[first]
+        # Bounded by the names held (16 bytes each): a common part reaches thousands.
+        if self._hits_held >= HITS_CACHE_NAMES:
+            self._hits_cache.clear()
+            self._hits_held = 0
+        self._hits_cache[key] = found
+        self._hits_held += 0 if found is None else len(found[0])
+        return found
+
+    def _candidates(
+        self, parts: tuple[_Part, ...], target: float, nominee: NomineeFacts
+    ) -> tuple[list[int], list[float]]:
+        """Names whose optimistic score against ``parts`` could reach ``target`` (the threshold
+        less the most the nominee's secondary facts could add) and whose entry's adjustment
+        leaves them a chance, in the order of the index (of the entries and their names); and
+        for each, what its entry's birth years and nationalities add to its score."""
+        idx_list = []
+        val_list = []
+        for part in _retrieval_parts(parts):
+            hits = self._part_hits(part)
+            if hits is not None:
+                idx_list.append(hits[0])
+                val_list.append(hits[1])
         if not idx_list:
-            return []
+            return [], []
         idx = np.concatenate(idx_list)
         val = np.concatenate(val_list)
-        names, inverse = np.unique(idx, return_inverse=True)
-        found = np.bincount(inverse, weights=val) + self._name_credit[names]
+        # Each part's names come sorted: a stable sort merges these runs (timsort), and keeps
+        # each name's values in part order, so their sum is the same to the last bit.
+        order = np.argsort(idx, kind="stable")
+        idx, val = idx[order], val[order]
+        starts = np.flatnonzero(np.concatenate(([True], idx[1:] != idx[:-1])))
+        names = idx[starts]
+        found = np.add.reduceat(val, starts) + self._name_credit[names]
         found += _unretrieved_credit(parts)
         strong = self._name_strong[names]
         mine = sum(1 for p in parts if not p.weak)
@@ -1001,9 +1129,15 @@ class Matcher:
         keep = optimistic >= target / factor
         names, optimistic = names[keep], optimistic[keep]
         if len(names) > MAX_CANDIDATES:
-            top = np.argpartition(-optimistic, MAX_CANDIDATES)[:MAX_CANDIDATES]
+            top = np.sort(np.argpartition(-optimistic, MAX_CANDIDATES)[:MAX_CANDIDATES])
             names = names[top]
-        return names.tolist()
+        # A name score is at most 1 (x 0.85 for a weak alias); with its entry's own adjustment
+        # (a birth year two years off: -0.35) many a name cannot reach the threshold, or
+        # what rounds up to it, whatever its parts. (``optimistic`` is no upper bound: full
+        # scoring credits part pairs that retrieval does not find.)
+        change = self._adjustments(nominee, self._name_position[names])
+        keep = self._name_factor[names] + change >= self.threshold - _ROUNDING - 1e-9
+        return names[keep].tolist(), change[keep].tolist()
 
     # Screening --------------------------------------------------------------------------------
 
@@ -1022,13 +1156,20 @@ class Matcher:
             parts = _parse(nominee_name)
             if not parts:
                 continue
-            for name_index in self._candidates(parts, self.threshold - bonus):
+            names, changes = self._candidates(parts, self.threshold - bonus, nominee)
+            rows: dict[_Part, _Row] = {}
+            for name_index, change in zip(names, changes, strict=True):
+                # The lowest score that, with its entry's adjustment, still rounds up to the
+                # threshold (less a hair for the order of the floating-point additions).
+                needed = self.threshold - _ROUNDING - change - 1e-9
+                weak = self._name_ref[name_index].weak
+                floor = needed / WEAK_ALIAS_FACTOR if weak else needed
                 scored = _compare_names(parts, self._name_parts[name_index], self._cache,
-                                        explain=False)  # fmt: skip
+                                        explain=False, floor=floor, rows=rows)  # fmt: skip
                 score = scored.score
-                if self._name_ref[name_index].weak:
+                if weak:
                     score *= WEAK_ALIAS_FACTOR
-                if score + bonus < self.threshold - 0.0005:  # cannot round up to the threshold
+                if score < needed:
                     continue
                 position = self._name_entry[name_index]
                 current = best.get(position)
@@ -1048,9 +1189,43 @@ class Matcher:
             results.append(self._result(nominee, nominee_name, position, name_index, score))
         return results
 
-    def screen_many(self, nominees: Sequence[NomineeFacts]) -> list[list[MatchResult]]:
-        """``screen`` for each nominee, in order."""
+    def screen_many(
+        self, nominees: Sequence[NomineeFacts], *, processes: int | None = 1
+    ) -> list[list[MatchResult]]:
+        """``screen`` for each nominee, in order.
+
+        ``processes`` > 1 (None: one per CPU this process may use) screens a large batch in
+        that many forked processes, which share the built index copy-on-write. It falls back to
+        this process alone where forking is unsafe or would not pay (``usable_processes``).
+        """
+        nominees = list(nominees)
+        count = usable_processes(processes, len(nominees))
+        if count > 1:
+            try:
+                return self._screen_forked(nominees, count)
+            except BrokenProcessPool:  # a process was killed (memory?): finish here
+                logger.warning("screening processes died; screening in one process")
         return [self.screen(nominee) for nominee in nominees]
+
+    def _screen_forked(self, nominees: list[NomineeFacts], count: int) -> list[list[MatchResult]]:
+        """Screen in ``count`` forked processes, a few chunks each (names differ in cost)."""
+        global _forked  # read by the forked processes, which inherit it
+        size = -(-len(nominees) // (count * CHUNKS_PER_PROCESS))
+        chunks = [
+            (start, min(start + size, len(nominees))) for start in range(0, len(nominees), size)
+        ]
+        _forked = (self, nominees)
+        # Objects that exist now are left out of the children's garbage collections, which
+        # would otherwise write to (and so copy) every page of the index.
+        gc.freeze()
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+                found = list(pool.map(_screen_chunk, chunks))
+        finally:
+            gc.unfreeze()
+            _forked = None
+        return [results for chunk in found for results in chunk]
 
     def _result(
         self, nominee: NomineeFacts, nominee_name: str, position: int, name_index: int, score
@@ -1082,3 +1257,45 @@ class Matcher:
             matched_name=ref.text,
             explanation=tuple(lines),
         )
+
+
+#: A forked screening's matcher and nominees, set in the parent just before forking.
+_forked: tuple[Matcher, list[NomineeFacts]] | None = None
+#: Fewer nominees than this per process: starting processes (a few ms each) would not pay.
+MIN_NOMINEES_PER_PROCESS = 100
+#: Chunks per process, handed out as processes finish, so that one slow chunk does not leave
+#: the other processes idle at the end.
+CHUNKS_PER_PROCESS = 4
+
+
+def _screen_chunk(bounds: tuple[int, int]) -> list[list[MatchResult]]:
+    assert _forked is not None  # set before the fork
+    matcher, nominees = _forked
+    return [matcher.screen(nominee) for nominee in nominees[bounds[0] : bounds[1]]]
+
+
+def _in_daemon_process() -> bool:
+    """Inside a process pool's worker (multiprocessing's, or billiard's in a Celery prefork
+    worker): such a process must not start processes of its own."""
+    if multiprocessing.current_process().daemon:
+        return True
+    billiard = sys.modules.get("billiard.process")
+    return bool(billiard is not None and billiard.current_process().daemon)
+
+
+def usable_processes(requested: int | None, nominees: int) -> int:
+    """How many processes ``Matcher.screen_many`` uses for ``nominees``: ``requested`` (None:
+    the CPUs this process may run on), fewer for a small batch, and 1 where forking is unsafe:
+    no fork on this system, inside a pool's worker process (a Celery prefork worker already
+    uses every core, one task each), or with other threads running (a fork copies their locks
+    in whatever state they are)."""
+    if requested is None:
+        requested = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    count = min(requested, nominees // MIN_NOMINEES_PER_PROCESS)
+    if count <= 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if _in_daemon_process() or threading.active_count() > 1:
+        return 1
+    return count

@@ -93,6 +93,9 @@ def screen_facts(nominee: NomineeFacts) -> list[Hit]:
 
 
 def screen_people(people: list[Person]) -> list[list[Hit]]:
+    """Screen many people (rescreening everyone after a list update): on every core this
+    process may use, when it may start processes of its own (``matching.usable_processes``:
+    not inside a Celery prefork worker, whose siblings already use the cores)."""
     matcher, entries = current_matcher()
-    results = matcher.screen_many([nominee_facts(p) for p in people])
+    results = matcher.screen_many([nominee_facts(p) for p in people], processes=None)
     return [[Hit(result=r, entry=entries[r.entry_id]) for r in found] for found in results]

@@ -1,7 +1,12 @@
 """The name matcher (``participants.screening.matching``): pure Python, no database."""
 
+import sys
+from concurrent.futures.process import BrokenProcessPool
+from types import SimpleNamespace
+
 import pytest
 
+from participants.screening import matching
 from participants.screening.matching import (
     BIRTH_YEAR_FAR_PENALTY,
     BIRTH_YEAR_MATCH_BONUS,
@@ -258,3 +263,114 @@ def test_empty_inputs():
 def test_matcher_accepts_a_generator_of_entries():
     matcher = Matcher(entry(i, name) for i, name in enumerate(["Omar Haddad", "Karim Nasser"]))
     assert [r.entry_id for r in matcher.screen(NomineeFacts(("Karim Nasser",)))] == [1]
+
+
+# --- Several processes ---------------------------------------------------------------------------
+
+FAMILIES = ["Haddad", "Nasser", "Mensah", "Smirnov", "Lopez", "Whitfield", "Okafor", "Rahimi"]
+GIVEN = ["Omar", "Karim", "Kwame", "Vladimir", "Maria", "James", "Ngozi", "Ahmed"]
+
+
+def crowd_entries():
+    """64 entries: every given name with every family name, some with facts."""
+    return [
+        entry(
+            i * len(FAMILIES) + j + 1,
+            f"{given} {family}",
+            years=[(1960 + j, 1960 + j)] if i % 2 else (),
+            nationalities=["IQ"] if j % 3 == 0 else (),
+        )
+        for i, given in enumerate(GIVEN)
+        for j, family in enumerate(FAMILIES)
+    ]
+
+
+def crowd_nominees(count):
+    """Listed names spelled differently, with and without facts, and unlisted ones."""
+    spellings = ["Omar Hadad", "Karim Naser", "Kwame Mensa", "Vladimir Smirnow", "Mariya Lopes",
+                 "Jamez Whitfeld", "Ngozi Okafor", "Ahmad Rahimi", "Hannah Schmidt"]  # fmt: skip
+    return [
+        NomineeFacts(
+            (spellings[n % len(spellings)],),
+            birth_year=1960 + n % 9 if n % 4 == 0 else None,
+            nationality="IQ" if n % 5 == 0 else None,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def fork_allowed(monkeypatch):
+    """The test runner's own threads (pytest-xdist) would make ``usable_processes`` refuse."""
+    monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+
+
+def test_forked_processes_give_the_results_of_one_process():
+    matcher = Matcher(crowd_entries())
+    nominees = crowd_nominees(45)
+    alone = [matcher.screen(nominee) for nominee in nominees]
+    assert matcher._screen_forked(nominees, 2) == alone
+    assert [r.entry_id for r in alone[0]] == [1]  # Omar Haddad
+    assert alone[8] == []
+    assert sum(len(found) for found in alone) == 40
+
+
+def test_screen_many_forks_for_a_large_batch(monkeypatch, fork_allowed):
+    matcher = Matcher(crowd_entries())
+    nominees = crowd_nominees(2 * matching.MIN_NOMINEES_PER_PROCESS)
+    forked = []
+    fork = Matcher._screen_forked
+    monkeypatch.setattr(
+        Matcher, "_screen_forked", lambda self, n, c: forked.append(c) or fork(self, n, c)
+    )
+    found = matcher.screen_many(nominees, processes=2)
+    assert forked == [2]
+    assert found == [matcher.screen(nominee) for nominee in nominees]
+
+
+def test_screen_many_stays_in_one_process_in_a_pool_worker(monkeypatch, fork_allowed):
+    """A Celery prefork worker (billiard) or a multiprocessing pool's worker is daemonic."""
+    matcher = Matcher(crowd_entries())
+    nominees = crowd_nominees(2 * matching.MIN_NOMINEES_PER_PROCESS)
+    monkeypatch.setattr(Matcher, "_screen_forked", lambda *args: pytest.fail("forked"))
+    monkeypatch.setattr(
+        matching.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True)
+    )
+    assert matcher.screen_many(nominees, processes=2) == [matcher.screen(n) for n in nominees]
+
+
+def test_screen_many_finishes_alone_when_a_process_dies(monkeypatch, fork_allowed):
+    matcher = Matcher(crowd_entries())
+    nominees = crowd_nominees(2 * matching.MIN_NOMINEES_PER_PROCESS)
+
+    def broken(*args):
+        raise BrokenProcessPool("killed")
+
+    monkeypatch.setattr(Matcher, "_screen_forked", broken)
+    assert matcher.screen_many(nominees, processes=2) == [matcher.screen(n) for n in nominees]
+
+
+def test_usable_processes(monkeypatch, fork_allowed):
+    per = matching.MIN_NOMINEES_PER_PROCESS
+    monkeypatch.setattr(matching.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert matching.usable_processes(None, 10 * per) == 2
+    assert matching.usable_processes(4, 10 * per) == 4
+    assert matching.usable_processes(4, 3 * per) == 3
+    assert matching.usable_processes(2, 2 * per - 1) == 1
+    assert matching.usable_processes(1, 10 * per) == 1
+
+
+def test_usable_processes_refuses_a_daemon_or_threads(monkeypatch):
+    per = matching.MIN_NOMINEES_PER_PROCESS
+    monkeypatch.setattr(matching.threading, "active_count", lambda: 2)
+    assert matching.usable_processes(2, 10 * per) == 1
+    monkeypatch.setattr(matching.threading, "active_count", lambda: 1)
+    billiard = SimpleNamespace(current_process=lambda: SimpleNamespace(daemon=True))
+    monkeypatch.setitem(sys.modules, "billiard.process", billiard)
+    assert matching.usable_processes(2, 10 * per) == 1
+    monkeypatch.setitem(
+        sys.modules,
+        "billiard.process",
+        SimpleNamespace(current_process=lambda: SimpleNamespace(daemon=False)),
+    )
+    assert matching.usable_processes(2, 10 * per) == 2
