@@ -106,6 +106,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from participants.selectors import ActiveMembership, accepted_member, active_memberships_of
 from trackii.audit import reads
 
+from . import viewers
 from .models import (
     AgendaItem,
     CaucusComment,
@@ -284,9 +285,16 @@ def _grants_of(memberships: list[ActiveMembership]) -> dict[int, Grant]:
 
 
 def viewer_for_user(user) -> Viewer:
-    """The viewer an account is: its accepted memberships and the sessions it attends."""
+    """The viewer an account is: its accepted memberships and the sessions it attends. Built
+    once and kept in the shared cache until one of the rows it holds changes
+    (``dialogues.viewers``)."""
     if user is None or not user.is_authenticated:
         return NOBODY
+    viewer = viewers.remembered(user.pk, lambda: _viewer_built(user))
+    return viewer if viewer.grants else NOBODY
+
+
+def _viewer_built(user) -> Viewer:
     memberships = list(active_memberships_of(user))
     if not memberships:
         return NOBODY

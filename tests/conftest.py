@@ -170,3 +170,14 @@ def _queries_built_afresh():
     confidentiality._built.clear()
     yield
     confidentiality._built.clear()
+
+
+@pytest.fixture(autouse=True)
+def _viewers_built_afresh():
+    """Each test starts with no viewer kept in the cache (``dialogues.viewers``): a fresh
+    database reuses ids, so an account of the last test's must not lend its viewer to this
+    one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
