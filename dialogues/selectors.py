@@ -4,6 +4,7 @@ does not grow with its data. Single objects are looked up with ``resolve``, whic
 the audit trail (what the page shows)."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -217,7 +218,7 @@ _PAPER_ROW = (
 
 def session_papers_for(
     *, viewer: Viewer, session: Session, published_items: Iterable[PublishedAgendaItem]
-) -> list[Document]:
+) -> list[Any]:
     """The papers of a session and its agenda items the viewer may download (as
     ``documents_visible_to``), only what the page's table shows of each, and each with
     ``item_title``: the title of the agenda item it sits on as the viewer reads the agenda, the
@@ -231,6 +232,7 @@ def session_papers_for(
         dialogue_id=session.dialogue_id,
         session=session,
     ).order_by("kind", "title", "id")
+    rows: list[Any]  # papers, each given its item_title below
     if can_plan(viewer, session.dialogue_id):
         rows = list(papers.annotate(item_title=F("agenda_item__title")))
     else:

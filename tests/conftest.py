@@ -180,4 +180,3 @@ def _viewers_built_afresh():
     from django.core.cache import cache
 
     cache.clear()
-    yield

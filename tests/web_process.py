@@ -18,10 +18,9 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    from django.contrib.contenttypes.models import ContentType
     from django.core.servers.basehttp import WSGIServer, run
     from django.core.wsgi import get_wsgi_application
-
-    from django.contrib.contenttypes.models import ContentType
 
     application = get_wsgi_application()
 

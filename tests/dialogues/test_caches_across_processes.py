@@ -193,9 +193,7 @@ def test_role(pages, world):
     warm, there = pages
     member, path = world["participant"], session_page(world)
     # A rapporteur records outcomes (a facilitator would first be asked for a security key).
-    record = reverse(
-        "dialogues:outcome_create", args=[world["dialogue"].pk, world["round_1"].pk]
-    )
+    record = reverse("dialogues:outcome_create", args=[world["dialogue"].pk, world["round_1"].pk])
     assert record not in warm(member, path).content.decode()
     _roster_change(world, member, role=Membership.Role.RAPPORTEUR)
     served = there(member, path)
