@@ -26,6 +26,7 @@ it built.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -62,11 +63,13 @@ def _tokens(keys: list[str]) -> list[str]:
     return tokens
 
 
-def remembered(user_id: int, build: Callable[[], Any]) -> Any:
-    """The viewer of the account ``user_id``: the one kept under the current tokens, else
-    ``build()``, kept for the next request of any process."""
+def remembered(user_id: int, build: Callable[[], Any], *, shape: str) -> Any:
+    """What is kept of the viewer of the account ``user_id`` (plain values): the entry kept
+    under the current tokens, else ``build()``, kept for the next request of any process.
+    ``shape`` names the fields the entry holds: code expecting others never reads it."""
     everyone, own = _tokens([_EVERYONE, _account_key(user_id)])
-    key = f"{_PREFIX}{user_id}:{everyone}:{own}"
+    digest = hashlib.blake2b(shape.encode(), digest_size=4).hexdigest()
+    key = f"{_PREFIX}{user_id}:{everyone}:{own}:{digest}"
     viewer = cache.get(key)
     if viewer is None:
         viewer = build()

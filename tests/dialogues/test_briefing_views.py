@@ -632,7 +632,7 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
     # the list (issue 18): the ideas each copy carried, as far as the viewer may see them.
     with django_assert_num_queries(10):
         assert client.get(packs_url(team)).status_code == 200
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get(packs_url(team, "pack_detail", pack.pk)).status_code == 200
 
 

@@ -125,14 +125,15 @@ def shared_cache(other_process, settings, reference_data):
         client.close()
 
 
-def kept(user_id: int) -> bool:
+def kept(redis_client, user_id: int) -> bool:
     """Whether a viewer of the account is kept under the current generation tokens."""
     from django.core.cache import cache
 
     tokens = cache.get_many(["viewers:generation", f"viewers:account:{user_id}:generation"])
     everyone = tokens.get("viewers:generation")
     own = tokens.get(f"viewers:account:{user_id}:generation")
-    return bool(everyone and own) and cache.get(f"viewers:{user_id}:{everyone}:{own}") is not None
+    entries = f"trackii:1:viewers:{user_id}:{everyone}:{own}:*"
+    return bool(everyone and own) and any(redis_client.scan_iter(match=entries))
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def pages(shared_cache, other_process, login, world):
 
     def warm(member, path):
         response = sign(member).get(path)
-        assert kept(member.person.user_id), "the viewer is kept in the shared cache"
+        assert kept(shared_cache, member.person.user_id), "the viewer is kept in the shared cache"
         return response
 
     def there(member, path):
