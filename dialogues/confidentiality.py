@@ -95,7 +95,7 @@ session's; ``Attends`` whether the viewer attends a node's session, when a query
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -106,6 +106,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from participants.selectors import ActiveMembership, accepted_member, active_memberships_of
 from trackii.audit import reads
 
+from . import viewers
 from .models import (
     AgendaItem,
     CaucusComment,
@@ -284,9 +285,43 @@ def _grants_of(memberships: list[ActiveMembership]) -> dict[int, Grant]:
 
 
 def viewer_for_user(user) -> Viewer:
-    """The viewer an account is: its accepted memberships and the sessions it attends."""
+    """The viewer an account is: its accepted memberships and the sessions it attends. Built
+    once and kept in the shared cache until one of the rows it holds changes
+    (``dialogues.viewers``)."""
     if user is None or not user.is_authenticated:
         return NOBODY
+    facts = viewers.remembered(user.pk, lambda: _facts_of(_viewer_built(user)), shape=_FACTS_SHAPE)
+    return _viewer_from(facts)
+
+
+# What is kept of a viewer (``dialogues.viewers``): plain values, no model instance, so that an
+# entry never depends on how Django pickles a model; the shape (the fields of a grant and of a
+# level) is part of the entry's key, so that code holding other fields never reads it.
+_LEVEL_FACTS = ("id", "name", "rank", "audience", "description")
+_FACTS_SHAPE = ",".join([*(f.name for f in fields(Grant)), *_LEVEL_FACTS])
+
+
+def _facts_of(viewer: Viewer) -> tuple[list[dict[str, Any]], list[tuple]]:
+    return (
+        [asdict(grant) for grant in viewer.grants.values()],
+        [tuple(getattr(level, name) for name in _LEVEL_FACTS) for level in viewer.levels.values()],
+    )
+
+
+def _viewer_from(facts: tuple[list[dict[str, Any]], list[tuple]]) -> Viewer:
+    grants, levels = facts
+    if not grants:
+        return NOBODY
+    return Viewer(
+        grants={g["dialogue_id"]: Grant(**g) for g in grants},
+        levels={
+            row[0]: ConfidentialityLevel(**dict(zip(_LEVEL_FACTS, row, strict=True)))
+            for row in levels
+        },
+    )
+
+
+def _viewer_built(user) -> Viewer:
     memberships = list(active_memberships_of(user))
     if not memberships:
         return NOBODY
@@ -564,6 +599,27 @@ def _sessions_rule(viewer: Viewer, g: Grant, session) -> Q:
     return Q(dialogue_id=g.dialogue_id) & _node_q(viewer, g, _SESSION)
 
 
+def _sessions_of_every_dialogue(viewer: Viewer, grants: Iterable[Grant]) -> Q:
+    """``_sessions_rule`` asked of every grant at once (the home page, calendar feeds): one
+    branch per *kind* of grant, not per dialogue, so that the query stays the same size however
+    many dialogues the viewer is in. Grants alike in all that a session's node reads of them
+    (clearance, team, official, person) give the same branch but for their dialogue and the
+    sessions they attend: one branch for the dialogues of all of them, with the sessions any of
+    them attends. Exactly the same rows as one branch per grant: a session belongs to one
+    dialogue, so it is attended under a grant of its own dialogue or none."""
+    kinds: dict[tuple, list[Grant]] = {}
+    for grant in grants:
+        kind = (grant.clearance_rank, grant.convening, grant.official, grant.person_id)
+        kinds.setdefault(kind, []).append(grant)
+    q = _NOTHING
+    for alike in kinds.values():
+        attended = frozenset().union(*(g.attended_session_ids for g in alike))
+        merged = replace(alike[0], attended_session_ids=attended)
+        dialogues = sorted(g.dialogue_id for g in alike)
+        q |= Q(dialogue_id__in=dialogues) & _node_q(viewer, merged, _SESSION)
+    return q
+
+
 def _in_session(viewer: Viewer, g: Grant, session, node: _Node) -> Q:
     """A child of a session: the session's rule (unless already decided) and its own."""
     if session is EVERY:
@@ -820,6 +876,8 @@ def _rule_q(viewer: Viewer, model: type[models.Model], grants: Iterable[Grant], 
     if model is Dialogue:
         ids = sorted(g.dialogue_id for g in grants)
         return Q(pk__in=ids) if ids else _NOTHING
+    if model is Session and session is EVERY:
+        return _sessions_of_every_dialogue(viewer, grants)
     rule = _RULES[model]
     q = _NOTHING
     for grant in grants:

@@ -3,7 +3,10 @@
 does not grow with its data. Single objects are looked up with ``resolve``, which notes them for
 the audit trail (what the page shows)."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -197,6 +200,50 @@ def documents_visible_to(
         dialogue_id=dialogue_id,
         session=session,
     ).order_by("kind", "title", "id")
+
+
+# What the session page's papers table shows of a paper (and what the rules ask of it).
+_PAPER_ROW = (
+    "id",
+    "dialogue_id",
+    "session_id",
+    "agenda_item_id",
+    "level",
+    "kind",
+    "title",
+    "original_name",
+    "size",
+)
+
+
+def session_papers_for(
+    *, viewer: Viewer, session: Session, published_items: Iterable[PublishedAgendaItem]
+) -> list[Any]:
+    """The papers of a session and its agenda items the viewer may download (as
+    ``documents_visible_to``), only what the page's table shows of each, and each with
+    ``item_title``: the title of the agenda item it sits on as the viewer reads the agenda, the
+    working item's for the convening team and the published copy's for everyone else (never a
+    title from the working agenda); empty on a paper for the whole session. ``published_items``:
+    the agenda the page shows the viewer (``published_agenda_visible_to``), read once here
+    instead of once per paper."""
+    papers = visible_in_session(
+        viewer,
+        Document.objects.select_related("level").only(*_PAPER_ROW),
+        dialogue_id=session.dialogue_id,
+        session=session,
+    ).order_by("kind", "title", "id")
+    rows: list[Any]  # papers, each given its item_title below
+    if can_plan(viewer, session.dialogue_id):
+        rows = list(papers.annotate(item_title=F("agenda_item__title")))
+    else:
+        titles = {item.source_id: item.title for item in published_items}
+        rows = list(papers)
+        for paper in rows:
+            paper.item_title = titles.get(paper.agenda_item_id, "")
+    for paper in rows:
+        if paper.agenda_item_id is None:
+            paper.item_title = ""
+    return rows
 
 
 def roster_visible_to(*, viewer: Viewer, dialogue: Dialogue):

@@ -212,14 +212,15 @@ def session_detail(request, dialogue_id: int, session_id: int):
         if recording
         else outcomes_visible_to(viewer=viewer, session=session)
     )
+    published_items = list(selectors.published_agenda_visible_to(viewer=viewer, session=session))
     context = {
         "dialogue": session.dialogue,
         "session": session,
         "can_plan": can_plan(viewer, dialogue_id),
-        "published_items": selectors.published_agenda_visible_to(viewer=viewer, session=session),
+        "published_items": published_items,
         "attendees": selectors.attendees_visible_to(viewer=viewer, session=session),
-        "documents": selectors.documents_visible_to(
-            viewer=viewer, dialogue_id=dialogue_id, session=session
+        "documents": selectors.session_papers_for(
+            viewer=viewer, session=session, published_items=published_items
         ),
         "outcomes": outcomes,
         "can_record": recording,

@@ -259,3 +259,13 @@ def bucket_objects(bucket) -> dict[str, bytes]:
         for item in page.get("Contents", [])
     ]
     return {key: client.get_object(Bucket=name, Key=key)["Body"].read() for key in keys}
+
+
+@pytest.fixture(autouse=True)
+def _viewers_built_afresh():
+    """Each test starts with no viewer kept in the cache (``dialogues.viewers``): a fresh
+    database reuses ids, so an account of the last test's must not lend its viewer to this
+    one's."""
+    from django.core.cache import cache
+
+    cache.clear()

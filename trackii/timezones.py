@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel.core import UnknownLocaleError
@@ -226,7 +226,42 @@ def abbreviation(local: datetime) -> str:
 
 
 def date_time_text(local: datetime) -> str:
-    return f"{dateformat.format(local, DATE_TIME)} {abbreviation(local)}"
+    return f"{date_time(local)} {abbreviation(local)}"
+
+
+# What a day's part of ``DATE_TIME`` may hold for ``date_time`` to write it once per day: the
+# day, the month and the year, in any of Django's ways, and punctuation (no time, no zone, no
+# escaped letter).
+_DAY_LETTERS = frozenset("dDjlNwzEFmMnbtyY")
+
+
+def date_time(local: datetime) -> str:
+    """``local`` as ``DATE_TIME`` writes it in the active language (``Mon 7 Dec 2026, 14:30``),
+    without the zone. The same text as ``dateformat.format(local, DATE_TIME)``, written faster:
+    every format ends with the clock (``H:i``), and the part before it, which names the day in
+    the reader's language, is written once per language and day (``_day_part``), not once per
+    moment; a page lists many moments on few days."""
+    pattern = _format("TRACKII_DATE_TIME")
+    day = _day_pattern(pattern)
+    if day is None:
+        return dateformat.format(local, pattern)
+    return f"{_day_part(get_language(), day, local.date())}{local.hour:02d}:{local.minute:02d}"
+
+
+@cache
+def _day_pattern(pattern: str) -> str | None:
+    """The part of a date-and-time pattern before its closing clock, if it names only the day;
+    else None (the pattern is then written whole, as Django writes it)."""
+    day, clock = pattern[: -len(CLOCK)], pattern[-len(CLOCK) :]
+    plain = "\\" not in day and all(c in _DAY_LETTERS or not c.isalpha() for c in day)
+    return day if clock == CLOCK and plain else None
+
+
+@lru_cache(maxsize=2048)
+def _day_part(language: str | None, pattern: str, day: date) -> str:
+    """A day written by a pattern in a language (the language active when asked: ``language``
+    is part of the key only). Pure: the same arguments always give the same text."""
+    return dateformat.format(day, pattern)
 
 
 def day_text(day: date) -> str:

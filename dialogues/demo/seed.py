@@ -64,6 +64,7 @@ from ..planning.services import agenda_item_update, agenda_publish
 from ..reuse.services import agenda_template_save
 from ..scale import services as scale_services
 from ..transfers import services as transfers
+from ..viewers import viewers_changed
 from ..workspace import services as workspace
 from . import demo_summary
 from .demo_scale import participant_email, scale_build
@@ -835,6 +836,8 @@ class DemoSeed:
                 say=say,
             )
             extra.append(f"  Scaled participants sign in as {participant_email(1)}, -0002...")
+        # Rows were written in bulk, past the signals: every viewer kept is built afresh.
+        viewers_changed(everyone=True)
         invitee = Person.objects.get(full_name=DEMO_INVITEE)
         return demo_summary.block(
             accounts=DEMO_ACCOUNTS,

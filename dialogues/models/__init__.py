@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from trackii.choices import quick_displays
+
 from ..storage import private_storage
 
 
@@ -93,6 +95,7 @@ class ConfidentialityLevel(models.Model):
         return self.description
 
 
+@quick_displays
 class Dialogue(models.Model):
     """A programme: a long-running dialogue on one conflict. Its existence is known to its
     members only."""
@@ -243,6 +246,7 @@ class Side(models.Model):
         return self.name
 
 
+@quick_displays
 class Session(models.Model):
     """A round, workshop or consultation. ``level`` is the level of the fact that it happens at
     all; its venue and agenda inherit it (a child can narrow, never widen)."""
@@ -331,6 +335,7 @@ class SessionAttendance(models.Model):
         return f"membership {self.membership_id} at session {self.session_id}"
 
 
+@quick_displays
 class AgendaItem(models.Model):
     """One slot of a session's agenda, with its own level (effectively never below the
     session's)."""
@@ -403,6 +408,7 @@ class AgendaVersion(models.Model):
         return f"version {self.number} of session {self.session_id}"
 
 
+@quick_displays
 class PublishedAgendaItem(models.Model):
     """An agenda item as it stood when a version was published. What it says is never edited;
     only ``level``, its marking, follows a stricter level of its working item (see below).
@@ -462,6 +468,7 @@ def _document_path(instance, filename: str) -> str:
     return f"documents/{uuid.uuid4().hex}"
 
 
+@quick_displays
 class Document(models.Model):
     """A paper attached to a dialogue, a session or an agenda item, stored privately and
     downloaded only through a view that asks the confidentiality module."""

@@ -32,6 +32,7 @@ from ..models import (
     SessionAttendance,
 )
 from ..services import check_narrow_only, name_readers
+from ..viewers import memberships_changed
 from . import tasks
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -87,6 +88,8 @@ def session_attendance_set(*, session: Session, memberships: list[Membership], b
     SessionAttendance.objects.bulk_create(
         SessionAttendance(session=session, membership_id=pk) for pk in wanted - current
     )
+    # Written in bulk, unseen by the signals: the new attendees' viewers are built afresh.
+    memberships_changed(membership_ids=wanted - current)
     if wanted != current:
         audit_record(
             action=Action.CHANGED,

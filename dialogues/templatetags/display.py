@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
-from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trackii import timezones
 
-from .times import in_zone
+from ..models import ConfidentialityLevel
 
 register = template.Library()
 
@@ -27,7 +28,16 @@ EM_DASH = "\u2014"  # no time at all
 @register.simple_tag
 def level_badge(level) -> SafeString:
     """The level's name, its audience for the stylesheet and its description on hover (a
-    default level's in the reader's language: ``ConfidentialityLevel.label``)."""
+    default level's in the reader's language: ``ConfidentialityLevel.label``). Written once per
+    language and level as it reads (a page badges every row with one of a few levels)."""
+    return _badge(get_language(), level.audience, level.name, level.description)
+
+
+@lru_cache(maxsize=256)
+def _badge(language: str | None, audience: str, name: str, description: str) -> SafeString:
+    """Pure: what the badge of a level with this audience, name and description says in this
+    language (the language active when asked: ``language`` is part of the key only)."""
+    level = ConfidentialityLevel(name=name, audience=audience, description=description)
     return format_html(
         '<span class="level level--{}" title="{}">{}</span>',
         level.audience,
@@ -43,11 +53,16 @@ def _time(moment: datetime, shown: str) -> SafeString:
 def _when(moment: datetime) -> SafeString:
     """A moment already in its zone, in the one format without the zone (``Mon 15 Mar 2027,
     09:00``): the zone follows the range."""
-    return _time(moment, dateformat.format(moment, timezones.DATE_TIME))
+    return _time(moment, timezones.date_time(moment))
+
+
+def _hh_mm(moment: datetime) -> str:
+    """The wall-clock time (``timezones.CLOCK``: 09:00)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def _clock(moment: datetime) -> SafeString:
-    return _time(moment, dateformat.format(moment, timezones.CLOCK))
+    return _time(moment, _hh_mm(moment))
 
 
 def _range(start: datetime, end: datetime | None) -> SafeString:
@@ -91,12 +106,13 @@ def item_times(item, session, reader_zone: str = "") -> SafeString:
     end = item.end.astimezone(zone) if item.end else None
     shown = _range(start, end)
     if reader_zone and reader_zone != session.time_zone and timezones.is_known(reader_zone):
-        theirs = timezones.localised(item.start, zoneinfo.ZoneInfo(reader_zone))
-        text = in_zone(item.start, reader_zone)
-        if theirs.date() != start.date():
-            text = dateformat.format(theirs, timezones.DATE_TIME)
+        # Each moment turned into the reader's zone once and written once (as ``in_zone``
+        # writes a time), the day added when it is another day there.
+        reader = zoneinfo.ZoneInfo(reader_zone)
+        theirs = timezones.localised(item.start, reader)
+        text = timezones.date_time(theirs) if theirs.date() != start.date() else _hh_mm(theirs)
         if item.end:
-            text = f"{text}{EN_DASH}{in_zone(item.end, reader_zone)}"
+            text = f"{text}{EN_DASH}{_hh_mm(timezones.localised(item.end, reader))}"
         shown = format_html(
             '{} <span class="meta">{}</span>',
             shown,

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _gettext_lazy
 from django.utils.translation import pgettext_lazy as _pgettext_lazy
 
+from trackii.choices import quick_displays
+
 # Marked here, translated when shown: typed as the str each becomes then, so that code reading
 # the choices' labels (a roster's composition, a filter's options) takes them as text.
 _ = cast("Callable[[str], str]", _gettext_lazy)
@@ -171,6 +173,7 @@ class Person(models.Model):
         return self.full_name
 
 
+@quick_displays
 class Membership(models.Model):
     """A person's place in one dialogue. ``state`` is the one field that records their path in;
     it is changed only through ``participants.services`` (and, later, vetting and invitations)."""

@@ -427,7 +427,7 @@ def test_the_pack_list_with_non_paper_packs_takes_the_same_queries(
     client = login(world["convenor"])
     url = reverse("dialogues:pack_list", args=[world["dialogue"].pk])
     client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["packs"]) == size
     assert (

@@ -630,9 +630,9 @@ def test_pack_pages_query_count_does_not_grow(login, team, django_assert_num_que
     # Two more on the list than before it had pages (issue 16): the paginator's count, and the
     # sessions of the packs the viewer may see (the packs' names). One more on the page than
     # the list (issue 18): the ideas each copy carried, as far as the viewer may see them.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert client.get(packs_url(team)).status_code == 200
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         assert client.get(packs_url(team, "pack_detail", pack.pk)).status_code == 200
 
 

@@ -528,6 +528,6 @@ def test_outcomes_tab_query_count_does_not_grow(login, django_assert_num_queries
     page = url("outcomes", rapporteur.dialogue_id)
     client.get(page)
     # The viewer (3), the dialogue, the outcomes and their speakers, and the trail's one insert.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(page)
     assert len(response.context["outcomes"]) == 2 * size

@@ -915,7 +915,7 @@ def test_papers_tab_query_count_does_not_grow(login, django_assert_num_queries, 
     client = login(member)
     client.get(papers_url(member.dialogue))
     # The list's toolbar offers the sessions the reader can see, and the paginator counts.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(papers_url(member.dialogue))
     assert len(response.context["documents"]) == size
 
@@ -938,7 +938,7 @@ def test_session_page_with_papers_query_count_does_not_grow(login, django_assert
     session = session_with_papers(size, member)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(session_url(session))
     assert len(response.context["documents"]) == size
 
@@ -953,7 +953,7 @@ def test_convenor_session_page_with_papers_query_count_does_not_grow(
     session = session_with_papers(size, member)
     client = login(member)
     client.get(session_url(session))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(session_url(session))
     assert len(response.context["documents"]) == size
 

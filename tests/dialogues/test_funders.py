@@ -788,6 +788,6 @@ def test_the_list_query_count_does_not_grow(login, funded, django_assert_num_que
     client.get(url("funder_reports", d))
     # The viewer and the dialogue, the readable levels, the paginator's count, the page's rows
     # (with level and requester), the trail's write: the same at both sizes.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(url("funder_reports", d))
     assert len(response.context["reports"]) == size

@@ -281,7 +281,7 @@ def test_the_ideas_list_query_count_does_not_grow(world, login, size, django_ass
     client = login(world["participant"])
     url = reverse("dialogues:ideas", args=[world["dialogue"].pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["ideas"]) == size
 

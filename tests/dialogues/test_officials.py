@@ -171,7 +171,7 @@ def test_the_list_query_count_does_not_grow(login, django_assert_num_queries, si
     client.get(url("official_list", dialogue))
     # The viewer and the dialogue, the paginator's count, the page's rows with their clearances
     # (one query), the trail's write: the same at both sizes.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(url("official_list", dialogue))
     assert len(response.context["officials"]) == min(size, 25)
 

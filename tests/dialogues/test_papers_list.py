@@ -225,6 +225,6 @@ def test_the_papers_tab_query_count_does_not_grow(world, login, django_assert_nu
     client = login(world["participant"])
     query = {"in_session": world["round_1"].pk, "level": level("Programme").pk, "sort": "title"}
     client.get(tab(world), query)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(tab(world), query)
     assert len(response.context["documents"]) == min(size, 25)

@@ -425,7 +425,7 @@ def test_agenda_editor_query_count_does_not_grow(login, django_assert_num_querie
     client.get(url("agenda_edit", session))
     # 19: the published version's readers are fetched too, to list reader changes, and one
     # query writes the audit entry of what the page shows (trackii.audit.reads).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         response = client.get(url("agenda_edit", session))
     assert len(response.context["items"]) == size + 1
 
@@ -442,7 +442,7 @@ def test_session_form_query_count_does_not_grow(login, django_assert_num_queries
     client = login(convenor)
     client.get(url("session_edit", session))
     # One query writes the audit entry of what the page shows (trackii.audit.reads).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         response = client.get(url("session_edit", session))
     assert len(response.context["form"].fields["attendees"].queryset) == size + 1
 
@@ -459,7 +459,7 @@ def test_agenda_item_edit_page_query_count_does_not_grow(login, django_assert_nu
     client = login(convenor)
     client.get(url("agenda_item_edit", session, item.pk))
     # One query writes the audit entry of what the page shows (trackii.audit.reads).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(url("agenda_item_edit", session, item.pk))
     assert len(response.context["form"].fields["moderator"].queryset) == size + 1
 
@@ -478,6 +478,6 @@ def test_paper_upload_page_query_count_does_not_grow(login, django_assert_num_qu
     client = login(convenor)
     client.get(page)
     # One query writes the audit entry of what the page shows (trackii.audit.reads).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(page)
     assert len(response.context["form"].fields["readers"].queryset) == size + 1

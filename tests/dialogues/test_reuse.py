@@ -659,7 +659,7 @@ def test_the_reuse_page_query_count_does_not_grow(rounds, django_assert_num_quer
     client.get(page, {"source": rounds["round_1"].pk})
     # 17: the account and its session (5), the viewer (3), the dialogue, this session and the
     # source, each agenda (2), the other sessions (2), the templates (2) and the audit entry.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(page, {"source": rounds["round_1"].pk})
     assert len(response.context["sources"]) == size + 1
     assert len(response.context["templates"]) == size

@@ -617,7 +617,7 @@ def test_the_idea_page_query_count_does_not_grow_with_its_transfers(
     client = login(world["convenor"])
     page = url("idea_detail", world, made.pk)
     client.get(page)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(page)
     assert (len(response.context["transfers"]), len(response.context["changes"])) == (size, size)
 
@@ -630,7 +630,7 @@ def test_the_changes_list_query_count_does_not_grow(
         record(world, path, what=f"Change {n}", ideas=[path["ideas"]["plenary"]])
     client = login(world["convenor"])
     client.get(url("changes", world))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(url("changes", world))
     assert len(response.context["changes"]) == size
 

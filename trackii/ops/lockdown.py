@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from dialogues.briefing.selectors import copies_linked_to
 from dialogues.briefing.services import copy_link_revoke
+from dialogues.viewers import viewers_changed
 from participants.invitations.selectors import open_invitations_of
 from participants.invitations.services import invitations_revoke_all
 from participants.models import Person, User
@@ -176,6 +177,10 @@ def person_lockdown(
         person=person, by=by, via="lockdown", request=request
     )
     record.pack_copies_revoked = _revoke_pack_links(person=person, by=by)
+    if user is not None:
+        # Whoever signs in as them next (a new sign-in, if the account stays) is a viewer built
+        # afresh, by every web process: nothing kept from before the lockdown.
+        viewers_changed(user_ids=[user.pk])
     record.full_clean()
     record.save()
     audit_record(
