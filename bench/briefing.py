@@ -528,7 +528,6 @@ def stage_timer(stages: dict[str, float]):
     from dialogues import pdf
     from dialogues.briefing import exports as exporters
     from dialogues.briefing import services as briefing
-
     from dialogues.briefing import stamping
 
     targets = [
