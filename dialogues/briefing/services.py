@@ -469,11 +469,8 @@ def _group_render(copies: list[BriefingPackCopy]) -> dict[int, str]:
     try:
         rendered = render_group_pdfs(copies)
     except Exception as error:  # a broken render is recorded, not retried for ever
-        logger.error(
-            "briefing copies %s: rendering failed (%s)",
-            [c.pk for c in copies],
-            type(error).__name__,
-        )
+        for copy in copies:  # one line a copy, as the logs always named them
+            logger.error("briefing copy %s: rendering failed (%s)", copy.pk, type(error).__name__)
         with transaction.atomic():
             for copy in copies:
                 current = _still_mine(copy.pk, copy.attempts)
