@@ -69,16 +69,17 @@ def demo(page):
 
 @pytest.fixture
 def slow_render(monkeypatch):
-    """Every render waits RENDER_DELAY seconds first (in this test's worker thread only)."""
-    real = briefing_services.render_copy_pdf
+    """Every render of a group waits RENDER_DELAY seconds first (in this test's worker thread
+    only); the numbers of the copies rendered are recorded."""
+    real = briefing_services.render_group_pdfs
     rendered = []
 
-    def slowed(copy):
+    def slowed(copies):
         time.sleep(RENDER_DELAY)
-        rendered.append(copy.number)
-        return real(copy)
+        rendered.extend(copy.number for copy in copies)
+        return real(copies)
 
-    monkeypatch.setattr(briefing_services, "render_copy_pdf", slowed)
+    monkeypatch.setattr(briefing_services, "render_group_pdfs", slowed)
     return rendered
 
 
@@ -243,7 +244,8 @@ def test_facilitator_requests_a_pack_watches_it_render_and_downloads_a_copy(
     assert status.get_attribute("hx-trigger") is None
 
     assert sorted(slow_render) == [1, 2]
-    assert worker == ["dialogues.briefing_render_copy"] * 2
+    # Two clearances: two groups, a message each.
+    assert worker == ["dialogues.briefing_render_copies"] * 2
     copies = list(pack.copies.order_by("number"))
     assert [(c.state, c.attempts, c.pages > 0, len(c.sha256)) for c in copies] == [
         ("ready", 1, True, 64),
