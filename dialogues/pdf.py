@@ -22,6 +22,8 @@ PDF_BASE_URL = "https://trackii.invalid/"
 ALLOWED_STATIC = {
     "css/agenda_pdf.css": "text/css; charset=utf-8",
     "css/briefing_pdf.css": "text/css; charset=utf-8",
+    "css/briefing_pdf_base.css": "text/css; charset=utf-8",
+    "css/briefing_pdf_marks.css": "text/css; charset=utf-8",
     "css/funder_report_pdf.css": "text/css; charset=utf-8",
     "img/trackii-mark.svg": "image/svg+xml",
 }

@@ -8,6 +8,16 @@ once however often its message is delivered. A worker that dies mid-render leave
 unacknowledged (late acknowledgement, reject on worker lost): it is delivered again and the next
 claim counts one more attempt; after ``BRIEFING_MAX_ATTEMPTS`` the copy fails with the reason.
 The sweeper requeues copies whose message was lost.
+
+The unit of work is a group (issue 21): the copies of one pack at one clearance and in one
+language, which print the same text. One message carries a group's copy ids; its task claims
+them all (each copy its own attempt), lays the text out once (the base) and every copy's marks
+once, merges them (``stamping``), stores every file, and then marks the copies ready in one
+transaction, each only if its claim still holds. A worker that dies anywhere before that commit
+leaves every copy of the group ``rendering`` and the message unacknowledged: the next delivery
+claims them again and renders the whole group; copies that a superseding attempt already ended
+are skipped. So each copy still ends ready exactly once, and its files from a dead attempt are
+orphans that ``pack_files_sweep`` deletes.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from ..models import (
 )
 from ..models.briefing import PACKS_DIR
 from ..transfers.services import transfers_for_copy
-from . import exports, tasks
+from . import exports, stamping, tasks
 from .selectors import (
     PackContents,
     member_names_of,
@@ -61,9 +71,23 @@ Guard = BriefingPack.Guard
 LINK_SALT = "trackii.briefing-pack-link"
 
 
+def render_batches(copy_ids: list[int]) -> list[list[int]]:
+    """The copies' ids by group (``group_key``), one message each; in the copies' order."""
+    batches: dict[tuple[int, int, str], list[int]] = {}
+    copies = (
+        BriefingPackCopy.objects.filter(pk__in=copy_ids)
+        .select_related("official")
+        .only("pk", "pack_id", "clearance_id", "official__language")
+        .order_by("pack_id", "number")
+    )
+    for copy in copies:
+        batches.setdefault(group_key(copy), []).append(copy.pk)
+    return list(batches.values())
+
+
 def _enqueue(copy_ids: list[int]) -> None:
-    for copy_id in copy_ids:
-        tasks.briefing_render_copy.delay(copy_id=copy_id)
+    for batch in render_batches(copy_ids):
+        tasks.briefing_render_copies.delay(copy_ids=batch)
 
 
 def _enqueue_on_commit(copy_ids: list[int]) -> None:
@@ -301,34 +325,41 @@ def attribution_findings(
 # -- the job -------------------------------------------------------------------------------------
 
 
-def _claim(copy_id: int, worker: str) -> tuple[BriefingPackCopy, int] | None:
-    """Take the copy for one attempt, or None if there is nothing (more) to do."""
+def _claim(copy_ids: list[int], worker: str) -> list[BriefingPackCopy]:
+    """Take the copies still to render for one attempt each (``copy.attempts`` is the
+    attempt), failing those out of attempts. Copies ready, failed or gone are left out."""
+    claimed = []
     with transaction.atomic():
-        copy = (
-            # Only the copy's row is locked: the official (for the language) may be absent,
-            # and PostgreSQL locks no nullable side of an outer join.
+        copies = (
+            # Only the copies' rows are locked (in one order: no deadlock between workers): the
+            # official (for the language) may be absent, and PostgreSQL locks no nullable side
+            # of an outer join.
             BriefingPackCopy.objects.select_for_update(of=("self",))
             .select_related("pack__dialogue", "clearance", "official")
-            .filter(pk=copy_id)
-            .first()
+            .filter(pk__in=copy_ids)
+            .order_by("pk")
         )
-        if copy is None or copy.state in (State.READY, State.FAILED):
-            return None
-        if copy.attempts >= settings.BRIEFING_MAX_ATTEMPTS:
-            copy.state = State.FAILED
-            copy.failure_reason = _(
-                "Rendering was started %(attempts)s times and never finished: the worker "
-                "stopped or crashed each time (last on %(worker)s). Retry once the cause is fixed."
-            ) % {"attempts": copy.attempts, "worker": copy.worker or _("an unknown worker")}
-            copy.save(update_fields=["state", "failure_reason"])
-            logger.error("briefing copy %s failed after %s attempts", copy.pk, copy.attempts)
-            return None
-        copy.state = State.RENDERING
-        copy.attempts += 1
-        copy.claimed_at = timezone.now()
-        copy.worker = worker[:200]
-        copy.save(update_fields=["state", "attempts", "claimed_at", "worker"])
-        return copy, copy.attempts
+        now = timezone.now()
+        for copy in copies:
+            if copy.state in (State.READY, State.FAILED):
+                continue
+            if copy.attempts >= settings.BRIEFING_MAX_ATTEMPTS:
+                copy.state = State.FAILED
+                copy.failure_reason = _(
+                    "Rendering was started %(attempts)s times and never finished: the worker "
+                    "stopped or crashed each time (last on %(worker)s). Retry once the cause is "
+                    "fixed."
+                ) % {"attempts": copy.attempts, "worker": copy.worker or _("an unknown worker")}
+                copy.save(update_fields=["state", "failure_reason"])
+                logger.error("briefing copy %s failed after %s attempts", copy.pk, copy.attempts)
+                continue
+            copy.state = State.RENDERING
+            copy.attempts += 1
+            copy.claimed_at = now
+            copy.worker = worker[:200]
+            copy.save(update_fields=["state", "attempts", "claimed_at", "worker"])
+            claimed.append(copy)
+    return claimed
 
 
 def _still_mine(copy_id: int, attempt: int) -> BriefingPackCopy | None:
@@ -343,6 +374,7 @@ class RenderedCopy(NamedTuple):
     pages: int
     findings: list  # the attribution guard's
     idea_ids: list[int]  # the proposals it carries (``BriefingPackCopy.ideas``)
+    fingerprint: str  # ``stamping.copy_fingerprint``, in the file's identifiers and layout
 
 
 def copy_language(copy: BriefingPackCopy) -> str:
@@ -352,65 +384,139 @@ def copy_language(copy: BriefingPackCopy) -> str:
     return official.language if official is not None else ""
 
 
-def render_copy_pdf(copy: BriefingPackCopy) -> RenderedCopy:
-    """Collect what the copy's recipient may see, render it (in the language the register gives
-    them), and scan it."""
-    contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
-    with in_language(copy_language(copy)):
-        html = exports.briefing_pack_html(contents=contents, copy=copy)
-    log = pdf.FetchLog()
-    data, pages = pdf.render_pdf(html, log=log)
-    if log.refused:
-        logger.warning("briefing copy %s: %d fetch(es) refused", copy.pk, len(log.refused))
-    findings = attribution_findings(
-        contents, member_names_of(dialogue_id=copy.pack.dialogue_id), pack=copy.pack
+def group_key(copy: BriefingPackCopy) -> tuple[int, int, str]:
+    """The copies that print the same text: one pack, one clearance, one language."""
+    return copy.pack_id, copy.clearance_id, copy_language(copy)
+
+
+def _group_of(copies: list[BriefingPackCopy]) -> list[BriefingPackCopy]:
+    """Every copy of the pack in the copies' group, rendered now or not: the base reserves the
+    cover's space for all of them, so that it is laid out alike whichever are rendered."""
+    key = group_key(copies[0])
+    siblings = (
+        BriefingPackCopy.objects.select_related("official", "clearance", "pack")
+        .filter(pack_id=key[0], clearance_id=key[1])
+        .order_by("number")
     )
-    return RenderedCopy(data, pages, findings, contents.carried_idea_ids)
+    return [c for c in siblings if group_key(c) == key] or copies
+
+
+def render_group_pdfs(copies: list[BriefingPackCopy]) -> list[RenderedCopy]:
+    """Render a group's copies (of one pack, at one clearance, in one language): collect what
+    their recipients may see, lay it out once in their language (the base), lay every copy's
+    marks out at once, merge each copy's marks into the base's pages (``stamping``), and scan
+    what the base prints (the attribution guard: the marks are the recipients' own names and
+    numbers, not members')."""
+    first = copies[0]
+    if any(group_key(copy) != group_key(first) for copy in copies):
+        raise ValueError("copies of different groups")
+    contents = pack_contents(pack=first.pack, clearance=first.clearance)
+    group = _group_of(copies)
+    with in_language(copy_language(first)):
+        base_html = exports.briefing_pack_html(contents=contents, group=group)
+        marks_html = exports.briefing_marks_html(contents=contents, copies=copies, group=group)
+        titles = [exports.copy_pdf_title(copy) for copy in copies]
+    log = pdf.FetchLog()
+    base, pages = pdf.render_pdf(base_html, log=log)
+    marks, _pages = pdf.render_pdf(marks_html, log=log)
+    if log.refused:
+        logger.warning("briefing pack %s: %d fetch(es) refused", first.pack_id, len(log.refused))
+    fingerprints = [
+        stamping.copy_fingerprint(copy_id=copy.pk, attempt=copy.attempts) for copy in copies
+    ]
+    files = stamping.stamp_copies(
+        base,
+        marks,
+        [
+            stamping.CopyMarks(cover=2 * i, running=2 * i + 1, fingerprint=fp, title=title)
+            for i, (fp, title) in enumerate(zip(fingerprints, titles, strict=True))
+        ],
+    )
+    findings = attribution_findings(
+        contents, member_names_of(dialogue_id=first.pack.dialogue_id), pack=first.pack
+    )
+    return [
+        RenderedCopy(data, pages, findings, contents.carried_idea_ids, fp)
+        for data, fp in zip(files, fingerprints, strict=True)
+    ]
+
+
+def render_copy_pdf(copy: BriefingPackCopy) -> RenderedCopy:
+    """One copy alone (a group of one): its PDF as a worker renders it."""
+    return render_group_pdfs([copy])[0]
 
 
 def copy_render(*, copy_id: int, worker: str = "") -> str:
-    """The job: render one copy. Returns what happened ("ready", "failed", "skipped",
-    "superseded")."""
-    claimed = _claim(copy_id, worker)
-    if claimed is None:
-        return "skipped"
-    copy, attempt = claimed
-    try:
-        data, pages, findings, idea_ids = render_copy_pdf(copy)
-    except Exception as error:  # a broken render is recorded, not retried for ever
-        logger.error("briefing copy %s: rendering failed (%s)", copy_id, type(error).__name__)
-        with transaction.atomic():
-            current = _still_mine(copy_id, attempt)
-            if current is None:
-                return "superseded"
-            current.state = State.FAILED
-            current.failure_reason = _(
-                "The PDF could not be rendered (%(error)s). Retry; if it fails again, tell your "
-                "administrator (the log names this copy's id)."
-            ) % {"error": type(error).__name__}
-            current.save(update_fields=["state", "failure_reason"])
-        return "failed"
+    """The job for one copy (a group of one). Returns what happened ("ready", "failed",
+    "skipped", "superseded")."""
+    return copies_render(copy_ids=[copy_id], worker=worker).get(copy_id, "skipped")
 
-    name = BriefingPackCopy._meta.get_field("file").generate_filename(copy, "pack.pdf")
-    stored = BriefingPackCopy._meta.get_field("file").storage.save(name, ContentFile(data))
+
+def copies_render(*, copy_ids: list[int], worker: str = "") -> dict[int, str]:
+    """The job: render the copies, a group at a time (see the module's docstring). Returns what
+    happened to each ("ready", "failed", "skipped", "superseded")."""
+    outcomes = dict.fromkeys(copy_ids, "skipped")
+    groups: dict[tuple[int, int, str], list[BriefingPackCopy]] = {}
+    for copy in _claim(list(copy_ids), worker):
+        groups.setdefault(group_key(copy), []).append(copy)
+    for copies in groups.values():
+        outcomes.update(_group_render(sorted(copies, key=lambda c: c.number)))
+    return outcomes
+
+
+def _group_render(copies: list[BriefingPackCopy]) -> dict[int, str]:
+    outcomes: dict[int, str] = {}
+    try:
+        rendered = render_group_pdfs(copies)
+    except Exception as error:  # a broken render is recorded, not retried for ever
+        logger.error(
+            "briefing copies %s: rendering failed (%s)",
+            [c.pk for c in copies],
+            type(error).__name__,
+        )
+        with transaction.atomic():
+            for copy in copies:
+                current = _still_mine(copy.pk, copy.attempts)
+                if current is None:
+                    outcomes[copy.pk] = "superseded"
+                    continue
+                current.state = State.FAILED
+                current.failure_reason = _(
+                    "The PDF could not be rendered (%(error)s). Retry; if it fails again, tell "
+                    "your administrator (the log names this copy's id)."
+                ) % {"error": type(error).__name__}
+                current.save(update_fields=["state", "failure_reason"])
+                outcomes[copy.pk] = "failed"
+        return outcomes
+
+    field = BriefingPackCopy._meta.get_field("file")
+    stored = [
+        field.storage.save(field.generate_filename(copy, "pack.pdf"), ContentFile(result.data))
+        for copy, result in zip(copies, rendered, strict=True)
+    ]
     with transaction.atomic():
-        current = _still_mine(copy_id, attempt)
-        if current is None:
-            # A later attempt holds the claim: its result, not ours, is the copy.
-            BriefingPackCopy._meta.get_field("file").storage.delete(stored)
-            return "superseded"
-        current.file.name = stored
-        current.sha256 = hashlib.sha256(data).hexdigest()
-        current.size = len(data)
-        current.pages = pages
-        current.guard_findings = findings
-        current.rendered_at = timezone.now()
-        current.state = State.READY
-        current.failure_reason = ""
-        current.save()
-        current.ideas.set(idea_ids)  # with the file: what the recipient is sent, to the idea
-        _refresh_guard(current.pack_id)
-    return "ready"
+        for copy, result, name in zip(copies, rendered, stored, strict=True):
+            current = _still_mine(copy.pk, copy.attempts)
+            if current is None:
+                # A later attempt holds the claim: its result, not ours, is the copy.
+                field.storage.delete(name)
+                outcomes[copy.pk] = "superseded"
+                continue
+            current.file.name = name
+            current.sha256 = hashlib.sha256(result.data).hexdigest()
+            current.size = len(result.data)
+            current.pages = result.pages
+            current.fingerprint = result.fingerprint
+            current.guard_findings = result.findings
+            current.rendered_at = timezone.now()
+            current.state = State.READY
+            current.failure_reason = ""
+            current.save()
+            current.ideas.set(result.idea_ids)  # with the file: what the recipient is sent
+            outcomes[copy.pk] = "ready"
+        if "ready" in outcomes.values():
+            _refresh_guard(copies[0].pack_id)
+    return outcomes
 
 
 def _refresh_guard(pack_id: int) -> None:
@@ -497,7 +603,7 @@ def pack_render_again(*, pack: BriefingPack, by, failed_only: bool) -> int:
         if copy.file.name:
             storage.delete(copy.file.name)
         copy.file.name = ""
-        copy.sha256 = ""
+        copy.sha256 = copy.fingerprint = ""
         copy.size = copy.pages = copy.rendered_at = copy.claimed_at = None
         copy.state = State.QUEUED
         copy.attempts = 0

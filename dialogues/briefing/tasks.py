@@ -10,12 +10,26 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
+def _worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@shared_task(name="dialogues.briefing_render_copies", acks_late=True, reject_on_worker_lost=True)
+def briefing_render_copies(*, copy_ids: list[int]) -> None:
+    """Render a group of copies of a briefing pack (one clearance, one language) at once
+    (idempotent, each copy ready exactly once; see ``services.copies_render``)."""
+    from .services import copies_render
+
+    outcomes = copies_render(copy_ids=copy_ids, worker=_worker())
+    logger.info("briefing copies: %s", outcomes)
+
+
 @shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)
 def briefing_render_copy(*, copy_id: int) -> None:
-    """Render one copy of a briefing pack (idempotent; see ``services.copy_render``)."""
+    """Render one copy (messages queued before groups; the job is the same)."""
     from .services import copy_render
 
-    outcome = copy_render(copy_id=copy_id, worker=f"{socket.gethostname()}:{os.getpid()}")
+    outcome = copy_render(copy_id=copy_id, worker=_worker())
     logger.info("briefing copy %s: %s", copy_id, outcome)
 
 

@@ -202,6 +202,9 @@ class BriefingPackCopy(models.Model):
     size = models.PositiveBigIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # The file's fingerprint (issue 21, ``briefing.stamping``): 128 bits in its identifiers and
+    # in its pages' spacing, which survive removing the visible marks; ``trace_pack`` reads it.
+    fingerprint = models.CharField(max_length=32, blank=True, db_index=True)
     # The ideas the copy carries (rendered at its clearance): each becomes a transfer to the
     # official once the copy's link is issued.
     ideas = models.ManyToManyField("dialogues.Idea", blank=True, related_name="pack_copies")
