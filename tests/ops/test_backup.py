@@ -17,13 +17,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
-from tests.conftest import require_service
 from tests.factories import UserFactory
+from tests.ops.conftest import KEY
 from trackii.ops import backup
 
-KEY = "test-backup-key-0123456789-abcdefghijklmnopqrstuv"
 OTHER_KEY = "another-backup-key-9876543210-zyxwvutsrqponmlkji"
 # A paper's text that must never be readable in an archive.
 SENTINEL = b"SENTINEL-who-met-whom-at-the-lakeside"
@@ -65,21 +63,6 @@ def _remove_test_files():
     """The private storage folder is the whole run's: leave none of this module's files in it."""
     yield
     shutil.rmtree(private_root() / "ops-test", ignore_errors=True)
-
-
-@pytest.fixture
-def backup_tools():
-    if connection.vendor == "postgresql":
-        require_service(
-            bool(shutil.which("pg_dump") and shutil.which("pg_restore")),
-            "pg_dump / pg_restore are not installed (Debian: postgresql-client)",
-        )
-
-
-@pytest.fixture
-def key(monkeypatch):
-    monkeypatch.setenv("BACKUP_KEY", KEY)
-    return KEY
 
 
 def make_archive(folder: Path) -> Path:

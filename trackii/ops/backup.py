@@ -49,7 +49,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from dialogues.storage import private_storage
+from dialogues.storage import private_storage, private_storage_is_s3
 
 logger = logging.getLogger(__name__)
 
@@ -466,6 +466,85 @@ def private_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(root).as_posix(), path
 
 
+class _Folder:
+    """The private files on this machine's disk (PRIVATE_STORAGE_ROOT)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def names(self) -> Iterator[str]:
+        for relative, _path in private_files(self.root):
+            yield relative
+
+    def add_all(self, tar: tarfile.TarFile) -> list[dict]:
+        return [
+            {"path": relative, **_add(tar, PRIVATE_PREFIX + relative, path)}
+            for relative, path in private_files(self.root)
+        ]
+
+    def check_targets(self, relatives: list[str]) -> None:
+        _check_targets(self.root, relatives)
+
+    def place(self, staging: Path, relatives: list[str]) -> None:
+        _place_files(staging, self.root, relatives)
+
+
+class _Bucket:
+    """The private files in the S3 bucket (PRIVATE_STORAGE_S3): every object under the
+    storage's location, read and written with the application's own credentials."""
+
+    def __init__(self, storage) -> None:
+        self.storage = storage
+        self.prefix = f"{storage.location}/" if storage.location else ""
+
+    def _objects(self):
+        return sorted(
+            self.storage.bucket.objects.filter(Prefix=self.prefix), key=lambda summary: summary.key
+        )
+
+    def names(self) -> Iterator[str]:
+        for summary in self._objects():
+            yield summary.key[len(self.prefix) :]
+
+    def add_all(self, tar: tarfile.TarFile) -> list[dict]:
+        files = []
+        for summary in self._objects():
+            relative = summary.key[len(self.prefix) :]
+            body = summary.get()["Body"]
+            try:
+                added = _add_stream(
+                    tar,
+                    PRIVATE_PREFIX + relative,
+                    body,
+                    summary.size,
+                    summary.last_modified.timestamp(),
+                )
+            finally:
+                body.close()
+            files.append({"path": relative, **added})
+        return files
+
+    def check_targets(self, relatives: list[str]) -> None:
+        """Object keys have no folders: any name fits."""
+
+    def place(self, staging: Path, relatives: list[str]) -> None:
+        acl = self.storage.default_acl
+        extra = {"ACL": acl} if acl else {}
+        for relative in relatives:
+            source = staging.joinpath(*PurePosixPath(relative).parts)
+            self.storage.bucket.Object(self.prefix + relative).upload_file(
+                str(source), ExtraArgs=extra
+            )
+
+
+def _store(private_root: Path | str | None) -> _Folder | _Bucket:
+    """Where the private files are: the folder given, else the bucket if one is configured, else
+    PRIVATE_STORAGE_ROOT."""
+    if private_root is None and private_storage_is_s3():
+        return _Bucket(private_storage())
+    return _Folder(_private_root(private_root))
+
+
 class _HashingReader:
     def __init__(self, source: BinaryIO) -> None:
         self._source = source
@@ -482,15 +561,21 @@ class _HashingReader:
 def _add(tar: tarfile.TarFile, name: str, path: Path, mtime: float | None = None) -> dict:
     with path.open("rb") as handle:
         stat = os.fstat(handle.fileno())
-        info = tarfile.TarInfo(name)
-        info.size = stat.st_size
-        info.mtime = int(stat.st_mtime if mtime is None else mtime)
-        info.mode = 0o600
-        reader = _HashingReader(handle)
-        try:
-            tar.addfile(info, reader)
-        except OSError as exc:
-            raise BackupError(f"a file changed size while it was being read: {exc}") from exc
+        return _add_stream(
+            tar, name, handle, stat.st_size, stat.st_mtime if mtime is None else mtime
+        )
+
+
+def _add_stream(tar: tarfile.TarFile, name: str, source: BinaryIO, size: int, mtime: float) -> dict:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = int(mtime)
+    info.mode = 0o600
+    reader = _HashingReader(source)
+    try:
+        tar.addfile(info, reader)
+    except OSError as exc:
+        raise BackupError(f"a file changed size while it was being read: {exc}") from exc
     return {"size": reader.size, "sha256": reader.sha256.hexdigest()}
 
 
@@ -519,19 +604,17 @@ def backup_create(
     file nothing refers to, never a row without its file."""
     backup_key_check(key)
     engine = _engine(connection or connections[DEFAULT_DB_ALIAS])
-    root = _private_root(private_root)
+    store = _store(private_root)
     created_at = datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with tempfile.TemporaryDirectory(prefix="trackii-backup-") as scratch:
         dump = Path(scratch) / engine.member
         database = {"engine": engine.name, "member": engine.member, **engine.describe()}
         engine.dump(dump)
         writer = EncryptingWriter(sink, key, chunk_size=chunk_size)
-        files = []
         with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
             database.update(_add(tar, engine.member, dump))
             dump.unlink()
-            for relative, path in private_files(root):
-                files.append({"path": relative, **_add(tar, PRIVATE_PREFIX + relative, path)})
+            files = store.add_all(tar)
             manifest = {
                 "format": FORMAT_VERSION,
                 "created_at": created_at,
@@ -733,8 +816,8 @@ def backup_restore(
     backup_key_check(key)
     connection = connection or connections[DEFAULT_DB_ALIAS]
     engine = _engine(connection)
-    root = _private_root(private_root)
-    existing_files = sum(1 for _ in private_files(root))
+    store = _store(private_root)
+    existing_files = sum(1 for _ in store.names())
     if not force:
         content = database_content(connection)
         if content:
@@ -748,7 +831,7 @@ def backup_restore(
         if existing_files:
             raise NotEmptyError(
                 f"the private storage holds {existing_files} files already: restore into an empty "
-                "folder, or pass --force (make restore FORCE=1)."
+                "folder (or bucket), or pass --force (make restore FORCE=1)."
             )
     with tempfile.TemporaryDirectory(prefix="trackii-restore-") as scratch:
         staging = Path(scratch)
@@ -760,12 +843,12 @@ def backup_restore(
                 f"installation uses {engine.name}: nothing was restored"
             )
         relatives = [f["path"] for f in manifest["files"]]
-        _check_targets(root, relatives)
+        store.check_targets(relatives)
         engine.load(staging / manifest["database"]["member"])
-        _place_files(staging / PRIVATE_PREFIX.rstrip("/"), root, relatives)
+        store.place(staging / PRIVATE_PREFIX.rstrip("/"), relatives)
     ContentType.objects.clear_cache()
     relative_set = set(relatives)
-    kept = sum(1 for relative, _ in private_files(root) if relative not in relative_set)
+    kept = sum(1 for relative in store.names() if relative not in relative_set)
     summary = RestoreSummary(
         engine=engine.name,
         created_at=manifest["created_at"],

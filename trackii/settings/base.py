@@ -4,6 +4,7 @@ environment (django-environ). ``local`` relaxes explicitly, ``production`` insis
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -205,6 +206,28 @@ STORAGES = {
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
 # Set in production behind nginx so that it streams private files after our checks.
 PRIVATE_STORAGE_X_ACCEL_PREFIX = env("PRIVATE_STORAGE_X_ACCEL_PREFIX", default="")
+# Several machines: private files in an S3-compatible bucket instead (docs/deploy.md, "Object
+# storage"). S3_BUCKET switches it on; the bucket must grant nothing to anonymous requests.
+# Downloads stream through the app (nginx cannot sign requests to the store), so
+# PRIVATE_STORAGE_X_ACCEL_PREFIX must stay empty then.
+PRIVATE_STORAGE_S3 = (
+    {
+        "bucket": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL", default=""),
+        "access_key_id": env("S3_ACCESS_KEY_ID", default=""),
+        "secret_access_key": env("S3_SECRET_ACCESS_KEY", default=""),
+        "region_name": env("S3_REGION_NAME", default=""),
+        # "private" unless the bucket refuses ACLs (S3_OBJECT_ACL= empty sends none).
+        "object_acl": env("S3_OBJECT_ACL", default="private"),
+    }
+    if env("S3_BUCKET", default="")
+    else None
+)
+if PRIVATE_STORAGE_S3 and PRIVATE_STORAGE_X_ACCEL_PREFIX:
+    raise ImproperlyConfigured(
+        "S3_BUCKET and PRIVATE_STORAGE_X_ACCEL_PREFIX exclude each other: files in the bucket "
+        "are streamed by Trackii itself (docs/deploy.md, Object storage)."
+    )
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:port, consolemail://, ...).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

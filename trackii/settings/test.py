@@ -25,6 +25,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PRIVATE_STORAGE_ROOT = Path(
     os.environ.get("PRIVATE_STORAGE_ROOT") or tempfile.mkdtemp(prefix="trackii-test-private-")
 )
+# The bucket the environment names, if any (CI's SeaweedFS), is for the tests of the bucket only
+# (tests/storage switch to it); the rest of the suite keeps private files in that folder.
+TEST_S3 = PRIVATE_STORAGE_S3  # noqa: F405
+PRIVATE_STORAGE_S3 = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
