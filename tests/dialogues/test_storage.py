@@ -7,24 +7,30 @@ import hashlib
 import io
 import os
 import re
+import subprocess
+import sys
 import tracemalloc
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from dialogues.briefing.services import pack_files_sweep
 from dialogues.http import STREAM_BLOCK_BYTES
-from dialogues.models import BriefingPack, Document
+from dialogues.models import BriefingPack, BriefingPackCopy, Document
 from dialogues.storage import PrivateFileError, private_storage
 from participants.models import Membership
 from tests.conftest import bucket_objects
 from tests.dialogues.test_documents import PDF, allow_out, download_url, form_data, paper
-from tests.world import member_with_account, recipient
+from tests.world import member_with_account, pack, recipient
 from trackii.audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +261,64 @@ def test_the_leak_check_finds_a_presigned_link(s3_bucket):
     assert leaks_store(s3_bucket, presigned.encode(), io.BytesIO(b"clean").read()) == [
         presigned.encode()
     ]
+
+
+# What a process of the production settings does with the bucket, at LOG_LEVEL=DEBUG.
+STORE_AND_READ = (
+    "import logging; logging.getLogger('trackii.check').debug('CONTROL-debug-line'); "
+    "from django.core.files.base import ContentFile; "
+    "from dialogues.storage import private_storage as p; "
+    "name = p().save('documents/' + 'ef' * 16, ContentFile(b'logged?')); "
+    "print(p().open(name).read()); p().delete(name)"
+)
+
+
+def test_debug_logging_names_no_signature_nor_key(s3_bucket):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="trackii.settings.production",
+        SECRET_KEY="x7Hq2Lm9Vb4Nc8Rt1Yw6Zp3Ks5Dj0Fg_a-Qe2Wr9Ty4Ui7Op1As3Df6Gh8Jk0Lz",
+        DATABASE_URL="sqlite:////tmp/unused.sqlite3",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        ALLOWED_HOSTS="trackii.example.org",
+        LOG_LEVEL="DEBUG",
+        S3_BUCKET=s3_bucket["bucket"],
+        S3_ENDPOINT_URL=s3_bucket["endpoint_url"],
+        S3_ACCESS_KEY_ID=s3_bucket["access_key_id"],
+        S3_SECRET_ACCESS_KEY=s3_bucket["secret_access_key"],
+        S3_REGION_NAME=s3_bucket["region_name"],
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", STORE_AND_READ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == b"b'logged?'"  # the store was used
+    assert b" DEBUG trackii.check CONTROL-debug-line" in done.stderr  # debug lines are written
+    assert leaks_store(s3_bucket, done.stdout, done.stderr) == []
+    assert b"Authorization" not in done.stderr
+
+
+def test_the_sweeper_deletes_pack_objects_no_copy_names_once_old_enough(world, s3_bucket):
+    assert pack_files_sweep() == 0  # an empty bucket: nothing to do
+    requested = pack(
+        of=world["dialogue"],
+        by=world["convenor"].person.user,
+        recipients=[recipient("Amal Official", "amal@ministry.example", "Programme")],
+    )
+    named = private_storage().save("packs/" + "1a" * 16 + ".pdf", ContentFile(b"%PDF named"))
+    BriefingPackCopy.objects.filter(pk=requested.copies.get().pk).update(file=named)
+    orphan = private_storage().save("packs/" + "2b" * 16 + ".pdf", ContentFile(b"%PDF orphan"))
+    paper_name = paper(world, "Not a pack", "Programme").file.name
+    limit = timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS)
+
+    # Objects stored just now are left alone (a render may be under way); once older than the
+    # limit, the one no copy names goes.
+    assert pack_files_sweep() == 0
+    assert pack_files_sweep(now=timezone.now() + limit + timedelta(seconds=5)) == 1
+    assert set(bucket_objects(s3_bucket)) == {named, paper_name}
+    assert orphan not in bucket_objects(s3_bucket)

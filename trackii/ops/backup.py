@@ -1,5 +1,6 @@
-"""Backups: one encrypted archive holding the whole database and every private file (papers and
-briefing packs), and the restore that puts both back. The ``backup`` and ``restore`` management
+"""Backups: one encrypted archive holding the whole database and every private file (papers,
+briefing packs, funders' reports: on local disk, or every object of the S3 bucket when
+PRIVATE_STORAGE_S3 is set), and the restore that puts both back. The ``backup`` and ``restore`` management
 commands are thin shells over :func:`backup_create` / :func:`backup_write_file` and
 :func:`backup_restore`; docs/operations.md is the operator's guide.
 
@@ -12,7 +13,7 @@ wrong key (told apart by a key check in the header).
 
 A restore decrypts and verifies the whole archive into a private temporary folder before it
 touches anything; only then does it load the database (in one transaction) and move the files
-into ``PRIVATE_STORAGE_ROOT``. A wrong key or a damaged archive therefore changes nothing.
+into ``PRIVATE_STORAGE_ROOT`` (or upload them into the bucket, under the same keys). A wrong key or a damaged archive therefore changes nothing.
 
 PostgreSQL goes through the server's own tools (``pg_dump`` / ``pg_restore``, whose major version
 must be at least the server's), with the connection handed over in ``PG*`` environment variables
@@ -533,7 +534,7 @@ class _Bucket:
         for relative in relatives:
             source = staging.joinpath(*PurePosixPath(relative).parts)
             self.storage.bucket.Object(self.prefix + relative).upload_file(
-                str(source), ExtraArgs=extra
+                str(source), ExtraArgs=extra, Config=self.storage.transfer_config
             )
 
 

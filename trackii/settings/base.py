@@ -354,6 +354,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task run is noise; failures are still logged.
         "celery.app.trace": {"level": "WARNING"},
+        # The S3 client's debug lines carry signed requests (headers, query strings): never
+        # logged, whatever LOG_LEVEL says; its warnings and errors still are.
+        **{name: {"level": "WARNING"} for name in ("boto3", "botocore", "s3transfer", "urllib3")},
     },
 }
 
