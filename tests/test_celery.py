@@ -71,11 +71,13 @@ def test_a_real_worker_on_redis_runs_the_task(reference_data, worker_on_redis):
 
 
 def test_beat_schedules_the_briefing_sweeper_and_render_tasks_survive_crashes():
-    from dialogues.briefing.tasks import briefing_render_copy, briefing_sweep
+    from dialogues.briefing.tasks import briefing_render_copies, briefing_render_copy, briefing_sweep
 
     entry = app.conf.beat_schedule["briefing-sweep"]
     assert entry["task"] == briefing_sweep.name == "dialogues.briefing_sweep"
     assert entry["schedule"] == 300
     assert briefing_render_copy.acks_late is True
     assert briefing_render_copy.reject_on_worker_lost is True
+    assert briefing_render_copies.acks_late is True
+    assert briefing_render_copies.reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1

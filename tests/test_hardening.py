@@ -740,7 +740,7 @@ def test_a_flow_through_pages_agenda_and_pack_logs_ids_only(
 
     assert {run[1] for run in runs} == {
         "dialogues.agenda_published_notify",
-        "dialogues.briefing_render_copy",
+        "dialogues.briefing_render_copies",
         "dialogues.briefing_link_send",
     }
     for run in runs:
@@ -748,7 +748,11 @@ def test_a_flow_through_pages_agenda_and_pack_logs_ids_only(
             _, name, args, kwargs = run
             assert args == (), name
             for key, value in kwargs.items():
-                assert isinstance(value, int) or (key == "nonce" and isinstance(value, str))
+                assert (
+                    isinstance(value, int)
+                    or (key == "nonce" and isinstance(value, str))
+                    or (key.endswith("_ids") and all(isinstance(v, int) for v in value))
+                )
                 assert "SENTINEL" not in str(value).upper()
         else:
             assert run[2] is None or isinstance(run[2], int), run

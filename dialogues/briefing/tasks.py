@@ -21,7 +21,8 @@ def briefing_render_copies(*, copy_ids: list[int]) -> None:
     from .services import copies_render
 
     outcomes = copies_render(copy_ids=copy_ids, worker=_worker())
-    logger.info("briefing copies: %s", outcomes)
+    for copy_id, outcome in outcomes.items():
+        logger.info("briefing copy %s: %s", copy_id, outcome)
 
 
 @shared_task(name="dialogues.briefing_render_copy", acks_late=True, reject_on_worker_lost=True)

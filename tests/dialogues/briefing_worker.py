@@ -10,10 +10,10 @@ Run as ``python -m tests.dialogues.briefing_worker MODE`` from the project folde
   settings would make a new temporary folder for this process, where the test cannot see the
   packs).
 
-MODE replaces ``dialogues.briefing.services.render_copy_pdf`` in this process (and so in the
+MODE replaces ``dialogues.briefing.services.render_group_pdfs`` in this process (and so in the
 pool processes forked from it), never in production code:
 
-- ``slow-first``: a copy's first attempt sleeps (``TRACKII_TEST_RENDER_DELAY`` seconds, default
+- ``slow-first``: a group's first attempt sleeps (``TRACKII_TEST_RENDER_DELAY`` seconds, default
   60) before rendering, so that the test can kill the worker while the copy is ``rendering``;
   later attempts render at once.
 - ``crash``: every render kills its own process with SIGKILL, as a crash in native code would.
@@ -32,12 +32,12 @@ MODES = ("slow-first", "crash")
 def _shim(mode: str, real_render):
     delay = float(os.environ.get("TRACKII_TEST_RENDER_DELAY", "60"))
 
-    def slow_first(copy):
-        if copy.attempts == 1:
+    def slow_first(copies):
+        if copies[0].attempts == 1:
             time.sleep(delay)
-        return real_render(copy)
+        return real_render(copies)
 
-    def crash(copy):
+    def crash(copies):
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("unreachable: the process was killed")
 
@@ -61,7 +61,7 @@ def main(argv: list[str]) -> None:
 
     from dialogues.briefing import services as briefing
 
-    briefing.render_copy_pdf = _shim(mode, briefing.render_copy_pdf)
+    briefing.render_group_pdfs = _shim(mode, briefing.render_group_pdfs)
 
     from trackii.celery import app
 

@@ -467,10 +467,10 @@ def test_the_convening_team_downloads_copies_only_up_to_their_own_clearance(
 def test_a_failed_render_shows_its_reason_and_retry_renders_it(
     login, team, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(copy):
+    def broken(copies):
         raise RuntimeError("Ministry secret text must not reach the reason")
 
-    monkeypatch.setattr(briefing, "render_copy_pdf", broken)
+    monkeypatch.setattr(briefing, "render_group_pdfs", broken)
     client = login(team["convenor"])
     request_pack(client, team, django_capture_on_commit_callbacks, Amal="Programme")
     pack = BriefingPack.objects.get()
@@ -540,10 +540,16 @@ def test_user_markup_is_printed_as_text_and_fetches_nothing(team, monkeypatch):
     monkeypatch.setattr(pdf, "render_pdf", spy)
     copy = pack.copies.get()
     assert briefing.copy_render(copy_id=copy.pk) == "ready"
-    [log] = logs
-    assert log.refused == []
-    assert sorted(log.answered) == [
+    # The group's base and its marks, rendered with one log.
+    base_log, marks_log = logs
+    assert base_log is marks_log
+    assert base_log.refused == []
+    assert sorted(base_log.answered) == [
         pdf.static_url("css/briefing_pdf.css"),
+        pdf.static_url("css/briefing_pdf.css"),
+        pdf.static_url("css/briefing_pdf_base.css"),
+        pdf.static_url("css/briefing_pdf_marks.css"),
+        pdf.static_url("img/trackii-mark.svg"),
         pdf.static_url("img/trackii-mark.svg"),
     ]
     copy.refresh_from_db()

@@ -26,7 +26,7 @@ from django.utils import timezone
 from kombu import Connection
 
 from dialogues.briefing import services as briefing
-from dialogues.briefing.tasks import briefing_render_copy
+from dialogues.briefing.tasks import briefing_render_copies
 from dialogues.models import BriefingPackCopy
 from tests.conftest import require_service
 from tests.dialogues.test_briefing_pdf import request_pack
@@ -178,8 +178,10 @@ def broker(redis_test_url, reference_data, monkeypatch):
         with Connection(url) as conn, conn.Producer() as producer:
 
             def enqueue(copy_ids):
-                for copy_id in copy_ids:
-                    briefing_render_copy.apply_async(kwargs={"copy_id": copy_id}, producer=producer)
+                for batch in briefing.render_batches(copy_ids):
+                    briefing_render_copies.apply_async(
+                        kwargs={"copy_ids": batch}, producer=producer
+                    )
 
             monkeypatch.setattr(briefing, "_enqueue", enqueue)
             yield {"url": url, "redis": client}
@@ -366,16 +368,16 @@ def test_a_superseded_attempt_neither_overwrites_nor_leaves_its_file(world, monk
     and finishes it; attempt 1 then finishes too, and must leave attempt 2's result alone."""
     files_before = pack_files()
     copy_id = request_one_copy(world)
-    real_render = briefing.render_copy_pdf
+    real_render = briefing.render_group_pdfs
     seen = {}
 
-    def render(copy):
-        if copy.attempts == 1:  # attempt 1, mid-render: attempt 2 runs to the end
+    def render(copies):
+        if copies[0].attempts == 1:  # attempt 1, mid-render: attempt 2 runs to the end
             seen["second"] = briefing.copy_render(copy_id=copy_id, worker="host-b:202")
             seen["after_second"] = copy_now(copy_id)
-        return real_render(copy)
+        return real_render(copies)
 
-    monkeypatch.setattr(briefing, "render_copy_pdf", render)
+    monkeypatch.setattr(briefing, "render_group_pdfs", render)
 
     assert briefing.copy_render(copy_id=copy_id, worker="host-a:101") == "superseded"
     assert seen["second"] == "ready"
@@ -392,22 +394,76 @@ def test_a_superseded_attempt_leaves_a_copy_still_rendering_alone(world, monkeyp
     """Attempt 2 has claimed the copy and is still rendering when attempt 1 finishes."""
     files_before = pack_files()
     copy_id = request_one_copy(world)
-    real_render = briefing.render_copy_pdf
+    real_render = briefing.render_group_pdfs
 
-    def render(copy):
+    def render(copies):
         taken = timezone.now()
         BriefingPackCopy.objects.filter(pk=copy_id).update(
             attempts=2, worker="host-b:202", claimed_at=taken
         )
-        return real_render(copy)
+        return real_render(copies)
 
-    monkeypatch.setattr(briefing, "render_copy_pdf", render)
+    monkeypatch.setattr(briefing, "render_group_pdfs", render)
 
     assert briefing.copy_render(copy_id=copy_id, worker="host-a:101") == "superseded"
     copy = copy_now(copy_id)
     assert (copy.state, copy.attempts, copy.worker) == (State.RENDERING, 2, "host-b:202")
     assert (copy.file.name, copy.sha256, copy.size, copy.rendered_at) == ("", "", None, None)
     assert pack_files() == files_before
+
+
+class WorkerDied(BaseException):
+    """The process stops where it stands (no ``except Exception`` catches it)."""
+
+
+@pytest.mark.django_db
+def test_a_worker_dying_mid_group_leaves_every_copy_to_the_next_delivery_once(world, monkeypatch):
+    """A group of three is rendered once, and the worker dies while storing its second file:
+    the message's next delivery renders the whole group again, and each copy ends ready once."""
+    files_before = pack_files()
+    pack = request_pack(
+        world, [("Amal Haddad", "Programme"), ("Brian Osei", "Programme"), ("Chen Li", "Programme")]
+    )
+    ids = list(pack.copies.order_by("number").values_list("pk", flat=True))
+    assert briefing.render_batches(ids) == [ids]  # one group: one message
+    storage = BriefingPackCopy._meta.get_field("file").storage
+    real_save = storage.save
+    saved = []
+
+    def dying_save(name, content, **kwargs):
+        if len(saved) == 1:
+            raise WorkerDied
+        saved.append(real_save(name, content, **kwargs))
+        return saved[-1]
+
+    monkeypatch.setattr(storage, "save", dying_save)
+    with pytest.raises(WorkerDied):
+        briefing.copies_render(copy_ids=ids, worker="host-a:101")
+    monkeypatch.undo()
+    [orphan] = saved
+    assert pack_files() - files_before == {orphan}
+    for copy_id in ids:
+        copy = copy_now(copy_id)
+        assert (copy.state, copy.attempts, copy.file.name) == (State.RENDERING, 1, "")
+
+    # The message is delivered again (late acknowledgement): the group is rendered once more.
+    assert briefing.copies_render(copy_ids=ids, worker="host-b:202") == dict.fromkeys(ids, "ready")
+    copies = [copy_now(copy_id) for copy_id in ids]
+    for copy in copies:
+        assert (copy.state, copy.attempts, copy.worker) == (State.READY, 2, "host-b:202")
+    names = {copy.file.name for copy in copies}
+    assert len(names) == 3
+    assert pack_files() - files_before == names | {orphan}
+    # And once more (a duplicate): nothing to do.
+    assert briefing.copies_render(copy_ids=ids, worker="host-c:303") == dict.fromkeys(
+        ids, "skipped"
+    )
+    assert [copy_now(copy_id).attempts for copy_id in ids] == [2, 2, 2]
+    # The dead attempt's file goes with the sweeper, once old enough; the copies' stay.
+    later = timezone.now() + timedelta(seconds=settings.BRIEFING_STALE_RENDERING_SECONDS + 1)
+    briefing.pack_files_sweep(now=later)
+    assert orphan not in pack_files()
+    assert names <= pack_files()
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ import dialogues.models as dialogue_models
 from dialogues import pdf
 from dialogues.briefing import exports as briefing_exports
 from dialogues.briefing import services as briefing
+from dialogues.briefing import stamping
 from dialogues.calendar import views as calendar_views
 from dialogues.models import DEFAULT_COVER_NAME, Session
 from dialogues.nonpapers import notifications as nonpaper_notifications
@@ -69,16 +70,23 @@ def test_each_copy_of_a_pack_is_rendered_in_the_language_the_register_gives_its_
     world, officials, monkeypatch
 ):
     rendered: dict[str, tuple[str, str]] = {}
-    real = briefing_exports.briefing_pack_html
+    titles: list[str] = []
+    real = briefing_exports.briefing_marks_html
 
-    def recording(*, contents, copy):
-        html = real(contents=contents, copy=copy)
-        rendered[copy.recipient_name] = (translation.get_language(), html)
+    def recording(*, contents, copies, group):
+        html = real(contents=contents, copies=copies, group=group)
+        for copy in copies:
+            rendered[copy.recipient_name] = (translation.get_language(), html)
         return html
 
-    monkeypatch.setattr(briefing_exports, "briefing_pack_html", recording)
+    def stamped(base, marks, copies):
+        titles.extend(copy.title for copy in copies)
+        return [b"%PDF-1.7 stand-in"] * len(copies)
+
+    monkeypatch.setattr(briefing_exports, "briefing_marks_html", recording)
     monkeypatch.setattr(briefing_exports, "_", tagged)
     monkeypatch.setattr(pdf, "render_pdf", lambda html, log=None: (b"%PDF-1.7 stand-in", 1))
+    monkeypatch.setattr(stamping, "stamp_copies", stamped)
     made = pack(
         of=world["dialogue"],
         by=world["convenor"].person.user,
@@ -91,8 +99,11 @@ def test_each_copy_of_a_pack_is_rendered_in_the_language_the_register_gives_its_
         "Chen Li": "ar",
     }
     cover = world["dialogue"].cover_name
-    assert f"<title>[fr]{cover_in(world, 'fr')}: copy 1 of 3</title>" in rendered["Amal Haddad"][1]
-    assert f"<title>[en-gb]{cover}: copy 2 of 3</title>" in rendered["Ben Okafor"][1]
+    # Each copy's PDF title, in its language; its marks too.
+    assert f"[fr]{cover_in(world, 'fr')}: copy 1 of 3" in titles
+    assert f"[en-gb]{cover}: copy 2 of 3" in titles
+    assert "Établi pour" in rendered["Amal Haddad"][1]
+    assert "Prepared for" in rendered["Ben Okafor"][1]
     assert sorted(made.copies.values_list("state", flat=True)) == ["ready"] * 3
 
 

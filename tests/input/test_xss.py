@@ -465,9 +465,16 @@ def test_briefing_copy_prints_the_payloads_as_text_and_fetches_nothing_else(xss,
         "IDEA-SUMMARY",
     ):
         assert squeezed(payload(tag)) in text, tag
-    assert sorted(fetched) == sorted(
-        [pdf.static_url("css/briefing_pdf.css"), pdf.static_url("img/trackii-mark.svg")]
-    )
+    # The group's base, then its marks: each its two style sheets and the logo (hidden in the
+    # marks, laid out all the same).
+    assert fetched == [
+        pdf.static_url("css/briefing_pdf.css"),
+        pdf.static_url("css/briefing_pdf_base.css"),
+        pdf.static_url("img/trackii-mark.svg"),
+        pdf.static_url("css/briefing_pdf.css"),
+        pdf.static_url("css/briefing_pdf_marks.css"),
+        pdf.static_url("img/trackii-mark.svg"),
+    ]
     # The copy on file is the same document: what the recipient downloads.
     with xss["copy"].file.open("rb") as stored_file:
         stored = stored_file.read()
