@@ -3,19 +3,25 @@
 Builds, in a temporary SQLite database (migrated here), one dialogue with 10 sessions of 20
 published agenda items each and 200 outcomes (20 a session, every kind, level and attribution
 rule, a paragraph or two each; reproducible from a fixed seed). It requests a pack of all 10
-sessions for one official at "Facilitators" (about 40 pages) and a pack of 2 sessions, warms
-WeasyPrint up (fonts) and runs the job once untimed, then prints:
+sessions for one official at "Facilitators" (about 40 pages), a pack of 2 sessions, and a pack
+of all 10 sessions for 25 officials at three clearances (8 Public, 9 Programme, 8
+Facilitators), warms WeasyPrint up (fonts) and runs the job once untimed, then prints:
 
-(a) the whole job's wall time, ``copy_render`` for one copy (claim, collection, HTML,
-    WeasyPrint, attribution guard, storing), and the process's peak memory (max RSS);
-(b) WeasyPrint alone on the same HTML string (``dialogues.pdf.render_pdf``), and a/b
-    (target a <= 1.25 b). (a) and (b) are run 5 times each, interleaved; the target compares
-    best with best, since other processes on the machine only ever add time (medians are
-    printed too);
+(a) the whole job's wall time for a pack of one copy, ``copy_render`` (claim, collection,
+    HTML, WeasyPrint for the group's base and for the copy's marks, merging the marks into the
+    pages, attribution guard, storing), and the process's peak memory (max RSS);
+(b) WeasyPrint alone on the same pack's base HTML (``dialogues.pdf.render_pdf``: the layout
+    of its text, which a copy cannot do without), and a/b (target a <= 1.25 b). Since issue 21
+    (a) also lays out the copy's marks and merges them: what one copy costs beyond its text;
 (c) the SQL queries of collecting a copy's data (``pack_contents``) for the 2-session and the
     10-session pack (target: equal), and those of the whole ``copy_render`` for information;
-and the PDF's pages, where one job's time goes (an extra, instrumented run), and PASS/FAIL per
-target (also peak memory < 400 MB). Exits 1 if a target is missed.
+(d) the 25-copy pack: the whole job as the workers run it (one ``copies_render`` a group, the
+    messages ``_enqueue`` sends), against (a) (target: at most 4 times one copy, issue 21);
+    and a 5-copy pack of the same three clearances (one run), for information.
+(a), (b) and (d) are run several times each, interleaved; the targets compare best with best,
+since other processes on the machine only ever add time (medians are printed too). It also
+prints the PDF's pages, where one job's time goes (an extra, instrumented run), and PASS/FAIL
+per target (also peak memory < 400 MB). Exits 1 if a target is missed.
 
 Nothing here needs PostgreSQL, Redis or secrets: the test settings, a temporary SQLite file
 (``BENCH_DATABASE_URL`` picks another, empty, throw-away database; DATABASE_URL is ignored so
@@ -49,8 +55,13 @@ ITEMS_PER_SESSION = 20
 OUTCOMES_PER_SESSION = 20
 CLEARANCE = "Facilitators"
 RUNS = 5
+RUNS_MANY = 3
 TARGET_RATIO = 1.25
+TARGET_MANY_RATIO = 4.0
 TARGET_PEAK_MB = 400
+# The pack for many officials (issue 21): how many at each clearance.
+MANY = [("Public", 8), ("Programme", 9), ("Facilitators", 8)]
+FEW = [("Public", 2), ("Programme", 2), ("Facilitators", 1)]
 
 # --- Text (invented, in the register of a Track Two programme) -------------------------------
 
@@ -301,8 +312,8 @@ def build(rng: random.Random):
         PersonFactory,
         SessionFactory,
         level,
-        member_with_account,
     )
+    from tests.world import member_with_account
 
     dialogue = DialogueFactory(
         title="Salt River dialogue",
@@ -369,9 +380,11 @@ def build(rng: random.Random):
     return dialogue, user, sessions
 
 
-def request(dialogue, user, sessions, email: str):
-    from dialogues.briefing import services as briefing
-    from dialogues.confidentiality import viewer_for_user
+FIRST_NAMES = ["Sofia", "Amal", "Tamar", "Yusuf", "Irina", "Omar", "Nino", "Elif", "Giorgi"]
+LAST_NAMES = ["Lindqvist", "Haddad", "Beridze", "Demirci", "Volkova", "Saleh", "Aksoy"]
+
+
+def official_for(dialogue, email: str, clearance: str, n: int = 0):
     from dialogues.models import Official
     from tests.factories import level
 
@@ -379,19 +392,37 @@ def request(dialogue, user, sessions, email: str):
         dialogue=dialogue,
         email=email,
         defaults={
-            "name": "Sofia Lindqvist",
+            "name": f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n % len(LAST_NAMES)]}",
             "position": "Special Envoy",
             "institution": "Ministry for Foreign Affairs",
-            "clearance": level(CLEARANCE),
+            "clearance": level(clearance),
         },
     )
+    return official
+
+
+def request(dialogue, user, sessions, email: str, officials=None):
+    from dialogues.briefing import services as briefing
+    from dialogues.confidentiality import viewer_for_user
+
     return briefing.pack_request(
         dialogue=dialogue,
         viewer=viewer_for_user(user),
         requested_by=user,
-        officials=[official],
+        officials=officials or [official_for(dialogue, email, CLEARANCE)],
         sessions=sessions,
     )
+
+
+def request_many(dialogue, user, sessions, shape: list[tuple[str, int]], tag: str):
+    """A pack for officials at several clearances (``shape``: clearance, how many)."""
+    officials = []
+    for clearance, count in shape:
+        for _ in range(count):
+            n = len(officials)
+            email = f"official.{tag}.{n}@ministry.example"
+            officials.append(official_for(dialogue, email, clearance, n))
+    return request(dialogue, user, sessions, "", officials=officials)
 
 
 # --- Measures ---------------------------------------------------------------------------------
@@ -444,6 +475,22 @@ def run_job(pack, user, *, count_queries: bool = False) -> Timing:
     return took
 
 
+def run_many(pack, user) -> Timing:
+    """Queue every copy again, then time the job as the workers run it: one ``copies_render``
+    for each message ``_enqueue`` would send (a group each)."""
+    from dialogues.briefing import services as briefing
+
+    briefing.pack_render_again(pack=pack, by=user, failed_only=False)
+    ids = list(pack.copies.values_list("pk", flat=True))
+    with timing() as took:
+        outcomes: dict[int, str] = {}
+        for batch in briefing.render_batches(ids):
+            outcomes.update(briefing.copies_render(copy_ids=batch, worker="bench:1"))
+    if set(outcomes.values()) != {"ready"} or len(outcomes) != len(ids):
+        raise RuntimeError(f"copies_render returned {outcomes!r}")
+    return took
+
+
 def run_weasyprint(html: str) -> tuple[Timing, int]:
     from dialogues import pdf
 
@@ -481,12 +528,15 @@ def stage_timer(stages: dict[str, float]):
     from dialogues import pdf
     from dialogues.briefing import exports as exporters
     from dialogues.briefing import services as briefing
+    from dialogues.briefing import stamping
 
     targets = [
         (briefing, "copy_render", "job"),
         (briefing, "pack_contents", "collect (pack_contents)"),
-        (exporters, "briefing_pack_html", "HTML (template)"),
-        (pdf, "render_pdf", "WeasyPrint (render_pdf)"),
+        (exporters, "briefing_pack_html", "HTML of the base"),
+        (exporters, "briefing_marks_html", "HTML of the marks"),
+        (pdf, "render_pdf", "WeasyPrint (base and marks)"),
+        (stamping, "stamp_copies", "merge marks (stamp_copies)"),
         (briefing, "member_names_of", "guard: member names"),
         (briefing, "attribution_findings", "guard: scan"),
     ]
@@ -530,6 +580,8 @@ def main() -> int:
             dialogue, user, sessions = build(rng)
             full = request(dialogue, user, sessions, "envoy@ministry.example")
             two = request(dialogue, user, sessions[:2], "envoy.two@ministry.example")
+            many = request_many(dialogue, user, sessions, MANY, "many")
+            few = request_many(dialogue, user, sessions, FEW, "few")
         print(
             f"Data ({connection.vendor}): {len(sessions)} sessions x {ITEMS_PER_SESSION} "
             f"published agenda items, {len(sessions) * OUTCOMES_PER_SESSION} outcomes, built in "
@@ -550,14 +602,22 @@ def main() -> int:
         # The HTML the job renders, built the same way.
         copy = job_copy(full)
         contents = pack_contents(pack=copy.pack, clearance=copy.clearance)
-        html = exporters.briefing_pack_html(contents=contents, copy=copy)
+        html = exporters.briefing_pack_html(contents=contents, group=[copy])
 
         jobs, alone = [], []
         for _ in range(RUNS):  # interleaved, so that drift and neighbours touch both alike
             jobs.append(run_job(full, user))
             took, pages_alone = run_weasyprint(html)
             alone.append(took)
+        many_runs = []
+        for _ in range(RUNS_MANY):  # interleaved with one copy's job, for the same reason
+            many_runs.append(run_many(many, user))
+            jobs.append(run_job(full, user))
+        few_run = run_many(few, user)  # once, for information
         job_best, alone_best = min(t.wall for t in jobs), min(t.wall for t in alone)
+        many_best = min(t.wall for t in many_runs)
+        many_median = statistics.median(t.wall for t in many_runs)
+        many_ratio = many_best / job_best
         job_median = statistics.median(t.wall for t in jobs)
         alone_median = statistics.median(t.wall for t in alone)
         ratio = job_best / alone_best
@@ -582,7 +642,7 @@ def main() -> int:
         if pages_alone != copy.pages:
             print(f"  (WeasyPrint alone made {pages_alone} pages)")
         print(
-            f"(a) whole job (copy_render), best of {RUNS}: {job_best:6.2f} s wall; median "
+            f"(a) whole job (copy_render), best of {len(jobs)}: {job_best:6.2f} s wall; median "
             f"{job_median:.2f} s; runs {seconds([t.wall for t in jobs])} s wall, "
             f"{seconds([t.cpu for t in jobs])} s CPU"
         )
@@ -606,11 +666,32 @@ def main() -> int:
             f"(c) queries of pack_contents: {queries_two} for 2 sessions, {queries_full} for "
             f"{len(sessions)} (of the whole copy_render: {job_queries_two} and {job_queries_full})"
         )
+        shape = ", ".join(f"{count} {name}" for name, count in MANY)
+        print(
+            f"(d) {sum(c for _, c in MANY)} copies ({shape}; {len(MANY)} groups), best of "
+            f"{RUNS_MANY}: {many_best:6.2f} s wall ({many_best / sum(c for _, c in MANY):.3f} s a "
+            f"copy); median {many_median:.2f} s; runs {seconds([t.wall for t in many_runs])} s "
+            f"wall, {seconds([t.cpu for t in many_runs])} s CPU"
+        )
+        print(
+            f"    {sum(c for _, c in FEW)} copies of the same clearances: {few_run.wall:.2f} s "
+            f"wall, {few_run.cpu:.2f} s CPU (one run); one copy (a): best {job_best:.2f} s (of "
+            f"{len(jobs)} runs)"
+        )
+        print(
+            f"    25 copies / one copy = {many_ratio:.2f}, best against best (target <= "
+            f"{TARGET_MANY_RATIO:.0f}); against WeasyPrint alone on one copy's text (b): "
+            f"{many_best / alone_best:.2f}"
+        )
 
         checks = [
             (f"a <= {TARGET_RATIO} b", ratio <= TARGET_RATIO),
             ("pack_contents queries equal for 2 and 10 sessions", queries_two == queries_full),
             (f"peak memory < {TARGET_PEAK_MB} MB", peak < TARGET_PEAK_MB),
+            (
+                f"25 copies at three clearances <= {TARGET_MANY_RATIO:.0f} x one copy",
+                many_ratio <= TARGET_MANY_RATIO,
+            ),
         ]
         for name, ok in checks:
             print(f"{'PASS' if ok else 'FAIL'}  {name}")

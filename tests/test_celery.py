@@ -71,7 +71,11 @@ def test_a_real_worker_on_redis_runs_the_task(reference_data, worker_on_redis):
 
 
 def test_beat_schedules_the_briefing_sweeper_and_render_tasks_survive_crashes():
-    from dialogues.briefing.tasks import briefing_render_copies, briefing_render_copy, briefing_sweep
+    from dialogues.briefing.tasks import (
+        briefing_render_copies,
+        briefing_render_copy,
+        briefing_sweep,
+    )
 
     entry = app.conf.beat_schedule["briefing-sweep"]
     assert entry["task"] == briefing_sweep.name == "dialogues.briefing_sweep"

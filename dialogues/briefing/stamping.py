@@ -71,7 +71,7 @@ def symbol_of_shift(dx: float, dy: float) -> int | None:
     axes = []
     for value in (dx, dy):
         nearest = min(range(len(SHIFTS)), key=lambda i: abs(SHIFTS[i] - value))
-        if abs(SHIFTS[nearest] - value) > 0.02:  # noqa: PLR2004 (half the rounding's step)
+        if abs(SHIFTS[nearest] - value) > 0.02:
             return None
         axes.append(nearest)
     return axes[0] << 2 | axes[1]
@@ -186,12 +186,10 @@ def stamp_copies(
                         target[name] = value.clone(writer)
             dx, dy = page_shift(copy.fingerprint, number)
             stream = DecodedStreamObject()
-            stream.set_data(
-                SHIFT_FORMAT % (dx, dy) + drawings[number] + b"\nQ\n" + marks_page.data
-            )
+            stream.set_data(SHIFT_FORMAT % (dx, dy) + drawings[number] + b"\nQ\n" + marks_page.data)
             page.replace_contents(stream.flate_encode(level=compression))
         identifier = ByteStringObject(bytes.fromhex(copy.fingerprint))
-        writer._ID = ArrayObject([identifier, identifier])  # noqa: SLF001 (pypdf's trailer /ID)
+        writer._ID = ArrayObject([identifier, identifier])
         writer.add_metadata({"/Title": copy.title})
         writer.xmp_metadata = xmp_packet(copy.fingerprint)
         out = BytesIO()

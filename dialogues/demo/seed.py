@@ -798,7 +798,7 @@ DEMO_INVITEE = "Nadia Farouk"
 
 
 class PackNotBuilt(Exception):
-    """The demo pack's copy failed to render (copy_render records and logs why)."""
+    """The demo pack's copy failed to render (copies_render records and logs why)."""
 
 
 class DemoSeed:
@@ -1227,8 +1227,10 @@ class DemoSeed:
                     sessions=[round_1],
                     note=DEMO_PACK_NOTE,
                 )
-                for copy in pack.copies.all():
-                    briefing.copy_render(copy_id=copy.pk, worker="seed_demo")
+                # As the workers would: a group of copies at a time (issue 21).
+                ids = list(pack.copies.values_list("pk", flat=True))
+                for batch in briefing.render_batches(ids):
+                    briefing.copies_render(copy_ids=batch, worker="seed_demo")
                 if pack.copies.exclude(state=BriefingPackCopy.State.READY).exists():
                     raise PackNotBuilt("its copy could not be rendered (the error is logged above)")
                 briefing.pack_release(pack=pack, by=accounts["co-facilitator@demo.trackii.org"])

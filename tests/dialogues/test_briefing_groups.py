@@ -155,9 +155,9 @@ def test_the_marks_are_page_content_not_a_layer(five):
     for idnum in range(1, reader.trailer["/Size"]):
         obj = reader.get_object(idnum)
         skip = ("/Type", "/Subtype", "/Length1", "/Length2", "/Length3")
-        if isinstance(obj, StreamObject) and not any(key in obj for key in skip):
-            if b" Tf" in obj.get_data():
-                drawing.add(idnum)
+        content_like = isinstance(obj, StreamObject) and not any(key in obj for key in skip)
+        if content_like and b" Tf" in obj.get_data():
+            drawing.add(idnum)
     assert drawing == page_streams
 
 
@@ -180,7 +180,7 @@ def strip(data: bytes) -> bytes:
         page.replace_contents(cleaned.flate_encode())
     writer.add_metadata({"/Title": "Notes"})
     del writer.root_object[NameObject("/Metadata")]
-    writer._ID = None  # noqa: SLF001 (pypdf's trailer /ID: none written)
+    writer._ID = None
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

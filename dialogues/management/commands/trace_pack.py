@@ -24,8 +24,7 @@ class Command(BaseCommand):
         read = [s for s in trace.symbols if s is not None]
         if trace.symbols:
             self.stdout.write(
-                f"Spacing read on {len(read)} of {len(trace.symbols)} pages "
-                f"({4 * len(read)} bits)."
+                f"Spacing read on {len(read)} of {len(trace.symbols)} pages ({4 * len(read)} bits)."
             )
         if trace.identifiers:
             self.stdout.write(f"Identifiers read: {', '.join(trace.identifiers)}.")
