@@ -20,6 +20,7 @@ help:
 	@echo "make backup  encrypted archive of the database and private files (BACKUP_KEY);  make restore ARCHIVE=path [FORCE=1]"
 	@echo "make loadtest  load test on PostgreSQL and Redis (DATABASE_URL, REDIS_URL of its own): figures, then errors: N"
 	@echo "make bench  the screening and briefing-pack benchmarks;  make bench-briefing  the latter only;  make bench-pages  the session and home pages against bare Django (DATABASE_URL, REDIS_URL of its own)"
+	@echo "make cluster-check  two web processes and two Celery workers with no shared disk, on PostgreSQL, Redis and SeaweedFS (DATABASE_URL .../trackii_cluster, REDIS_URL .../9)"
 	@echo "make test-fast  the tests not marked slow, without lint or Debian packages: the inner loop"
 	@echo "Debian packages: system-packages.txt (run and test parts); scripts/fresh-machine-check tries both commands on a new Debian 12"
 
@@ -149,3 +150,12 @@ backup: install
 restore: install
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/trackii-<UTC timestamp>.tar.enc [FORCE=1]" >&2; exit 2; }
 	$(MANAGE) restore "$(ARCHIVE)" $(if $(filter 1 yes true,$(FORCE)),--force)
+
+.PHONY: cluster-check
+# Two web processes and two Celery workers with no shared disk, beside PostgreSQL, Redis and a
+# SeaweedFS of its own (scripts/cluster-check): a paper and a pack stored through one process are
+# served by the others, a worker killed mid-render loses nothing. Needs DATABASE_URL naming a
+# throw-away database with "cluster" in its name (dropped and created again) and REDIS_URL a
+# database number of its own, other than 0 (emptied); .ci/run passes both.
+cluster-check: install catalogues
+	$(BIN)/python scripts/cluster-check

@@ -200,3 +200,32 @@ def test_ci_has_redis():
     if not IN_CI:
         pytest.skip("outside CI the broker tests may skip")
     assert settings.TEST_REDIS_URL.startswith("redis://")
+
+
+BROKER_FACTS = """
+import json
+from django.conf import settings
+print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))
+"""
+
+
+@pytest.mark.parametrize(
+    ("overrides", "options"),
+    [
+        # kombu's own scan for jobs whose worker died: every 10th look, one look each 10 s.
+        ({}, {"visibility_timeout": 3600}),
+        # make cluster-check: a killed worker's job comes back within seconds.
+        (
+            {"CELERY_VISIBILITY_TIMEOUT": "15", "CELERY_UNACKED_RESTORE_SECONDS": "2"},
+            {
+                "visibility_timeout": 15,
+                "unacked_restore_interval": 2,
+                "unacked_restore_throttle": 1,
+            },
+        ),
+    ],
+)
+def test_a_dead_workers_job_comes_back_on_the_brokers_clock(overrides, options):
+    result = manage("shell", "--no-imports", "-c", BROKER_FACTS, **overrides)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == options

@@ -270,6 +270,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+# A job whose worker died (a host lost, a SIGKILL) stays unacknowledged in Redis: once the
+# visibility timeout has passed, any other worker puts it back in the queue at its next scan,
+# every 100 s by default (kombu: every tenth look, one look each 10 s). Unset here but in
+# `make cluster-check`, which kills a worker and waits for the copy to come back.
+if env("CELERY_UNACKED_RESTORE_SECONDS", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS"),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_BEAT_SCHEDULE = {
     "sessions-mark-held": {
         "task": "dialogues.sessions_mark_held",
