@@ -1270,6 +1270,9 @@ CHUNKS_PER_PROCESS = 4
 
 def _screen_chunk(bounds: tuple[int, int]) -> list[list[MatchResult]]:
     assert _forked is not None  # set before the fork
+    # A forked process lives for one batch: its collections of the many short-lived tuples it
+    # makes would free nothing that exiting does not (screening makes no reference cycles).
+    gc.disable()
     matcher, nominees = _forked
     return [matcher.screen(nominee) for nominee in nominees[bounds[0] : bounds[1]]]
 
