@@ -544,9 +544,13 @@ def _joined_similarity(a: Sequence[_Part], b: Sequence[_Part], beat: float) -> f
         if min(len_a, len_b) < (needed - 0.1) * max(len_a, len_b):  # keys may differ by ~10%
             return 0.0
     if abjad:
+        needed /= SKELETON_DISCOUNT
+        # Both joined strings of ``a`` have one length: the loop below would skip them both.
+        len_a, len_b = sum(len(p.skeleton) for p in a), sum(len(p.skeleton) for p in b)
+        if needed > 1.0 or min(len_a, len_b) < needed * max(len_a, len_b):
+            return 0.0
         join_a, join_b = "".join(p.skeleton for p in a), "".join(p.skeleton for p in b)
         pairs = [(join_a, join_b), ("".join(p.skeleton for p in reversed(a)), join_b)]
-        needed /= SKELETON_DISCOUNT
     else:
         text_a, text_b = "".join(p.text for p in a), "".join(p.text for p in b)
         keys_b = _spelling_keys(text_b)
@@ -1270,6 +1274,9 @@ CHUNKS_PER_PROCESS = 4
 
 def _screen_chunk(bounds: tuple[int, int]) -> list[list[MatchResult]]:
     assert _forked is not None  # set before the fork
+    # A forked process lives for one batch: its collections of the many short-lived tuples it
+    # makes would free nothing that exiting does not (screening makes no reference cycles).
+    gc.disable()
     matcher, nominees = _forked
     return [matcher.screen(nominee) for nominee in nominees[bounds[0] : bounds[1]]]
 
