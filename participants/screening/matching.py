@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -1011,18 +1011,6 @@ class Matcher:
                 self._skeleton_index.setdefault(key, []).append(vid)
                 if part.abjad:
                     self._abjad_index.setdefault(key, []).append(vid)
-        self._warm_vocabulary()
-
-    def _warm_vocabulary(self) -> None:
-        """Look up, as part of the build, the listed single parts as a nominee's part would be
-        looked up (similar indexed parts, and the names they reach at each weight a retrieved
-        part can have): nominees' names mostly share their parts with the list, and processes
-        forked for ``screen_many`` inherit these caches instead of each filling its own."""
-        for part in self._vocab_parts:
-            if part.joined:
-                continue
-            for weight in (FAMILY_WEIGHT, GIVEN_WEIGHT, PATRONYMIC_WEIGHT):
-                self._part_hits(replace(part, weight=weight))
 
     def _index_secondary_facts(self) -> None:
         """Entries' birth-year ranges (padded with their first) and nationalities as arrays, so
