@@ -659,8 +659,12 @@ def _name_score(
     else:
         left_a = [p for i, p in enumerate(a) if i not in used_a]
         left_b = [p for j, p in enumerate(b) if j not in used_b]
-        denominator = _with_unmatched(denominator, left_a, conflict=any(not p.weak for p in left_b))
-        denominator = _with_unmatched(denominator, left_b, conflict=any(not p.weak for p in left_a))
+        denominator = _with_unmatched(
+            denominator, left_a, conflict=any(not p.weak for p in left_b)
+        )
+        denominator = _with_unmatched(
+            denominator, left_b, conflict=any(not p.weak for p in left_a)
+        )
         score = numerator / denominator if denominator else 0.0
         strong_a = len(a) - sum(1 for p in a if p.weak)
         strong_b = len(b) - sum(1 for p in b if p.weak)
