@@ -623,54 +623,6 @@ def _compare_names(
     return _NameScore(shaped, lines)
 
 
-def _name_score(
-    a: tuple[_Part, ...],
-    b: tuple[_Part, ...],
-    cache: _PairCache,
-    floor: float,
-    rows: dict[_Part, _Row],
-) -> float:
-    """``_compare_names(a, b, cache, explain=False, floor=floor, rows=rows).score``, the same to
-    the last bit (the same operations in the same order), without the explanation's objects:
-    screening scores thousands of names per nominee this way."""
-    if not a or not b:
-        return 0.0
-    pairs = []
-    for j, pb in enumerate(b):
-        row = rows.get(pb)
-        if row is None:
-            row = rows[pb] = _part_row(a, pb, cache)
-        weight_b = pb.weight
-        pairs += [(sim, weight_a + weight_b, i, j, how) for sim, weight_a, i, how in row]
-    pairs.sort(reverse=True)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    numerator = denominator = 0.0
-    for sim, weight, i, j, _ in pairs:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        numerator += sim * weight
-        denominator += weight
-    if len(used_a) == len(a) and len(used_b) == len(b):
-        score = numerator / denominator if denominator else 0.0
-        strong_a = strong_b = len(used_a)
-    else:
-        left_a = [p for i, p in enumerate(a) if i not in used_a]
-        left_b = [p for j, p in enumerate(b) if j not in used_b]
-        denominator = _with_unmatched(
-            denominator, left_a, conflict=any(not p.weak for p in left_b)
-        )
-        denominator = _with_unmatched(
-            denominator, left_b, conflict=any(not p.weak for p in left_a)
-        )
-        score = numerator / denominator if denominator else 0.0
-        strong_a = len(a) - sum(1 for p in a if p.weak)
-        strong_b = len(b) - sum(1 for p in b if p.weak)
-    return _shape_adjusted(a, b, score, (strong_a, strong_b), [], False, floor)
-
-
 # The parts of ``a`` that pair with one part of another name: similarity, weight, position, how.
 _Row = list[tuple[float, float, int, str]]
 
@@ -1206,19 +1158,15 @@ class Matcher:
                 continue
             names, changes = self._candidates(parts, self.threshold - bonus, nominee)
             rows: dict[_Part, _Row] = {}
-            scores: dict[tuple[int, float], float] = {}
             for name_index, change in zip(names, changes, strict=True):
                 # The lowest score that, with its entry's adjustment, still rounds up to the
                 # threshold (less a hair for the order of the floating-point additions).
                 needed = self.threshold - _ROUNDING - change - 1e-9
                 weak = self._name_ref[name_index].weak
                 floor = needed / WEAK_ALIAS_FACTOR if weak else needed
-                listed = self._name_parts[name_index]
-                # Names of the same parts (and the same floor) score the same: once each.
-                memo_key = (id(listed), floor)
-                score = scores.get(memo_key)
-                if score is None:
-                    score = scores[memo_key] = _name_score(parts, listed, self._cache, floor, rows)
+                scored = _compare_names(parts, self._name_parts[name_index], self._cache,
+                                        explain=False, floor=floor, rows=rows)  # fmt: skip
+                score = scored.score
                 if weak:
                     score *= WEAK_ALIAS_FACTOR
                 if score < needed:
