@@ -15,15 +15,13 @@ SHOW = (
 )
 
 
-def local_settings(**overrides) -> list:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "EMAIL_", "TRACKII_", "ALLOWED_HOSTS", "DATABASE_URL"))
-    }
+def _shown_by_local_settings(code: str, *, dropped: tuple[str, ...], **overrides) -> list:
+    """What ``code`` prints (JSON) in a new process on the settings of ``make run``, with the
+    environment's variables starting with ``dropped`` removed and ``overrides`` set."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     env.update(DJANGO_SETTINGS_MODULE="trackii.settings.local", **overrides)
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -32,6 +30,11 @@ def local_settings(**overrides) -> list:
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def local_settings(**overrides) -> list:
+    dropped = ("DJANGO_", "EMAIL_", "TRACKII_", "ALLOWED_HOSTS", "DATABASE_URL")
+    return _shown_by_local_settings(SHOW, dropped=dropped, **overrides)
 
 
 def test_local_settings_write_mail_under_var_and_link_to_localhost():
@@ -57,18 +60,7 @@ STORAGE = (
 
 
 def private_storage_of(**overrides) -> list:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
-    env.update(DJANGO_SETTINGS_MODULE="trackii.settings.local", **overrides)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", STORAGE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return _shown_by_local_settings(STORAGE, dropped=("DJANGO_", "S3_"), **overrides)
 
 
 def test_make_run_keeps_private_files_on_local_disk_unless_a_bucket_is_named():
