@@ -232,6 +232,13 @@ def test_a_pdf_of_no_copy_names_none(five, tmp_path):
         call_command("trace_pack", str(leaked))
 
 
+def test_a_file_that_is_no_pdf_gets_a_clear_error(tmp_path):
+    leaked = tmp_path / "not-a.pdf"
+    leaked.write_bytes(b"GIF89a not a PDF at all")
+    with pytest.raises(CommandError, match="is not a PDF that can be read"):
+        call_command("trace_pack", str(leaked))
+
+
 def test_shifts_encode_each_pages_symbol():
     fingerprint = "0123456789abcdef" * 2
     for page in range(40):

@@ -4,6 +4,7 @@ from its identifiers, or from its pages' spacing once its marks and identifiers 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from pypdf.errors import PyPdfError
 
 from dialogues.briefing.tracing import trace_pdf
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from error
-        trace = trace_pdf(data)
+        try:
+            trace = trace_pdf(data)
+        except PyPdfError as error:
+            raise CommandError(f"{path} is not a PDF that can be read: {error}") from error
         read = [s for s in trace.symbols if s is not None]
         if trace.symbols:
             self.stdout.write(
