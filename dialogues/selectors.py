@@ -189,19 +189,6 @@ def published_agenda_visible_to(
     ).order_by("order", "id")
 
 
-def documents_visible_to(
-    *, viewer: Viewer, dialogue_id: int, session: Session | None = None
-) -> QuerySet[Document]:
-    """Papers the viewer may download: the dialogue-wide ones (``session`` None), or those of
-    one session and its agenda items."""
-    return visible_in_session(
-        viewer,
-        Document.objects.select_related("level", "agenda_item"),
-        dialogue_id=dialogue_id,
-        session=session,
-    ).order_by("kind", "title", "id")
-
-
 # What the session page's papers table shows of a paper (and what the rules ask of it).
 _PAPER_ROW = (
     "id",
@@ -219,8 +206,8 @@ _PAPER_ROW = (
 def session_papers_for(
     *, viewer: Viewer, session: Session, published_items: Iterable[PublishedAgendaItem]
 ) -> list[Any]:
-    """The papers of a session and its agenda items the viewer may download (as
-    ``documents_visible_to``), only what the page's table shows of each, and each with
+    """The papers of a session and its agenda items the viewer may download
+    (``visible_in_session``), only what the page's table shows of each, and each with
     ``item_title``: the title of the agenda item it sits on as the viewer reads the agenda, the
     working item's for the convening team and the published copy's for everyone else (never a
     title from the working agenda); empty on a paper for the whole session. ``published_items``:

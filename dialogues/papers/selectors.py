@@ -1,6 +1,6 @@
 """Reads of papers: one paper as its reader may have it, and the dialogue's papers as the Papers
-tab lists them (searched, filtered, sorted); the lists on the dialogue and session pages are the
-core selectors' ``documents_visible_to``."""
+tab lists them (searched, filtered, sorted); the list on the session page is the core
+selectors' ``session_papers_for``."""
 
 from collections.abc import Callable
 from typing import cast
